@@ -1,0 +1,111 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Builds the host orchestrator (build/racerig), the static guest agent,
+# the scenario programs, and runs the tests.
+#
+#   make              build everything into build/
+#   make SANITIZE=1   the same with ASan/UBSan, into build-san/
+#   make test         install missing packages, build, run all tests
+#   make demo         install, build, fetch the default kernel, boot it,
+#                     run sysrq-crash and print the classified result
+#   make image        build the default guest image into the cache
+#
+# Sources are found by wildcard: host/*.c is the orchestrator, guest/agent
+# the agent, and each scenarios/NAME/build.mk adds that scenario's
+# programs to SCENARIO_PROGS.
+
+CC	?= gcc
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+BUILD	?= build-san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined
+else
+BUILD	?= build
+SANFLAGS =
+endif
+
+WARN	 = -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
+	   -Wformat=2 -Wno-format-nonliteral
+CFLAGS	?= -O2 -g
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP
+
+HOST_LIBS = -ljansson -lm
+
+HOST_SRCS := $(filter-out host/racerig.c,$(wildcard host/*.c)) \
+	     guest/agent/proto.c
+HOST_OBJS := $(HOST_SRCS:%.c=$(BUILD)/obj/%.o)
+AGENT_SRCS := $(wildcard guest/agent/*.c)
+AGENT_OBJS := $(AGENT_SRCS:%.c=$(BUILD)/obj-static/%.o)
+UNIT_SRCS := $(wildcard tests/unit/u-*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+SCENARIO_PROGS :=
+-include $(wildcard scenarios/*/build.mk)
+
+.PHONY: all deps test unit-test check demo image clean bench
+all: $(BUILD)/racerig $(BUILD)/guest/racerig-agent $(SCENARIO_PROGS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Ihost -Iguest/agent -c -o $@ $<
+
+$(BUILD)/libracerig.a: $(HOST_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/racerig: $(BUILD)/obj/host/racerig.o $(BUILD)/libracerig.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(HOST_LIBS)
+
+# The agent runs as the guest's init: static, so the initramfs needs no
+# shared libraries for it.  No sanitizers there: they need a runtime.
+$(BUILD)/obj-static/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -MMD -MP \
+		-Iguest/agent -c -o $@ $<
+
+$(BUILD)/guest/racerig-agent: $(AGENT_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) -static -o $@ $^ -ljansson
+
+# Scenario programs: scenarios/NAME/PROG.c -> $(BUILD)/scenarios/NAME/PROG.
+# A build.mk may set PROG_LIBS for its program (target-specific LDLIBS).
+$(BUILD)/scenarios/%: scenarios/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -MMD -MP \
+		-o $@ $< $(LDLIBS)
+
+$(BUILD)/tests/u-%: $(BUILD)/obj/tests/unit/u-%.o $(BUILD)/libracerig.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(HOST_LIBS) -lcmocka
+
+deps:
+	@ci/install-deps
+
+unit-test: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "# $$t"; $$t; done
+
+# The whole suite: unit tests (plain and sanitized), then the shell tests,
+# which boot real kernels.  ci/ and .ci/run call this target.
+test: deps
+	$(MAKE) all
+	$(MAKE) unit-test
+	$(MAKE) SANITIZE=1 unit-test build-san/racerig
+	RACERIG_SAN_BUILD=build-san prove -v tests/t[0-9]*.sh
+
+check: test
+
+image: deps all
+	$(BUILD)/racerig image build
+
+demo: deps
+	$(MAKE) all
+	ci/demo
+
+bench: all
+	@for b in bench/*; do [ -x "$$b" ] && echo "# $$b" && "$$b"; done
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

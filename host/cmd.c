@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The table of racerig subcommands.
+ *
+ * To add a command NAME:
+ *  1. write host/cmd-NAME.c defining "const struct cmd_entry cmd_NAME_entry"
+ *     (name, usage, help, exec); keep it thin: parse options, call library
+ *     code, return an EXIT_* status;
+ *  2. declare it below and add it to cmd_table[], which stays sorted;
+ *  3. the Makefile picks up every host/ source file by itself;
+ *  4. add a test under tests/ (every command must answer -h, checked by
+ *     tests/t0001-help.sh);
+ *  5. describe it in README.md.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "host.h"
+
+extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_version_entry;
+
+const struct cmd_entry *const cmd_table[] = {
+	&cmd_help_entry,
+	&cmd_version_entry,
+	NULL
+};
+
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+	for (size_t i = 0; cmd_table[i] != NULL; i++) {
+		if (strcmp(cmd_table[i]->name, name) == 0)
+			return cmd_table[i];
+	}
+	return NULL;
+}
+
+void
+cmd_print_usage(const struct cmd_entry *entry, int to_stderr)
+{
+	fprintf(to_stderr ? stderr : stdout, "usage: %s\n", entry->usage);
+}

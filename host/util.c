@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small utilities shared by every layer of the host: error reporting,
+ * checked allocation, a growable byte buffer, clocks and file helpers.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host.h"
+
+static void
+vreport(const char *prefix, const char *fmt, va_list ap)
+{
+	char msg[4096];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fprintf(stderr, "%s%s\n", prefix, msg);
+}
+
+int
+error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("racerig: error: ", fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void
+warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("racerig: warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("racerig: fatal: ", fmt, ap);
+	va_end(ap);
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		fatal("out of memory allocating %zu bytes", n);
+	return p;
+}
+
+void *
+xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+
+	if (p == NULL)
+		fatal("out of memory allocating %zu x %zu bytes", nmemb, size);
+	return p;
+}
+
+void *
+xrealloc(void *ptr, size_t n)
+{
+	void *p = realloc(ptr, n ? n : 1);
+
+	if (p == NULL)
+		fatal("out of memory allocating %zu bytes", n);
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		fatal("out of memory duplicating a string");
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	if (vasprintf(&p, fmt, ap) < 0)
+		fatal("out of memory formatting a string");
+	va_end(ap);
+	return p;
+}
+
+void
+buf_init(struct buf *b)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+}
+
+void
+buf_release(struct buf *b)
+{
+	free(b->data);
+	buf_init(b);
+}
+
+void
+buf_grow(struct buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+
+	if (need <= b->cap)
+		return;
+	if (b->cap == 0)
+		b->cap = 64;
+	while (b->cap < need)
+		b->cap *= 2;
+	b->data = xrealloc(b->data, b->cap);
+}
+
+void
+buf_add(struct buf *b, const void *data, size_t n)
+{
+	buf_grow(b, n);
+	memcpy(b->data + b->len, data, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void
+buf_addstr(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void
+buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		fatal("bad format string '%s'", fmt);
+	buf_grow(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->data != NULL)
+		b->data[0] = '\0';
+}
+
+double
+now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double
+now_wall(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+mkdir_p(const char *path, mode_t mode)
+{
+	char *p, *s;
+	int rc = 0;
+
+	p = xstrdup(path);
+	for (s = p + 1; ; s++) {
+		char c = *s;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*s = '\0';
+		if (mkdir(p, mode) != 0 && errno != EEXIST) {
+			rc = error("cannot create directory '%s': %s", p,
+			    strerror(errno));
+			break;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(p);
+	return rc;
+}
+
+/*
+ * Read at most max bytes of path into b (appending).  Returns 0, or -1
+ * with an error reported.  Files longer than max are an error, so that a
+ * caller never works on a silently truncated file.
+ */
+int
+read_file(const char *path, struct buf *b, size_t max)
+{
+	char chunk[65536];
+	size_t total = 0;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return error("cannot open '%s': %s", path, strerror(errno));
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			return error("cannot read '%s': %s", path,
+			    strerror(errno));
+		}
+		total += (size_t)n;
+		if (total > max) {
+			close(fd);
+			return error("'%s' is larger than %zu bytes", path, max);
+		}
+		buf_add(b, chunk, (size_t)n);
+	}
+	close(fd);
+	return 0;
+}
+
+int
+write_all(int fd, const void *data, size_t n)
+{
+	const char *p = data;
+
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Replace path with data atomically (write a temporary file beside it,
+ * fsync, rename), so a reader or a crash never sees half a file.
+ */
+int
+write_file_atomic(const char *path, const void *data, size_t n)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	int fd, rc = -1;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		error("cannot create '%s': %s", tmp, strerror(errno));
+		goto cleanup;
+	}
+	if (write_all(fd, data, n) != 0 || fsync(fd) != 0) {
+		error("cannot write '%s': %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto cleanup;
+	}
+	close(fd);
+	if (rename(tmp, path) != 0) {
+		error("cannot rename '%s' to '%s': %s", tmp, path,
+		    strerror(errno));
+		unlink(tmp);
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	free(tmp);
+	return rc;
+}
+
+/*
+ * Parse a decimal integer in [min, max] from the whole of s.  Returns 0,
+ * or -1 without reporting (callers know what the number was for).
+ */
+int
+parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/*
+ * The root of racerig's git-ignored cache: $RACERIG_CACHE, else
+ * $XDG_CACHE_HOME/racerig, else ~/.cache/racerig.  Returns a static string.
+ */
+const char *
+cache_dir(void)
+{
+	static char path[4096];
+	const char *e;
+
+	if (path[0] != '\0')
+		return path;
+	if ((e = getenv("RACERIG_CACHE")) != NULL && *e != '\0')
+		snprintf(path, sizeof(path), "%s", e);
+	else if ((e = getenv("XDG_CACHE_HOME")) != NULL && *e != '\0')
+		snprintf(path, sizeof(path), "%s/racerig", e);
+	else if ((e = getenv("HOME")) != NULL && *e != '\0')
+		snprintf(path, sizeof(path), "%s/.cache/racerig", e);
+	else
+		snprintf(path, sizeof(path), "/var/cache/racerig");
+	return path;
+}
+
+/*
+ * The top of the racerig source tree, where scenarios/, images/ and the
+ * build output live: $RACERIG_ROOT, else the directory above the one
+ * holding the racerig binary (build/racerig -> .).
+ */
+const char *
+source_dir(void)
+{
+	static char path[4096];
+	const char *e;
+	char exe[4096];
+	ssize_t n;
+	char *slash;
+
+	if (path[0] != '\0')
+		return path;
+	if ((e = getenv("RACERIG_ROOT")) != NULL && *e != '\0') {
+		snprintf(path, sizeof(path), "%s", e);
+		return path;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0) {
+		snprintf(path, sizeof(path), ".");
+		return path;
+	}
+	exe[n] = '\0';
+	/* strip the binary name, then the build directory */
+	for (int i = 0; i < 2; i++) {
+		slash = strrchr(exe, '/');
+		if (slash == NULL || slash == exe)
+			break;
+		*slash = '\0';
+	}
+	snprintf(path, sizeof(path), "%s", exe);
+	return path;
+}
