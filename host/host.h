@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #define RACERIG_VERSION "0.1"
 
 /* Exit statuses, as in syzkaller's BootError/InfraError split. */
@@ -46,6 +48,200 @@ struct cmd_entry {
 	int		 flags;
 #define CMD_HIDDEN	0x1		/* not listed by "racerig help" */
 	int		(*exec)(int argc, char **argv);
+};
+
+/*
+ * QMP client state (qmp.c).  Events that arrive while a command waits are
+ * queued in events[].
+ */
+struct qmp {
+	int		 fd;
+	struct buf	 in;
+	json_t		**events;
+	size_t		 nevents;
+	int		 eof;
+};
+
+/* Console markers (console.c), one bit each. */
+#define CONSOLE_CRASH		0x01	/* an oops/BUG/WARNING header */
+#define CONSOLE_PANIC		0x02	/* "Kernel panic - not syncing" */
+#define CONSOLE_HANG		0x04	/* soft lockup, RCU stall, hung task */
+#define CONSOLE_AGENT_READY	0x08	/* the agent's ready line */
+#define CONSOLE_NFLAGS		4
+#define CONSOLE_LINE		4096	/* longest line parsed as one */
+#define CONSOLE_TAIL		(1024 * 1024)	/* kept past the limit */
+
+/*
+ * A guest's serial console being logged and watched.  flags has the
+ * CONSOLE_* markers seen so far; first_time[bit] the monotonic time each
+ * was first seen; first_line the first crash, panic or hang line.
+ */
+struct console {
+	int		 log_fd;
+	size_t		 log_limit;
+	size_t		 logged;
+	unsigned long long total;
+	unsigned long long dropped;
+	int		 write_failed;
+	char		 line[CONSOLE_LINE];
+	size_t		 line_len;
+	unsigned long	 lines;
+	unsigned	 flags;
+	double		 first_time[CONSOLE_NFLAGS];
+	char		 first_line[256];
+	char		*tail;		/* ring of CONSOLE_TAIL bytes */
+	size_t		 tail_pos;
+	size_t		 tail_len;
+};
+
+/*
+ * What a VM backend is asked to boot.  Strings are borrowed from the
+ * caller and must outlive the VM.
+ */
+struct vm_config {
+	const char	*kernel;
+	const char	*initrd;
+	const char	*cmdline;
+	int		 smp;
+	int		 mem_mb;
+	const char	*dir;		/* run directory: console.log etc. */
+	const char	*accel;		/* "kvm", "tcg" or NULL for auto */
+	const char	*disk;		/* optional raw disk (kdump target) */
+	size_t		 console_limit;	/* bytes of console.log kept */
+};
+
+/*
+ * VM lifecycle.
+ *
+ *	CREATED --start()--> RUNNING --(panic event)--> PANICKED
+ *	   |                    |  \                       |
+ *	   |                    |   (shutdown/stop) --> STOPPED
+ *	   |                    |                          |
+ *	   +------ (process gone, any state) ------> EXITED
+ *
+ * CREATED:  vm_new() done, no process.  Only start() or vm_free().
+ * RUNNING:  the guest executes; console and agent streams are live.
+ * PANICKED: the guest reported a panic and is paused (panic=pause):
+ *           memory is intact, dump() may be called.
+ * STOPPED:  the guest shut down or paused for another reason; dump()
+ *           may still be called while the process lives.
+ * EXITED:   the hypervisor process is gone; only vm_free().
+ * stop() may be called in any state and leaves EXITED.
+ */
+enum vm_state {
+	VM_CREATED,
+	VM_RUNNING,
+	VM_PANICKED,
+	VM_STOPPED,
+	VM_EXITED,
+};
+
+enum vm_event_type {
+	VM_EV_TIMEOUT,		/* nothing happened within the timeout */
+	VM_EV_CONSOLE,		/* console bytes were logged and parsed */
+	VM_EV_AGENT,		/* the agent channel is readable */
+	VM_EV_PANIC,		/* the guest panicked (now PANICKED) */
+	VM_EV_SHUTDOWN,		/* the guest shut down or stopped */
+	VM_EV_EXITED,		/* the hypervisor process went away */
+};
+
+struct vm_event {
+	enum vm_event_type type;
+	char		 detail[256];
+};
+
+struct vm;
+
+/*
+ * A VM backend.  name, start, next_event and stop are mandatory; dump may
+ * be NULL (callers then report "unsupported").
+ *
+ * start:      boot the guest described by vm->cfg; on return the console
+ *             and agent channel are connected.  0 or -1 (reported).
+ * next_event: wait up to timeout_ms for one thing to happen and describe
+ *             it in *ev.  Console bytes are consumed by the backend into
+ *             vm->console before VM_EV_CONSOLE is returned; the agent
+ *             channel is only reported readable (the caller reads it).
+ *             Returns 0, or -1 on an infrastructure failure (reported).
+ * dump:       write guest memory to path as a kdump-compressed file that
+ *             makedumpfile and crash can read.  0 or -1 (reported).
+ * stop:       kill the guest and free backend state; never fails.
+ */
+struct vm_ops {
+	const char	*name;
+	int		(*start)(struct vm *vm);
+	int		(*next_event)(struct vm *vm, struct vm_event *ev,
+			    int timeout_ms);
+	int		(*dump)(struct vm *vm, const char *path);
+	void		(*stop)(struct vm *vm);
+};
+
+struct vm {
+	const struct vm_ops	*ops;
+	struct vm_config	 cfg;
+	enum vm_state		 state;
+	struct console		 console;
+	int			 agent_fd;	/* host end, -1 if none */
+	double			 t_start;	/* now_mono() at start */
+	void			*priv;		/* backend state */
+};
+
+/* A scenario parameter (scenario.c). */
+enum param_type {
+	PARAM_INT,
+	PARAM_CHOICE,
+};
+
+struct scenario_param {
+	char		*name;
+	enum param_type	 type;
+	char		*def;		/* default, as text */
+	long		 min, max;	/* PARAM_INT */
+	char		**values;	/* PARAM_CHOICE */
+	size_t		 nvalues;
+	char		*help;
+};
+
+/* One step of a scenario, still unexpanded (${var} intact). */
+struct scenario_step {
+	char		**argv;
+	size_t		 argc;
+	char		**env;
+	size_t		 nenv;
+	int		 cpus_all;
+	int		*cpus;
+	size_t		 ncpus;
+	char		*timeout;	/* NULL: the run's limit */
+	int		 background;
+	int		 expect_exit;
+};
+
+/* A loaded, validated scenario.json. */
+struct scenario {
+	char		*name;
+	char		*dir;
+	char		*file;
+	char		*description;
+	char		*bug_class;	/* NULL if none */
+	char		*expect;	/* ok, crashed or hung */
+	int		 smp;
+	int		 mem_mb;
+	char		**cmdline;
+	size_t		 ncmdline;
+	long		 duration_s;
+	char		**sample;
+	size_t		 nsample;
+	struct scenario_param *params;
+	size_t		 nparams;
+	struct scenario_step *steps;
+	size_t		 nsteps;
+};
+
+/* Parameter values of one run, parallel arrays in scenario order. */
+struct param_values {
+	char		**names;
+	char		**values;
+	size_t		 n;
 };
 
 /* util.c */
@@ -79,6 +275,60 @@ int		 write_file_atomic(const char *path, const void *data,
 int		 parse_long(const char *s, long min, long max, long *out);
 const char	*cache_dir(void);
 const char	*source_dir(void);
+int		 run_command(char *const argv[], const char *in_path,
+		     const char *out_path, const char *err_path, double timeout_s,
+		     struct buf *output, size_t max_output);
+
+/* qmp.c */
+void		 qmp_init(struct qmp *q, int fd);
+void		 qmp_release(struct qmp *q);
+int		 qmp_handshake(struct qmp *q, int timeout_ms);
+int		 qmp_command(struct qmp *q, const char *cmd, json_t *args,
+		     json_t **ret, int timeout_ms);
+json_t		*qmp_next_event(struct qmp *q);
+
+/* console.c */
+int		 console_open(struct console *c, const char *path,
+		     size_t log_limit);
+void		 console_feed(struct console *c, const char *data, size_t n);
+void		 console_close(struct console *c);
+
+/* vm.c */
+const struct vm_ops *vm_backend(const char *name);
+struct vm	*vm_new(const struct vm_ops *ops, const struct vm_config *cfg);
+int		 vm_start(struct vm *vm);
+int		 vm_next_event(struct vm *vm, struct vm_event *ev,
+		     int timeout_ms);
+int		 vm_dump(struct vm *vm, const char *path);
+void		 vm_free(struct vm *vm);
+const char	*vm_state_name(enum vm_state state);
+
+/* vm-qemu.c */
+extern const struct vm_ops vm_qemu_ops;
+const char	*vm_qemu_accel(const char *kernel, const char *initrd);
+
+/* scenario.c */
+int		 scenario_load(const char *name, struct scenario *s);
+void		 scenario_release(struct scenario *s);
+int		 scenario_check_value(const struct scenario *s,
+		     const struct scenario_param *p, const char *value);
+const struct scenario_param *scenario_param(const struct scenario *s,
+		     const char *name);
+int		 scenario_values(const struct scenario *s, char **assign,
+		     size_t nassign, struct param_values *vals);
+void		 param_values_release(struct param_values *vals);
+const char	*param_values_get(const struct param_values *vals,
+		     const char *name);
+int		 scenario_expand(const struct scenario *s,
+		     const struct param_values *vals,
+		     const char *const *builtins, const char *text,
+		     struct buf *out);
+int		 scenario_step_timeout(const struct scenario *s,
+		     const struct param_values *vals,
+		     const char *const *builtins,
+		     const struct scenario_step *st, long default_s,
+		     long *out);
+int		 scenario_list(char ***names, size_t *count);
 
 /* cmd.c */
 extern const struct cmd_entry *const cmd_table[];

@@ -5,9 +5,12 @@
  */
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -391,4 +394,105 @@ source_dir(void)
 	}
 	snprintf(path, sizeof(path), "%s", exe);
 	return path;
+}
+
+/*
+ * Run argv (no shell: argv[0] is looked up in PATH) and wait for it, at
+ * most timeout_s seconds (<= 0: no limit), then SIGKILL its process group.
+ * stdin comes from in_path (or /dev/null), stdout goes to out_path if set,
+ * else is captured into *output (at most max_output bytes; the rest is
+ * read and dropped) if output is set, else to /dev/null; stderr follows
+ * stdout unless err_path is set.  Returns the exit status (128+signal if
+ * killed, 124 on timeout like timeout(1)), or -1 if it could not run
+ * (reported).
+ */
+int
+run_command(char *const argv[], const char *in_path, const char *out_path,
+    const char *err_path, double timeout_s, struct buf *output,
+    size_t max_output)
+{
+	int pipefd[2] = { -1, -1 };
+	double deadline = timeout_s > 0 ? now_mono() + timeout_s : 0;
+	int status, timed_out = 0;
+	pid_t pid;
+
+	if (output != NULL && out_path == NULL &&
+	    pipe2(pipefd, O_CLOEXEC) != 0)
+		return error("cannot create a pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0) {
+		error("cannot fork to run '%s': %s", argv[0], strerror(errno));
+		if (pipefd[0] >= 0) {
+			close(pipefd[0]);
+			close(pipefd[1]);
+		}
+		return -1;
+	}
+	if (pid == 0) {
+		int in, out, err;
+
+		setpgid(0, 0);
+		in = open(in_path ? in_path : "/dev/null", O_RDONLY);
+		if (out_path != NULL)
+			out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC,
+			    0644);
+		else if (pipefd[1] >= 0)
+			out = pipefd[1];
+		else
+			out = open("/dev/null", O_WRONLY);
+		err = err_path ? open(err_path, O_WRONLY | O_CREAT | O_TRUNC,
+		    0644) : out;
+		if (in < 0 || out < 0 || err < 0) {
+			perror("racerig: run_command");
+			_exit(127);
+		}
+		dup2(in, 0);
+		dup2(out, 1);
+		dup2(err, 2);
+		execvp(argv[0], argv);
+		fprintf(stderr, "racerig: cannot run '%s': %s\n", argv[0],
+		    strerror(errno));
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	if (pipefd[1] >= 0)
+		close(pipefd[1]);
+
+	for (;;) {
+		pid_t w;
+
+		if (pipefd[0] >= 0) {
+			struct pollfd pfd = { .fd = pipefd[0], .events = POLLIN };
+			char chunk[65536];
+			ssize_t n;
+
+			if (poll(&pfd, 1, 50) > 0) {
+				n = read(pipefd[0], chunk, sizeof(chunk));
+				if (n > 0) {
+					size_t room = output->len < max_output ?
+					    max_output - output->len : 0;
+					buf_add(output, chunk, (size_t)n < room ?
+					    (size_t)n : room);
+				} else if (n == 0) {
+					close(pipefd[0]);
+					pipefd[0] = -1;
+				}
+			}
+		} else
+			usleep(10000);
+		w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			break;
+		if (deadline > 0 && now_mono() > deadline && !timed_out) {
+			kill(-pid, SIGKILL);
+			timed_out = 1;
+		}
+	}
+	if (pipefd[0] >= 0)
+		close(pipefd[0]);
+	if (timed_out)
+		return 124;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
 }

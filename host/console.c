@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The serial console of a guest: logged to console.log as it streams,
+ * split into bounded lines and watched for the markers that decide a
+ * run's outcome (oops, panic, lockup, stall, hung task, agent ready).
+ *
+ * Console bytes are guest-controlled.  Memory is bounded by the line
+ * buffer and the tail ring; the file by log_limit.  Bytes past the limit
+ * are counted and dropped, except that the last CONSOLE_TAIL bytes are
+ * kept and appended at close, because the end of a flood is where a crash
+ * report would be.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host.h"
+
+struct console_marker {
+	const char	*needle;
+	unsigned	 flag;
+};
+
+/*
+ * Markers looked for anywhere in a line.  Crash headers are the ones a
+ * kernel prints first for an oops; the classifier later decides the title
+ * from the whole log, these only decide that something happened.
+ */
+static const struct console_marker console_markers[] = {
+	{ "BUG: ",				CONSOLE_CRASH },
+	{ "Oops: ",				CONSOLE_CRASH },
+	{ "general protection fault",		CONSOLE_CRASH },
+	{ "kernel BUG at ",			CONSOLE_CRASH },
+	{ "WARNING: ",				CONSOLE_CRASH },
+	{ "Unable to handle kernel",		CONSOLE_CRASH },
+	{ "invalid opcode: ",			CONSOLE_CRASH },
+	{ "divide error: ",			CONSOLE_CRASH },
+	{ "KASAN: ",				CONSOLE_CRASH },
+	{ "UBSAN: ",				CONSOLE_CRASH },
+	{ "list_del corruption",		CONSOLE_CRASH },
+	{ "list_add corruption",		CONSOLE_CRASH },
+	{ "Kernel panic - not syncing",		CONSOLE_PANIC },
+	{ "soft lockup - CPU#",			CONSOLE_HANG },
+	{ "detected stall",			CONSOLE_HANG },
+	{ "detected stalls on CPUs",		CONSOLE_HANG },
+	{ "blocked for more than",		CONSOLE_HANG },
+	{ "hard LOCKUP",			CONSOLE_HANG },
+	{ "racerig-agent: ready",		CONSOLE_AGENT_READY },
+};
+
+int
+console_open(struct console *c, const char *path, size_t log_limit)
+{
+	memset(c, 0, sizeof(*c));
+	c->log_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644);
+	if (c->log_fd < 0)
+		return error("cannot create '%s': %s", path, strerror(errno));
+	c->log_limit = log_limit;
+	c->tail = xmalloc(CONSOLE_TAIL);
+	return 0;
+}
+
+/*
+ * Flush the tail ring after a note saying how much was dropped, then
+ * close the log.  Safe to call twice and on a console never opened.
+ */
+void
+console_close(struct console *c)
+{
+	if (c->log_fd >= 0 && c->tail != NULL && c->dropped > 0) {
+		char note[160];
+		size_t keep = c->tail_len < CONSOLE_TAIL ? c->tail_len :
+		    CONSOLE_TAIL;
+		size_t start = (c->tail_pos + CONSOLE_TAIL - keep) %
+		    CONSOLE_TAIL;
+		int n = snprintf(note, sizeof(note),
+		    "\n[racerig: console.log limit of %zu bytes reached; "
+		    "%llu bytes dropped; the last %zu follow]\n",
+		    c->log_limit, (unsigned long long)c->dropped, keep);
+
+		(void)write_all(c->log_fd, note, (size_t)n);
+		if (start + keep <= CONSOLE_TAIL)
+			(void)write_all(c->log_fd, c->tail + start, keep);
+		else {
+			(void)write_all(c->log_fd, c->tail + start,
+			    CONSOLE_TAIL - start);
+			(void)write_all(c->log_fd, c->tail,
+			    keep - (CONSOLE_TAIL - start));
+		}
+	}
+	if (c->log_fd >= 0)
+		close(c->log_fd);
+	c->log_fd = -1;
+	free(c->tail);
+	c->tail = NULL;
+}
+
+static void
+console_tail_add(struct console *c, const char *data, size_t n)
+{
+	if (n > CONSOLE_TAIL) {
+		data += n - CONSOLE_TAIL;
+		n = CONSOLE_TAIL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		c->tail[c->tail_pos] = data[i];
+		c->tail_pos = (c->tail_pos + 1) % CONSOLE_TAIL;
+	}
+	c->tail_len += n;
+}
+
+static void
+console_line(struct console *c, const char *line, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(console_markers); i++) {
+		const struct console_marker *m = &console_markers[i];
+
+		if (memmem(line, len, m->needle, strlen(m->needle)) == NULL)
+			continue;
+		if (!(c->flags & m->flag)) {
+			c->flags |= m->flag;
+			c->first_time[__builtin_ctz(m->flag)] = now_mono();
+			if ((m->flag & (CONSOLE_CRASH | CONSOLE_PANIC |
+			    CONSOLE_HANG)) && c->first_line[0] == '\0') {
+				size_t k = len < sizeof(c->first_line) - 1 ?
+				    len : sizeof(c->first_line) - 1;
+
+				memcpy(c->first_line, line, k);
+				c->first_line[k] = '\0';
+				/* keep it printable: it ends up in run.json */
+				for (size_t j = 0; j < k; j++) {
+					unsigned char ch = c->first_line[j];
+					if (ch < 0x20 || ch >= 0x7f)
+						c->first_line[j] = '?';
+				}
+			}
+		}
+	}
+	c->lines++;
+}
+
+/*
+ * Take n console bytes: log them (within the limit) and run the markers
+ * over each completed line.  Lines longer than CONSOLE_LINE are cut into
+ * pieces; a marker split across such a cut is missed, which only affects
+ * lines no kernel prints.
+ */
+void
+console_feed(struct console *c, const char *data, size_t n)
+{
+	size_t room;
+
+	c->total += n;
+	room = c->logged < c->log_limit ? c->log_limit - c->logged : 0;
+	if (room > 0 && c->log_fd >= 0) {
+		size_t w = n < room ? n : room;
+
+		if (write_all(c->log_fd, data, w) != 0 && !c->write_failed) {
+			c->write_failed = 1;
+			error("cannot write console log: %s", strerror(errno));
+		}
+		c->logged += w;
+		if (w < n) {
+			c->dropped += n - w;
+			console_tail_add(c, data + w, n - w);
+		}
+	} else {
+		c->dropped += n;
+		console_tail_add(c, data, n);
+	}
+
+	for (size_t i = 0; i < n; i++) {
+		char ch = data[i];
+
+		if (ch == '\n' || c->line_len == CONSOLE_LINE) {
+			console_line(c, c->line, c->line_len);
+			c->line_len = 0;
+			if (ch == '\n')
+				continue;
+		}
+		if (ch == '\r' || ch == '\0')
+			continue;
+		c->line[c->line_len++] = ch;
+	}
+}

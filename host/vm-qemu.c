@@ -1,0 +1,585 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The QEMU backend: runs qemu-system-x86_64 directly, with the serial
+ * console, the QMP monitor and the agent's virtio-serial port each on one
+ * end of a socketpair handed to QEMU as an already-connected chardev
+ * (fd=N), so no socket path can be raced and nothing is lost before the
+ * host connects.
+ *
+ * Panics: -device pvpanic (the guest loads the pvpanic driver) raises
+ * GUEST_PANICKED and -action panic=pause keeps memory for the dump.  As a
+ * fallback for guests without the driver, the kernel runs with panic=-1
+ * and -action reboot=shutdown,shutdown=pause turns the reboot into a
+ * paused, dumpable machine.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "proto.h"
+
+#define QEMU_BINARY	"qemu-system-x86_64"
+#define QMP_TIMEOUT_MS	10000
+/* dump-guest-memory of a 1 GiB guest takes ~1.2 s here; allow for 16 GiB */
+#define DUMP_TIMEOUT_MS	300000
+
+struct vm_qemu {
+	pid_t		 pid;
+	int		 pidfd;
+	int		 console_fd;
+	struct qmp	 qmp;
+	int		 qmp_ok;
+	int		 exited;
+	int		 exit_status;
+};
+
+static const char *
+qemu_binary(void)
+{
+	const char *e = getenv("RACERIG_QEMU");
+
+	return e != NULL && *e != '\0' ? e : QEMU_BINARY;
+}
+
+/*
+ * Boot id of the host, so a cached KVM probe result is thrown away when
+ * the host reboots (a new kernel or kvm module may behave differently).
+ */
+static void
+host_boot_id(char *out, size_t n)
+{
+	struct buf b = BUF_INIT;
+
+	snprintf(out, n, "unknown");
+	if (read_file("/proc/sys/kernel/random/boot_id", &b, 128) == 0 &&
+	    b.len > 0) {
+		b.data[strcspn(b.data, "\n")] = '\0';
+		snprintf(out, n, "%s", b.data);
+	}
+	buf_release(&b);
+}
+
+/*
+ * Does KVM really run this kernel?  On some hosts /dev/kvm opens but a
+ * stock kernel dies with "KVM internal error", so we boot the real kernel
+ * under KVM with an init that does not exist: a working KVM reaches the
+ * "Kernel panic" for the missing init in well under a second.
+ */
+static int
+kvm_probe(const char *kernel, const char *initrd)
+{
+	char *argv[] = {
+		(char *)qemu_binary(), "-accel", "kvm", "-cpu", "host",
+		"-m", "256", "-smp", "1", "-nodefaults", "-no-user-config",
+		"-display", "none", "-no-reboot", "-serial", "stdio",
+		"-kernel", (char *)kernel, "-initrd", (char *)initrd,
+		"-append", "console=ttyS0 panic=-1 rdinit=/racerig-kvm-probe",
+		NULL
+	};
+	struct buf out = BUF_INIT;
+	int rc, ok;
+
+	rc = run_command(argv, NULL, NULL, NULL, 20, &out, 1 << 20);
+	ok = rc == 0 && out.len > 0 && strstr(out.data, "Kernel panic") &&
+	    !strstr(out.data, "KVM internal error");
+	buf_release(&out);
+	return ok;
+}
+
+/*
+ * Pick the accelerator: $RACERIG_ACCEL if set, "tcg" without /dev/kvm,
+ * else the cached result of kvm_probe() for this host boot.
+ */
+const char *
+vm_qemu_accel(const char *kernel, const char *initrd)
+{
+	const char *e = getenv("RACERIG_ACCEL");
+	char boot_id[64], *path;
+	struct buf cached = BUF_INIT;
+	const char *accel;
+	int fd;
+
+	if (e != NULL && (strcmp(e, "kvm") == 0 || strcmp(e, "tcg") == 0))
+		return e;
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return "tcg";
+	close(fd);
+
+	host_boot_id(boot_id, sizeof(boot_id));
+	path = xasprintf("%s/kvm-probe", cache_dir());
+	if (access(path, R_OK) == 0 && read_file(path, &cached, 256) == 0) {
+		char want[128];
+
+		snprintf(want, sizeof(want), "%s kvm\n", boot_id);
+		if (strcmp(cached.data ? cached.data : "", want) == 0) {
+			accel = "kvm";
+			goto done;
+		}
+		snprintf(want, sizeof(want), "%s tcg\n", boot_id);
+		if (strcmp(cached.data ? cached.data : "", want) == 0) {
+			accel = "tcg";
+			goto done;
+		}
+	}
+	accel = kvm_probe(kernel, initrd) ? "kvm" : "tcg";
+	if (mkdir_p(cache_dir(), 0755) == 0) {
+		char *line = xasprintf("%s %s\n", boot_id, accel);
+
+		(void)write_file_atomic(path, line, strlen(line));
+		free(line);
+	}
+	if (strcmp(accel, "tcg") == 0)
+		fprintf(stderr, "racerig: KVM does not run this kernel here; "
+		    "using TCG\n");
+done:
+	buf_release(&cached);
+	free(path);
+	return accel;
+}
+
+static void
+argv_add(char ***argv, size_t *argc, const char *arg)
+{
+	*argv = xrealloc(*argv, (*argc + 2) * sizeof(**argv));
+	(*argv)[(*argc)++] = xstrdup(arg);
+	(*argv)[*argc] = NULL;
+}
+
+static void
+argv_free(char **argv)
+{
+	for (size_t i = 0; argv != NULL && argv[i] != NULL; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/* Build QEMU's command line; fds are the guest ends of the socketpairs. */
+static char **
+qemu_argv(const struct vm_config *cfg, const char *accel, int con_fd,
+    int qmp_fd, int agent_fd)
+{
+	char **argv = NULL;
+	size_t argc = 0;
+	char tmp[512];
+
+	argv_add(&argv, &argc, qemu_binary());
+	argv_add(&argv, &argc, "-nodefaults");
+	argv_add(&argv, &argc, "-no-user-config");
+	argv_add(&argv, &argc, "-display");
+	argv_add(&argv, &argc, "none");
+	argv_add(&argv, &argc, "-accel");
+	if (strcmp(accel, "kvm") == 0) {
+		argv_add(&argv, &argc, "kvm");
+		argv_add(&argv, &argc, "-cpu");
+		argv_add(&argv, &argc, "host");
+	} else {
+		argv_add(&argv, &argc, "tcg,thread=multi");
+		argv_add(&argv, &argc, "-cpu");
+		argv_add(&argv, &argc, "max");
+	}
+	snprintf(tmp, sizeof(tmp), "%d", cfg->smp);
+	argv_add(&argv, &argc, "-smp");
+	argv_add(&argv, &argc, tmp);
+	snprintf(tmp, sizeof(tmp), "%d", cfg->mem_mb);
+	argv_add(&argv, &argc, "-m");
+	argv_add(&argv, &argc, tmp);
+	argv_add(&argv, &argc, "-kernel");
+	argv_add(&argv, &argc, cfg->kernel);
+	argv_add(&argv, &argc, "-initrd");
+	argv_add(&argv, &argc, cfg->initrd);
+	argv_add(&argv, &argc, "-append");
+	argv_add(&argv, &argc, cfg->cmdline);
+
+	snprintf(tmp, sizeof(tmp), "socket,id=con,fd=%d", con_fd);
+	argv_add(&argv, &argc, "-chardev");
+	argv_add(&argv, &argc, tmp);
+	argv_add(&argv, &argc, "-serial");
+	argv_add(&argv, &argc, "chardev:con");
+
+	snprintf(tmp, sizeof(tmp), "socket,id=qmp,fd=%d", qmp_fd);
+	argv_add(&argv, &argc, "-chardev");
+	argv_add(&argv, &argc, tmp);
+	argv_add(&argv, &argc, "-mon");
+	argv_add(&argv, &argc, "chardev=qmp,mode=control");
+
+	argv_add(&argv, &argc, "-device");
+	argv_add(&argv, &argc, "virtio-serial-pci");
+	snprintf(tmp, sizeof(tmp), "socket,id=agent,fd=%d", agent_fd);
+	argv_add(&argv, &argc, "-chardev");
+	argv_add(&argv, &argc, tmp);
+	argv_add(&argv, &argc, "-device");
+	argv_add(&argv, &argc,
+	    "virtserialport,chardev=agent,name=" PROTO_PORT_NAME);
+
+	argv_add(&argv, &argc, "-device");
+	argv_add(&argv, &argc, "pvpanic");
+	argv_add(&argv, &argc, "-device");
+	argv_add(&argv, &argc, "vmcoreinfo");
+	argv_add(&argv, &argc, "-action");
+	argv_add(&argv, &argc, "panic=pause,reboot=shutdown,shutdown=pause");
+
+	if (cfg->disk != NULL) {
+		snprintf(tmp, sizeof(tmp), "file=%s,format=raw,if=virtio",
+		    cfg->disk);
+		argv_add(&argv, &argc, "-drive");
+		argv_add(&argv, &argc, tmp);
+	}
+	return argv;
+}
+
+static void
+vm_qemu_free(struct vm *vm)
+{
+	struct vm_qemu *q = vm->priv;
+
+	if (q == NULL)
+		return;
+	qmp_release(&q->qmp);
+	if (q->console_fd >= 0)
+		close(q->console_fd);
+	if (q->pidfd >= 0)
+		close(q->pidfd);
+	if (vm->agent_fd >= 0)
+		close(vm->agent_fd);
+	vm->agent_fd = -1;
+	free(q);
+	vm->priv = NULL;
+}
+
+static int
+vm_qemu_start(struct vm *vm)
+{
+	const struct vm_config *cfg = &vm->cfg;
+	int con[2] = { -1, -1 }, mon[2] = { -1, -1 }, ag[2] = { -1, -1 };
+	struct vm_qemu *q;
+	char *log_path = NULL, *cmd_path = NULL;
+	char **argv = NULL;
+	const char *accel;
+	struct buf cmdline = BUF_INIT;
+	int rc = -1;
+
+	accel = cfg->accel ? cfg->accel :
+	    vm_qemu_accel(cfg->kernel, cfg->initrd);
+
+	q = xcalloc(1, sizeof(*q));
+	q->pid = -1;
+	q->pidfd = -1;
+	q->console_fd = -1;
+	q->qmp.fd = -1;
+	vm->priv = q;
+
+	log_path = xasprintf("%s/console.log", cfg->dir);
+	if (console_open(&vm->console, log_path, cfg->console_limit) != 0)
+		goto cleanup;
+
+	/* The host ends are close-on-exec; QEMU's ends are inherited. */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, con) != 0 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, mon) != 0 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ag) != 0) {
+		error("cannot create socketpair: %s", strerror(errno));
+		goto cleanup;
+	}
+	argv = qemu_argv(cfg, accel, con[1], mon[1], ag[1]);
+	for (size_t i = 0; argv[i] != NULL; i++)
+		buf_addf(&cmdline, "%s%s", i ? " " : "", argv[i]);
+	buf_addstr(&cmdline, "\n");
+	cmd_path = xasprintf("%s/qemu.cmdline", cfg->dir);
+	(void)write_file_atomic(cmd_path, cmdline.data, cmdline.len);
+
+	free(log_path);
+	log_path = xasprintf("%s/qemu.log", cfg->dir);
+	q->pid = fork();
+	if (q->pid < 0) {
+		error("cannot fork: %s", strerror(errno));
+		goto cleanup;
+	}
+	if (q->pid == 0) {
+		int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		/* clear close-on-exec on QEMU's ends only */
+		fcntl(con[1], F_SETFD, 0);
+		fcntl(mon[1], F_SETFD, 0);
+		fcntl(ag[1], F_SETFD, 0);
+		setpgid(0, 0);
+		execvp(argv[0], argv);
+		fprintf(stderr, "cannot run '%s': %s\n", argv[0],
+		    strerror(errno));
+		_exit(127);
+	}
+	close(con[1]);
+	close(mon[1]);
+	close(ag[1]);
+	con[1] = mon[1] = ag[1] = -1;
+	q->pidfd = (int)syscall(SYS_pidfd_open, q->pid, 0);
+	q->console_fd = con[0];
+	vm->agent_fd = ag[0];
+	con[0] = ag[0] = -1;
+	qmp_init(&q->qmp, mon[0]);
+	mon[0] = -1;
+
+	if (qmp_handshake(&q->qmp, QMP_TIMEOUT_MS) != 0) {
+		error("QEMU did not start (see '%s')", log_path);
+		goto cleanup;
+	}
+	q->qmp_ok = 1;
+	fcntl(q->console_fd, F_SETFL, O_NONBLOCK);
+	fcntl(vm->agent_fd, F_SETFL, O_NONBLOCK);
+	rc = 0;
+cleanup:
+	for (int i = 0; i < 2; i++) {
+		if (con[i] >= 0)
+			close(con[i]);
+		if (mon[i] >= 0)
+			close(mon[i]);
+		if (ag[i] >= 0)
+			close(ag[i]);
+	}
+	argv_free(argv);
+	buf_release(&cmdline);
+	free(log_path);
+	free(cmd_path);
+	return rc;
+}
+
+/* Drain what the console has; returns bytes read, 0 if none, -1 at EOF. */
+static ssize_t
+vm_qemu_read_console(struct vm *vm)
+{
+	struct vm_qemu *q = vm->priv;
+	char chunk[65536];
+	ssize_t n;
+
+	n = read(q->console_fd, chunk, sizeof(chunk));
+	if (n < 0)
+		return (errno == EAGAIN || errno == EINTR) ? 0 : -1;
+	if (n == 0)
+		return -1;
+	console_feed(&vm->console, chunk, (size_t)n);
+	return n;
+}
+
+static int
+vm_qemu_reap(struct vm *vm, struct vm_event *ev)
+{
+	struct vm_qemu *q = vm->priv;
+	int status;
+
+	if (q->exited || waitpid(q->pid, &status, WNOHANG) != q->pid)
+		return 0;
+	q->exited = 1;
+	q->exit_status = status;
+	/* read what the console still holds before declaring the end */
+	while (q->console_fd >= 0 && vm_qemu_read_console(vm) > 0)
+		;
+	vm->state = VM_EXITED;
+	ev->type = VM_EV_EXITED;
+	if (WIFEXITED(status))
+		snprintf(ev->detail, sizeof(ev->detail),
+		    "QEMU exited with status %d", WEXITSTATUS(status));
+	else
+		snprintf(ev->detail, sizeof(ev->detail),
+		    "QEMU killed by signal %d", WTERMSIG(status));
+	return 1;
+}
+
+/* Turn one QMP event into a VM event; 1 if it was one we report. */
+static int
+vm_qemu_qmp_event(struct vm *vm, json_t *msg, struct vm_event *ev)
+{
+	const char *name = json_string_value(json_object_get(msg, "event"));
+
+	if (name == NULL)
+		return 0;
+	if (strcmp(name, "GUEST_PANICKED") == 0) {
+		vm->state = VM_PANICKED;
+		ev->type = VM_EV_PANIC;
+		snprintf(ev->detail, sizeof(ev->detail), "GUEST_PANICKED");
+		return 1;
+	}
+	if (strcmp(name, "SHUTDOWN") == 0) {
+		json_t *d = json_object_get(msg, "data");
+		const char *reason = json_string_value(
+		    json_object_get(d, "reason"));
+
+		if (vm->state == VM_RUNNING)
+			vm->state = VM_STOPPED;
+		ev->type = VM_EV_SHUTDOWN;
+		snprintf(ev->detail, sizeof(ev->detail), "SHUTDOWN (%s)",
+		    reason ? reason : "unknown");
+		return 1;
+	}
+	return 0;
+}
+
+static int
+vm_qemu_next_event(struct vm *vm, struct vm_event *ev, int timeout_ms)
+{
+	struct vm_qemu *q = vm->priv;
+	struct pollfd pfd[4];
+	double deadline = now_mono() + timeout_ms / 1000.0;
+	json_t *msg;
+
+	for (;;) {
+		int n = 0, rc, left;
+
+		/* queued QMP events first: they may have come with a reply */
+		while (q->qmp_ok && (msg = qmp_next_event(&q->qmp)) != NULL) {
+			rc = vm_qemu_qmp_event(vm, msg, ev);
+			json_decref(msg);
+			if (rc)
+				return 0;
+		}
+		if (vm_qemu_reap(vm, ev))
+			return 0;
+
+		pfd[n++] = (struct pollfd){ .fd = q->console_fd,
+		    .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = q->qmp_ok ? q->qmp.fd : -1,
+		    .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = vm->agent_fd,
+		    .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = q->pidfd, .events = POLLIN };
+		left = (int)((deadline - now_mono()) * 1000);
+		if (left < 0)
+			left = 0;
+		/* without a pidfd, wake up now and then to reap */
+		if (q->pidfd < 0 && left > 200)
+			left = 200;
+		rc = poll(pfd, (nfds_t)n, left);
+		if (rc < 0 && errno != EINTR)
+			return error("poll: %s", strerror(errno));
+		if (rc > 0 && (pfd[0].revents & (POLLIN | POLLHUP))) {
+			ssize_t got = vm_qemu_read_console(vm);
+
+			if (got > 0) {
+				ev->type = VM_EV_CONSOLE;
+				return 0;
+			}
+			if (got < 0) {
+				close(q->console_fd);
+				q->console_fd = -1;
+			}
+		}
+		if (rc > 0 && (pfd[1].revents & (POLLIN | POLLHUP))) {
+			msg = qmp_next_event(&q->qmp);
+			if (msg != NULL) {
+				rc = vm_qemu_qmp_event(vm, msg, ev);
+				json_decref(msg);
+				if (rc)
+					return 0;
+			} else if (q->qmp.eof)
+				q->qmp_ok = 0;
+		}
+		if (rc > 0 && (pfd[2].revents & (POLLIN | POLLHUP | POLLERR))) {
+			ev->type = VM_EV_AGENT;
+			return 0;
+		}
+		if (vm_qemu_reap(vm, ev))
+			return 0;
+		if (now_mono() >= deadline) {
+			ev->type = VM_EV_TIMEOUT;
+			return 0;
+		}
+	}
+}
+
+/*
+ * Dump guest memory.  QEMU writes kdump-zlib in makedumpfile's flattened
+ * form, which tools cannot open directly, so it is rearranged with
+ * makedumpfile -R into a normal kdump-compressed file at path.
+ */
+static int
+vm_qemu_dump(struct vm *vm, const char *path)
+{
+	struct vm_qemu *q = vm->priv;
+	char *flat = xasprintf("%s.flat", path);
+	char *proto = xasprintf("file:%s", flat);
+	char *argv[] = { "makedumpfile", "-R", (char *)path, NULL };
+	json_t *args, *ret = NULL;
+	int rc = -1, st;
+
+	if (!q->qmp_ok) {
+		error("cannot dump: the QEMU monitor is gone");
+		goto cleanup;
+	}
+	if (vm->state == VM_RUNNING &&
+	    qmp_command(&q->qmp, "stop", NULL, NULL, QMP_TIMEOUT_MS) != 0)
+		goto cleanup;
+	args = json_pack("{s:b,s:s,s:s}", "paging", 0, "protocol", proto,
+	    "format", "kdump-zlib");
+	rc = qmp_command(&q->qmp, "dump-guest-memory", args, &ret,
+	    DUMP_TIMEOUT_MS);
+	json_decref(args);
+	json_decref(ret);
+	if (rc != 0)
+		goto cleanup;
+	st = run_command(argv, flat, NULL, NULL, 300, NULL, 0);
+	if (st != 0) {
+		rc = error("makedumpfile -R failed (status %d) on '%s'", st,
+		    flat);
+		goto cleanup;
+	}
+	unlink(flat);
+	rc = 0;
+cleanup:
+	free(flat);
+	free(proto);
+	return rc;
+}
+
+/* Ask QEMU to quit, then make sure it is gone. */
+static void
+vm_qemu_stop(struct vm *vm)
+{
+	struct vm_qemu *q = vm->priv;
+	int status;
+
+	if (q == NULL)
+		return;
+	if (q->pid > 0 && !q->exited) {
+		if (q->qmp_ok)
+			(void)qmp_command(&q->qmp, "quit", NULL, NULL, 2000);
+		for (int i = 0; i < 100; i++) {
+			if (waitpid(q->pid, &status, WNOHANG) == q->pid) {
+				q->exited = 1;
+				break;
+			}
+			usleep(20000);
+		}
+		if (!q->exited) {
+			kill(-q->pid, SIGKILL);
+			kill(q->pid, SIGKILL);
+			waitpid(q->pid, &status, 0);
+			q->exited = 1;
+		}
+	}
+	/* keep the last console bytes */
+	while (q->console_fd >= 0 && vm_qemu_read_console(vm) > 0)
+		;
+	vm->state = VM_EXITED;
+	vm_qemu_free(vm);
+}
+
+const struct vm_ops vm_qemu_ops = {
+	.name = "qemu",
+	.start = vm_qemu_start,
+	.next_event = vm_qemu_next_event,
+	.dump = vm_qemu_dump,
+	.stop = vm_qemu_stop,
+};

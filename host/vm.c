@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Backend-independent VM handling: the backend table, the lifecycle
+ * state machine (see enum vm_state in host.h) and its invariants.
+ */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+
+static const struct vm_ops *const vm_backends[] = {
+	&vm_qemu_ops,
+};
+
+/* Find a backend by name; NULL (reported) if there is none. */
+const struct vm_ops *
+vm_backend(const char *name)
+{
+	if (name == NULL)
+		name = "qemu";
+	for (size_t i = 0; i < ARRAY_SIZE(vm_backends); i++) {
+		if (strcmp(vm_backends[i]->name, name) == 0)
+			return vm_backends[i];
+	}
+	error("unknown VM backend '%s'", name);
+	return NULL;
+}
+
+const char *
+vm_state_name(enum vm_state state)
+{
+	switch (state) {
+	case VM_CREATED:	return "created";
+	case VM_RUNNING:	return "running";
+	case VM_PANICKED:	return "panicked";
+	case VM_STOPPED:	return "stopped";
+	case VM_EXITED:		return "exited";
+	}
+	return "unknown";
+}
+
+struct vm *
+vm_new(const struct vm_ops *ops, const struct vm_config *cfg)
+{
+	struct vm *vm = xcalloc(1, sizeof(*vm));
+
+	assert(ops->start && ops->next_event && ops->stop);
+	vm->ops = ops;
+	vm->cfg = *cfg;
+	vm->state = VM_CREATED;
+	vm->agent_fd = -1;
+	vm->console.log_fd = -1;
+	return vm;
+}
+
+int
+vm_start(struct vm *vm)
+{
+	assert(vm->state == VM_CREATED);
+	vm->t_start = now_mono();
+	if (vm->ops->start(vm) != 0) {
+		if (vm->priv != NULL)
+			vm->ops->stop(vm);
+		vm->state = VM_EXITED;
+		return -1;
+	}
+	vm->state = VM_RUNNING;
+	return 0;
+}
+
+int
+vm_next_event(struct vm *vm, struct vm_event *ev, int timeout_ms)
+{
+	assert(vm->state != VM_CREATED);
+	memset(ev, 0, sizeof(*ev));
+	if (vm->state == VM_EXITED) {
+		ev->type = VM_EV_EXITED;
+		return 0;
+	}
+	return vm->ops->next_event(vm, ev, timeout_ms);
+}
+
+int
+vm_dump(struct vm *vm, const char *path)
+{
+	if (vm->ops->dump == NULL)
+		return error("VM backend '%s' cannot dump memory (unsupported)",
+		    vm->ops->name);
+	if (vm->state == VM_CREATED || vm->state == VM_EXITED)
+		return error("cannot dump a VM that is %s",
+		    vm_state_name(vm->state));
+	return vm->ops->dump(vm, path);
+}
+
+void
+vm_free(struct vm *vm)
+{
+	if (vm == NULL)
+		return;
+	/* stop() frees the backend state and clears priv */
+	if (vm->priv != NULL)
+		vm->ops->stop(vm);
+	assert(vm->priv == NULL);
+	console_close(&vm->console);
+	free(vm);
+}
