@@ -244,6 +244,60 @@ struct param_values {
 	size_t		 n;
 };
 
+/*
+ * One decoded message from the guest agent (agent.c).  Pointers point
+ * into the agent's buffers and stay valid until the next agent_read().
+ */
+enum agent_event_type {
+	AGENT_EV_HELLO,
+	AGENT_EV_STARTED,
+	AGENT_EV_OUTPUT,
+	AGENT_EV_EXIT,
+	AGENT_EV_HEARTBEAT,
+	AGENT_EV_REPLY,
+	AGENT_EV_METRICS,
+	AGENT_EV_ERROR,
+};
+
+struct agent_event {
+	enum agent_event_type type;
+	uint32_t	 id;		/* STARTED, OUTPUT, EXIT, REPLY */
+	/* HELLO */
+	int		 proto;
+	const char	*release;
+	int		 ncpus;
+	/* EXIT */
+	int		 status;
+	int		 signal;
+	int		 timed_out;
+	long		 duration_ms;
+	/* OUTPUT: stream 1 or 2, data/len the bytes (not NUL-terminated) */
+	int		 stream;
+	const char	*data;
+	size_t		 len;
+	/* HEARTBEAT, HELLO, METRICS */
+	long		 seq;
+	long		 uptime_ms;
+	/* REPLY: ok, data/len; ERROR and failed REPLY: text */
+	int		 ok;
+	const char	*text;
+	/* METRICS: borrowed JSON object of path -> contents */
+	json_t		*files;
+};
+
+/*
+ * The host side of the agent channel.  broken is set after the first
+ * protocol violation; error then says what it was, and the channel is
+ * never read again.
+ */
+struct agent {
+	int		 fd;
+	int		 broken;
+	char		 error[256];
+	/* private to agent.c */
+	void		*priv;
+};
+
 /* util.c */
 int		 error(const char *fmt, ...)
 		     __attribute__((format(printf, 1, 2)));
@@ -306,6 +360,24 @@ const char	*vm_state_name(enum vm_state state);
 /* vm-qemu.c */
 extern const struct vm_ops vm_qemu_ops;
 const char	*vm_qemu_accel(const char *kernel, const char *initrd);
+
+/*
+ * agent.c: interface used by run.c.  agent_read() returns 1 with *ev set,
+ * 0 if no complete message is available without blocking, -1 when the
+ * channel is broken (a->error says why) or closed.
+ */
+int		 agent_init(struct agent *a, int fd);
+void		 agent_release(struct agent *a);
+int		 agent_read(struct agent *a, struct agent_event *ev);
+int		 agent_send_hello(struct agent *a);
+int		 agent_exec(struct agent *a, uint32_t id, char *const *argv,
+		     char *const *env, const int *cpus, size_t ncpus,
+		     long timeout_ms, int raw_channel);
+int		 agent_kill(struct agent *a, uint32_t id);
+int		 agent_query(struct agent *a, uint32_t id, const char *what,
+		     const char *path);
+int		 agent_sample(struct agent *a, char *const *paths,
+		     size_t npaths, long interval_ms);
 
 /* scenario.c */
 int		 scenario_load(const char *name, struct scenario *s);
