@@ -30,7 +30,7 @@ WARN	 = -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP
 
-HOST_LIBS = -ljansson -lm
+HOST_LIBS = -ljansson -lkdumpfile -lm
 
 HOST_SRCS := $(filter-out host/racerig.c,$(wildcard host/*.c)) \
 	     guest/agent/proto.c

@@ -298,6 +298,75 @@ struct agent {
 	void		*priv;
 };
 
+/* How a run ended (run.c). */
+enum run_outcome {
+	RUN_OK,
+	RUN_CRASHED,
+	RUN_HUNG,
+	RUN_BOOT_FAILED,
+	RUN_LOST,
+	RUN_FAILED,
+	RUN_ERROR,		/* racerig or the host failed, not the kernel */
+};
+
+struct run_result;
+
+/* What to run (run.c).  Zero values mean "the scenario's default". */
+struct run_opts {
+	const char	*scenario;
+	char		**params;	/* "k=v" */
+	size_t		 nparams;
+	const char	*image;
+	const char	*backend;
+	const char	*accel;
+	int		 smp;
+	int		 mem_mb;
+	long		 duration_s;
+	const char	*out_dir;	/* parent of run directories */
+	unsigned long long seed;
+	int		 seed_set;
+	const char	*dump;		/* "qemu" (default) or "none" */
+	const char	*extra_cmdline;
+	size_t		 console_limit;
+	long		 boot_timeout_s;
+	long		 heartbeat_timeout_s;
+	int		 boot_only;	/* stop once the agent is ready */
+	int		 raw_channel;	/* steps get the agent port as fd 3 */
+	int		 verbose;	/* echo step output to stderr */
+	/* called about every 200 ms while the run goes on */
+	void		(*progress)(void *arg, const struct run_result *r,
+			    double elapsed_s);
+	void		*progress_arg;
+};
+
+/* What a run produced (run.c); run_result_release() frees it. */
+struct run_result {
+	char		*id;
+	char		*dir;
+	enum run_outcome outcome;
+	char		 reason[512];
+	char		*image;
+	char		 image_release[128];
+	char		 guest_release[128];
+	char		*cmdline;
+	char		*accel;
+	int		 smp;
+	int		 mem_mb;
+	unsigned long long seed;
+	double		 started_at;
+	double		 agent_ready_s;
+	double		 crash_s;
+	double		 dump_s;
+	double		 total_s;
+	char		*vmcore;
+	const char	*vmcore_source;
+	char		 vmcore_release[128];
+	char		*dmesg;
+	char		*capture_error;
+	char		*agent_error;
+	json_t		*report;	/* report_to_json() of the crash */
+};
+
 /* util.c */
 int		 error(const char *fmt, ...)
 		     __attribute__((format(printf, 1, 2)));
@@ -379,6 +448,11 @@ int		 agent_query(struct agent *a, uint32_t id, const char *what,
 int		 agent_sample(struct agent *a, char *const *paths,
 		     size_t npaths, long interval_ms);
 
+/* dump.c */
+int		 dump_vmcoreinfo_release(const char *path, char *release,
+		     size_t n);
+int		 dump_extract_dmesg(const char *vmcore, const char *out_path);
+
 /* scenario.c */
 int		 scenario_load(const char *name, struct scenario *s);
 void		 scenario_release(struct scenario *s);
@@ -401,6 +475,11 @@ int		 scenario_step_timeout(const struct scenario *s,
 		     const struct scenario_step *st, long default_s,
 		     long *out);
 int		 scenario_list(char ***names, size_t *count);
+
+/* run.c */
+const char	*run_outcome_name(enum run_outcome o);
+int		 run_scenario(const struct run_opts *o, struct run_result *r);
+void		 run_result_release(struct run_result *r);
 
 /* cmd.c */
 extern const struct cmd_entry *const cmd_table[];
