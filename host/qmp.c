@@ -71,9 +71,13 @@ qmp_take_line(struct qmp *q, json_t **out)
 
 	nl = q->in.len ? memchr(q->in.data, '\n', q->in.len) : NULL;
 	if (nl == NULL) {
-		if (q->in.len > QMP_MAX_LINE)
+		if (q->in.len > QMP_MAX_LINE) {
+			/* no resynchronising: treat the monitor as gone */
+			q->eof = 1;
+			buf_release(&q->in);
 			return error("qmp: line longer than %u bytes",
 			    QMP_MAX_LINE);
+		}
 		return 0;
 	}
 	n = (size_t)(nl - q->in.data);
@@ -245,7 +249,7 @@ qmp_next_event(struct qmp *q)
 			json_decref(msg);	/* stray reply: ignore */
 			continue;
 		}
-		if (rc < 0 || qmp_fill(q, 0) <= 0)
+		if (rc < 0 || q->eof || qmp_fill(q, 0) <= 0)
 			return NULL;
 	}
 }

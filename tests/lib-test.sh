@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for tests/tNNNN-*.sh: TAP output, prerequisites, a
+# private temp directory per test script.
+#
+#   test_description='what this script tests'
+#   . "$(dirname "$0")/lib-test.sh"
+#   test_expect_success 'name' 'commands'
+#   test_expect_success PREREQ 'name' 'commands'
+#   test_done
+#
+# Prerequisites: ROOT, QEMU, IMAGE (the default guest image is built),
+# SAN (the sanitizer build exists).  A missing one skips the test and
+# says why.  RACERIG is the binary under test (build/racerig, or the
+# sanitized one when RACERIG_SAN_BUILD is set and it exists).
+
+set -u
+TEST_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+export RACERIG_ROOT="$TEST_ROOT"
+RACERIG="$TEST_ROOT/build/racerig"
+if [ -n "${RACERIG_SAN_BUILD:-}" ] && [ -x "$TEST_ROOT/$RACERIG_SAN_BUILD/racerig" ]; then
+	RACERIG="$TEST_ROOT/$RACERIG_SAN_BUILD/racerig"
+fi
+export RACERIG
+SHARED="$TEST_ROOT/../shared"
+TRASH=$(mktemp -d "${TMPDIR:-/tmp}/racerig-test.XXXXXX")
+trap 'rm -rf "$TRASH"' EXIT
+test_count=0
+test_failed=0
+
+test_have_prereq() {
+	case "$1" in
+	ROOT)	[ "$(id -u)" = 0 ] ;;
+	QEMU)	command -v qemu-system-x86_64 >/dev/null 2>&1 ;;
+	IMAGE)	"$RACERIG" image show >/dev/null 2>&1 ;;
+	SAN)	[ -x "$TEST_ROOT/build-san/racerig" ] ;;
+	*)	echo "unknown prerequisite $1" >&2; return 1 ;;
+	esac
+}
+
+# test_expect_success [PREREQ[,PREREQ]] NAME COMMANDS
+test_expect_success() {
+	prereqs=""
+	if [ $# = 3 ]; then prereqs=$1; shift; fi
+	test_count=$((test_count + 1))
+	for p in $(echo "$prereqs" | tr ',' ' '); do
+		if ! test_have_prereq "$p"; then
+			echo "ok $test_count # skip $1 (missing $p)"
+			return 0
+		fi
+	done
+	if (cd "$TRASH" && eval "$2") >"$TRASH/.out" 2>&1; then
+		echo "ok $test_count - $1"
+	else
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - $1"
+		sed 's/^/#   /' "$TRASH/.out" | tail -40
+	fi
+}
+
+test_done() {
+	echo "1..$test_count"
+	[ "$test_failed" = 0 ]
+}
+
+# json_get FILE EXPR: print a field of a JSON file (python3 is in
+# Debian's base system; used by tests only, never by racerig).
+json_get() {
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {"d": d}))' "$1" "$2"
+}
+
+# run_dir_of OUTPUT_FILE: the "dir:" line of racerig run's output.
+run_dir_of() {
+	sed -n 's/^dir: *//p' "$1" | tail -1
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Unit tests for console.c: markers, line splitting, the log limit and
+ * the tail kept past it.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "host.h"
+
+static char tmpdir[] = "/tmp/u-console.XXXXXX";
+
+static char *
+log_path(const char *name)
+{
+	return xasprintf("%s/%s", tmpdir, name);
+}
+
+static void
+read_all(const char *path, struct buf *b)
+{
+	buf_reset(b);
+	assert_int_equal(read_file(path, b, 64u << 20), 0);
+}
+
+static void
+test_markers(void **state)
+{
+	struct console c;
+	char *p = log_path("markers.log");
+	const char *boot = "[    0.1] Linux version 6.1\r\n"
+	    "racerig-agent: ready\n";
+	const char *oops = "[   12.5] BUG: kernel NULL pointer dereference, "
+	    "address: 0000000000000000\n[   12.6] RIP: 0010:0x0\n";
+
+	assert_int_equal(console_open(&c, p, 1 << 20), 0);
+	console_feed(&c, boot, strlen(boot));
+	assert_int_equal(c.flags, CONSOLE_AGENT_READY);
+	/* a marker split across two reads is still found */
+	console_feed(&c, oops, 20);
+	assert_false(c.flags & CONSOLE_CRASH);
+	console_feed(&c, oops + 20, strlen(oops) - 20);
+	assert_true(c.flags & CONSOLE_CRASH);
+	assert_non_null(strstr(c.first_line, "BUG: kernel NULL pointer"));
+	assert_int_equal(c.lines, 4);
+	console_close(&c);
+	free(p);
+}
+
+static void
+test_hang_markers(void **state)
+{
+	const char *lines[] = {
+		"watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [a:1]\n",
+		"rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:\n",
+		"INFO: task kworker/0:1:12 blocked for more than 120 seconds.\n",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
+		struct console c;
+		char *p = log_path("hang.log");
+
+		assert_int_equal(console_open(&c, p, 1 << 20), 0);
+		console_feed(&c, lines[i], strlen(lines[i]));
+		assert_true(c.flags & CONSOLE_HANG);
+		console_close(&c);
+		free(p);
+	}
+}
+
+/* Bytes past the limit are dropped, but the tail is kept and noted. */
+static void
+test_limit_and_tail(void **state)
+{
+	struct console c;
+	struct buf b = BUF_INIT;
+	char *p = log_path("limit.log");
+	char *chunk = xmalloc(100000);
+
+	memset(chunk, 'x', 100000);
+	assert_int_equal(console_open(&c, p, 50000), 0);
+	for (int i = 0; i < 30; i++)	/* 3 MB */
+		console_feed(&c, chunk, 100000);
+	console_feed(&c, "\nKernel panic - not syncing: end\n", 33);
+	assert_int_equal(c.logged, 50000);
+	assert_int_equal(c.dropped, 3000000 + 33 - 50000);
+	/* the panic came after the limit and is still seen */
+	assert_true(c.flags & CONSOLE_PANIC);
+	console_close(&c);
+	read_all(p, &b);
+	assert_non_null(strstr(b.data, "console.log limit of 50000 bytes "
+	    "reached"));
+	/* the last bytes, including the panic line, are in the file */
+	assert_non_null(strstr(b.data, "Kernel panic - not syncing: end"));
+	assert_true(b.len < 50000 + CONSOLE_TAIL + 200);
+	buf_release(&b);
+	free(chunk);
+	free(p);
+}
+
+/* Over-long lines and binary junk neither overflow nor stop parsing. */
+static void
+test_garbage(void **state)
+{
+	struct console c;
+	char *p = log_path("garbage.log");
+	char *junk = xmalloc(3 * CONSOLE_LINE);
+
+	for (size_t i = 0; i < 3 * CONSOLE_LINE; i++)
+		junk[i] = (char)(i * 131 + 7) == '\n' ? 'a' : (char)(i * 131 + 7);
+	assert_int_equal(console_open(&c, p, 1 << 20), 0);
+	console_feed(&c, junk, 3 * CONSOLE_LINE);
+	console_feed(&c, "\nBUG: x\x01\xff\n", 11);
+	assert_true(c.flags & CONSOLE_CRASH);
+	/* the recorded line is made printable for run.json */
+	for (const char *s = c.first_line; *s; s++)
+		assert_true(*s >= 0x20 && *s < 0x7f);
+	console_close(&c);
+	free(junk);
+	free(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_markers),
+		cmocka_unit_test(test_hang_markers),
+		cmocka_unit_test(test_limit_and_tail),
+		cmocka_unit_test(test_garbage),
+	};
+	int rc;
+
+	if (mkdtemp(tmpdir) == NULL)
+		return 1;
+	rc = cmocka_run_group_tests_name("console", tests, NULL, NULL);
+	{
+		char *cmd = xasprintf("rm -rf '%s'", tmpdir);
+
+		if (system(cmd) != 0)
+			rc = 1;
+		free(cmd);
+	}
+	return rc;
+}
