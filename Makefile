@@ -30,6 +30,13 @@ WARN	 = -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP
 
+# "make V=1" shows the commands
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
 HOST_LIBS = -ljansson -lkdumpfile -lm
 
 HOST_SRCS := $(filter-out host/racerig.c,$(wildcard host/*.c)) \
@@ -48,36 +55,42 @@ all: $(BUILD)/racerig $(BUILD)/guest/racerig-agent $(SCENARIO_PROGS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Ihost -Iguest/agent -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -Ihost -Iguest/agent -c -o $@ $<
 
 $(BUILD)/libracerig.a: $(HOST_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/racerig: $(BUILD)/obj/host/racerig.o $(BUILD)/libracerig.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(HOST_LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(HOST_LIBS)
 
 # The agent runs as the guest's init: static, so the initramfs needs no
 # shared libraries for it.  No sanitizers there: they need a runtime.
 $(BUILD)/obj-static/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -MMD -MP \
+	@echo "  CC      $< (static)"
+	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -MMD -MP \
 		-Iguest/agent -c -o $@ $<
 
 $(BUILD)/guest/racerig-agent: $(AGENT_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) -static -o $@ $^ -ljansson
+	@echo "  LD      $@"
+	$(Q)$(CC) -static -o $@ $^ -ljansson
 
 # Scenario programs: scenarios/NAME/PROG.c -> $(BUILD)/scenarios/NAME/PROG.
 # A build.mk may set PROG_LIBS for its program (target-specific LDLIBS).
 $(BUILD)/scenarios/%: scenarios/%.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -MMD -MP \
+	@echo "  CC      $<"
+	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -MMD -MP \
 		-o $@ $< $(LDLIBS)
 
 $(BUILD)/tests/u-%: $(BUILD)/obj/tests/unit/u-%.o $(BUILD)/libracerig.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(HOST_LIBS) -lcmocka
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(HOST_LIBS) -lcmocka
 
 deps:
 	@ci/install-deps

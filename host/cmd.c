@@ -17,11 +17,21 @@
 
 #include "host.h"
 
+extern const struct cmd_entry cmd_boot_entry;
+extern const struct cmd_entry cmd_classify_entry;
 extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_image_entry;
+extern const struct cmd_entry cmd_run_entry;
+extern const struct cmd_entry cmd_scenario_entry;
 extern const struct cmd_entry cmd_version_entry;
 
 const struct cmd_entry *const cmd_table[] = {
+	&cmd_boot_entry,
+	&cmd_classify_entry,
 	&cmd_help_entry,
+	&cmd_image_entry,
+	&cmd_run_entry,
+	&cmd_scenario_entry,
 	&cmd_version_entry,
 	NULL
 };

@@ -367,6 +367,31 @@ struct run_result {
 	json_t		*report;	/* report_to_json() of the crash */
 };
 
+/* A guest image in the cache (image.c). */
+struct image {
+	char		*dir;
+	char		*vmlinuz;
+	char		*initramfs;
+	char		 release[128];
+};
+
+/*
+ * A classified crash report (report.c).  frames are function names
+ * without offsets, innermost first; title is syzkaller-style.
+ */
+struct report {
+	char		*title;
+	char		*type;		/* e.g. NULL-POINTER-DEREFERENCE */
+	char		*frame;		/* the guilty frame, or NULL */
+	char		**frames;
+	size_t		 nframes;
+	int		 corrupted;
+	char		 bucket[17];	/* 16 hex digits */
+	char		**classes;	/* matched root-cause rules */
+	size_t		 nclasses;
+	size_t		 start, end;	/* byte offsets of the report */
+};
+
 /* util.c */
 int		 error(const char *fmt, ...)
 		     __attribute__((format(printf, 1, 2)));
@@ -401,6 +426,17 @@ const char	*source_dir(void);
 int		 run_command(char *const argv[], const char *in_path,
 		     const char *out_path, const char *err_path, double timeout_s,
 		     struct buf *output, size_t max_output);
+
+/* report.c */
+int		 report_parse(const char *log, size_t len, struct report *out);
+void		 report_release(struct report *r);
+json_t		*report_to_json(const struct report *r);
+int		 report_contains_crash_line(const char *line, size_t len);
+
+/* report-rules.c */
+void		 report_set_rules(const char *path);
+int		 report_load_rules(void);
+const char	*report_class_explain(const char *cls);
 
 /* qmp.c */
 void		 qmp_init(struct qmp *q, int fd);
@@ -475,6 +511,11 @@ int		 scenario_step_timeout(const struct scenario *s,
 		     const struct scenario_step *st, long default_s,
 		     long *out);
 int		 scenario_list(char ***names, size_t *count);
+
+/* image.c */
+int		 image_build(const char *release, const char *tree, int force);
+int		 image_open(const char *arg, struct image *img);
+void		 image_release(struct image *img);
 
 /* run.c */
 const char	*run_outcome_name(enum run_outcome o);

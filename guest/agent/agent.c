@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * racerig-agent: the guest's PID 1.  Sets the guest up, says HELLO to
+ * the host over the virtio-serial port and then serves EXEC, KILL, QUERY
+ * and SAMPLE requests, with a HEARTBEAT every second (see proto.h).
+ *
+ * "racerig-agent --serve-fd N" skips the PID-1 setup and serves on fd N:
+ * that is how the host's tests drive the agent without a VM.
+ */
+#include <sys/reboot.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent.h"
+
+#define AGENT_BOOT_MODULES	"/etc/racerig/boot-modules"
+
+long long
+agent_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Log to the console (stderr is /dev/console for PID 1). */
+void
+agent_log(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "racerig-agent: %s\n", msg);
+}
+
+static void
+agent_hello(struct agent *a)
+{
+	struct utsname u;
+	char boot_id[64] = "";
+	size_t len = 0;
+	struct timespec ts;
+
+	uname(&u);
+	if (query_read_file("/proc/sys/kernel/random/boot_id", boot_id,
+	    sizeof(boot_id) - 1, &len) == 0)
+		boot_id[len] = '\0';
+	boot_id[strcspn(boot_id, "\n")] = '\0';
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	channel_send_json(a, PROTO_HELLO, json_pack("{s:i,s:s,s:i,s:I,s:s}",
+	    "proto", PROTO_VERSION, "release", u.release,
+	    "ncpus", (int)sysconf(_SC_NPROCESSORS_ONLN),
+	    "uptime_ms", (json_int_t)(ts.tv_sec * 1000 + ts.tv_nsec / 1000000),
+	    "boot_id", boot_id));
+}
+
+/* Act on one frame from the host.  Bad frames are answered, not fatal. */
+static void
+agent_dispatch(struct agent *a, const struct proto_hdr *hdr,
+    const unsigned char *payload)
+{
+	json_error_t jerr;
+	json_t *req;
+
+	req = json_loadb((const char *)payload, hdr->length, 0, &jerr);
+	if (req == NULL || !json_is_object(req)) {
+		channel_send_error(a, 0, "malformed %s frame: %s",
+		    proto_type_name(hdr->type), req ? "not an object" :
+		    jerr.text);
+		json_decref(req);
+		return;
+	}
+	switch (hdr->type) {
+	case PROTO_HELLO: {
+		json_t *v = json_object_get(req, "proto");
+
+		if (!json_is_integer(v) ||
+		    json_integer_value(v) != PROTO_VERSION)
+			channel_send_error(a, 0, "host speaks another "
+			    "protocol version");
+		a->hello_done = 1;
+		break;
+	}
+	case PROTO_EXEC:
+		child_exec(a, req, a->port_fd);
+		break;
+	case PROTO_KILL: {
+		json_t *v = json_object_get(req, "id");
+
+		if (json_is_integer(v))
+			child_kill(a, (uint32_t)json_integer_value(v));
+		break;
+	}
+	case PROTO_QUERY:
+		query_answer(a, req);
+		break;
+	case PROTO_SAMPLE:
+		query_set_sample(a, req);
+		break;
+	default:
+		channel_send_error(a, 0, "unexpected %s frame from the host",
+		    proto_type_name(hdr->type));
+	}
+	json_decref(req);
+}
+
+/*
+ * Read from the port and act on complete frames.  Returns -1 when the
+ * host broke the framing or the port failed; the agent then stops
+ * reading (a PID 1 cannot exit) but keeps its children reaped.
+ */
+static int
+agent_read_port(struct agent *a)
+{
+	unsigned char chunk[65536];
+	ssize_t n;
+
+	n = read(a->port_fd, chunk, sizeof(chunk));
+	if (n < 0)
+		return (errno == EAGAIN || errno == EINTR) ? 0 : -1;
+	if (n == 0)
+		return a->serve_only ? -1 : 0;	/* host not connected yet */
+	for (size_t off = 0; off < (size_t)n;) {
+		struct proto_hdr hdr;
+		const unsigned char *payload;
+		long took = proto_reader_feed(&a->reader, chunk + off,
+		    (size_t)n - off);
+
+		if (took < 0) {
+			agent_log("host broke the protocol: %s",
+			    a->reader.error);
+			return -1;
+		}
+		off += (size_t)took;
+		while (proto_reader_next(&a->reader, &hdr, &payload) == 1) {
+			agent_dispatch(a, &hdr, payload);
+			proto_reader_consume(&a->reader);
+		}
+	}
+	return 0;
+}
+
+static void
+agent_loop(struct agent *a)
+{
+	struct pollfd pfd[1 + 2 * AGENT_MAX_CHILDREN];
+	struct child *owner[1 + 2 * AGENT_MAX_CHILDREN];
+	int streams[1 + 2 * AGENT_MAX_CHILDREN];
+	int port_ok = 1;
+
+	for (;;) {
+		long long now = agent_now_ms();
+		int n = 0, timeout;
+
+		if (now >= a->next_heartbeat_ms) {
+			struct timespec ts;
+
+			clock_gettime(CLOCK_BOOTTIME, &ts);
+			channel_send_json(a, PROTO_HEARTBEAT, json_pack(
+			    "{s:I,s:I}", "seq", (json_int_t)++a->heartbeat_seq,
+			    "uptime_ms", (json_int_t)(ts.tv_sec * 1000 +
+			    ts.tv_nsec / 1000000)));
+			a->next_heartbeat_ms = now + 1000;
+		}
+		if (a->nsamples > 0 && now >= a->next_sample_ms) {
+			query_send_metrics(a);
+			a->next_sample_ms = now + a->sample_interval_ms;
+		}
+		child_check_deadlines(a);
+
+		pfd[n] = (struct pollfd){ .fd = port_ok ? a->port_fd : -1,
+		    .events = POLLIN };
+		owner[n++] = NULL;
+		for (int i = 0; i < AGENT_MAX_CHILDREN; i++) {
+			struct child *c = &a->children[i];
+
+			if (c->id == 0)
+				continue;
+			if (c->out_fd >= 0) {
+				pfd[n] = (struct pollfd){ .fd = c->out_fd,
+				    .events = POLLIN };
+				streams[n] = 1;
+				owner[n++] = c;
+			}
+			if (c->err_fd >= 0) {
+				pfd[n] = (struct pollfd){ .fd = c->err_fd,
+				    .events = POLLIN };
+				streams[n] = 2;
+				owner[n++] = c;
+			}
+		}
+		/* wake for the heartbeat, and often enough to reap */
+		timeout = (int)(a->next_heartbeat_ms - agent_now_ms());
+		if (timeout > 50)
+			timeout = 50;
+		if (timeout < 0)
+			timeout = 0;
+		if (poll(pfd, (nfds_t)n, timeout) > 0) {
+			if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+				if (agent_read_port(a) != 0) {
+					port_ok = 0;
+					if (a->serve_only)
+						return;
+				}
+			}
+			for (int i = 1; i < n; i++) {
+				if (pfd[i].revents & (POLLIN | POLLHUP))
+					child_collect_output(a, owner[i],
+					    streams[i]);
+			}
+		}
+		child_reap(a);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct agent a;
+
+	memset(&a, 0, sizeof(a));
+	a.port_fd = -1;
+	if (proto_reader_init(&a.reader) != 0)
+		return 1;
+	signal(SIGPIPE, SIG_IGN);
+	if (argc == 3 && strcmp(argv[1], "--serve-fd") == 0) {
+		a.serve_only = 1;
+		a.port_fd = atoi(argv[2]);
+		fcntl(a.port_fd, F_SETFL, O_NONBLOCK);
+		fcntl(a.port_fd, F_SETFD, FD_CLOEXEC);
+	} else {
+		if (getpid() != 1)
+			fprintf(stderr, "racerig-agent: not PID 1; use "
+			    "--serve-fd N to serve on a given fd\n");
+		setup_system();
+		setup_load_modules(AGENT_BOOT_MODULES);
+		a.port_fd = setup_open_port(PROTO_PORT_NAME);
+		if (a.port_fd < 0) {
+			/* without a channel the host can only time out */
+			agent_log("giving up: powering off");
+			sync();
+			reboot(RB_POWER_OFF);
+			for (;;)
+				pause();
+		}
+	}
+	agent_hello(&a);
+	agent_log("ready");
+	agent_loop(&a);
+	proto_reader_release(&a.reader);
+	return 0;
+}

@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The host side of the agent channel: sending requests and decoding the
+ * guest's frames (protocol in guest/agent/proto.h).
+ *
+ * Every frame is guest-controlled.  The reader bounds memory
+ * (PROTO_MAX_PAYLOAD); each message's fields are type-checked; the first
+ * violation marks the channel broken with a message saying what was
+ * wrong, and it is never read again: there is no resynchronising with a
+ * guest that has shown it cannot be trusted.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "proto.h"
+
+struct agent_priv {
+	struct proto_reader	 reader;
+	json_t			*msg;		/* the last decoded message */
+	int			 have_frame;	/* reader holds a frame */
+	struct buf		 pending;	/* read, not yet fed */
+};
+
+int
+agent_init(struct agent *a, int fd)
+{
+	struct agent_priv *p = xcalloc(1, sizeof(*p));
+
+	memset(a, 0, sizeof(*a));
+	a->fd = fd;
+	if (proto_reader_init(&p->reader) != 0)
+		fatal("out of memory for the agent reader");
+	a->priv = p;
+	return 0;
+}
+
+void
+agent_release(struct agent *a)
+{
+	struct agent_priv *p = a->priv;
+
+	if (p == NULL)
+		return;
+	json_decref(p->msg);
+	buf_release(&p->pending);
+	proto_reader_release(&p->reader);
+	free(p);
+	a->priv = NULL;	/* the fd belongs to the VM */
+}
+
+static int
+agent_broken(struct agent *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+agent_broken(struct agent *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!a->broken) {
+		va_start(ap, fmt);
+		vsnprintf(a->error, sizeof(a->error), fmt, ap);
+		va_end(ap);
+		a->broken = 1;
+	}
+	return -1;
+}
+
+static int
+agent_send(struct agent *a, unsigned type, json_t *obj)
+{
+	unsigned char hdr[PROTO_HDR_SIZE];
+	char *text;
+	size_t len;
+	int rc = 0;
+
+	text = json_dumps(obj, JSON_COMPACT);
+	json_decref(obj);
+	if (text == NULL)
+		return error("cannot encode a %s request", proto_type_name(type));
+	len = strlen(text);
+	proto_hdr_encode(hdr, type, (uint32_t)len);
+	if (write_all(a->fd, hdr, sizeof(hdr)) != 0 ||
+	    write_all(a->fd, text, len) != 0)
+		rc = error("cannot send a %s request to the agent: %s",
+		    proto_type_name(type), strerror(errno));
+	free(text);
+	return rc;
+}
+
+int
+agent_send_hello(struct agent *a)
+{
+	return agent_send(a, PROTO_HELLO, json_pack("{s:i}", "proto",
+	    PROTO_VERSION));
+}
+
+int
+agent_exec(struct agent *a, uint32_t id, char *const *argv, char *const *env,
+    const int *cpus, size_t ncpus, long timeout_ms, int raw_channel)
+{
+	json_t *jargv = json_array(), *jenv = json_array(), *jcpus = json_array();
+
+	for (size_t i = 0; argv[i] != NULL; i++)
+		json_array_append_new(jargv, json_string(argv[i]));
+	for (size_t i = 0; env != NULL && env[i] != NULL; i++)
+		json_array_append_new(jenv, json_string(env[i]));
+	for (size_t i = 0; i < ncpus; i++)
+		json_array_append_new(jcpus, json_integer(cpus[i]));
+	return agent_send(a, PROTO_EXEC, json_pack("{s:I,s:o,s:o,s:o,s:I,s:b}",
+	    "id", (json_int_t)id, "argv", jargv, "env", jenv, "cpus", jcpus,
+	    "timeout_ms", (json_int_t)timeout_ms, "raw_channel", raw_channel));
+}
+
+int
+agent_kill(struct agent *a, uint32_t id)
+{
+	return agent_send(a, PROTO_KILL, json_pack("{s:I}", "id",
+	    (json_int_t)id));
+}
+
+int
+agent_query(struct agent *a, uint32_t id, const char *what, const char *path)
+{
+	json_t *q = json_pack("{s:I,s:s}", "id", (json_int_t)id, "what", what);
+
+	if (path != NULL)
+		json_object_set_new(q, "path", json_string(path));
+	return agent_send(a, PROTO_QUERY, q);
+}
+
+int
+agent_sample(struct agent *a, char *const *paths, size_t npaths,
+    long interval_ms)
+{
+	json_t *jp = json_array();
+
+	for (size_t i = 0; i < npaths; i++)
+		json_array_append_new(jp, json_string(paths[i]));
+	return agent_send(a, PROTO_SAMPLE, json_pack("{s:I,s:o}",
+	    "interval_ms", (json_int_t)interval_ms, "paths", jp));
+}
+
+/* Fetch an integer member in [min, max]; -1 if missing or wrong. */
+static int
+get_int(json_t *o, const char *key, long long min, long long max,
+    long long *out)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < min ||
+	    json_integer_value(v) > max)
+		return -1;
+	*out = json_integer_value(v);
+	return 0;
+}
+
+/*
+ * Check and decode one JSON frame into ev.  Returns 0, or -1 after
+ * marking the channel broken with the field at fault.
+ */
+static int
+agent_decode(struct agent *a, unsigned type, const unsigned char *payload,
+    size_t len, struct agent_event *ev)
+{
+	struct agent_priv *p = a->priv;
+	const char *name = proto_type_name(type);
+	json_error_t jerr;
+	long long v;
+	json_t *o;
+
+#define BAD(field, what) \
+	agent_broken(a, "agent sent a malformed %s frame: '%s' %s", name, \
+	    field, what)
+
+	json_decref(p->msg);
+	p->msg = o = json_loadb((const char *)payload, len, 0, &jerr);
+	if (o == NULL)
+		return agent_broken(a, "agent sent a malformed %s frame: %s",
+		    name, jerr.text);
+	if (!json_is_object(o))
+		return agent_broken(a, "agent sent a %s frame that is not a "
+		    "JSON object", name);
+	switch (type) {
+	case PROTO_HELLO:
+		ev->type = AGENT_EV_HELLO;
+		if (get_int(o, "proto", 0, 1000000, &v) != 0)
+			return BAD("proto", "is not a version number");
+		ev->proto = (int)v;
+		ev->release = json_string_value(json_object_get(o, "release"));
+		if (ev->release == NULL || strlen(ev->release) > 120)
+			return BAD("release", "is not a short string");
+		if (get_int(o, "ncpus", 1, 65536, &v) != 0)
+			return BAD("ncpus", "is not a CPU count");
+		ev->ncpus = (int)v;
+		if (get_int(o, "uptime_ms", 0, 1LL << 50, &v) == 0)
+			ev->uptime_ms = (long)v;
+		return 0;
+	case PROTO_STARTED:
+		ev->type = AGENT_EV_STARTED;
+		if (get_int(o, "id", 0, UINT32_MAX, &v) != 0)
+			return BAD("id", "is not a step id");
+		ev->id = (uint32_t)v;
+		return 0;
+	case PROTO_EXIT:
+		ev->type = AGENT_EV_EXIT;
+		if (get_int(o, "id", 0, UINT32_MAX, &v) != 0)
+			return BAD("id", "is not a step id");
+		ev->id = (uint32_t)v;
+		if (get_int(o, "status", -1, 255, &v) != 0)
+			return BAD("status", "is not an exit status");
+		ev->status = (int)v;
+		if (get_int(o, "signal", 0, 128, &v) != 0)
+			return BAD("signal", "is not a signal number");
+		ev->signal = (int)v;
+		if (!json_is_boolean(json_object_get(o, "timed_out")))
+			return BAD("timed_out", "is not a boolean");
+		ev->timed_out = json_is_true(json_object_get(o, "timed_out"));
+		if (get_int(o, "duration_ms", 0, 1LL << 50, &v) != 0)
+			return BAD("duration_ms", "is not a duration");
+		ev->duration_ms = (long)v;
+		return 0;
+	case PROTO_HEARTBEAT:
+		ev->type = AGENT_EV_HEARTBEAT;
+		if (get_int(o, "seq", 0, 1LL << 50, &v) != 0)
+			return BAD("seq", "is not a sequence number");
+		ev->seq = (long)v;
+		if (get_int(o, "uptime_ms", 0, 1LL << 50, &v) != 0)
+			return BAD("uptime_ms", "is not a time");
+		ev->uptime_ms = (long)v;
+		return 0;
+	case PROTO_REPLY:
+		ev->type = AGENT_EV_REPLY;
+		if (get_int(o, "id", 0, UINT32_MAX, &v) != 0)
+			return BAD("id", "is not a query id");
+		ev->id = (uint32_t)v;
+		ev->ok = json_is_true(json_object_get(o, "ok"));
+		ev->text = json_string_value(json_object_get(o,
+		    ev->ok ? "data" : "error"));
+		if (ev->text == NULL)
+			return BAD(ev->ok ? "data" : "error", "is not a string");
+		ev->data = ev->text;
+		ev->len = json_string_length(json_object_get(o,
+		    ev->ok ? "data" : "error"));
+		return 0;
+	case PROTO_METRICS:
+		ev->type = AGENT_EV_METRICS;
+		if (get_int(o, "uptime_ms", 0, 1LL << 50, &v) != 0)
+			return BAD("uptime_ms", "is not a time");
+		ev->uptime_ms = (long)v;
+		ev->files = json_object_get(o, "files");
+		if (!json_is_object(ev->files))
+			return BAD("files", "is not an object");
+		{
+			const char *k;
+			json_t *f;
+
+			json_object_foreach(ev->files, k, f) {
+				if (!json_is_string(f))
+					return BAD("files", "has a value that "
+					    "is not a string");
+			}
+		}
+		return 0;
+	case PROTO_ERROR:
+		ev->type = AGENT_EV_ERROR;
+		ev->text = json_string_value(json_object_get(o, "error"));
+		if (ev->text == NULL)
+			return BAD("error", "is not a string");
+		if (get_int(o, "id", 0, UINT32_MAX, &v) == 0)
+			ev->id = (uint32_t)v;
+		return 0;
+	default:
+		return agent_broken(a, "agent sent a %s frame, which only the "
+		    "host may send", name);
+	}
+#undef BAD
+}
+
+/*
+ * Decode the frame the reader holds into ev.  OUTPUT is binary (see
+ * proto.h); everything else is JSON.
+ */
+static int
+agent_frame(struct agent *a, const struct proto_hdr *hdr,
+    const unsigned char *payload, struct agent_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	if (hdr->type == PROTO_OUTPUT) {
+		if (hdr->length < PROTO_OUTPUT_HDR)
+			return agent_broken(a, "agent sent an output frame of "
+			    "%u bytes, shorter than its header", hdr->length);
+		ev->type = AGENT_EV_OUTPUT;
+		ev->id = (uint32_t)payload[0] | (uint32_t)payload[1] << 8 |
+		    (uint32_t)payload[2] << 16 | (uint32_t)payload[3] << 24;
+		ev->stream = payload[4];
+		if (ev->stream != 1 && ev->stream != 2)
+			return agent_broken(a, "agent sent output on stream "
+			    "%d", ev->stream);
+		ev->data = (const char *)payload + PROTO_OUTPUT_HDR;
+		ev->len = hdr->length - PROTO_OUTPUT_HDR;
+		return 0;
+	}
+	return agent_decode(a, hdr->type, payload, hdr->length, ev);
+}
+
+int
+agent_read(struct agent *a, struct agent_event *ev)
+{
+	struct agent_priv *p = a->priv;
+	struct proto_hdr hdr;
+	const unsigned char *payload;
+	unsigned char chunk[4096];
+	ssize_t n;
+	int rc;
+
+	if (a->broken || p == NULL)
+		return -1;
+	/* the frame handed out last time is done with now */
+	if (p->have_frame) {
+		proto_reader_consume(&p->reader);
+		p->have_frame = 0;
+	}
+	for (;;) {
+		rc = proto_reader_next(&p->reader, &hdr, &payload);
+		if (rc < 0)
+			return agent_broken(a, "agent channel: %s",
+			    p->reader.error);
+		if (rc == 1) {
+			p->have_frame = 1;
+			return agent_frame(a, &hdr, payload, ev) == 0 ? 1 : -1;
+		}
+		/*
+		 * The reader stops taking bytes at a frame boundary; what
+		 * it left is fed before anything new is read, so pending
+		 * never holds more than one read's worth.
+		 */
+		if (p->pending.len > 0) {
+			long took = proto_reader_feed(&p->reader,
+			    p->pending.data, p->pending.len);
+
+			if (took < 0)
+				return agent_broken(a, "agent channel: %s",
+				    p->reader.error);
+			memmove(p->pending.data, p->pending.data + took,
+			    p->pending.len - (size_t)took);
+			p->pending.len -= (size_t)took;
+			continue;
+		}
+		n = read(a->fd, chunk, sizeof(chunk));
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return 0;
+			return agent_broken(a, "agent channel: read: %s",
+			    strerror(errno));
+		}
+		if (n == 0)
+			return agent_broken(a, "agent channel closed");
+		buf_add(&p->pending, chunk, (size_t)n);
+	}
+}

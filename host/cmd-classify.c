@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Classify a console log, dmesg, crash backtrace or run directory
+ * ("racerig classify"): the title of the first crash on the first line
+ * (nothing at all without a crash), then its details.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host.h"
+
+/* Logs are read up to this size: a crash report is near the start. */
+#define CLASSIFY_MAX	(64u * 1024 * 1024)
+
+/* Read at most CLASSIFY_MAX bytes of fp into b; the rest is ignored. */
+static int
+classify_read(FILE *fp, const char *name, struct buf *b)
+{
+	char chunk[65536];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		if (b->len < CLASSIFY_MAX)
+			buf_add(b, chunk, b->len + n > CLASSIFY_MAX ?
+			    CLASSIFY_MAX - b->len : n);
+	}
+	if (ferror(fp))
+		return error("cannot read '%s': %s", name, strerror(errno));
+	return 0;
+}
+
+static int
+classify_input(const char *arg, struct buf *b)
+{
+	struct stat st;
+	char *path = NULL;
+	FILE *fp;
+	int rc;
+
+	if (strcmp(arg, "-") == 0)
+		return classify_read(stdin, "standard input", b);
+	if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+		/* a run directory: the vmcore's log, else the console */
+		path = xasprintf("%s/dmesg.txt", arg);
+		if (access(path, R_OK) != 0) {
+			free(path);
+			path = xasprintf("%s/console.log", arg);
+		}
+		arg = path;
+	}
+	fp = fopen(arg, "re");
+	if (fp == NULL) {
+		rc = error("cannot open '%s': %s", arg, strerror(errno));
+		free(path);
+		return rc;
+	}
+	rc = classify_read(fp, arg, b);
+	fclose(fp);
+	free(path);
+	return rc;
+}
+
+static void
+classify_print(const struct report *r)
+{
+	printf("%s\n", r->title);
+	printf("type: %s\n", r->type ? r->type : "");
+	printf("frame: %s\n", r->frame ? r->frame : "");
+	printf("frames:");
+	for (size_t i = 0; i < r->nframes; i++)
+		printf(" %s", r->frames[i]);
+	printf("\ncorrupted: %s\n", r->corrupted ? "yes" : "no");
+	printf("bucket: %s\n", r->bucket);
+	printf("classes:");
+	for (size_t i = 0; i < r->nclasses; i++)
+		printf(" %s", r->classes[i]);
+	printf("\n");
+	for (size_t i = 0; i < r->nclasses; i++) {
+		const char *e = report_class_explain(r->classes[i]);
+
+		if (e != NULL)
+			printf("%s: %s\n", r->classes[i], e);
+	}
+}
+
+/*
+ * Classify every file of dir in one process, n rounds, and print logs
+ * per second: the classifier's speed without process start-up cost.
+ */
+static int
+classify_bench(const char *dir, int rounds)
+{
+	char **names = NULL;
+	struct buf *logs;
+	size_t n = 0, found = 0;
+	double t0, dt;
+	char *cmd;
+	FILE *ls;
+	char line[4096];
+
+	cmd = xasprintf("ls -1 '%s'", dir);
+	ls = popen(cmd, "r");
+	free(cmd);
+	while (ls != NULL && fgets(line, sizeof(line), ls) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		names = xrealloc(names, (n + 1) * sizeof(char *));
+		names[n++] = xasprintf("%s/%s", dir, line);
+	}
+	if (ls != NULL)
+		pclose(ls);
+	logs = xcalloc(n + 1, sizeof(*logs));
+	for (size_t i = 0; i < n; i++) {
+		if (classify_input(names[i], &logs[i]) != 0)
+			return EXIT_INFRA;
+	}
+	t0 = now_mono();
+	for (int k = 0; k < rounds; k++) {
+		for (size_t i = 0; i < n; i++) {
+			struct report r;
+
+			if (report_parse(logs[i].data ? logs[i].data : "",
+			    logs[i].len, &r) == 1)
+				found++;
+			report_release(&r);
+		}
+	}
+	dt = now_mono() - t0;
+	printf("classified %zu logs x %d rounds in %.3f s (%zu crashes)\n",
+	    n, rounds, dt, found);
+	printf("classify_logs_per_s: %.0f\n", (double)n * rounds / dt);
+	for (size_t i = 0; i < n; i++) {
+		buf_release(&logs[i]);
+		free(names[i]);
+	}
+	free(logs);
+	free(names);
+	return EXIT_PASS;
+}
+
+static int
+cmd_classify_exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "bench", required_argument, NULL, 'b' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct buf log = BUF_INIT;
+	struct report r;
+	const char *bench = NULL;
+	int c, json = 0, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = 1;
+			break;
+		case 'r':
+			report_set_rules(optarg);
+			if (report_load_rules() != 0)
+				return EXIT_USAGE;
+			break;
+		case 'b':
+			bench = optarg;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (bench != NULL)
+		return classify_bench(bench, 5);
+	if (optind != argc - 1) {
+		error("give one file, run directory or '-'");
+		return EXIT_USAGE;
+	}
+	if (classify_input(argv[optind], &log) != 0) {
+		buf_release(&log);
+		return EXIT_INFRA;
+	}
+	rc = report_parse(log.data ? log.data : "", log.len, &r);
+	if (rc == 1) {
+		if (json) {
+			json_t *j = report_to_json(&r);
+			char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+
+			printf("%s\n", text ? text : "{}");
+			free(text);
+			json_decref(j);
+		} else
+			classify_print(&r);
+	} else if (json)
+		printf("null\n");
+	report_release(&r);
+	buf_release(&log);
+	return EXIT_PASS;
+}
+
+const struct cmd_entry cmd_classify_entry = {
+	.name = "classify",
+	.usage = "racerig classify [--json] [--rules FILE] FILE|RUN_DIR|-",
+	.help = "name the first crash in a log the way syzkaller does",
+	.exec = cmd_classify_exec,
+};

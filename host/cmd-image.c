@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Build, list and describe guest images ("racerig image").
+ */
+#include <dirent.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+
+static int
+image_cmd_build(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "kernel-tree", required_argument, NULL, 't' },
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *release = NULL, *tree = NULL;
+	int c, force = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			/* accept a package name as well as a release */
+			release = optarg;
+			if (strncmp(release, "linux-image-", 12) == 0)
+				release += 12;
+			break;
+		case 't':
+			tree = optarg;
+			break;
+		case 'f':
+			force = 1;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc || (release != NULL && tree != NULL)) {
+		error("usage: racerig image build [--kernel RELEASE | "
+		    "--kernel-tree DIR] [--force]");
+		return EXIT_USAGE;
+	}
+	if (release != NULL) {
+		size_t n = strlen(release);
+
+		/* "...-cloud-amd64-unsigned" names the package */
+		if (n > 9 && strcmp(release + n - 9, "-unsigned") == 0) {
+			char *r = xasprintf("%.*s", (int)(n - 9), release);
+			int rc = image_build(r, NULL, force);
+
+			free(r);
+			return rc == 0 ? EXIT_PASS : EXIT_INFRA;
+		}
+	}
+	return image_build(release, tree, force) == 0 ? EXIT_PASS : EXIT_INFRA;
+}
+
+static int
+image_cmd_list(int argc, char **argv)
+{
+	char *dir = xasprintf("%s/images", cache_dir());
+	struct dirent **ents;
+	int n = scandir(dir, &ents, NULL, alphasort);
+
+	for (int i = 0; i < n; i++) {
+		struct image img;
+
+		if (ents[i]->d_name[0] != '.') {
+			char *p = xasprintf("%s/%s", dir, ents[i]->d_name);
+
+			if (image_open(p, &img) == 0) {
+				printf("%-32s %s\n", img.release, img.dir);
+				image_release(&img);
+			}
+			free(p);
+		}
+		free(ents[i]);
+	}
+	if (n >= 0)
+		free(ents);
+	free(dir);
+	return EXIT_PASS;
+}
+
+static int
+image_cmd_show(int argc, char **argv)
+{
+	const char *arg = NULL;
+	struct image img;
+	json_error_t jerr;
+	json_t *m;
+	char *path;
+	int dir_only = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--dir") == 0)
+			dir_only = 1;
+		else
+			arg = argv[i];
+	}
+	if (image_open(arg, &img) != 0)
+		return EXIT_INFRA;
+	if (dir_only) {
+		printf("%s\n", img.dir);
+		image_release(&img);
+		return EXIT_PASS;
+	}
+	path = xasprintf("%s/manifest.json", img.dir);
+	m = json_load_file(path, 0, &jerr);
+	printf("image:    %s\nrelease:  %s\nsource:   %s\nbuilt:    %s\n",
+	    img.dir, img.release,
+	    json_string_value(json_object_get(m, "source")) ?: "?",
+	    json_string_value(json_object_get(m, "built_at")) ?: "?");
+	printf("files:    %zu in the initramfs\n",
+	    json_array_size(json_object_get(m, "files")));
+	printf("modules:  %zu loaded at boot\n",
+	    json_array_size(json_object_get(m, "boot_modules")));
+	json_decref(m);
+	free(path);
+	image_release(&img);
+	return EXIT_PASS;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+} image_verbs[] = {
+	{ "build", image_cmd_build },
+	{ "list", image_cmd_list },
+	{ "show", image_cmd_show },
+};
+
+static int
+cmd_image_exec(int argc, char **argv)
+{
+	const char *verb = argc > 1 ? argv[1] : "list";
+
+	for (size_t i = 0; i < ARRAY_SIZE(image_verbs); i++) {
+		if (strcmp(image_verbs[i].name, verb) == 0)
+			return image_verbs[i].fn(argc > 1 ? argc - 1 : 0,
+			    argv + 1);
+	}
+	error("unknown verb '%s' (build, list or show)", verb);
+	return EXIT_USAGE;
+}
+
+const struct cmd_entry cmd_image_entry = {
+	.name = "image",
+	.usage = "racerig image [build [--kernel RELEASE | --kernel-tree DIR] "
+	    "[--force] | list | show [IMAGE] [--dir]]",
+	.help = "build guest images from Debian kernels or kernel trees",
+	.exec = cmd_image_exec,
+};

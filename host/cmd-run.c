@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Run a scenario once in a fresh guest and print the outcome
+ * ("racerig run"), and boot a guest to agent-ready ("racerig boot").
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host.h"
+
+enum {
+	OPT_IMAGE = 256, OPT_SMP, OPT_MEM, OPT_DURATION, OPT_SEED, OPT_OUT,
+	OPT_DUMP, OPT_CMDLINE, OPT_BACKEND, OPT_ACCEL, OPT_JSON,
+	OPT_CONSOLE_LIMIT, OPT_BOOT_TIMEOUT, OPT_HB_TIMEOUT, OPT_RAW,
+	OPT_COUNT,
+};
+
+static const struct option run_options[] = {
+	{ "param",		required_argument, NULL, 'p' },
+	{ "image",		required_argument, NULL, OPT_IMAGE },
+	{ "smp",		required_argument, NULL, OPT_SMP },
+	{ "mem",		required_argument, NULL, OPT_MEM },
+	{ "duration",		required_argument, NULL, OPT_DURATION },
+	{ "seed",		required_argument, NULL, OPT_SEED },
+	{ "out",		required_argument, NULL, OPT_OUT },
+	{ "dump",		required_argument, NULL, OPT_DUMP },
+	{ "cmdline",		required_argument, NULL, OPT_CMDLINE },
+	{ "backend",		required_argument, NULL, OPT_BACKEND },
+	{ "accel",		required_argument, NULL, OPT_ACCEL },
+	{ "json",		no_argument,       NULL, OPT_JSON },
+	{ "console-limit",	required_argument, NULL, OPT_CONSOLE_LIMIT },
+	{ "boot-timeout",	required_argument, NULL, OPT_BOOT_TIMEOUT },
+	{ "heartbeat-timeout",	required_argument, NULL, OPT_HB_TIMEOUT },
+	{ "raw-channel",	no_argument,       NULL, OPT_RAW },
+	{ "count",		required_argument, NULL, OPT_COUNT },
+	{ "verbose",		no_argument,       NULL, 'v' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* A live status line on a terminal: elapsed time and what is going on. */
+static void
+run_progress(void *arg, const struct run_result *r, double elapsed)
+{
+	double *last = arg;
+
+	if (elapsed - *last < 1.0)
+		return;
+	*last = elapsed;
+	fprintf(stderr, "\r\033[K[%6.1fs] %s", elapsed,
+	    r->agent_ready_s > 0 ? "running scenario" : "booting");
+	fflush(stderr);
+}
+
+/*
+ * Parse the options shared by run and boot into *o.  Returns 0, or
+ * EXIT_USAGE after reporting.
+ */
+static int
+run_parse(int argc, char **argv, struct run_opts *o, int *json, int *count)
+{
+	long v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->boot_timeout_s = 120;
+	o->heartbeat_timeout_s = 30;
+	*json = 0;
+	*count = 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:v", run_options, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			o->params = xrealloc(o->params,
+			    (o->nparams + 1) * sizeof(char *));
+			o->params[o->nparams++] = optarg;
+			break;
+		case OPT_IMAGE:
+			o->image = optarg;
+			break;
+		case OPT_SMP:
+			if (parse_long(optarg, 1, 64, &v) != 0)
+				return error("--smp must be 1..64, not '%s'",
+				    optarg), EXIT_USAGE;
+			o->smp = (int)v;
+			break;
+		case OPT_MEM:
+			if (parse_long(optarg, 128, 65536, &v) != 0)
+				return error("--mem must be 128..65536 MiB, "
+				    "not '%s'", optarg), EXIT_USAGE;
+			o->mem_mb = (int)v;
+			break;
+		case OPT_DURATION:
+			if (parse_long(optarg, 1, 7 * 24 * 3600, &v) != 0)
+				return error("--duration must be seconds, not "
+				    "'%s'", optarg), EXIT_USAGE;
+			o->duration_s = v;
+			break;
+		case OPT_SEED: {
+			char *end;
+
+			o->seed = strtoull(optarg, &end, 0);
+			if (*optarg == '\0' || *end != '\0')
+				return error("--seed must be a number, not "
+				    "'%s'", optarg), EXIT_USAGE;
+			o->seed_set = 1;
+			break;
+		}
+		case OPT_OUT:
+			o->out_dir = optarg;
+			break;
+		case OPT_DUMP:
+			if (strcmp(optarg, "qemu") != 0 &&
+			    strcmp(optarg, "none") != 0)
+				return error("--dump is qemu or none, not '%s'",
+				    optarg), EXIT_USAGE;
+			o->dump = optarg;
+			break;
+		case OPT_CMDLINE:
+			o->extra_cmdline = optarg;
+			break;
+		case OPT_BACKEND:
+			o->backend = optarg;
+			break;
+		case OPT_ACCEL:
+			if (strcmp(optarg, "kvm") != 0 &&
+			    strcmp(optarg, "tcg") != 0)
+				return error("--accel is kvm or tcg, not '%s'",
+				    optarg), EXIT_USAGE;
+			o->accel = optarg;
+			break;
+		case OPT_JSON:
+			*json = 1;
+			break;
+		case OPT_CONSOLE_LIMIT:
+			if (parse_long(optarg, 4096, 1L << 34, &v) != 0)
+				return error("--console-limit must be bytes "
+				    "(>= 4096), not '%s'", optarg), EXIT_USAGE;
+			o->console_limit = (size_t)v;
+			break;
+		case OPT_BOOT_TIMEOUT:
+			if (parse_long(optarg, 1, 3600, &v) != 0)
+				return error("--boot-timeout must be seconds, "
+				    "not '%s'", optarg), EXIT_USAGE;
+			o->boot_timeout_s = v;
+			break;
+		case OPT_HB_TIMEOUT:
+			if (parse_long(optarg, 1, 3600, &v) != 0)
+				return error("--heartbeat-timeout must be "
+				    "seconds, not '%s'", optarg), EXIT_USAGE;
+			o->heartbeat_timeout_s = v;
+			break;
+		case OPT_RAW:
+			o->raw_channel = 1;
+			break;
+		case OPT_COUNT:
+			if (parse_long(optarg, 1, 1000, &v) != 0)
+				return error("--count must be 1..1000, not "
+				    "'%s'", optarg), EXIT_USAGE;
+			*count = (int)v;
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+/* The exit status for an outcome: 0 ok, 1 kernel verdict, 2 infra. */
+static int
+run_exit_status(enum run_outcome o)
+{
+	switch (o) {
+	case RUN_OK:
+		return EXIT_PASS;
+	case RUN_CRASHED:
+	case RUN_HUNG:
+	case RUN_BOOT_FAILED:
+	case RUN_FAILED:
+		return EXIT_VERDICT;
+	case RUN_LOST:
+	case RUN_ERROR:
+		break;
+	}
+	return EXIT_INFRA;
+}
+
+static void
+run_print(const struct run_result *r)
+{
+	json_t *rep = r->report;
+
+	printf("run:       %s\n", r->id);
+	printf("outcome:   %s\n", run_outcome_name(r->outcome));
+	printf("reason:    %s\n", r->reason);
+	if (rep != NULL) {
+		const char *title = json_string_value(json_object_get(rep,
+		    "title"));
+		json_t *classes = json_object_get(rep, "classes");
+		size_t i;
+		json_t *c;
+
+		printf("title:     %s\n", title ? title : "");
+		printf("bucket:    %s\n", json_string_value(json_object_get(
+		    rep, "bucket")) ?: "");
+		json_array_foreach(classes, i, c)
+			printf("bug class: %s\n", json_string_value(c) ?: "");
+	}
+	if (r->vmcore != NULL)
+		printf("vmcore:    %s/vmcore (%s dump, %s)\n", r->dir,
+		    r->vmcore_source, r->vmcore_release);
+	if (r->capture_error != NULL)
+		printf("capture:   %s\n", r->capture_error);
+	printf("time:      agent ready %.2f s, total %.2f s\n",
+	    r->agent_ready_s, r->total_s);
+	printf("dir:       %s\n", r->dir);
+}
+
+static int
+cmd_run_exec(int argc, char **argv)
+{
+	struct run_opts o;
+	struct run_result r;
+	double last = 0;
+	int json, count, rc;
+
+	if ((rc = run_parse(argc, argv, &o, &json, &count)) != 0)
+		return rc;
+	if (optind != argc - 1) {
+		free(o.params);
+		error("give exactly one scenario (see 'racerig run -h')");
+		return EXIT_USAGE;
+	}
+	o.scenario = argv[optind];
+	/* bad scenarios and parameters are usage errors, found before boot */
+	{
+		struct scenario s;
+		struct param_values vals;
+
+		if (scenario_load(o.scenario, &s) != 0) {
+			free(o.params);
+			return EXIT_USAGE;
+		}
+		rc = scenario_values(&s, o.params, o.nparams, &vals);
+		param_values_release(&vals);
+		scenario_release(&s);
+		if (rc != 0) {
+			free(o.params);
+			return EXIT_USAGE;
+		}
+	}
+	if (isatty(2) && !o.verbose) {
+		o.progress = run_progress;
+		o.progress_arg = &last;
+	}
+	rc = run_scenario(&o, &r);
+	if (o.progress != NULL)
+		fprintf(stderr, "\r\033[K");
+	free(o.params);
+	if (rc != 0)
+		return EXIT_INFRA;
+	if (json) {
+		char *path = xasprintf("%s/run.json", r.dir);
+		struct buf b = BUF_INIT;
+
+		if (read_file(path, &b, 64u * 1024 * 1024) == 0)
+			fwrite(b.data, 1, b.len, stdout);
+		buf_release(&b);
+		free(path);
+	} else
+		run_print(&r);
+	rc = run_exit_status(r.outcome);
+	run_result_release(&r);
+	return rc;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+cmd_boot_exec(int argc, char **argv)
+{
+	struct run_opts o;
+	struct run_result r;
+	double *times;
+	int json, count, rc, ok = 0;
+
+	if ((rc = run_parse(argc, argv, &o, &json, &count)) != 0)
+		return rc;
+	if (optind != argc) {
+		free(o.params);
+		error("boot takes no arguments (see 'racerig boot -h')");
+		return EXIT_USAGE;
+	}
+	o.scenario = "noop";
+	o.boot_only = 1;
+	o.dump = o.dump ? o.dump : "qemu";
+	times = xcalloc((size_t)count, sizeof(double));
+	for (int i = 0; i < count; i++) {
+		if (run_scenario(&o, &r) != 0) {
+			rc = EXIT_INFRA;
+			break;
+		}
+		if (r.outcome != RUN_OK) {
+			printf("boot %d: %s: %s (%s)\n", i + 1,
+			    run_outcome_name(r.outcome), r.reason, r.dir);
+			rc = run_exit_status(r.outcome);
+			run_result_release(&r);
+			break;
+		}
+		times[ok++] = r.agent_ready_s;
+		printf("boot %d: agent ready in %.3f s (%s, %d vCPUs, %s)\n",
+		    i + 1, r.agent_ready_s, r.guest_release, r.smp, r.accel);
+		run_result_release(&r);
+	}
+	if (ok == count && count > 1) {
+		qsort(times, (size_t)ok, sizeof(double), cmp_double);
+		printf("boot_to_agent_median_s: %.3f\n", ok % 2 ? times[ok / 2] :
+		    (times[ok / 2 - 1] + times[ok / 2]) / 2);
+	}
+	free(times);
+	free(o.params);
+	return rc;
+}
+
+#define RUN_OPTIONS_USAGE \
+	"[--image IMAGE] [--smp N] [--mem MB] [--seed N] [--out DIR]\n" \
+	"           [--dump qemu|none] [--cmdline WORDS] [--accel kvm|tcg]\n" \
+	"           [--console-limit BYTES] [--boot-timeout S]\n" \
+	"           [--heartbeat-timeout S]"
+
+const struct cmd_entry cmd_run_entry = {
+	.name = "run",
+	.usage = "racerig run SCENARIO [--param NAME=VALUE ...] "
+	    "[--duration S] [--json] [-v]\n           " RUN_OPTIONS_USAGE,
+	.help = "run a scenario once in a fresh guest and print the outcome",
+	.exec = cmd_run_exec,
+};
+
+const struct cmd_entry cmd_boot_entry = {
+	.name = "boot",
+	.usage = "racerig boot [--count N] " RUN_OPTIONS_USAGE,
+	.help = "boot a guest and report the time to agent-ready",
+	.exec = cmd_boot_exec,
+};

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * List, describe and check scenario definitions ("racerig scenario").
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+
+static int
+scenario_cmd_list(int argc, char **argv)
+{
+	char **names;
+	size_t n;
+
+	if (scenario_list(&names, &n) != 0)
+		return EXIT_INFRA;
+	for (size_t i = 0; i < n; i++) {
+		struct scenario s;
+
+		if (scenario_load(names[i], &s) == 0) {
+			printf("%-20s %-28s %s\n", s.name,
+			    s.bug_class ? s.bug_class : "-", s.description);
+			scenario_release(&s);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return EXIT_PASS;
+}
+
+static int
+scenario_cmd_show(int argc, char **argv)
+{
+	struct scenario s;
+
+	if (argc != 2)
+		return error("usage: racerig scenario show NAME"), EXIT_USAGE;
+	if (scenario_load(argv[1], &s) != 0)
+		return EXIT_USAGE;
+	printf("name:        %s\ndescription: %s\nbug class:   %s\n"
+	    "expect:      %s\nvm:          %d vCPUs, %d MiB\n"
+	    "duration:    %ld s\n", s.name, s.description,
+	    s.bug_class ? s.bug_class : "-", s.expect, s.smp, s.mem_mb,
+	    s.duration_s);
+	printf("params:\n");
+	for (size_t i = 0; i < s.nparams; i++) {
+		const struct scenario_param *p = &s.params[i];
+
+		if (p->type == PARAM_INT)
+			printf("  %-14s default %-8s range [%ld, %ld]  %s\n",
+			    p->name, p->def, p->min, p->max, p->help);
+		else {
+			printf("  %-14s default %-8s one of", p->name, p->def);
+			for (size_t k = 0; k < p->nvalues; k++)
+				printf(" %s", p->values[k]);
+			printf("  %s\n", p->help);
+		}
+	}
+	printf("steps:\n");
+	for (size_t i = 0; i < s.nsteps; i++) {
+		printf("  %zu.%s", i + 1, s.steps[i].background ?
+		    " (background)" : "");
+		for (size_t k = 0; k < s.steps[i].argc; k++)
+			printf(" %s", s.steps[i].argv[k]);
+		printf("\n");
+	}
+	scenario_release(&s);
+	return EXIT_PASS;
+}
+
+/* Validate a scenario and, optionally, parameter assignments. */
+static int
+scenario_cmd_check(int argc, char **argv)
+{
+	struct scenario s;
+	struct param_values vals;
+	int rc;
+
+	if (argc < 2)
+		return error("usage: racerig scenario check NAME "
+		    "[NAME=VALUE ...]"), EXIT_USAGE;
+	if (scenario_load(argv[1], &s) != 0)
+		return EXIT_USAGE;
+	rc = scenario_values(&s, argv + 2, (size_t)argc - 2, &vals);
+	if (rc == 0)
+		printf("%s: ok\n", s.name);
+	param_values_release(&vals);
+	scenario_release(&s);
+	return rc == 0 ? EXIT_PASS : EXIT_USAGE;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+} scenario_verbs[] = {
+	{ "check", scenario_cmd_check },
+	{ "list", scenario_cmd_list },
+	{ "show", scenario_cmd_show },
+};
+
+static int
+cmd_scenario_exec(int argc, char **argv)
+{
+	const char *verb = argc > 1 ? argv[1] : "list";
+
+	for (size_t i = 0; i < ARRAY_SIZE(scenario_verbs); i++) {
+		if (strcmp(scenario_verbs[i].name, verb) == 0)
+			return scenario_verbs[i].fn(argc > 1 ? argc - 1 : 0,
+			    argv + 1);
+	}
+	error("unknown verb '%s' (list, show or check)", verb);
+	return EXIT_USAGE;
+}
+
+const struct cmd_entry cmd_scenario_entry = {
+	.name = "scenario",
+	.usage = "racerig scenario [list | show NAME | check NAME "
+	    "[NAME=VALUE ...]]",
+	.help = "list scenarios, describe one, or validate one and its "
+	    "parameters",
+	.exec = cmd_scenario_exec,
+};

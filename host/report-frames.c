@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Stack frames: recognising a frame in a report line, and the generic
+ * frames (reporting, locking, allocation and copy helpers) that are
+ * skipped when choosing the guilty one.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+#include "report-impl.h"
+
+static int
+is_sym(int c)
+{
+	return isalnum(c) || c == '_' || c == '.' || c == '$';
+}
+
+/*
+ * Copy the symbol that ends right before s[end] ("func" of "func+0x1f")
+ * into fn.  Returns 1 if there was one.
+ */
+static int
+sym_before(const char *s, size_t end, char *fn, size_t cap)
+{
+	size_t b = end;
+
+	while (b > 0 && is_sym((unsigned char)s[b - 1]))
+		b--;
+	if (b == end || end - b >= cap)
+		return 0;
+	memcpy(fn, s + b, end - b);
+	fn[end - b] = '\0';
+	return isdigit((unsigned char)fn[0]) ? 0 : 1;
+}
+
+/*
+ * Find a frame in l and copy its function name into fn.  Understands
+ *   " func+0x1f/0x80 [mod]", " [<ffffffff81234567>] func+0x1f/0x80",
+ *   "RIP: 0010:func+0x1f/0x80", "IP: [<...>] func+0x2d/0x110",
+ *   " #3 [ffff88003a0b7d50] func at ffffffff8105dc7e" (crash's bt),
+ *   "[exception RIP: func+45]", "pc : func+0x1c/0x40".
+ * Frames the unwinder is unsure of (" ? func+0x..") return 0.
+ * Returns 1 when a frame was found.
+ */
+int
+frame_parse(const struct rline *l, char *fn, size_t cap)
+{
+	const char *s = l->text, *p;
+	size_t n = l->len, i;
+
+	if (n == 0)
+		return 0;
+	/* crash utility: "[exception RIP: func+45]" */
+	p = memmem(s, n, "[exception RIP: ", 16);
+	if (p != NULL) {
+		i = (size_t)(p - s) + 16;
+		size_t b = i;
+
+		while (i < n && is_sym((unsigned char)s[i]))
+			i++;
+		if (i > b && i - b < cap) {
+			memcpy(fn, s + b, i - b);
+			fn[i - b] = '\0';
+			return 1;
+		}
+		return 0;
+	}
+	/* crash utility: " #3 [ffff...] func at ffff..." */
+	i = 0;
+	while (i < n && s[i] == ' ')
+		i++;
+	if (i < n && s[i] == '#' && i + 1 < n &&
+	    isdigit((unsigned char)s[i + 1])) {
+		p = memchr(s + i, ']', n - i);
+		if (p != NULL) {
+			size_t b = (size_t)(p - s) + 1, e;
+
+			while (b < n && s[b] == ' ')
+				b++;
+			for (e = b; e < n && is_sym((unsigned char)s[e]); e++)
+				;
+			if (e > b && e - b < cap && e + 4 <= n &&
+			    memcmp(s + e, " at ", 4) == 0) {
+				memcpy(fn, s + b, e - b);
+				fn[e - b] = '\0';
+				return 1;
+			}
+		}
+		return 0;
+	}
+	/* the first "sym+0x" in the line */
+	for (i = 1; i + 3 < n; i++) {
+		if (s[i] != '+' || s[i + 1] != '0' || s[i + 2] != 'x')
+			continue;
+		if (!sym_before(s, i, fn, cap))
+			continue;
+		/* " ? func+0x": the unwinder is guessing */
+		size_t b = i - strlen(fn);
+
+		if (b >= 2 && s[b - 1] == ' ' && s[b - 2] == '?')
+			return 0;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Frames that say where a report was printed, not where the bug is.
+ * A pattern ending in '*' is a prefix; "*x*" a substring.
+ */
+static const char *const generic_frames[] = {
+	/* stack dumping and reporting */
+	"dump_stack*", "show_stack", "show_regs", "show_trace*",
+	"__dump_stack", "dump_stack_lvl", "print_report", "print_address*",
+	"kasan_*", "__kasan_*", "check_memory_region*", "kmsan_*",
+	"__msan_*", "__asan_*", "asan_*", "__ubsan_*", "ubsan_*",
+	"kcsan_*", "__tsan_*", "kfence_*", "__kfence_*", "report_bug",
+	"__report_bug", "fixup_bug", "do_error_trap", "do_trap*",
+	"handle_bug", "exc_invalid_op", "asm_exc_invalid_op",
+	"invalid_op", "do_invalid_op", "math_error", "do_divide_error",
+	"exc_divide_error", "asm_exc_divide_error", "exc_page_fault",
+	"asm_exc_page_fault", "page_fault", "do_page_fault",
+	"__do_page_fault", "handle_page_fault", "do_user_addr_fault",
+	"do_kern_addr_fault", "kernelmode_fixup_or_oops",
+	"__bad_area_nosemaphore", "bad_area_nosemaphore", "no_context",
+	"page_fault_oops", "oops_*", "die", "__die", "die_body",
+	"do_general_protection", "exc_general_protection",
+	"asm_exc_general_protection", "general_protection",
+	"panic", "nmi_panic", "__warn", "warn_slowpath*", "__warn_printk",
+	"warn_bogus_irq_restore", "warn_*", "__might_sleep", "__might_fault",
+	"___might_sleep", "__might_resched", "might_fault",
+	"lockdep_*", "__lock_acquire", "lock_acquire", "lock_release",
+	"print_*", "check_*", "validate_chain", "mark_lock*",
+	"debug_object*", "debug_check_*", "debug_print_object",
+	"rcu_lockdep_*", "lockdep_rcu_suspicious",
+	/* locking and atomics */
+	"_raw_spin_*", "raw_spin_*", "spin_*", "_raw_read_*", "_raw_write_*",
+	"queued_*", "native_queued_*", "__pv_queued_*", "do_raw_spin_*",
+	"__raw_spin_*", "mutex_*", "__mutex_*", "down_*", "up_*", "down",
+	"up", "rwsem_*", "__down_*", "__up_*", "rt_mutex_*", "__rt_mutex*",
+	"atomic_*", "atomic64_*", "arch_atomic*", "refcount_*",
+	"__refcount_*", "kref_*", "percpu_*", "__percpu_*",
+	"preempt_*", "__local_bh_*", "local_bh_*", "__rcu_read_*",
+	"rcu_read_*", "synchronize_rcu*", "__synchronize_*",
+	/* allocation */
+	"*alloc", "*alloc_node", "*alloc_trace", "kmalloc*", "__kmalloc*",
+	"kmem_cache_*", "slab_*", "__slab_*", "___slab_*", "kfree*",
+	"__kfree*", "free_debug_processing", "__free_pages*", "free_pages*",
+	"vfree", "kvfree", "vmalloc*", "__vmalloc*", "kzalloc*",
+	"kcalloc*", "krealloc*", "kvmalloc*", "alloc_pages*", "__alloc_pages*",
+	"should_fail*", "should_failslab*", "__should_failslab",
+	"setup_object*", "set_track*", "save_stack*", "stack_trace_*",
+	"arch_stack_walk", "__stack_depot_*", "stack_depot_*",
+	/* string and copy helpers */
+	"mem*", "__mem*", "str*", "__str*", "copy_*_user", "_copy_*_user",
+	"__copy_*_user", "copy_user_*", "raw_copy_*", "__get_user*",
+	"__put_user*", "get_user*", "put_user*", "csum_partial*",
+	"fortify_panic", "__fortify_*", "check_copy_size",
+	"__check_object_size", "check_object_size", "usercopy_*",
+	/* list helpers */
+	"__list_add*", "list_add*", "__list_del*", "list_del*",
+	"__list_*_valid*", "hlist_*", "__hlist_*",
+	/* printk and friends */
+	"printk", "vprintk*", "_printk", "dev_*printk*", "dev_err*",
+	"dev_warn*", "netdev_*printk*", "__dev_printk",
+	/* entry and trampolines */
+	"do_syscall_*", "entry_SYSCALL*", "ret_from_fork*",
+	"kthread", "process_one_work", "worker_thread",
+	NULL
+};
+
+static int
+glob_match(const char *pat, const char *s)
+{
+	size_t pl = strlen(pat), sl = strlen(s);
+
+	if (pl >= 2 && pat[0] == '*' && pat[pl - 1] == '*') {
+		char mid[128];
+
+		snprintf(mid, sizeof(mid), "%.*s", (int)(pl - 2), pat + 1);
+		return strstr(s, mid) != NULL;
+	}
+	if (pat[0] == '*')
+		return sl >= pl - 1 && strcmp(s + sl - (pl - 1), pat + 1) == 0;
+	if (pat[pl - 1] == '*')
+		return strncmp(s, pat, pl - 1) == 0;
+	return strcmp(s, pat) == 0;
+}
+
+int
+frame_is_generic(const char *fn)
+{
+	for (size_t i = 0; generic_frames[i] != NULL; i++) {
+		if (glob_match(generic_frames[i], fn))
+			return 1;
+	}
+	return 0;
+}
+
+/* "__x64_sys_read" -> "read"-ish names syzkaller uses in titles. */
+void
+frame_strip_syscall(char *fn)
+{
+	static const char *const prefixes[] = {
+		"__x64_sys_", "__ia32_sys_", "__se_sys_", "__do_sys_",
+		"__sys_", "SyS_", "ksys_", "__arm64_sys_", "compat_SyS_",
+		"__se_compat_sys_", "__do_compat_sys_", "compat_sys_",
+		"__x32_compat_sys_", "__ia32_compat_sys_",
+		"__arm64_compat_sys_", NULL
+	};
+
+	for (size_t i = 0; prefixes[i] != NULL; i++) {
+		size_t n = strlen(prefixes[i]);
+
+		if (strncmp(fn, prefixes[i], n) == 0 && fn[n] != '\0') {
+			memmove(fn, fn + n, strlen(fn + n) + 1);
+			return;
+		}
+	}
+}

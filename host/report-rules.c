@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Root-cause rules: a plain-text file (host/bug-classes.rules, or
+ * $RACERIG_RULES, or report_set_rules()) mapping crash signatures to
+ * known bug classes, read at run time so users extend it without
+ * recompiling.  The format is described at the top of that file.
+ *
+ * A rule matches when every condition it states holds; several rules may
+ * name the same class (any of them matching is enough).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+#include "report-impl.h"
+
+#define RULE_MAX_RE	8
+#define RULE_MAX_STACK	8
+
+struct rule_stack {
+	char		**names;	/* at least one must be in the stack */
+	size_t		 n;
+};
+
+struct rule {
+	char		*cls;
+	char		*explain;
+	regex_t		 title[RULE_MAX_RE];
+	size_t		 ntitle;
+	regex_t		 guilty[RULE_MAX_RE];
+	size_t		 nguilty;
+	regex_t		 log[RULE_MAX_RE];
+	size_t		 nlog;
+	struct rule_stack stack[RULE_MAX_STACK];
+	size_t		 nstack;
+};
+
+static struct rule *rules;
+static size_t nrules;
+static int rules_loaded;
+static char *rules_path;
+
+/* Use path instead of the default rules file (before the first parse). */
+void
+report_set_rules(const char *path)
+{
+	free(rules_path);
+	rules_path = xstrdup(path);
+	rules_loaded = 0;
+}
+
+static int
+rule_regex(regex_t *re, size_t *n, const char *file, int line,
+    const char *pat)
+{
+	char msg[128];
+	int rc;
+
+	if (*n == RULE_MAX_RE)
+		return error("%s:%d: too many patterns of one kind (at most "
+		    "%d)", file, line, RULE_MAX_RE);
+	rc = regcomp(&re[*n], pat, REG_EXTENDED | REG_NOSUB);
+	if (rc != 0) {
+		regerror(rc, &re[*n], msg, sizeof(msg));
+		return error("%s:%d: bad pattern '%s': %s", file, line, pat,
+		    msg);
+	}
+	(*n)++;
+	return 0;
+}
+
+/*
+ * Load the rules file.  Returns 0 or -1 (reported, naming file and line);
+ * on an error no rule is used rather than some of them.
+ */
+int
+report_load_rules(void)
+{
+	const char *env = getenv("RACERIG_RULES");
+	char *path, line[1024];
+	struct rule *cur = NULL;
+	int lineno = 0, rc = 0;
+	FILE *f;
+
+	if (rules_loaded)
+		return 0;
+	rules_loaded = 1;
+	if (rules_path != NULL)
+		path = xstrdup(rules_path);
+	else if (env != NULL && *env != '\0')
+		path = xstrdup(env);
+	else
+		path = xasprintf("%s/host/bug-classes.rules", source_dir());
+	f = fopen(path, "re");
+	if (f == NULL) {
+		/* without rules, crashes are still titled and bucketed */
+		if (rules_path != NULL || env != NULL)
+			rc = error("cannot open rules '%s': %s", path,
+			    strerror(errno));
+		free(path);
+		return rc;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *s = line, *arg;
+
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		while (isspace((unsigned char)*s))
+			s++;
+		if (*s == '\0' || *s == '#')
+			continue;
+		arg = s + strcspn(s, " \t");
+		if (*arg != '\0')
+			*arg++ = '\0';
+		while (isspace((unsigned char)*arg))
+			arg++;
+		if (strcmp(s, "class") == 0) {
+			if (*arg == '\0') {
+				rc = error("%s:%d: 'class' needs a name", path,
+				    lineno);
+				break;
+			}
+			rules = xrealloc(rules, (nrules + 1) * sizeof(*rules));
+			cur = &rules[nrules++];
+			memset(cur, 0, sizeof(*cur));
+			cur->cls = xstrdup(arg);
+			continue;
+		}
+		if (cur == NULL) {
+			rc = error("%s:%d: '%s' before any 'class'", path,
+			    lineno, s);
+			break;
+		}
+		if (strcmp(s, "title") == 0)
+			rc = rule_regex(cur->title, &cur->ntitle, path, lineno,
+			    arg);
+		else if (strcmp(s, "guilty") == 0)
+			rc = rule_regex(cur->guilty, &cur->nguilty, path,
+			    lineno, arg);
+		else if (strcmp(s, "log") == 0)
+			rc = rule_regex(cur->log, &cur->nlog, path, lineno,
+			    arg);
+		else if (strcmp(s, "stack") == 0) {
+			struct rule_stack *st;
+			char *tok, *save = NULL;
+
+			if (cur->nstack == RULE_MAX_STACK) {
+				rc = error("%s:%d: too many 'stack' lines",
+				    path, lineno);
+				break;
+			}
+			st = &cur->stack[cur->nstack++];
+			st->names = NULL;
+			st->n = 0;
+			for (tok = strtok_r(arg, " \t", &save); tok != NULL;
+			    tok = strtok_r(NULL, " \t", &save)) {
+				st->names = xrealloc(st->names,
+				    (st->n + 1) * sizeof(char *));
+				st->names[st->n++] = xstrdup(tok);
+			}
+			if (st->n == 0)
+				rc = error("%s:%d: 'stack' needs function "
+				    "names", path, lineno);
+		} else if (strcmp(s, "explain") == 0) {
+			char *old = cur->explain;
+
+			cur->explain = xasprintf("%s%s%s", old ? old : "",
+			    old ? " " : "", arg);
+			free(old);
+		} else
+			rc = error("%s:%d: unknown keyword '%s' (class, title, "
+			    "guilty, stack, log, explain)", path, lineno, s);
+		if (rc != 0)
+			break;
+	}
+	fclose(f);
+	if (rc != 0)
+		nrules = 0;	/* all or nothing */
+	free(path);
+	return rc;
+}
+
+static int
+any_regex(const regex_t *re, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (regexec(&re[i], s, 0, NULL, 0) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Does any line of log[0, end) match one of the patterns? */
+static int
+log_matches(const regex_t *re, size_t n, const char *log, size_t end)
+{
+	char line[REPORT_LINE + 1];
+	size_t pos = 0;
+
+	while (pos < end) {
+		const char *nl = memchr(log + pos, '\n', end - pos);
+		size_t e = nl ? (size_t)(nl - log) : end, l = e - pos;
+
+		if (l > REPORT_LINE)
+			l = REPORT_LINE;
+		memcpy(line, log + pos, l);
+		line[l] = '\0';
+		/* NUL bytes in the log would hide the rest of the line */
+		for (size_t i = 0; i < l; i++) {
+			if (line[i] == '\0')
+				line[i] = ' ';
+		}
+		if (any_regex(re, n, line))
+			return 1;
+		pos = e + 1;
+	}
+	return 0;
+}
+
+static int
+stack_has(const struct report *r, const struct rule_stack *st)
+{
+	for (size_t i = 0; i < st->n; i++) {
+		for (size_t k = 0; k < r->nframes; k++) {
+			if (strcmp(r->frames[k], st->names[i]) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+rule_matches(const struct rule *ru, const char *log, size_t end,
+    const struct report *r)
+{
+	if (ru->ntitle > 0 && !any_regex(ru->title, ru->ntitle,
+	    r->title ? r->title : ""))
+		return 0;
+	if (ru->nguilty > 0 && !any_regex(ru->guilty, ru->nguilty,
+	    r->frame ? r->frame : ""))
+		return 0;
+	for (size_t i = 0; i < ru->nstack; i++) {
+		if (!stack_has(r, &ru->stack[i]))
+			return 0;
+	}
+	if (ru->nlog > 0 && !log_matches(ru->log, ru->nlog, log, end))
+		return 0;
+	return 1;
+}
+
+/*
+ * Add to r->classes every class with a matching rule; log conditions see
+ * the log up to the end of the report (earlier warnings included).
+ */
+void
+report_rules_match(const char *log, size_t end, struct report *r)
+{
+	if (report_load_rules() != 0)
+		return;
+	for (size_t i = 0; i < nrules; i++) {
+		int dup = 0;
+
+		for (size_t k = 0; k < r->nclasses; k++)
+			dup |= strcmp(r->classes[k], rules[i].cls) == 0;
+		if (dup || !rule_matches(&rules[i], log, end, r))
+			continue;
+		r->classes = xrealloc(r->classes,
+		    (r->nclasses + 1) * sizeof(char *));
+		r->classes[r->nclasses++] = xstrdup(rules[i].cls);
+	}
+}
+
+/* The explanation of class cls, or NULL. */
+const char *
+report_class_explain(const char *cls)
+{
+	if (report_load_rules() != 0)
+		return NULL;
+	for (size_t i = 0; i < nrules; i++) {
+		if (strcmp(rules[i].cls, cls) == 0 && rules[i].explain)
+			return rules[i].explain;
+	}
+	return NULL;
+}

@@ -1,0 +1,619 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Recognising oops headers and forming syzkaller-style titles from the
+ * header and the guilty frame of the report that follows it.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+#include "report-impl.h"
+
+enum hkind {
+	H_KASAN, H_KMSAN, H_KFENCE, H_KCSAN, H_UBSAN, H_NULL_DEREF,
+	H_PAGING, H_GPF, H_WARNING_OLD, H_WARNING, H_LOCKDEP, H_LIST_BUG,
+	H_KERNEL_BUG, H_RCU_STALL, H_SOFT_LOCKUP, H_HUNG_TASK, H_MEMLEAK,
+	H_DIVIDE, H_INVALID_OPCODE, H_DOUBLE_FAULT, H_BUG_GENERIC,
+	H_PANIC, H_SLUB, H_UNABLE, H_INFO_GENERIC, H_STACK_SEGMENT,
+};
+
+struct rheader {
+	const char	*needle;	/* must appear in the line */
+	int		 at_start;	/* ... at its start */
+	enum hkind	 kind;
+	const char	*type;		/* TYPE: of the corpus */
+};
+
+/* In order: the first entry that matches a line decides its kind. */
+static const struct rheader headers[] = {
+	{ "BUG: KASAN: ", 0, H_KASAN, "KASAN" },
+	{ "BUG: KMSAN: ", 0, H_KMSAN, "KMSAN" },
+	{ "BUG: KFENCE: ", 0, H_KFENCE, "KFENCE" },
+	{ "BUG: KCSAN: ", 0, H_KCSAN, "DATARACE" },
+	{ "UBSAN: ", 1, H_UBSAN, "UBSAN" },
+	{ "BUG: kernel NULL pointer dereference", 0, H_NULL_DEREF,
+	    "NULL-POINTER-DEREFERENCE" },
+	{ "BUG: unable to handle kernel NULL pointer dereference", 0,
+	    H_NULL_DEREF, "NULL-POINTER-DEREFERENCE" },
+	{ "BUG: unable to handle kernel paging request", 0, H_PAGING,
+	    "MEMORY_SAFETY_BUG" },
+	{ "BUG: unable to handle page fault", 0, H_PAGING,
+	    "MEMORY_SAFETY_BUG" },
+	{ "BUG: unable to handle kernel", 0, H_UNABLE, "MEMORY_SAFETY_BUG" },
+	{ "general protection fault", 0, H_GPF, "MEMORY_SAFETY_BUG" },
+	{ "WARNING: possible circular locking dependency", 0, H_LOCKDEP,
+	    "LOCKDEP" },
+	{ "WARNING: possible recursive locking", 0, H_LOCKDEP, "LOCKDEP" },
+	{ "WARNING: inconsistent lock state", 0, H_LOCKDEP, "LOCKDEP" },
+	{ "WARNING: suspicious RCU usage", 0, H_LOCKDEP, "LOCKDEP" },
+	{ "WARNING: possible irq lock inversion", 0, H_LOCKDEP, "LOCKDEP" },
+	{ "WARNING: HARDIRQ-safe -> HARDIRQ-unsafe", 0, H_LOCKDEP, "LOCKDEP" },
+	{ "WARNING: SOFTIRQ-safe -> SOFTIRQ-unsafe", 0, H_LOCKDEP, "LOCKDEP" },
+	{ "WARNING: at ", 1, H_WARNING_OLD, "WARNING" },
+	{ "WARNING: CPU: ", 1, H_WARNING, "WARNING" },
+	{ "------------[ cut here ]------------", 0, H_WARNING, NULL },
+	{ "kernel BUG at lib/list_debug.c", 0, H_LIST_BUG, "BUG" },
+	{ "kernel BUG at ", 0, H_KERNEL_BUG, "BUG" },
+	{ "detected stall", 0, H_RCU_STALL, "HANG" },
+	{ "self-detected stall", 0, H_RCU_STALL, "HANG" },
+	{ "BUG: soft lockup", 0, H_SOFT_LOCKUP, "HANG" },
+	{ "INFO: task ", 1, H_HUNG_TASK, "HANG" },
+	{ "BUG: memory leak", 1, H_MEMLEAK, "LEAK" },
+	{ "divide error: ", 1, H_DIVIDE, "BUG" },
+	{ "invalid opcode: ", 1, H_INVALID_OPCODE, "BUG" },
+	{ "PANIC: double fault", 1, H_DOUBLE_FAULT, "BUG" },
+	{ "stack segment: ", 1, H_STACK_SEGMENT, "BUG" },
+	{ "BUG ", 1, H_SLUB, "MEMORY_SAFETY_BUG" },
+	{ "BUG: ", 1, H_BUG_GENERIC, "BUG" },
+	{ "Kernel panic - not syncing", 0, H_PANIC, "BUG" },
+	{ "INFO: ", 1, H_INFO_GENERIC, "HANG" },
+	{ NULL, 0, 0, NULL }
+};
+
+const struct rheader *
+report_header_kind(const struct rline *l)
+{
+	for (size_t i = 0; headers[i].needle != NULL; i++) {
+		const struct rheader *h = &headers[i];
+
+		if (h->at_start ? rl_starts(l, h->needle) : rl_has(l, h->needle)) {
+			/* "BUG " is SLUB's "BUG kmalloc-256 (...): ..." */
+			if (h->kind == H_SLUB && !rl_has(l, "): "))
+				continue;
+			/* "INFO: task X blocked for more than" only */
+			if (h->kind == H_HUNG_TASK &&
+			    !rl_has(l, "blocked for more than"))
+				continue;
+			if (h->kind == H_RCU_STALL && !rl_has(l, "rcu"))
+				continue;
+			if (h->kind == H_WARNING && h->type == NULL)
+				continue;	/* "cut here": wait for WARNING */
+			if (h->kind == H_INFO_GENERIC &&
+			    (rl_has(l, "lockdep is turned off") ||
+			    rl_has(l, "Slab ")))
+				continue;
+			return h;
+		}
+	}
+	return NULL;
+}
+
+/* Frames of a report, in the order they will be considered. */
+struct frames {
+	char	 fn[REPORT_MAX_FRAMES][128];
+	size_t	 n;
+};
+
+static void
+frames_add(struct frames *f, const char *fn)
+{
+	if (f->n < REPORT_MAX_FRAMES)
+		snprintf(f->fn[f->n++], sizeof(f->fn[0]), "%s", fn);
+}
+
+static int
+is_header_line(const struct rline *l)
+{
+	return report_header_kind(l) != NULL;
+}
+
+/*
+ * The end of the report that starts at line at: the next oops header
+ * after a few lines, an end marker, or REPORT_SPAN lines on.
+ */
+#define REPORT_SPAN 300
+static size_t
+report_end(const struct rlog *lg, size_t at)
+{
+	size_t i;
+
+	for (i = at + 1; i < lg->n && i < at + REPORT_SPAN; i++) {
+		const struct rline *l = &lg->line[i];
+
+		if (rl_starts(l, "---[ end trace") ||
+		    rl_starts(l, "---[ end Kernel panic"))
+			return i + 1;
+		if (i > at + 2 && is_header_line(l) &&
+		    !rl_has(l, "Kernel panic - not syncing") &&
+		    !rl_has(l, "detected stall"))
+			return i;
+	}
+	return i;
+}
+
+/*
+ * Collect frames of lines [from, to): the crash site first (RIP/IP/pc),
+ * then every trace frame in order.  Lines of other tasks' stacks
+ * ("Showing busy workqueues", "NMI backtrace") end the collection.
+ */
+static void
+collect_frames(const struct rlog *lg, size_t from, size_t to,
+    struct frames *f, int rip_first)
+{
+	char fn[128];
+	size_t i;
+
+	f->n = 0;
+	if (rip_first) {
+		for (i = from; i < to; i++) {
+			const struct rline *l = &lg->line[i];
+
+			if ((rl_starts(l, "RIP: ") || rl_starts(l, "IP: ") ||
+			    rl_starts(l, "pc : ") || rl_has(l, "[exception RIP: ")) &&
+			    frame_parse(l, fn, sizeof(fn))) {
+				frames_add(f, fn);
+				break;
+			}
+		}
+	}
+	for (i = from; i < to; i++) {
+		const struct rline *l = &lg->line[i];
+
+		if (rl_starts(l, "RIP: ") || rl_starts(l, "IP: ") ||
+		    rl_starts(l, "Code: ") || rl_starts(l, "lr : ") ||
+		    rl_starts(l, "pc : "))
+			continue;
+		if (rl_starts(l, "Allocated by task") ||
+		    rl_starts(l, "Freed by task") ||
+		    rl_starts(l, "The buggy address") ||
+		    rl_starts(l, "Uninit was created") ||
+		    rl_starts(l, "NMI backtrace for cpu") ||
+		    rl_starts(l, "Showing busy workqueues") ||
+		    rl_starts(l, "Sending NMI from CPU"))
+			break;
+		if (i > from && frame_parse(l, fn, sizeof(fn)))
+			frames_add(f, fn);
+	}
+}
+
+static const char *
+guilty(const struct frames *f, size_t start)
+{
+	for (size_t i = start; i < f->n; i++) {
+		if (!frame_is_generic(f->fn[i]))
+			return f->fn[i];
+	}
+	return NULL;
+}
+
+/* Copy "name" from "... in name+0x..." or "... in name" of a line. */
+static int
+func_after_in(const struct rline *l, char *fn, size_t cap)
+{
+	const char *s = l->text, *p = NULL;
+	size_t n = l->len, b, e;
+
+	for (size_t i = 0; i + 4 <= n; i++) {
+		if (memcmp(s + i, " in ", 4) == 0)
+			p = s + i + 4;	/* the last " in " */
+	}
+	if (p == NULL)
+		return 0;
+	b = (size_t)(p - s);
+	for (e = b; e < n && (isalnum((unsigned char)s[e]) || s[e] == '_' ||
+	    s[e] == '.'); e++)
+		;
+	if (e == b || e - b >= cap)
+		return 0;
+	memcpy(fn, s + b, e - b);
+	fn[e - b] = '\0';
+	return 1;
+}
+
+/* Make text printable ASCII and collapse spaces, for a title. */
+static void
+title_clean(char *t)
+{
+	char *w = t;
+	int space = 0;
+
+	for (char *r = t; *r; r++) {
+		unsigned char c = (unsigned char)*r;
+
+		if (c < 0x20 || c >= 0x7f)
+			c = ' ';
+		if (c == ' ') {
+			if (space || w == t)
+				continue;
+			space = 1;
+		} else
+			space = 0;
+		*w++ = (char)c;
+	}
+	while (w > t && w[-1] == ' ')
+		w--;
+	*w = '\0';
+	if (strlen(t) > 120)
+		t[120] = '\0';
+}
+
+static void
+set_title(struct report *r, const char *type, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+set_title(struct report *r, const char *type, const char *fmt, ...)
+{
+	char t[REPORT_TITLE];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t, sizeof(t), fmt, ap);
+	va_end(ap);
+	title_clean(t);
+	r->title = xstrdup(t);
+	r->type = xstrdup(type);
+}
+
+/*
+ * Fill r->frames (non-generic first-to-last order as found) and
+ * r->frame from f, starting at index start.
+ */
+static const char *
+take_frames(struct report *r, const struct frames *f, size_t start)
+{
+	const char *g = guilty(f, start);
+
+	r->frames = xcalloc(f->n + 1, sizeof(char *));
+	for (size_t i = 0; i < f->n; i++) {
+		char tmp[128];
+
+		snprintf(tmp, sizeof(tmp), "%s", f->fn[i]);
+		r->frames[r->nframes++] = xstrdup(tmp);
+	}
+	if (g != NULL) {
+		char tmp[128];
+
+		snprintf(tmp, sizeof(tmp), "%s", g);
+		frame_strip_syscall(tmp);
+		r->frame = xstrdup(tmp);
+	}
+	return r->frame;
+}
+
+/* "in F", or "in corrupted" (and the report marked so) without a frame */
+static const char *
+in_frame(struct report *r)
+{
+	if (r->frame == NULL) {
+		r->corrupted = 1;
+		return "corrupted";
+	}
+	return r->frame;
+}
+
+/* Subtype of a WARNING from the file it was raised in. */
+static const char *
+warning_subtype(const struct rline *l)
+{
+	static const struct { const char *file, *name; } sub[] = {
+		{ "lib/refcount.c", "refcount bug" },
+		{ "lib/debugobjects.c", "ODEBUG bug" },
+		{ "lib/kobject.c", "kobject bug" },
+		{ "mm/usercopy.c", "bad usercopy" },
+		{ "kernel/locking/lockdep.c", "locking bug" },
+		{ "mm/util.c", "kmalloc bug" },
+		{ "mm/slab_common.c", "kmalloc bug" },
+		{ "fs/proc/generic.c", "proc registration bug" },
+		{ NULL, NULL }
+	};
+
+	for (size_t i = 0; sub[i].file != NULL; i++) {
+		if (rl_has(l, sub[i].file))
+			return sub[i].name;
+	}
+	return NULL;
+}
+
+/* KASAN: "BUG: KASAN: use-after-free in f+0x/0x" + "Read of size". */
+static void
+title_kasan(const struct rlog *lg, size_t at, size_t end, struct report *r)
+{
+	const struct rline *l = &lg->line[at];
+	const char *p = memmem(l->text, l->len, "KASAN: ", 7);
+	char kind[64] = "", fn[128] = "", rw[8] = "";
+	struct frames f;
+	size_t k = 0, i;
+
+	p += 7;
+	while (p < l->text + l->len && *p != ' ' && k + 1 < sizeof(kind))
+		kind[k++] = *p++;
+	kind[k] = '\0';
+	if (strcmp(kind, "double-free") == 0 || strcmp(kind, "invalid-free") == 0)
+		snprintf(kind, sizeof(kind), "invalid-free");
+	for (i = at + 1; i < end && i < at + 4; i++) {
+		if (rl_starts(&lg->line[i], "Read of size") ||
+		    rl_starts(&lg->line[i], "Read at addr"))
+			snprintf(rw, sizeof(rw), "Read");
+		else if (rl_starts(&lg->line[i], "Write of size") ||
+		    rl_starts(&lg->line[i], "Write at addr"))
+			snprintf(rw, sizeof(rw), "Write");
+	}
+	f.n = 0;
+	if (func_after_in(l, fn, sizeof(fn)))
+		frames_add(&f, fn);
+	{
+		struct frames rest;
+
+		collect_frames(lg, at, end, &rest, 0);
+		for (i = 0; i < rest.n; i++)
+			frames_add(&f, rest.fn[i]);
+	}
+	take_frames(r, &f, 0);
+	if (strcmp(kind, "invalid-free") == 0)
+		set_title(r, "KASAN-INVALID-FREE", "KASAN: invalid-free in %s",
+		    in_frame(r));
+	else if (rw[0] != '\0')
+		set_title(r, strcmp(rw, "Read") == 0 ? "KASAN-READ" :
+		    "KASAN-WRITE", "KASAN: %s %s in %s", kind, rw, in_frame(r));
+	else
+		set_title(r, "KASAN", "KASAN: %s in %s", kind, in_frame(r));
+}
+
+/*
+ * Stalls and lockups name the frame just above where the interrupt hit:
+ * take frames after the IRQ section (or the RIP of the stalled CPU).
+ */
+static void
+title_stall(const struct rlog *lg, size_t at, size_t end, struct report *r,
+    const char *prefix)
+{
+	struct frames f, all;
+	size_t i, from = at;
+
+	/* prefer the stack after "</IRQ>" or "<EOI>": the stalled code */
+	for (i = at; i < end; i++) {
+		if (rl_has(&lg->line[i], "</IRQ>") ||
+		    rl_has(&lg->line[i], "<EOI>")) {
+			from = i;
+			break;
+		}
+	}
+	collect_frames(lg, from, end, &all, from == at);
+	f = all;
+	take_frames(r, &f, 0);
+	set_title(r, "HANG", "%s in %s", prefix, in_frame(r));
+}
+
+/* Fill r for the report at line at; 1 if it was one. */
+static int
+title_for(const struct rlog *lg, size_t at, const struct rheader *h,
+    struct report *r)
+{
+	const struct rline *l = &lg->line[at];
+	size_t end = report_end(lg, at);
+	struct frames f;
+	char text[REPORT_TITLE];
+
+	r->start = l->off;
+	r->end = end < lg->n ? lg->line[end].off : lg->len;
+	switch (h->kind) {
+	case H_KASAN:
+		title_kasan(lg, at, end, r);
+		return 1;
+	case H_KMSAN:
+	case H_KFENCE:
+	case H_KCSAN: {
+		const char *p = memmem(l->text, l->len, "BUG: ", 5) + 5;
+		char fn[128] = "";
+		size_t k;
+
+		rl_copy(l, text, sizeof(text));
+		k = (size_t)(p - l->text);
+		memmove(text, text + k, strlen(text + k) + 1);
+		if (h->kind == H_KCSAN) {
+			set_title(r, h->type, "%s", text);
+			return 1;
+		}
+		/* "KMSAN: uninit-value in f" */
+		char *in = strstr(text, " in ");
+		if (in != NULL)
+			*in = '\0';
+		f.n = 0;
+		if (func_after_in(l, fn, sizeof(fn)))
+			frames_add(&f, fn);
+		{
+			struct frames rest;
+
+			collect_frames(lg, at, end, &rest, 0);
+			for (size_t i = 0; i < rest.n; i++)
+				frames_add(&f, rest.fn[i]);
+		}
+		take_frames(r, &f, 0);
+		set_title(r, h->type, "%s in %s", text, in_frame(r));
+		return 1;
+	}
+	case H_UBSAN: {
+		char *colon;
+
+		rl_copy(l, text, sizeof(text));
+		/* "UBSAN: shift-out-of-bounds in lib/x.c:12:3" */
+		colon = strstr(text, " in ");
+		if (colon != NULL)
+			*colon = '\0';
+		collect_frames(lg, at, end, &f, 0);
+		take_frames(r, &f, 0);
+		set_title(r, "UBSAN", "%s in %s", text, in_frame(r));
+		return 1;
+	}
+	case H_NULL_DEREF:
+		collect_frames(lg, at, end, &f, 1);
+		take_frames(r, &f, 0);
+		set_title(r, h->type, "BUG: unable to handle kernel NULL pointer "
+		    "dereference in %s", in_frame(r));
+		return 1;
+	case H_PAGING:
+	case H_UNABLE:
+		collect_frames(lg, at, end, &f, 1);
+		take_frames(r, &f, 0);
+		set_title(r, h->type, "BUG: unable to handle kernel paging "
+		    "request in %s", in_frame(r));
+		return 1;
+	case H_GPF:
+		collect_frames(lg, at, end, &f, 1);
+		take_frames(r, &f, 0);
+		set_title(r, h->type, "general protection fault in %s",
+		    in_frame(r));
+		return 1;
+	case H_WARNING:
+	case H_WARNING_OLD: {
+		const char *sub = warning_subtype(l);
+
+		collect_frames(lg, at, end, &f, 1);
+		take_frames(r, &f, 0);
+		if (sub != NULL)
+			set_title(r, "WARNING", "WARNING: %s in %s", sub,
+			    in_frame(r));
+		else
+			set_title(r, "WARNING", "WARNING in %s", in_frame(r));
+		return 1;
+	}
+	case H_LOCKDEP: {
+		const char *what = rl_has(l, "inconsistent lock state") ?
+		    "inconsistent lock state" :
+		    rl_has(l, "suspicious RCU usage") ?
+		    "WARNING: suspicious RCU usage" : "possible deadlock";
+
+		collect_frames(lg, at, end, &f, 0);
+		take_frames(r, &f, 0);
+		set_title(r, "LOCKDEP", "%s in %s", what, in_frame(r));
+		return 1;
+	}
+	case H_LIST_BUG:
+		collect_frames(lg, at, end, &f, 1);
+		take_frames(r, &f, 0);
+		set_title(r, "BUG", "BUG: corrupted list in %s", in_frame(r));
+		return 1;
+	case H_KERNEL_BUG:
+		collect_frames(lg, at, end, &f, 1);
+		take_frames(r, &f, 0);
+		set_title(r, "BUG", "kernel BUG in %s", in_frame(r));
+		return 1;
+	case H_RCU_STALL:
+		title_stall(lg, at, end, r, "INFO: rcu detected stall");
+		return 1;
+	case H_SOFT_LOCKUP:
+		collect_frames(lg, at, end, &f, 1);
+		take_frames(r, &f, 0);
+		set_title(r, "HANG", "BUG: soft lockup in %s", in_frame(r));
+		return 1;
+	case H_HUNG_TASK:
+		collect_frames(lg, at, end, &f, 0);
+		take_frames(r, &f, 0);
+		set_title(r, "HANG", "INFO: task hung in %s", in_frame(r));
+		return 1;
+	case H_MEMLEAK:
+		collect_frames(lg, at, end, &f, 0);
+		take_frames(r, &f, 0);
+		set_title(r, "LEAK", "memory leak in %s", in_frame(r));
+		return 1;
+	case H_DIVIDE:
+		collect_frames(lg, at, end, &f, 1);
+		take_frames(r, &f, 0);
+		set_title(r, "BUG", "divide error in %s", in_frame(r));
+		return 1;
+	case H_INVALID_OPCODE:
+		collect_frames(lg, at, end, &f, 1);
+		take_frames(r, &f, 0);
+		set_title(r, "BUG", "invalid opcode in %s", in_frame(r));
+		return 1;
+	case H_DOUBLE_FAULT:
+		collect_frames(lg, at, end, &f, 1);
+		take_frames(r, &f, 0);
+		set_title(r, "BUG", "PANIC: double fault in %s", in_frame(r));
+		return 1;
+	case H_STACK_SEGMENT:
+		collect_frames(lg, at, end, &f, 1);
+		take_frames(r, &f, 0);
+		set_title(r, "BUG", "stack segment fault in %s", in_frame(r));
+		return 1;
+	case H_SLUB: {
+		/* "BUG kmalloc-256 (Tainted: G): Poison overwritten" */
+		const char *p = memmem(l->text, l->len, "): ", 3);
+		char what[128];
+		size_t k = (size_t)(l->text + l->len - (p + 3));
+
+		snprintf(what, sizeof(what), "%.*s", (int)k, p + 3);
+		collect_frames(lg, at, end, &f, 0);
+		take_frames(r, &f, 0);
+		set_title(r, h->type, "BUG: %s in %s", what, in_frame(r));
+		return 1;
+	}
+	case H_BUG_GENERIC: {
+		char *colon;
+
+		rl_copy(l, text, sizeof(text));
+		/* "BUG: sleeping function called from invalid context at x" */
+		colon = strstr(text, " at ");
+		if (colon != NULL)
+			*colon = '\0';
+		colon = strchr(text + 5, ':');
+		if (colon != NULL)
+			*colon = '\0';
+		collect_frames(lg, at, end, &f, 1);
+		take_frames(r, &f, 0);
+		set_title(r, "BUG", "%s in %s", text, in_frame(r));
+		return 1;
+	}
+	case H_PANIC: {
+		const char *p = memmem(l->text, l->len, "not syncing", 11);
+		size_t k;
+
+		p += 11;
+		while (p < l->text + l->len && (*p == ':' || *p == ' '))
+			p++;
+		k = (size_t)(l->text + l->len - p);
+		collect_frames(lg, at, end, &f, 0);
+		take_frames(r, &f, 0);
+		set_title(r, "BUG", "kernel panic: %.*s", (int)k, p);
+		return 1;
+	}
+	case H_INFO_GENERIC:
+		rl_copy(l, text, sizeof(text));
+		collect_frames(lg, at, end, &f, 0);
+		take_frames(r, &f, 0);
+		set_title(r, "HANG", "%s", text);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Find the first crash in lg and fill out.  Returns 1 if there is one,
+ * 0 if not.
+ */
+int
+report_analyse(const struct rlog *lg, struct report *out)
+{
+	for (size_t i = 0; i < lg->n; i++) {
+		const struct rheader *h = report_header_kind(&lg->line[i]);
+
+		if (h == NULL)
+			continue;
+		if (title_for(lg, i, h, out))
+			return 1;
+	}
+	return 0;
+}

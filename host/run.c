@@ -1,0 +1,842 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One run: boot a guest, run a scenario's steps through the agent, watch
+ * console, agent and hypervisor at once, decide the outcome, capture a
+ * vmcore on a crash or hang, classify, and leave a run directory:
+ *
+ *	console.log  the serial console (bounded; see console.c)
+ *	steps.log    the steps' output lines, prefixed with the step number
+ *	metrics.jsonl samples of /proc files the scenario asked for
+ *	vmcore       kdump-compressed guest memory (crashed or hung runs)
+ *	dmesg.txt    the kernel log extracted from the vmcore
+ *	report.json  the classification of the first crash
+ *	run.json     what ran, how it ended, and the timings
+ *
+ * Outcomes (enum run_outcome): ok, crashed, hung, boot-failed, lost
+ * (QEMU died or the guest went away unasked), failed (a step exited
+ * other than expected, or the agent broke the protocol).
+ */
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host.h"
+
+#define RUN_STEPS_LOG_LIMIT	(16u * 1024 * 1024)
+#define RUN_METRICS_LIMIT	(16u * 1024 * 1024)
+/* After an oops line with no panic event, how long before we call it. */
+#define RUN_CRASH_SETTLE_S	10.0
+/* After a step failed, how long to wait for a crash that explains it. */
+#define RUN_FAIL_SETTLE_S	2.0
+
+static const char *const run_outcome_names[] = {
+	[RUN_OK] = "ok",
+	[RUN_CRASHED] = "crashed",
+	[RUN_HUNG] = "hung",
+	[RUN_BOOT_FAILED] = "boot-failed",
+	[RUN_LOST] = "lost",
+	[RUN_FAILED] = "failed",
+	[RUN_ERROR] = "error",
+};
+
+const char *
+run_outcome_name(enum run_outcome o)
+{
+	if ((size_t)o >= ARRAY_SIZE(run_outcome_names))
+		return "unknown";
+	return run_outcome_names[o];
+}
+
+/* State of one run while its loop turns. */
+struct run_state {
+	const struct run_opts	*opts;
+	struct run_result	*res;
+	struct scenario		*sc;
+	struct param_values	*vals;
+	const char		*builtins[8];
+	struct vm		*vm;
+	struct agent		 agent;
+	int			 agent_ok;
+	double			 t0;		/* vm start */
+	double			 ready_at;	/* agent HELLO, 0 before */
+	double			 last_hb;
+	double			 crash_at;	/* first crash/panic line */
+	double			 hang_at;	/* first lockup/stall line */
+	double			 fail_at;	/* a step failed */
+	size_t			 next_step;
+	uint32_t		 fg_id;		/* running foreground step */
+	double			 fg_deadline;
+	uint32_t		*bg_ids;
+	size_t			 nbg;
+	int			 done;
+	int			 steps_fd;
+	size_t			 steps_logged;
+	int			 metrics_fd;
+	size_t			 metrics_logged;
+	json_t			*steps_json;	/* per-step results */
+	json_t			*metrics_first;	/* first/last samples */
+	json_t			*metrics_last;
+};
+
+static void
+run_finish(struct run_state *rs, enum run_outcome o, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Set the outcome once: the first reason is the one that counts. */
+static void
+run_finish(struct run_state *rs, enum run_outcome o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (rs->done)
+		return;
+	rs->done = 1;
+	rs->res->outcome = o;
+	va_start(ap, fmt);
+	vsnprintf(rs->res->reason, sizeof(rs->res->reason), fmt, ap);
+	va_end(ap);
+}
+
+static void
+run_log_step(struct run_state *rs, uint32_t id, const char *tag,
+    const char *data, size_t len)
+{
+	struct buf b = BUF_INIT;
+
+	if (rs->steps_fd < 0 || rs->steps_logged >= RUN_STEPS_LOG_LIMIT)
+		return;
+	buf_addf(&b, "[%u:%s] ", id, tag);
+	buf_add(&b, data, len);
+	buf_addstr(&b, "\n");
+	if (rs->steps_logged + b.len > RUN_STEPS_LOG_LIMIT) {
+		buf_reset(&b);
+		buf_addstr(&b, "[racerig: steps.log limit reached]\n");
+	}
+	(void)write_all(rs->steps_fd, b.data, b.len);
+	rs->steps_logged += b.len;
+	buf_release(&b);
+}
+
+/*
+ * Start the next steps: every background step up to and including the
+ * next foreground one.  Sets fg_id, or finishes the run with ok when no
+ * step is left.
+ */
+static void
+run_next_steps(struct run_state *rs)
+{
+	struct buf arg = BUF_INIT;
+
+	while (!rs->done && rs->fg_id == 0 && rs->next_step < rs->sc->nsteps) {
+		const struct scenario_step *st = &rs->sc->steps[rs->next_step];
+		uint32_t id = (uint32_t)++rs->next_step;
+		char **argv = xcalloc(st->argc + 1, sizeof(char *));
+		char **env = xcalloc(st->nenv + 1, sizeof(char *));
+		int *cpus = NULL;
+		size_t ncpus = 0;
+		long timeout_s;
+		int bad = 0;
+
+		for (size_t i = 0; i < st->argc && !bad; i++) {
+			bad = scenario_expand(rs->sc, rs->vals, rs->builtins,
+			    st->argv[i], &arg) != 0;
+			argv[i] = xstrdup(arg.data);
+		}
+		for (size_t i = 0; i < st->nenv && !bad; i++) {
+			bad = scenario_expand(rs->sc, rs->vals, rs->builtins,
+			    st->env[i], &arg) != 0;
+			env[i] = xstrdup(arg.data);
+		}
+		if (!bad && scenario_step_timeout(rs->sc, rs->vals,
+		    rs->builtins, st, rs->sc->duration_s + 60, &timeout_s) != 0)
+			bad = 1;
+		if (st->cpus_all) {
+			cpus = xcalloc((size_t)rs->res->smp, sizeof(int));
+			for (int c = 0; c < rs->res->smp; c++)
+				cpus[ncpus++] = c;
+		} else if (st->ncpus > 0) {
+			cpus = xcalloc(st->ncpus, sizeof(int));
+			for (size_t c = 0; c < st->ncpus; c++)
+				cpus[ncpus++] = st->cpus[c];
+		}
+		if (!bad) {
+			struct buf cmd = BUF_INIT;
+			json_t *sj;
+
+			for (size_t i = 0; argv[i] != NULL; i++)
+				buf_addf(&cmd, "%s%s", i ? " " : "", argv[i]);
+			run_log_step(rs, id, "exec", cmd.data, cmd.len);
+			sj = json_pack("{s:i,s:s,s:b,s:i}", "step", (int)id,
+			    "command", cmd.data, "background", st->background,
+			    "timeout_s", (int)timeout_s);
+			json_array_append_new(rs->steps_json, sj);
+			buf_release(&cmd);
+			if (agent_exec(&rs->agent, id, argv, env, cpus, ncpus,
+			    timeout_s * 1000, rs->opts->raw_channel) != 0)
+				run_finish(rs, RUN_ERROR,
+				    "cannot send step %u to the agent", id);
+		} else
+			run_finish(rs, RUN_ERROR, "step %u cannot be expanded",
+			    id);
+		for (size_t i = 0; i < st->argc; i++)
+			free(argv[i]);
+		for (size_t i = 0; i < st->nenv; i++)
+			free(env[i]);
+		free(argv);
+		free(env);
+		free(cpus);
+		if (rs->done)
+			break;
+		if (st->background) {
+			rs->bg_ids = xrealloc(rs->bg_ids,
+			    (rs->nbg + 1) * sizeof(*rs->bg_ids));
+			rs->bg_ids[rs->nbg++] = id;
+		} else {
+			rs->fg_id = id;
+			/* the agent enforces the limit; this is a backstop */
+			rs->fg_deadline = now_mono() + timeout_s + 30;
+		}
+	}
+	buf_release(&arg);
+	if (!rs->done && rs->fg_id == 0 && rs->next_step >= rs->sc->nsteps)
+		run_finish(rs, RUN_OK, "all %zu steps finished as expected",
+		    rs->sc->nsteps);
+}
+
+static json_t *
+run_step_json(struct run_state *rs, uint32_t id)
+{
+	if (id == 0 || id > json_array_size(rs->steps_json))
+		return NULL;
+	return json_array_get(rs->steps_json, id - 1);
+}
+
+static void
+run_on_exit(struct run_state *rs, const struct agent_event *ev)
+{
+	const struct scenario_step *st;
+	json_t *sj = run_step_json(rs, ev->id);
+	char line[160];
+
+	if (ev->id == 0 || ev->id > rs->sc->nsteps)
+		return;
+	st = &rs->sc->steps[ev->id - 1];
+	snprintf(line, sizeof(line), "status=%d signal=%d timed_out=%d "
+	    "duration_ms=%ld", ev->status, ev->signal, ev->timed_out,
+	    ev->duration_ms);
+	run_log_step(rs, ev->id, "exit", line, strlen(line));
+	if (sj != NULL) {
+		json_object_set_new(sj, "status", json_integer(ev->status));
+		json_object_set_new(sj, "signal", json_integer(ev->signal));
+		json_object_set_new(sj, "timed_out",
+		    json_boolean(ev->timed_out));
+		json_object_set_new(sj, "duration_ms",
+		    json_integer(ev->duration_ms));
+	}
+	if (ev->id != rs->fg_id)
+		return;		/* background steps may end as they like */
+	rs->fg_id = 0;
+	if (ev->timed_out || ev->signal != 0 || ev->status != st->expect_exit) {
+		/* give a crash that caused this a moment to show itself */
+		if (rs->fail_at == 0) {
+			rs->fail_at = now_mono();
+			snprintf(rs->res->reason, sizeof(rs->res->reason),
+			    "step %u (%s) %s", ev->id, st->argv[0],
+			    ev->timed_out ? "timed out" : ev->signal ?
+			    "was killed by a signal" :
+			    "exited with an unexpected status");
+		}
+		return;
+	}
+	run_next_steps(rs);
+}
+
+static void
+run_on_metrics(struct run_state *rs, const struct agent_event *ev)
+{
+	json_t *line = json_pack("{s:I,s:O}", "uptime_ms",
+	    (json_int_t)ev->uptime_ms, "files", ev->files);
+	char *text;
+
+	if (line == NULL)
+		return;
+	if (rs->metrics_first == NULL)
+		rs->metrics_first = json_incref(line);
+	json_decref(rs->metrics_last);
+	rs->metrics_last = json_incref(line);
+	text = json_dumps(line, JSON_COMPACT);
+	json_decref(line);
+	if (text != NULL && rs->metrics_fd >= 0 &&
+	    rs->metrics_logged < RUN_METRICS_LIMIT) {
+		size_t n = strlen(text);
+
+		(void)write_all(rs->metrics_fd, text, n);
+		(void)write_all(rs->metrics_fd, "\n", 1);
+		rs->metrics_logged += n + 1;
+	}
+	free(text);
+}
+
+static void
+run_on_agent_event(struct run_state *rs, const struct agent_event *ev)
+{
+	switch (ev->type) {
+	case AGENT_EV_HELLO:
+		if (ev->proto != 1) {
+			run_finish(rs, RUN_FAILED, "agent speaks protocol %d, "
+			    "the host speaks 1", ev->proto);
+			return;
+		}
+		rs->ready_at = rs->last_hb = now_mono();
+		rs->res->agent_ready_s = rs->ready_at - rs->t0;
+		if (ev->release != NULL)
+			snprintf(rs->res->guest_release,
+			    sizeof(rs->res->guest_release), "%s", ev->release);
+		if (agent_send_hello(&rs->agent) != 0) {
+			run_finish(rs, RUN_ERROR, "cannot answer the agent");
+			return;
+		}
+		if (rs->sc->nsample > 0)
+			(void)agent_sample(&rs->agent, rs->sc->sample,
+			    rs->sc->nsample, 1000);
+		if (rs->opts->boot_only) {
+			run_finish(rs, RUN_OK, "agent ready");
+			return;
+		}
+		run_next_steps(rs);
+		break;
+	case AGENT_EV_OUTPUT:
+		run_log_step(rs, ev->id, ev->stream == 2 ? "err" : "out",
+		    ev->data, ev->len);
+		if (rs->opts->verbose)
+			fprintf(stderr, "[%u] %.*s\n", ev->id, (int)ev->len,
+			    ev->data);
+		break;
+	case AGENT_EV_EXIT:
+		run_on_exit(rs, ev);
+		break;
+	case AGENT_EV_HEARTBEAT:
+		rs->last_hb = now_mono();
+		break;
+	case AGENT_EV_METRICS:
+		run_on_metrics(rs, ev);
+		break;
+	case AGENT_EV_ERROR:
+		run_log_step(rs, ev->id, "agent-error", ev->text ? ev->text :
+		    "", ev->text ? strlen(ev->text) : 0);
+		break;
+	case AGENT_EV_STARTED:
+	case AGENT_EV_REPLY:
+		break;
+	}
+}
+
+/* The outcome of a guest whose kernel reported trouble. */
+static void
+run_kernel_verdict(struct run_state *rs, const char *how)
+{
+	const struct console *c = &rs->vm->console;
+
+	if (rs->hang_at != 0 && (rs->crash_at == 0 ||
+	    rs->hang_at <= rs->crash_at))
+		run_finish(rs, RUN_HUNG, "%s after: %s", how, c->first_line);
+	else if (rs->ready_at == 0)
+		run_finish(rs, RUN_BOOT_FAILED, "kernel crashed before the "
+		    "agent was ready (%s): %s", how, c->first_line);
+	else
+		run_finish(rs, RUN_CRASHED, "%s%s%s", how,
+		    c->first_line[0] ? ": " : "", c->first_line);
+}
+
+static void
+run_check_timers(struct run_state *rs)
+{
+	double now = now_mono();
+	const struct run_opts *o = rs->opts;
+
+	if (rs->done)
+		return;
+	if (rs->crash_at != 0 && now - rs->crash_at > RUN_CRASH_SETTLE_S) {
+		run_kernel_verdict(rs, "oops on the console, then silence");
+		return;
+	}
+	if (rs->hang_at != 0 && now - rs->hang_at > RUN_CRASH_SETTLE_S) {
+		run_kernel_verdict(rs, "lockup or stall reported");
+		return;
+	}
+	if (rs->fail_at != 0 && now - rs->fail_at > RUN_FAIL_SETTLE_S) {
+		char reason[sizeof(rs->res->reason)];
+
+		snprintf(reason, sizeof(reason), "%s", rs->res->reason);
+		run_finish(rs, RUN_FAILED, "%s", reason);
+		return;
+	}
+	if (rs->ready_at == 0 && now - rs->t0 > o->boot_timeout_s) {
+		run_finish(rs, RUN_BOOT_FAILED, "the agent was not ready "
+		    "within %ld s", o->boot_timeout_s);
+		return;
+	}
+	if (rs->ready_at != 0 && now - rs->last_hb > o->heartbeat_timeout_s) {
+		run_finish(rs, RUN_HUNG, "no heartbeat from the agent for "
+		    "%ld s", o->heartbeat_timeout_s);
+		return;
+	}
+	if (rs->fg_id != 0 && now > rs->fg_deadline)
+		run_finish(rs, RUN_HUNG, "step %u did not finish in time "
+		    "and the agent did not end it", rs->fg_id);
+}
+
+static void
+run_console_flags(struct run_state *rs)
+{
+	const struct console *c = &rs->vm->console;
+
+	if ((c->flags & (CONSOLE_CRASH | CONSOLE_PANIC)) && rs->crash_at == 0)
+		rs->crash_at = now_mono();
+	if ((c->flags & CONSOLE_HANG) && rs->hang_at == 0)
+		rs->hang_at = now_mono();
+}
+
+static void
+run_loop(struct run_state *rs)
+{
+	struct vm_event ev;
+	struct agent_event aev;
+	int rc;
+
+	while (!rs->done) {
+		if (vm_next_event(rs->vm, &ev, 200) != 0) {
+			run_finish(rs, RUN_ERROR, "lost contact with the VM");
+			break;
+		}
+		switch (ev.type) {
+		case VM_EV_CONSOLE:
+			run_console_flags(rs);
+			break;
+		case VM_EV_AGENT:
+			/* bounded: a flood of frames must not starve the rest */
+			for (int i = 0; i < 64 && rs->agent_ok && !rs->done;
+			    i++) {
+				rc = agent_read(&rs->agent, &aev);
+				if (rc == 0)
+					break;
+				if (rc < 0) {
+					rs->agent_ok = 0;
+					rs->res->agent_error = xstrdup(
+					    rs->agent.error);
+					if (rs->crash_at == 0 &&
+					    rs->hang_at == 0)
+						run_finish(rs, RUN_FAILED,
+						    "agent channel broken: %s",
+						    rs->agent.error);
+					break;
+				}
+				run_on_agent_event(rs, &aev);
+			}
+			break;
+		case VM_EV_PANIC:
+			run_console_flags(rs);
+			run_kernel_verdict(rs, "guest panicked");
+			break;
+		case VM_EV_SHUTDOWN:
+			run_console_flags(rs);
+			if (rs->crash_at != 0 || rs->hang_at != 0)
+				run_kernel_verdict(rs, ev.detail);
+			else
+				run_finish(rs, rs->ready_at ? RUN_LOST :
+				    RUN_BOOT_FAILED, "guest stopped unasked: %s",
+				    ev.detail);
+			break;
+		case VM_EV_EXITED:
+			run_console_flags(rs);
+			run_finish(rs, RUN_LOST, "%s", ev.detail);
+			break;
+		case VM_EV_TIMEOUT:
+			break;
+		}
+		run_check_timers(rs);
+		if (rs->opts->progress != NULL)
+			rs->opts->progress(rs->opts->progress_arg, rs->res,
+			    now_mono() - rs->t0);
+	}
+}
+
+/*
+ * Make the run directory: <out>/<YYYYmmdd-HHMMSS>-<scenario>-<4 hex>.
+ * The random part keeps parallel runs started in the same second apart.
+ */
+static int
+run_make_dir(const struct run_opts *o, const char *name, struct run_result *r)
+{
+	char stamp[32], *parent;
+	time_t t = time(NULL);
+	struct tm tm;
+	unsigned short rnd = 0;
+
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+		rnd = (unsigned short)getpid();
+	parent = o->out_dir ? xstrdup(o->out_dir) :
+	    xasprintf("%s/runs", cache_dir());
+	r->id = xasprintf("%s-%s-%04x", stamp, name, rnd);
+	r->dir = xasprintf("%s/%s", parent, r->id);
+	free(parent);
+	return mkdir_p(r->dir, 0755);
+}
+
+static char *
+run_cmdline(const struct run_opts *o, const struct scenario *sc)
+{
+	struct buf b = BUF_INIT;
+
+	/*
+	 * loglevel=5: boot chatter (info) stays off the slow serial port,
+	 * while oopses, warnings and call traces (default level 4) show.
+	 * panic=-1 is the fallback when pvpanic is not loaded: the reboot
+	 * becomes a paused machine (see vm-qemu.c).
+	 * nokaslr: QEMU 7.2's kdump header does not carry the KASLR
+	 * phys_base, and makedumpfile 1.7.2 then cannot translate kernel
+	 * addresses (NEEDSWORK: read the log with libkdumpfile, which
+	 * takes the offset from VMCOREINFO, and drop this).
+	 */
+	buf_addstr(&b, "console=ttyS0,115200 loglevel=5 panic=-1 oops=panic "
+	    "panic_on_warn=1 printk.devkmsg=on nokaslr");
+	for (size_t i = 0; i < sc->ncmdline; i++)
+		buf_addf(&b, " %s", sc->cmdline[i]);
+	if (o->extra_cmdline != NULL)
+		buf_addf(&b, " %s", o->extra_cmdline);
+	return b.data;
+}
+
+/* Capture memory and the kernel log of a crashed or hung guest. */
+static void
+run_capture(struct run_state *rs)
+{
+	struct run_result *r = rs->res;
+	char *vmcore = xasprintf("%s/vmcore", r->dir);
+	char *dmesg = xasprintf("%s/dmesg.txt", r->dir);
+	char release[128];
+	double t = now_mono();
+
+	if (rs->opts->dump != NULL && strcmp(rs->opts->dump, "none") == 0)
+		goto cleanup;
+	if (vm_dump(rs->vm, vmcore) != 0) {
+		r->capture_error = xstrdup("memory dump failed");
+		goto cleanup;
+	}
+	r->dump_s = now_mono() - t;
+	r->vmcore = xstrdup(vmcore);
+	r->vmcore_source = "qemu";
+	if (dump_vmcoreinfo_release(vmcore, release, sizeof(release)) != 0) {
+		r->capture_error = xstrdup("vmcore carries no VMCOREINFO");
+		goto cleanup;
+	}
+	snprintf(r->vmcore_release, sizeof(r->vmcore_release), "%s", release);
+	if (dump_extract_dmesg(vmcore, dmesg) == 0)
+		r->dmesg = xstrdup(dmesg);
+	else
+		r->capture_error = xstrdup("cannot extract dmesg from vmcore");
+cleanup:
+	free(vmcore);
+	free(dmesg);
+}
+
+/*
+ * Classify the run: the vmcore's log is preferred (the console may have
+ * been cut short by the panic), the console log otherwise.
+ */
+static void
+run_classify(struct run_result *r)
+{
+	const char *files[2];
+	size_t nfiles = 0;
+	char *path;
+
+	if (r->dmesg != NULL)
+		files[nfiles++] = r->dmesg;
+	path = xasprintf("%s/console.log", r->dir);
+	files[nfiles++] = path;
+	for (size_t i = 0; i < nfiles; i++) {
+		struct buf log = BUF_INIT;
+		struct report rep;
+
+		if (read_file(files[i], &log, 256u * 1024 * 1024) != 0) {
+			buf_release(&log);
+			continue;
+		}
+		if (report_parse(log.data ? log.data : "", log.len, &rep) == 1) {
+			json_t *j = report_to_json(&rep);
+			char *out = xasprintf("%s/report.json", r->dir);
+
+			r->report = j;
+			if (j != NULL)
+				(void)json_dump_file(j, out, JSON_INDENT(2));
+			free(out);
+			report_release(&rep);
+			buf_release(&log);
+			break;
+		}
+		buf_release(&log);
+	}
+	free(path);
+}
+
+static json_t *
+run_to_json(const struct run_state *rs)
+{
+	const struct run_result *r = rs->res;
+	json_t *j, *params = json_object();
+
+	for (size_t i = 0; rs->vals != NULL && i < rs->vals->n; i++)
+		json_object_set_new(params, rs->vals->names[i],
+		    json_string(rs->vals->values[i]));
+	j = json_pack("{s:s,s:s,s:s,s:s,s:o,s:I,s:i,s:i,s:s,s:s,s:s}",
+	    "id", r->id, "scenario", rs->sc->name,
+	    "image", r->image ? r->image : "",
+	    "kernel_release", r->guest_release[0] ? r->guest_release :
+	    r->image_release,
+	    "params", params, "seed", (json_int_t)r->seed,
+	    "smp", r->smp, "mem_mb", r->mem_mb,
+	    "outcome", run_outcome_name(r->outcome), "reason", r->reason,
+	    "cmdline", r->cmdline ? r->cmdline : "");
+	json_object_set_new(j, "expect", json_string(rs->sc->expect));
+	if (rs->sc->bug_class)
+		json_object_set_new(j, "expected_bug_class",
+		    json_string(rs->sc->bug_class));
+	json_object_set_new(j, "timings", json_pack("{s:f,s:f,s:f,s:f}",
+	    "agent_ready_s", r->agent_ready_s, "total_s", r->total_s,
+	    "dump_s", r->dump_s, "crash_s", r->crash_s));
+	json_object_set_new(j, "started_at", json_real(r->started_at));
+	json_object_set_new(j, "accel", json_string(r->accel ? r->accel : ""));
+	json_object_set(j, "steps", rs->steps_json);
+	if (r->vmcore != NULL) {
+		json_object_set_new(j, "vmcore", json_pack("{s:s,s:s,s:s}",
+		    "file", "vmcore", "source", r->vmcore_source,
+		    "release", r->vmcore_release));
+	}
+	if (r->capture_error != NULL)
+		json_object_set_new(j, "capture_error",
+		    json_string(r->capture_error));
+	if (r->agent_error != NULL)
+		json_object_set_new(j, "agent_error",
+		    json_string(r->agent_error));
+	if (rs->vm != NULL) {
+		const struct console *c = &rs->vm->console;
+
+		json_object_set_new(j, "console", json_pack("{s:I,s:I,s:I}",
+		    "bytes", (json_int_t)c->total,
+		    "logged", (json_int_t)c->logged,
+		    "dropped", (json_int_t)c->dropped));
+	}
+	if (rs->metrics_first != NULL)
+		json_object_set_new(j, "metrics", json_pack("{s:O,s:O}",
+		    "first", rs->metrics_first, "last", rs->metrics_last));
+	if (r->report != NULL)
+		json_object_set(j, "report", r->report);
+	{
+		struct rusage ru;
+
+		/* the host's own peak memory: a flood must not raise it */
+		if (getrusage(RUSAGE_SELF, &ru) == 0)
+			json_object_set_new(j, "host", json_pack("{s:I}",
+			    "peak_rss_kb", (json_int_t)ru.ru_maxrss));
+	}
+	return j;
+}
+
+/*
+ * Run one scenario as o says and fill *r.  Returns 0 when the run was
+ * carried out and recorded (whatever the kernel did), -1 (reported) when
+ * it could not be: bad scenario, bad parameters, no image, no VM.
+ */
+int
+run_scenario(const struct run_opts *o, struct run_result *r)
+{
+	struct run_state rs;
+	struct scenario sc;
+	struct param_values vals;
+	struct image img;
+	struct vm_config cfg;
+	const struct vm_ops *ops;
+	char seed_s[32], smp_s[16], dur_s[32];
+	char *path;
+	json_t *j;
+	int rc = -1;
+
+	memset(r, 0, sizeof(*r));
+	memset(&rs, 0, sizeof(rs));
+	memset(&img, 0, sizeof(img));
+	memset(&vals, 0, sizeof(vals));
+	rs.steps_fd = rs.metrics_fd = -1;
+	if (scenario_load(o->scenario, &sc) != 0)
+		return -1;
+	if (scenario_values(&sc, o->params, o->nparams, &vals) != 0)
+		goto cleanup;
+	ops = vm_backend(o->backend);
+	if (ops == NULL)
+		goto cleanup;
+	if (image_open(o->image, &img) != 0)
+		goto cleanup;
+
+	r->smp = o->smp > 0 ? o->smp : sc.smp;
+	r->mem_mb = o->mem_mb > 0 ? o->mem_mb : sc.mem_mb;
+	if (o->duration_s > 0)
+		sc.duration_s = o->duration_s;
+	if (o->seed_set)
+		r->seed = o->seed;
+	else if (getrandom(&r->seed, sizeof(r->seed), 0) != sizeof(r->seed))
+		r->seed = (unsigned long long)now_wall() ^ (unsigned)getpid();
+	r->seed &= 0x7fffffffffffffffULL;	/* fits a JSON integer */
+	snprintf(seed_s, sizeof(seed_s), "%llu", r->seed);
+	snprintf(smp_s, sizeof(smp_s), "%d", r->smp);
+	snprintf(dur_s, sizeof(dur_s), "%ld", sc.duration_s);
+	rs.builtins[0] = "seed";
+	rs.builtins[1] = seed_s;
+	rs.builtins[2] = "smp";
+	rs.builtins[3] = smp_s;
+	rs.builtins[4] = "duration_s";
+	rs.builtins[5] = dur_s;
+	rs.builtins[6] = NULL;
+	/* expand every step now: a bad one fails before the VM starts */
+	for (size_t i = 0; i < sc.nsteps; i++) {
+		struct buf b = BUF_INIT;
+		long t;
+		int bad = scenario_step_timeout(&sc, &vals, rs.builtins,
+		    &sc.steps[i], 0, &t) != 0;
+
+		for (size_t k = 0; k < sc.steps[i].argc && !bad; k++)
+			bad = scenario_expand(&sc, &vals, rs.builtins,
+			    sc.steps[i].argv[k], &b) != 0;
+		for (size_t k = 0; k < sc.steps[i].ncpus && !bad; k++) {
+			if (sc.steps[i].cpus[k] >= r->smp)
+				bad = error("scenario '%s': step %zu wants CPU "
+				    "%d but the guest has %d", sc.name, i + 1,
+				    sc.steps[i].cpus[k], r->smp) != 0;
+		}
+		buf_release(&b);
+		if (bad)
+			goto cleanup;
+	}
+
+	if (run_make_dir(o, sc.name, r) != 0)
+		goto cleanup;
+	r->image = xstrdup(img.dir);
+	snprintf(r->image_release, sizeof(r->image_release), "%s",
+	    img.release);
+	r->cmdline = run_cmdline(o, &sc);
+	r->started_at = now_wall();
+
+	path = xasprintf("%s/steps.log", r->dir);
+	rs.steps_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644);
+	free(path);
+	path = xasprintf("%s/metrics.jsonl", r->dir);
+	if (sc.nsample > 0)
+		rs.metrics_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC |
+		    O_CLOEXEC, 0644);
+	free(path);
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.kernel = img.vmlinuz;
+	cfg.initrd = img.initramfs;
+	cfg.cmdline = r->cmdline;
+	cfg.smp = r->smp;
+	cfg.mem_mb = r->mem_mb;
+	cfg.dir = r->dir;
+	cfg.accel = o->accel;
+	cfg.console_limit = o->console_limit ? o->console_limit :
+	    16u * 1024 * 1024;
+	r->accel = xstrdup(cfg.accel ? cfg.accel :
+	    vm_qemu_accel(cfg.kernel, cfg.initrd));
+	cfg.accel = r->accel;
+
+	rs.opts = o;
+	rs.res = r;
+	rs.sc = &sc;
+	rs.vals = &vals;
+	rs.steps_json = json_array();
+	rs.vm = vm_new(ops, &cfg);
+	if (o->progress != NULL)
+		fprintf(stderr, "racerig: run %s: booting %s (%d vCPUs, %s)\n",
+		    r->id, img.release, r->smp, r->accel);
+	if (vm_start(rs.vm) != 0) {
+		run_finish(&rs, RUN_ERROR, "the VM did not start");
+	} else {
+		rs.t0 = rs.vm->t_start;
+		if (agent_init(&rs.agent, rs.vm->agent_fd) == 0)
+			rs.agent_ok = 1;
+		else
+			run_finish(&rs, RUN_ERROR, "cannot set up the agent");
+		run_loop(&rs);
+	}
+	if (rs.crash_at != 0)
+		r->crash_s = rs.crash_at - rs.t0;
+	if (r->outcome == RUN_CRASHED || r->outcome == RUN_HUNG ||
+	    r->outcome == RUN_BOOT_FAILED) {
+		if (rs.vm->state != VM_EXITED)
+			run_capture(&rs);
+	}
+	/* end background steps politely; the VM goes away next anyway */
+	for (size_t i = 0; rs.agent_ok && i < rs.nbg; i++)
+		(void)agent_kill(&rs.agent, rs.bg_ids[i]);
+	r->total_s = now_mono() - (rs.t0 ? rs.t0 : now_mono());
+	vm_free(rs.vm);
+	rs.vm = NULL;
+	if (r->outcome != RUN_OK && r->outcome != RUN_ERROR)
+		run_classify(r);
+
+	j = run_to_json(&rs);
+	path = xasprintf("%s/run.json", r->dir);
+	{
+		char *text = json_dumps(j, JSON_INDENT(2));
+
+		if (text == NULL || write_file_atomic(path, text,
+		    strlen(text)) != 0)
+			warning("run.json of '%s' was not written", r->dir);
+		free(text);
+	}
+	free(path);
+	json_decref(j);
+	rc = 0;
+cleanup:
+	if (rs.agent_ok || rs.agent.priv != NULL)
+		agent_release(&rs.agent);
+	if (rs.steps_fd >= 0)
+		close(rs.steps_fd);
+	if (rs.metrics_fd >= 0)
+		close(rs.metrics_fd);
+	json_decref(rs.steps_json);
+	json_decref(rs.metrics_first);
+	json_decref(rs.metrics_last);
+	free(rs.bg_ids);
+	param_values_release(&vals);
+	image_release(&img);
+	scenario_release(&sc);
+	return rc;
+}
+
+void
+run_result_release(struct run_result *r)
+{
+	free(r->id);
+	free(r->dir);
+	free(r->image);
+	free(r->cmdline);
+	free(r->accel);
+	free(r->vmcore);
+	free(r->dmesg);
+	free(r->capture_error);
+	free(r->agent_error);
+	json_decref(r->report);
+	memset(r, 0, sizeof(*r));
+}
