@@ -12,6 +12,8 @@
 #include "host.h"
 #include "report-impl.h"
 
+int frame_parse_raw(const struct rline *l, char *fn, size_t cap);
+
 static int
 is_sym(int c)
 {
@@ -45,8 +47,41 @@ sym_before(const char *s, size_t end, char *fn, size_t cap)
  * Frames the unwinder is unsure of (" ? func+0x..") return 0.
  * Returns 1 when a frame was found.
  */
+/*
+ * Drop the compiler's clone suffixes: "f.isra.6", "f.constprop.0",
+ * "f.part.11", "f.cold.3", "f.cold" all name f.
+ */
+void
+frame_strip_suffix(char *fn)
+{
+	static const char *const sfx[] = {
+		".isra.", ".constprop.", ".part.", ".cold.", ".llvm.",
+		".lto_priv.", NULL
+	};
+	char *dot;
+
+	for (size_t i = 0; sfx[i] != NULL; i++) {
+		dot = strstr(fn, sfx[i]);
+		if (dot != NULL)
+			*dot = '\0';
+	}
+	dot = strstr(fn, ".cold");
+	if (dot != NULL && dot[5] == '\0')
+		*dot = '\0';
+}
+
 int
 frame_parse(const struct rline *l, char *fn, size_t cap)
+{
+	int rc = frame_parse_raw(l, fn, cap);
+
+	if (rc)
+		frame_strip_suffix(fn);
+	return rc;
+}
+
+int
+frame_parse_raw(const struct rline *l, char *fn, size_t cap)
 {
 	const char *s = l->text, *p;
 	size_t n = l->len, i;
@@ -220,4 +255,64 @@ frame_strip_syscall(char *fn)
 			return;
 		}
 	}
+}
+
+/*
+ * Where a stalled or looping task entered the code that stalls: syscall
+ * entry, work items, timers, softirqs and the network receive path, VFS
+ * and socket entry points.  The stall is blamed on the frame that such
+ * an anchor called.
+ */
+static const char *const stall_anchors[] = {
+	"entry_SYSCALL*", "do_syscall_*", "SyS_*", "sys_*", "__x64_sys_*",
+	"__ia32_sys_*", "__se_sys_*", "__do_sys_*", "ksys_*",
+	"__sys_*", "___sys_*", "do_fast_syscall_*", "compat_SyS_*",
+	"process_one_work", "worker_thread", "kthread", "call_timer_fn",
+	"expire_timers", "__run_timers", "run_timer_softirq",
+	"__hrtimer_run_queues", "hrtimer_interrupt", "tasklet_action*",
+	"__do_softirq", "do_softirq*", "net_rx_action", "process_backlog",
+	"__netif_receive_skb*", "netif_receive_skb*", "napi_gro_*",
+	"__napi_poll", "napi_poll", "vfs_*", "__vfs_*", "do_vfs_ioctl",
+	"sock_sendmsg", "sock_recvmsg", "sock_write_iter", "sock_read_iter",
+	"__sock_sendmsg", "sock_ioctl", "do_iter_*", "new_sync_*",
+	"rcu_do_batch", "rcu_core", "smp_call_function*",
+	"flush_smp_call_function_*", "generic_smp_call_function_*",
+	"ret_from_fork*", "cpu_startup_entry", "do_idle",
+	NULL
+};
+
+int
+frame_is_stall_anchor(const char *fn)
+{
+	for (size_t i = 0; stall_anchors[i] != NULL; i++) {
+		if (glob_match(stall_anchors[i], fn))
+			return 1;
+	}
+	return 0;
+}
+
+/* Frames a hung task sleeps in: skipped to find what it waits for. */
+static const char *const wait_frames[] = {
+	"schedule*", "__schedule*", "io_schedule*", "preempt_schedule*",
+	"wait_*", "__wait_*", "*_wait", "*_wait_*", "finish_wait",
+	"prepare_to_wait*", "mutex_*", "__mutex_*", "down*", "__down*",
+	"rwsem_*", "__rwsem_*", "rt_mutex*", "__rt_mutex*", "lock_*",
+	"_raw_*", "do_raw_*", "rt_spin_*", "percpu_down_*", "bit_wait*",
+	"out_of_line_wait_on_bit*", "__lock_page*", "lock_page*",
+	"folio_wait*", "__folio_lock*", "flush_work", "__flush_work",
+	"kthread_stop", "__kthread_*", "usleep_range*", "msleep*",
+	"schedule_timeout*", "freezable_schedule*", "__refrigerator",
+	"context_switch", "__switch_to*", "switch_to", "do_nanosleep",
+	"hrtimer_nanosleep", "futex_wait*", "do_futex", "__se_sys_futex",
+	NULL
+};
+
+int
+frame_is_wait(const char *fn)
+{
+	for (size_t i = 0; wait_frames[i] != NULL; i++) {
+		if (glob_match(wait_frames[i], fn))
+			return 1;
+	}
+	return 0;
 }

@@ -43,7 +43,11 @@ int		 report_analyse(const struct rlog *lg, struct report *out);
 
 /* report-frames.c */
 int		 frame_parse(const struct rline *l, char *fn, size_t cap);
+int		 frame_parse_raw(const struct rline *l, char *fn, size_t cap);
+void		 frame_strip_suffix(char *fn);
 int		 frame_is_generic(const char *fn);
+int		 frame_is_stall_anchor(const char *fn);
+int		 frame_is_wait(const char *fn);
 void		 frame_strip_syscall(char *fn);
 
 /* report-bucket.c */

@@ -17,6 +17,7 @@ enum hkind {
 	H_KERNEL_BUG, H_RCU_STALL, H_SOFT_LOCKUP, H_HUNG_TASK, H_MEMLEAK,
 	H_DIVIDE, H_INVALID_OPCODE, H_DOUBLE_FAULT, H_BUG_GENERIC,
 	H_PANIC, H_SLUB, H_UNABLE, H_INFO_GENERIC, H_STACK_SEGMENT,
+	H_NETDEV, H_UNHANDLED, H_ALIGN,
 };
 
 struct rheader {
@@ -51,24 +52,33 @@ static const struct rheader headers[] = {
 	{ "WARNING: possible irq lock inversion", 0, H_LOCKDEP, "LOCKDEP" },
 	{ "WARNING: HARDIRQ-safe -> HARDIRQ-unsafe", 0, H_LOCKDEP, "LOCKDEP" },
 	{ "WARNING: SOFTIRQ-safe -> SOFTIRQ-unsafe", 0, H_LOCKDEP, "LOCKDEP" },
-	{ "WARNING: at ", 1, H_WARNING_OLD, "WARNING" },
-	{ "WARNING: CPU: ", 1, H_WARNING, "WARNING" },
+	{ "possible circular locking dependency detected", 0, H_LOCKDEP,
+	    "LOCKDEP" },
+	{ "possible recursive locking detected", 0, H_LOCKDEP, "LOCKDEP" },
+	{ "INFO: inconsistent lock state", 0, H_LOCKDEP, "LOCKDEP" },
+	{ "WARNING: at ", 0, H_WARNING_OLD, "WARNING" },
+	{ "WARNING: CPU: ", 0, H_WARNING, "WARNING" },
 	{ "------------[ cut here ]------------", 0, H_WARNING, NULL },
 	{ "kernel BUG at lib/list_debug.c", 0, H_LIST_BUG, "BUG" },
 	{ "kernel BUG at ", 0, H_KERNEL_BUG, "BUG" },
 	{ "detected stall", 0, H_RCU_STALL, "HANG" },
 	{ "self-detected stall", 0, H_RCU_STALL, "HANG" },
 	{ "BUG: soft lockup", 0, H_SOFT_LOCKUP, "HANG" },
-	{ "INFO: task ", 1, H_HUNG_TASK, "HANG" },
-	{ "BUG: memory leak", 1, H_MEMLEAK, "LEAK" },
-	{ "divide error: ", 1, H_DIVIDE, "BUG" },
+	{ "INFO: task ", 0, H_HUNG_TASK, "HANG" },
+	{ "BUG: memory leak", 0, H_MEMLEAK, "LEAK" },
+	{ "divide error: ", 0, H_DIVIDE, "BUG" },
 	{ "invalid opcode: ", 1, H_INVALID_OPCODE, "BUG" },
-	{ "PANIC: double fault", 1, H_DOUBLE_FAULT, "BUG" },
+	{ "PANIC: double fault", 0, H_DOUBLE_FAULT, "BUG" },
 	{ "stack segment: ", 1, H_STACK_SEGMENT, "BUG" },
 	{ "BUG ", 1, H_SLUB, "MEMORY_SAFETY_BUG" },
-	{ "BUG: ", 1, H_BUG_GENERIC, "BUG" },
+	{ "BUG: ", 0, H_BUG_GENERIC, "BUG" },
+	{ "[ BUG: ", 0, H_BUG_GENERIC, "BUG" },
+	{ "WARNING: ", 0, H_BUG_GENERIC, "WARNING" },
 	{ "Kernel panic - not syncing", 0, H_PANIC, "BUG" },
-	{ "INFO: ", 1, H_INFO_GENERIC, "HANG" },
+	{ "unregister_netdevice: waiting for ", 1, H_NETDEV, "HANG" },
+	{ "Unhandled fault: ", 1, H_UNHANDLED, "BUG" },
+	{ "Alignment trap: ", 1, H_ALIGN, "BUG" },
+	{ "INFO: ", 0, H_INFO_GENERIC, "HANG" },
 	{ NULL, 0, 0, NULL }
 };
 
@@ -222,6 +232,79 @@ func_after_in(const struct rline *l, char *fn, size_t cap)
 	return 1;
 }
 
+/*
+ * syzkaller's normalisation of title text: "func+0x1f/0x80" -> "func",
+ * 6+ hex digits -> ADDR, other standalone numbers -> NUM, "CPU#3" ->
+ * "CPU", "file.c:123" -> "file.c:LINE".
+ */
+static void
+title_normalize(char *t)
+{
+	char out[REPORT_TITLE];
+	size_t o = 0, i = 0, n = strlen(t);
+
+	while (i < n && o + 8 < sizeof(out)) {
+		int word_start = i == 0 || !(isalnum((unsigned char)t[i - 1]) ||
+		    t[i - 1] == '_');
+
+		/* "+0x1f/0x80" after a symbol */
+		if (t[i] == '+' && i + 2 < n && t[i + 1] == '0' &&
+		    t[i + 2] == 'x') {
+			size_t j = i + 3;
+
+			while (j < n && (isxdigit((unsigned char)t[j]) ||
+			    t[j] == '/' || t[j] == 'x'))
+				j++;
+			i = j;
+			continue;
+		}
+		if (strncmp(t + i, "CPU#", 4) == 0 && i + 4 < n &&
+		    isdigit((unsigned char)t[i + 4])) {
+			memcpy(out + o, "CPU", 3);
+			o += 3;
+			i += 4;
+			while (i < n && isdigit((unsigned char)t[i]))
+				i++;
+			continue;
+		}
+		if (word_start && isxdigit((unsigned char)t[i])) {
+			size_t j = i, hex = 0, dec = 1;
+
+			if (t[j] == '0' && j + 1 < n && t[j + 1] == 'x')
+				j += 2;
+			while (j < n && isxdigit((unsigned char)t[j])) {
+				if (!isdigit((unsigned char)t[j]))
+					dec = 0;
+				j++;
+				hex++;
+			}
+			if (j == n || !(isalnum((unsigned char)t[j]) ||
+			    t[j] == '_')) {
+				if (hex >= 6 && !(dec && hex < 8 && j - i == hex)) {
+					memcpy(out + o, "ADDR", 4);
+					o += 4;
+					i = j;
+					continue;
+				}
+				if (dec && j - i == hex) {
+					/* "file.c:123" keeps the form */
+					const char *w = i > 0 && t[i - 1] == ':' &&
+					    i > 2 && t[i - 2] == 'c' ? "LINE" :
+					    "NUM";
+
+					memcpy(out + o, w, 4);
+					o += 4;
+					i = j;
+					continue;
+				}
+			}
+		}
+		out[o++] = t[i++];
+	}
+	out[o] = '\0';
+	memcpy(t, out, o + 1);
+}
+
 /* Make text printable ASCII and collapse spaces, for a title. */
 static void
 title_clean(char *t)
@@ -263,6 +346,7 @@ set_title(struct report *r, const char *type, const char *fmt, ...)
 	vsnprintf(t, sizeof(t), fmt, ap);
 	va_end(ap);
 	title_clean(t);
+	title_normalize(t);
 	r->title = xstrdup(t);
 	r->type = xstrdup(type);
 }
@@ -362,6 +446,28 @@ title_kasan(const struct rlog *lg, size_t at, size_t end, struct report *r)
 			frames_add(&f, rest.fn[i]);
 	}
 	take_frames(r, &f, 0);
+	/* 4.x: "BUG: KASAN: kind in f+0x/0x at addr X": no access kind */
+	if (rl_has(l, " at addr ")) {
+		char raw[128] = "";
+		const char *in = memmem(l->text, l->len, " in ", 4);
+
+		if (in != NULL) {
+			const struct rline sub = { 0, in + 4,
+			    (size_t)(l->text + l->len - in - 4) };
+			char *plus;
+
+			rl_copy(&sub, raw, sizeof(raw));
+			plus = strchr(raw, '+');
+			if (plus != NULL)
+				*plus = '\0';
+			plus = strchr(raw, ' ');
+			if (plus != NULL)
+				*plus = '\0';
+		}
+		set_title(r, "KASAN", "KASAN: %s in %s at addr ADDR", kind,
+		    raw[0] ? raw : in_frame(r));
+		return;
+	}
 	if (strcmp(kind, "invalid-free") == 0)
 		set_title(r, "KASAN-INVALID-FREE", "KASAN: invalid-free in %s",
 		    in_frame(r));
@@ -373,17 +479,18 @@ title_kasan(const struct rlog *lg, size_t at, size_t end, struct report *r)
 }
 
 /*
- * Stalls and lockups name the frame just above where the interrupt hit:
- * take frames after the IRQ section (or the RIP of the stalled CPU).
+ * Stalls name the code that looped: walking the stack from the
+ * innermost frame, find the first anchor (syscall entry, work item,
+ * timer, softirq, VFS or socket entry) and blame the frame it called.
+ * Only the stack after the interrupt that reported the stall counts.
  */
 static void
 title_stall(const struct rlog *lg, size_t at, size_t end, struct report *r,
     const char *prefix)
 {
-	struct frames f, all;
-	size_t i, from = at;
+	struct frames f;
+	size_t i, from = at, pick = (size_t)-1;
 
-	/* prefer the stack after "</IRQ>" or "<EOI>": the stalled code */
 	for (i = at; i < end; i++) {
 		if (rl_has(&lg->line[i], "</IRQ>") ||
 		    rl_has(&lg->line[i], "<EOI>")) {
@@ -391,10 +498,171 @@ title_stall(const struct rlog *lg, size_t at, size_t end, struct report *r,
 			break;
 		}
 	}
-	collect_frames(lg, from, end, &all, from == at);
-	f = all;
+	collect_frames(lg, from, end, &f, from == at);
+	for (i = 0; i < f.n; i++) {
+		if (frame_is_stall_anchor(f.fn[i])) {
+			/* the nearest non-generic frame below the anchor */
+			for (size_t k = i; k-- > 0;) {
+				if (!frame_is_generic(f.fn[k]) &&
+				    !frame_is_stall_anchor(f.fn[k])) {
+					pick = k;
+					break;
+				}
+			}
+			break;
+		}
+	}
 	take_frames(r, &f, 0);
+	if (pick != (size_t)-1) {
+		free(r->frame);
+		r->frame = xstrdup(f.fn[pick]);
+		frame_strip_syscall(r->frame);
+	}
 	set_title(r, "HANG", "%s in %s", prefix, in_frame(r));
+}
+
+/* A hung task is blamed on what it waits for, not on the waiting. */
+static void
+title_hung(const struct rlog *lg, size_t at, size_t end, struct report *r)
+{
+	struct frames f, g;
+
+	collect_frames(lg, at, end, &f, 0);
+	g.n = 0;
+	for (size_t i = 0; i < f.n; i++) {
+		if (!frame_is_wait(f.fn[i]))
+			frames_add(&g, f.fn[i]);
+	}
+	take_frames(r, &g, 0);
+	set_title(r, "HANG", "INFO: task hung in %s", in_frame(r));
+}
+
+/* Known one-line headers and how their titles are formed. */
+enum smode {
+	S_FRAME,	/* title + " in F" */
+	S_NONE,		/* title alone */
+	S_LINE,		/* the (normalised) line from the needle on */
+};
+
+static const struct special {
+	const char	*needle;
+	const char	*title;
+	enum smode	 mode;
+	const char	*type;
+} specials[] = {
+	{ "BUG: spinlock lockup suspected", NULL, S_FRAME, "HANG" },
+	{ "BUG: spinlock recursion", NULL, S_FRAME, "BUG" },
+	{ "BUG: spinlock bad magic", NULL, S_FRAME, "BUG" },
+	{ "BUG: spinlock already unlocked", NULL, S_FRAME, "BUG" },
+	{ "BUG: spinlock wrong owner", NULL, S_FRAME, "BUG" },
+	{ "BUG: spinlock wrong CPU", NULL, S_FRAME, "BUG" },
+	{ "BUG: spinlock cpu recursion", NULL, S_FRAME, "BUG" },
+	{ "BUG: rwlock bad magic", NULL, S_FRAME, "BUG" },
+	{ "BUG: rwlock recursion", NULL, S_FRAME, "BUG" },
+	{ "BUG: rwlock wrong owner", NULL, S_FRAME, "BUG" },
+	{ "BUG: Bad rss-counter state", NULL, S_NONE, "BUG" },
+	{ "BUG: Bad page state", NULL, S_FRAME, "BUG" },
+	{ "BUG: Bad page map", NULL, S_NONE, "BUG" },
+	{ "BUG: Bad page cache", NULL, S_FRAME, "BUG" },
+	{ "BUG: workqueue lockup", NULL, S_NONE, "HANG" },
+	{ "BUG: workqueue leaked lock or atomic", NULL, S_FRAME, "BUG" },
+	{ "BUG: sleeping function called from invalid context", NULL,
+	    S_FRAME, "BUG" },
+	{ "BUG: scheduling while atomic", NULL, S_FRAME, "BUG" },
+	{ "still has locks held", "BUG: still has locks held", S_FRAME,
+	    "LOCKDEP" },
+	{ "BUG: bad unlock balance", NULL, S_FRAME, "LOCKDEP" },
+	{ "WARNING: bad unlock balance", NULL, S_FRAME, "LOCKDEP" },
+	{ "BUG: held lock freed", NULL, S_FRAME, "LOCKDEP" },
+	{ "WARNING: held lock freed", NULL, S_FRAME, "LOCKDEP" },
+	{ "WARNING: nested lock was not taken", NULL, S_FRAME, "LOCKDEP" },
+	{ "WARNING: still has locks held", NULL, S_FRAME, "LOCKDEP" },
+	{ "BUG: Object already free", NULL, S_NONE, "BUG" },
+	{ "BUG: stack guard page was hit", NULL, S_FRAME, "BUG" },
+	{ "BUG: looking up invalid subclass", NULL, S_FRAME, "LOCKDEP" },
+	{ "BUG: MAX_LOCKDEP_KEYS too low", NULL, S_NONE, "LOCKDEP" },
+	{ "BUG: MAX_LOCKDEP_ENTRIES too low", NULL, S_NONE, "LOCKDEP" },
+	{ "BUG: MAX_LOCKDEP_CHAINS too low", NULL, S_NONE, "LOCKDEP" },
+	{ "BUG: MAX_LOCK_DEPTH too low", NULL, S_NONE, "LOCKDEP" },
+	{ "BUG: MAX_STACK_TRACE_ENTRIES too low", NULL, S_NONE, "LOCKDEP" },
+	{ "BUG: corrupted list in", NULL, S_FRAME, "BUG" },
+	{ "BUG: unable to handle kernel", "BUG: unable to handle kernel",
+	    S_NONE, "BUG" },
+	{ "WARNING: kernel stack regs", "WARNING: kernel stack regs has "
+	    "bad 'bp' value", S_NONE, "WARNING" },
+	{ "WARNING: kernel stack frame pointer", "WARNING: kernel stack "
+	    "frame pointer has bad value", S_NONE, "WARNING" },
+	{ "INFO: trying to register non-static key", NULL, S_FRAME,
+	    "LOCKDEP" },
+	{ "INFO: suspicious RCU usage", NULL, S_FRAME, "LOCKDEP" },
+	{ "INFO: Freed in ", NULL, S_LINE, "BUG" },
+	{ "INFO: Allocated in ", NULL, S_LINE, "BUG" },
+	{ NULL, NULL, 0, NULL }
+};
+
+/*
+ * "BUG: using __this_cpu_read() in preemptible [00000000] code: x/1"
+ * -> "BUG: using __this_cpu_read() in preemptible code in F".
+ */
+static int
+title_preemptible(const struct rline *l, const char **what)
+{
+	static char op[96];
+	const char *p = memmem(l->text, l->len, "BUG: using ", 11);
+	const char *e;
+
+	if (p == NULL)
+		return 0;
+	e = memmem(p, (size_t)(l->text + l->len - p), " in preemptible", 15);
+	if (e == NULL || e - p > 80)
+		return 0;
+	snprintf(op, sizeof(op), "%.*s", (int)(e - p), p);
+	*what = op;
+	return 1;
+}
+
+/* The generic BUG:/WARNING:/INFO: headers; 1 if the title was set. */
+static int
+title_generic(const struct rlog *lg, size_t at, size_t end,
+    struct report *r, const char *type)
+{
+	const struct rline *l = &lg->line[at];
+	const char *what = NULL;
+	char text[REPORT_TITLE];
+	struct frames f;
+
+	for (size_t i = 0; specials[i].needle != NULL; i++) {
+		const struct special *sp = &specials[i];
+		const char *p = memmem(l->text, l->len, sp->needle,
+		    strlen(sp->needle));
+
+		if (p == NULL)
+			continue;
+		if (sp->mode == S_LINE) {
+			snprintf(text, sizeof(text), "%.*s",
+			    (int)(l->text + l->len - p), p);
+			collect_frames(lg, at, end, &f, 0);
+			take_frames(r, &f, 0);
+			set_title(r, sp->type, "%s", text);
+			return 1;
+		}
+		what = sp->title ? sp->title : sp->needle;
+		collect_frames(lg, at, end, &f, 1);
+		take_frames(r, &f, 0);
+		if (sp->mode == S_NONE)
+			set_title(r, sp->type, "%s", what);
+		else
+			set_title(r, sp->type, "%s in %s", what, in_frame(r));
+		return 1;
+	}
+	if (title_preemptible(l, &what)) {
+		collect_frames(lg, at, end, &f, 1);
+		take_frames(r, &f, 0);
+		set_title(r, "BUG", "%s in preemptible code in %s", what,
+		    in_frame(r));
+		return 1;
+	}
+	return 0;
 }
 
 /* Fill r for the report at line at; 1 if it was one. */
@@ -520,9 +788,7 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		set_title(r, "HANG", "BUG: soft lockup in %s", in_frame(r));
 		return 1;
 	case H_HUNG_TASK:
-		collect_frames(lg, at, end, &f, 0);
-		take_frames(r, &f, 0);
-		set_title(r, "HANG", "INFO: task hung in %s", in_frame(r));
+		title_hung(lg, at, end, r);
 		return 1;
 	case H_MEMLEAK:
 		collect_frames(lg, at, end, &f, 0);
@@ -564,7 +830,18 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 	case H_BUG_GENERIC: {
 		char *colon;
 
-		rl_copy(l, text, sizeof(text));
+		if (title_generic(lg, at, end, r, h->type))
+			return 1;
+		{
+			const char *b = memmem(l->text, l->len, "BUG: ", 5);
+
+			if (b == NULL)
+				b = memmem(l->text, l->len, "WARNING: ", 9);
+			if (b == NULL)
+				b = l->text;
+			snprintf(text, sizeof(text), "%.*s",
+			    (int)(l->text + l->len - b), b);
+		}
 		/* "BUG: sleeping function called from invalid context at x" */
 		colon = strstr(text, " at ");
 		if (colon != NULL)
@@ -585,12 +862,36 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		while (p < l->text + l->len && (*p == ':' || *p == ' '))
 			p++;
 		k = (size_t)(l->text + l->len - p);
+		snprintf(text, sizeof(text), "%.*s", (int)k, p);
+		/* the reason without its details */
+		static const char *const cut[] = {
+			" exitcode=", " in interrupt", " ...", " for ", NULL
+		};
+		for (size_t c = 0; cut[c] != NULL; c++) {
+			char *x = strstr(text, cut[c]);
+
+			if (x != NULL)
+				*x = '\0';
+		}
 		collect_frames(lg, at, end, &f, 0);
 		take_frames(r, &f, 0);
-		set_title(r, "BUG", "kernel panic: %.*s", (int)k, p);
+		set_title(r, "BUG", "kernel panic: %s", text);
 		return 1;
 	}
+	case H_NETDEV:
+		set_title(r, "HANG", "unregister_netdevice: waiting for DEV to "
+		    "become free");
+		return 1;
+	case H_UNHANDLED:
+	case H_ALIGN:
+		collect_frames(lg, at, end, &f, 1);
+		take_frames(r, &f, 0);
+		set_title(r, "BUG", "%s in %s", h->kind == H_ALIGN ?
+		    "Alignment trap" : "Unhandled fault", in_frame(r));
+		return 1;
 	case H_INFO_GENERIC:
+		if (title_generic(lg, at, end, r, h->type))
+			return 1;
 		rl_copy(l, text, sizeof(text));
 		collect_frames(lg, at, end, &f, 0);
 		take_frames(r, &f, 0);
