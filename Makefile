@@ -47,6 +47,7 @@ AGENT_OBJS := $(AGENT_SRCS:%.c=$(BUILD)/obj-static/%.o)
 UNIT_SRCS := $(wildcard tests/unit/u-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
+.DEFAULT_GOAL := all
 SCENARIO_PROGS :=
 -include $(wildcard scenarios/*/build.mk)
 

@@ -213,6 +213,7 @@ struct scenario_step {
 	size_t		 ncpus;
 	char		*timeout;	/* NULL: the run's limit */
 	int		 background;
+	int		 raw_channel;	/* fd 3 is the agent port (tests) */
 	int		 expect_exit;
 };
 

@@ -167,13 +167,19 @@ collect_frames(const struct rlog *lg, size_t from, size_t to,
 
 	f->n = 0;
 	if (rip_first) {
+		/*
+		 * Only the first RIP line is the crash site: later ones are
+		 * of interrupted contexts.  "RIP: 0010:0x0" (a call through
+		 * a NULL pointer) names no function, so the trace decides.
+		 */
 		for (i = from; i < to; i++) {
 			const struct rline *l = &lg->line[i];
 
-			if ((rl_starts(l, "RIP: ") || rl_starts(l, "IP: ") ||
-			    rl_starts(l, "pc : ") || rl_has(l, "[exception RIP: ")) &&
-			    frame_parse(l, fn, sizeof(fn))) {
-				frames_add(f, fn);
+			if (rl_starts(l, "RIP: ") || rl_starts(l, "IP: ") ||
+			    rl_starts(l, "pc : ") ||
+			    rl_has(l, "[exception RIP: ")) {
+				if (frame_parse(l, fn, sizeof(fn)))
+					frames_add(f, fn);
 				break;
 			}
 		}
@@ -902,6 +908,55 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 }
 
 /*
+ * The crash utility's "bt": no oops header, but "[exception RIP: f+45]"
+ * where the fault hit, and the handler frames above it tell the kind.
+ */
+static int
+title_crash_bt(const struct rlog *lg, struct report *r)
+{
+	size_t i, at = lg->n;
+	struct frames f, above;
+	const char *kind = "kernel crash", *type = "BUG";
+	char fn[128];
+
+	for (i = 0; i < lg->n; i++) {
+		if (rl_has(&lg->line[i], "[exception RIP: ")) {
+			at = i;
+			break;
+		}
+	}
+	if (at == lg->n)
+		return 0;
+	collect_frames(lg, 0, at, &above, 0);
+	for (i = 0; i < above.n; i++) {
+		if (strstr(above.fn[i], "general_protection") != NULL) {
+			kind = "general protection fault";
+			type = "MEMORY_SAFETY_BUG";
+		} else if (strstr(above.fn[i], "page_fault") != NULL) {
+			kind = "BUG: unable to handle kernel paging request";
+			type = "MEMORY_SAFETY_BUG";
+		} else if (strstr(above.fn[i], "invalid_op") != NULL) {
+			kind = "kernel BUG";
+		}
+	}
+	f.n = 0;
+	if (frame_parse(&lg->line[at], fn, sizeof(fn)))
+		frames_add(&f, fn);
+	for (i = at + 1; i < lg->n; i++) {
+		if (rl_has(&lg->line[i], "--- <") ||
+		    rl_has(&lg->line[i], "[exception RIP: "))
+			break;
+		if (frame_parse(&lg->line[i], fn, sizeof(fn)))
+			frames_add(&f, fn);
+	}
+	r->start = lg->line[0].off;
+	r->end = i < lg->n ? lg->line[i].off : lg->len;
+	take_frames(r, &f, 0);
+	set_title(r, type, "%s in %s", kind, in_frame(r));
+	return 1;
+}
+
+/*
  * Find the first crash in lg and fill out.  Returns 1 if there is one,
  * 0 if not.
  */
@@ -916,5 +971,5 @@ report_analyse(const struct rlog *lg, struct report *out)
 		if (title_for(lg, i, h, out))
 			return 1;
 	}
-	return 0;
+	return title_crash_bt(lg, out);
 }

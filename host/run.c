@@ -181,7 +181,7 @@ run_next_steps(struct run_state *rs)
 			json_array_append_new(rs->steps_json, sj);
 			buf_release(&cmd);
 			if (agent_exec(&rs->agent, id, argv, env, cpus, ncpus,
-			    timeout_s * 1000, rs->opts->raw_channel) != 0)
+			    timeout_s * 1000, st->raw_channel || rs->opts->raw_channel) != 0)
 				run_finish(rs, RUN_ERROR,
 				    "cannot send step %u to the agent", id);
 		} else

@@ -202,6 +202,7 @@ scenario_load_step(const char *file, size_t idx, json_t *o,
 		return error("%s: step %zu: 'cpus' is \"all\" or a list of "
 		    "CPU numbers", file, idx);
 	st->background = json_is_true(json_object_get(o, "background"));
+	st->raw_channel = json_is_true(json_object_get(o, "raw_channel"));
 	t = json_object_get(o, "expect_exit");
 	st->expect_exit = json_is_integer(t) ? (int)json_integer_value(t) : 0;
 	return 0;

@@ -48,7 +48,7 @@ test_expect_success() {
 			return 0
 		fi
 	done
-	if (cd "$TRASH" && eval "$2") >"$TRASH/.out" 2>&1; then
+	if (cd "$TRASH" && eval "$2") 3>&1 >"$TRASH/.out" 2>&1; then
 		echo "ok $test_count - $1"
 	else
 		test_failed=$((test_failed + 1))

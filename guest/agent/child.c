@@ -176,8 +176,10 @@ child_exec(struct agent *a, json_t *req, int raw_fd)
 		dup2(out[1], 1);
 		dup2(err[1], 2);
 		if (raw && raw_fd >= 0) {
-			dup2(raw_fd, 3);
-			fcntl(3, F_SETFL, 0);
+			/* dup2 onto itself keeps close-on-exec: clear it */
+			if (raw_fd != 3)
+				dup2(raw_fd, 3);
+			fcntl(3, F_SETFD, 0);
 		}
 		int devnull = open("/dev/null", O_RDONLY);
 		if (devnull >= 0)
