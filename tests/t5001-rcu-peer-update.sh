@@ -1,0 +1,42 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+test_description='seed race 1: rcu-peer-update crashes in class rcu-callback-double-queue; fixed=1 does not'
+. "$(dirname "$0")/lib-test.sh"
+
+OUT="$TRASH/runs"
+
+test_expect_success QEMU,IMAGE 'buggy mode crashes and is classified rcu-callback-double-queue' '
+	"$RACERIG" run rcu-peer-update --duration 120 --out "$OUT" >out; test $? = 1 &&
+	grep -q "^outcome: *crashed" out &&
+	grep -q "^bug class: rcu-callback-double-queue" out &&
+	dir=$(run_dir_of out) && test -s "$dir/vmcore" &&
+	json_get "$dir/run.json" "d[\"report\"][\"classes\"]" | grep -q rcu-callback-double-queue
+'
+
+test_expect_success QEMU,IMAGE 'fixed=1 runs clean while the race is still hit' '
+	"$RACERIG" run rcu-peer-update --param fixed=1 --duration 20 --out "$OUT" >out &&
+	grep -q "^outcome: *ok" out &&
+	dir=$(run_dir_of out) &&
+	n=$(grep -o "collisions [0-9]*" "$dir/steps.log" | tail -1 | cut -d" " -f2) &&
+	echo "# collisions guarded by the fix: $n" >&3 &&
+	test "$n" -gt 0
+'
+
+test_expect_success 'the module builds against the image kernel, and a broken one is reported' '
+	test_have_prereq IMAGE || exit 0
+	kdir=$("$RACERIG" image show --dir)/headers &&
+	cp -r "$TEST_ROOT/guest/modules/rcupeer" mod &&
+	make -s -C "$kdir" M="$PWD/mod" modules >/dev/null 2>&1 && test -f mod/racerig_rcupeer.ko &&
+	mkdir -p src/guest/modules src/scenarios/broken &&
+	cp -r "$TEST_ROOT/guest/modules/rcupeer" src/guest/modules/broken &&
+	echo "this is not C;" >>src/guest/modules/broken/racerig_rcupeer.c &&
+	printf "{\"name\":\"broken\",\"image\":{\"guest_modules\":[\"broken\"]},\"steps\":[{\"argv\":[\"x\"]}]}" \
+		>src/scenarios/broken/scenario.json &&
+	img=$("$RACERIG" image show --dir) &&
+	! RR_GUEST_MODULES=broken RR_MODULES= RR_BINARIES= \
+		"$TEST_ROOT/images/build-image" --src "$PWD/src" --build "$TEST_ROOT/build" \
+		--cache "$(dirname "$(dirname "$img")")" --release "$(basename "$img")" \
+		--force 2>err &&
+	grep -q "guest module .broken. does not build against kernel 6" err
+'
+test_done
