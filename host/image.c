@@ -198,8 +198,8 @@ image_newest(void)
 
 /*
  * Resolve arg (an image directory, a kernel release in the cache, or
- * NULL for $RACERIG_IMAGE or else the newest image) and check the image
- * has what a VM needs.  Returns 0 or -1 (reported).
+ * NULL for $RACERIG_IMAGE, else the image of Debian's default kernel,
+ * else the newest image) and check the image has what a VM needs.  Returns 0 or -1 (reported).
  */
 int
 image_open(const char *arg, struct image *img)
@@ -214,7 +214,24 @@ image_open(const char *arg, struct image *img)
 	if (arg == NULL)
 		arg = getenv("RACERIG_IMAGE");
 	if (arg == NULL || *arg == '\0') {
-		img->dir = image_newest();
+		/* Debian's default kernel, as the last default build found it */
+		struct buf def = BUF_INIT;
+		char *memo = xasprintf("%s/default-release", cache_dir());
+
+		if (access(memo, R_OK) == 0 && read_file(memo, &def, 256) == 0 &&
+		    def.len > 1) {
+			def.data[strcspn(def.data, "\n")] = '\0';
+			img->dir = xasprintf("%s/images/%s", cache_dir(),
+			    def.data);
+			if (access(img->dir, R_OK) != 0) {
+				free(img->dir);
+				img->dir = NULL;
+			}
+		}
+		free(memo);
+		buf_release(&def);
+		if (img->dir == NULL)
+			img->dir = image_newest();
 		if (img->dir == NULL)
 			return error("no guest image in '%s/images' (run "
 			    "'racerig image build' or 'make image')",

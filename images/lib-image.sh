@@ -56,13 +56,13 @@ kernel_from_debian() {
 	common=$(apt-cache depends "linux-headers-$rel" 2>/dev/null |
 		sed -n 's/^ *Depends: \(linux-headers-.*-common\)$/\1/p' | head -1)
 	kbuild=$(apt-cache depends "linux-headers-$rel" 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-kbuild-[0-9.]*\)$/\1/p' | head -1)
+		sed -n 's/^ *Depends: \(linux-kbuild-[0-9.]*[^ ]*\)$/\1/p' | head -1)
 	if [ -z "$common" ] || [ -z "$kbuild" ]; then
 		apt-get update -q >&2 || die "apt-get update failed"
 		common=$(apt-cache depends "linux-headers-$rel" |
 			sed -n 's/^ *Depends: \(linux-headers-.*-common\)$/\1/p' | head -1)
 		kbuild=$(apt-cache depends "linux-headers-$rel" |
-			sed -n 's/^ *Depends: \(linux-kbuild-[0-9.]*\)$/\1/p' | head -1)
+			sed -n 's/^ *Depends: \(linux-kbuild-[0-9.]*[^ ]*\)$/\1/p' | head -1)
 	fi
 	[ -n "$common" ] && [ -n "$kbuild" ] || die "no Debian packages for kernel '$rel'"
 	deb_version=$(apt-cache show "linux-image-$rel-unsigned" 2>/dev/null |
