@@ -103,6 +103,7 @@ unit-test: $(UNIT_BINS)
 # which boot real kernels.  ci/ and .ci/run call this target.
 test: deps
 	$(MAKE) all
+	$(BUILD)/racerig image build
 	$(MAKE) unit-test
 	$(MAKE) SANITIZE=1 unit-test build-san/racerig
 	RACERIG_SAN_BUILD=build-san prove -v tests/t[0-9]*.sh

@@ -359,6 +359,9 @@ struct run_result {
 	double		 crash_s;
 	double		 dump_s;
 	double		 total_s;
+	unsigned long long console_bytes;
+	unsigned long long console_logged;
+	unsigned long long console_dropped;
 	char		*vmcore;
 	const char	*vmcore_source;
 	char		 vmcore_release[128];

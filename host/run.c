@@ -630,14 +630,10 @@ run_to_json(const struct run_state *rs)
 	if (r->agent_error != NULL)
 		json_object_set_new(j, "agent_error",
 		    json_string(r->agent_error));
-	if (rs->vm != NULL) {
-		const struct console *c = &rs->vm->console;
-
-		json_object_set_new(j, "console", json_pack("{s:I,s:I,s:I}",
-		    "bytes", (json_int_t)c->total,
-		    "logged", (json_int_t)c->logged,
-		    "dropped", (json_int_t)c->dropped));
-	}
+	json_object_set_new(j, "console", json_pack("{s:I,s:I,s:I}",
+	    "bytes", (json_int_t)r->console_bytes,
+	    "logged", (json_int_t)r->console_logged,
+	    "dropped", (json_int_t)r->console_dropped));
 	if (rs->metrics_first != NULL)
 		json_object_set_new(j, "metrics", json_pack("{s:O,s:O}",
 		    "first", rs->metrics_first, "last", rs->metrics_last));
@@ -790,6 +786,9 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 	for (size_t i = 0; rs.agent_ok && i < rs.nbg; i++)
 		(void)agent_kill(&rs.agent, rs.bg_ids[i]);
 	r->total_s = now_mono() - (rs.t0 ? rs.t0 : now_mono());
+	r->console_bytes = rs.vm->console.total;
+	r->console_logged = rs.vm->console.logged;
+	r->console_dropped = rs.vm->console.dropped;
 	vm_free(rs.vm);
 	rs.vm = NULL;
 	if (r->outcome != RUN_OK && r->outcome != RUN_ERROR)

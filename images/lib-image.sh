@@ -129,12 +129,14 @@ input_stamp() {
 		echo "guest modules: $RR_GUEST_MODULES"
 		echo "binaries: $RR_BINARIES"
 		for b in $RR_BINARIES; do ls -lL --time-style=+%s "$b" 2>&1; done
-		sha256sum "$agent"
-		find "$src/scenarios" "$src/guest/modules" -type f \
+		sha256sum <"$agent"
+		# relative paths: two checkouts of one tree make one image
+		(cd "$src" && find scenarios guest/modules -type f \
 			\( -name '*.json' -o -name '*.sh' -o -name '*.c' -o -name '*.h' \
 			   -o -name 'Kbuild' -o -name 'Makefile' \) 2>/dev/null |
-			LC_ALL=C sort | xargs -r sha256sum
-		find "$build/scenarios" -type f 2>/dev/null | LC_ALL=C sort | xargs -r sha256sum
+			LC_ALL=C sort | xargs -r sha256sum)
+		(cd "$build" && find scenarios -type f 2>/dev/null | LC_ALL=C sort |
+			xargs -r sha256sum)
 		true	# a missing directory is no error here
 	} | sha256sum | cut -d' ' -f1
 }
