@@ -51,6 +51,10 @@ run_progress(void *arg, const struct run_result *r, double elapsed)
 	*last = elapsed;
 	fprintf(stderr, "\r\033[K[%6.1fs] %s", elapsed,
 	    r->agent_ready_s > 0 ? "running scenario" : "booting");
+	if (r->have_rates && r->live.clash_per_s >= 0)
+		fprintf(stderr, "  clashes %.0f/s", r->live.clash_per_s);
+	if (r->have_rates && r->live.net_rx_per_s >= 0)
+		fprintf(stderr, "  NET_RX %.0f/s", r->live.net_rx_per_s);
 	fflush(stderr);
 }
 
@@ -211,6 +215,11 @@ run_print(const struct run_result *r)
 		json_array_foreach(classes, i, c)
 			printf("bug class: %s\n", json_string_value(c) ?: "");
 	}
+	if (r->rates.seconds > 0)
+		printf("rates:     %.1f conntrack clashes/s, %.0f NET_RX "
+		    "softirqs/s over %.1f s of guest time\n",
+		    r->rates.clash_per_s, r->rates.net_rx_per_s,
+		    r->rates.seconds);
 	if (r->vmcore != NULL)
 		printf("vmcore:    %s/vmcore (%s dump, %s)\n", r->dir,
 		    r->vmcore_source, r->vmcore_release);

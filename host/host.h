@@ -299,6 +299,14 @@ struct agent {
 	void		*priv;
 };
 
+/* Rates from sampled /proc counters, per second of guest time. */
+struct metrics_rates {
+	double		 seconds;	/* guest time between the samples */
+	double		 clash_per_s;	/* conntrack clash_resolve; -1: n/a */
+	double		 insert_failed_per_s;
+	double		 net_rx_per_s;	/* NET_RX softirqs, all CPUs */
+};
+
 /* How a run ended (run.c). */
 enum run_outcome {
 	RUN_OK,
@@ -369,6 +377,9 @@ struct run_result {
 	char		*capture_error;
 	char		*agent_error;
 	json_t		*report;	/* report_to_json() of the crash */
+	struct metrics_rates live;	/* between the last two samples */
+	struct metrics_rates rates;	/* over the whole run */
+	int		 have_rates;
 };
 
 /* A guest image in the cache (image.c). */
@@ -492,6 +503,14 @@ int		 agent_sample(struct agent *a, char *const *paths,
 int		 dump_vmcoreinfo_release(const char *path, char *release,
 		     size_t n);
 int		 dump_extract_dmesg(const char *vmcore, const char *out_path);
+
+/* metrics.c */
+int		 metrics_conntrack_sum(const char *text, const char *name,
+		     const char *alias, unsigned long long *sum);
+int		 metrics_softirq_sum(const char *text, const char *name,
+		     unsigned long long *sum);
+void		 metrics_rates(json_t *first, json_t *last,
+		     struct metrics_rates *out);
 
 /* scenario.c */
 int		 scenario_load(const char *name, struct scenario *s);

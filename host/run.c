@@ -269,8 +269,20 @@ run_on_metrics(struct run_state *rs, const struct agent_event *ev)
 
 	if (line == NULL)
 		return;
-	if (rs->metrics_first == NULL)
+	/*
+	 * The baseline is the first sample with the most files: counters
+	 * of a module the scenario loads later (conntrack) appear late.
+	 */
+	if (rs->metrics_first == NULL ||
+	    json_object_size(json_object_get(rs->metrics_first, "files")) <
+	    json_object_size(ev->files)) {
+		json_decref(rs->metrics_first);
 		rs->metrics_first = json_incref(line);
+	}
+	if (rs->metrics_last != NULL) {
+		metrics_rates(rs->metrics_last, line, &rs->res->live);
+		rs->res->have_rates = 1;
+	}
 	json_decref(rs->metrics_last);
 	rs->metrics_last = json_incref(line);
 	text = json_dumps(line, JSON_COMPACT);
@@ -634,9 +646,18 @@ run_to_json(const struct run_state *rs)
 	    "bytes", (json_int_t)r->console_bytes,
 	    "logged", (json_int_t)r->console_logged,
 	    "dropped", (json_int_t)r->console_dropped));
-	if (rs->metrics_first != NULL)
+	if (rs->metrics_first != NULL) {
+		struct metrics_rates m;
+
 		json_object_set_new(j, "metrics", json_pack("{s:O,s:O}",
 		    "first", rs->metrics_first, "last", rs->metrics_last));
+		metrics_rates(rs->metrics_first, rs->metrics_last, &m);
+		rs->res->rates = m;
+		json_object_set_new(j, "rates", json_pack("{s:f,s:f,s:f,s:f}",
+		    "guest_seconds", m.seconds, "clash_per_s", m.clash_per_s,
+		    "insert_failed_per_s", m.insert_failed_per_s,
+		    "net_rx_per_s", m.net_rx_per_s));
+	}
 	if (r->report != NULL)
 		json_object_set(j, "report", r->report);
 	{
