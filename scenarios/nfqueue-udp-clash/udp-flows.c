@@ -33,6 +33,9 @@ static int nthreads, burst = 2, rate = 2000, duration = 10, flows = 1024;
 static atomic_int round_fd = -1, stop;
 static atomic_uint arrived, generation;
 static atomic_ullong sent, errors;
+static int oversubscribed;
+static double t_end, period;
+static unsigned rounds;
 
 static double
 now(void)
@@ -51,8 +54,10 @@ barrier_wait(unsigned gen)
 		atomic_store(&generation, gen + 1);
 		return;
 	}
+	/* spin while every thread has a CPU; yield when oversubscribed */
 	while (atomic_load(&generation) == gen && !atomic_load(&stop))
-		sched_yield();
+		if (oversubscribed)
+			sched_yield();
 }
 
 static void *
@@ -77,7 +82,26 @@ sender(void *arg)
 	for (unsigned gen = 0; !atomic_load(&stop); gen += 2) {
 		int fd;
 
-		barrier_wait(gen);	/* thread 0 has opened the socket */
+		if (idx == 0) {
+			/* a new flow: fresh socket, source ports cycling */
+			struct sockaddr_in src = { .sin_family = AF_INET };
+			int one = 1;
+
+			if (now() >= t_end)
+				atomic_store(&stop, 1);
+			fd = socket(AF_INET, SOCK_DGRAM, 0);
+			src.sin_port = htons((uint16_t)(20000 +
+			    rounds % (unsigned)flows));
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+			    sizeof(one));
+			if (bind(fd, (struct sockaddr *)&src, sizeof(src)) != 0 ||
+			    connect(fd, (struct sockaddr *)&dst,
+			    sizeof(dst)) != 0)
+				atomic_fetch_add(&errors, 1);
+			atomic_store(&round_fd, fd);
+			rounds++;
+		}
+		barrier_wait(gen);
 		fd = atomic_load(&round_fd);
 		for (int i = 0; i < per && fd >= 0; i++) {
 			struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
@@ -100,6 +124,20 @@ sender(void *arg)
 			}
 		}
 		barrier_wait(gen + 1);	/* all sent: thread 0 may close */
+		if (idx == 0) {
+			close(fd);
+			if (period > 0) {
+				static double next;
+
+				if (next == 0)
+					next = now();
+				next += period;
+				double w = next - now();
+
+				if (w > 0)
+					usleep((useconds_t)(w * 1e6));
+			}
+		}
 	}
 	io_uring_queue_exit(&ring);
 	return NULL;
@@ -119,8 +157,8 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	pthread_t *tids;
-	double t0, next;
-	unsigned round = 0;
+	double t0;
+	unsigned round;
 	int c;
 
 	nthreads = (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -148,38 +186,15 @@ main(int argc, char **argv)
 		return 2;
 	}
 	tids = calloc((size_t)nthreads, sizeof(*tids));
-	/* thread 0's role (opening sockets) is taken by main: one extra */
-	nthreads++;
-	for (long i = 0; i < nthreads - 1; i++)
+	oversubscribed = nthreads > (int)sysconf(_SC_NPROCESSORS_ONLN);
+	period = rate > 0 ? 1.0 / rate : 0;
+	t0 = now();
+	t_end = t0 + duration;
+	for (long i = 0; i < nthreads; i++)
 		pthread_create(&tids[i], NULL, sender, (void *)i);
-	t0 = next = now();
-	for (unsigned gen = 0; now() - t0 < duration; gen += 2, round++) {
-		int fd = socket(AF_INET, SOCK_DGRAM, 0);
-		struct sockaddr_in src = { .sin_family = AF_INET };
-
-		/* flows source ports cycle, so a flow recurs every N rounds */
-		src.sin_port = htons((uint16_t)(20000 + round % (unsigned)flows));
-		int one = 1;
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (bind(fd, (struct sockaddr *)&src, sizeof(src)) != 0 ||
-		    connect(fd, (struct sockaddr *)&dst, sizeof(dst)) != 0)
-			atomic_fetch_add(&errors, 1);
-		atomic_store(&round_fd, fd);
-		barrier_wait(gen);
-		barrier_wait(gen + 1);
-		close(fd);
-		if (rate > 0) {
-			next += 1.0 / rate;
-			double w = next - now();
-
-			if (w > 0)
-				usleep((useconds_t)(w * 1e6));
-		}
-	}
-	atomic_store(&stop, 1);
-	atomic_store(&generation, ~0u);
-	for (int i = 0; i < nthreads - 1; i++)
+	for (int i = 0; i < nthreads; i++)
 		pthread_join(tids[i], NULL);
+	round = rounds;
 	printf("udp-flows: %u rounds, sent %llu, errors %llu, %.0f rounds/s\n",
 	    round, atomic_load(&sent), atomic_load(&errors),
 	    round / (now() - t0));
