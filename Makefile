@@ -51,7 +51,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 SCENARIO_PROGS :=
 -include $(wildcard scenarios/*/build.mk)
 
-.PHONY: all deps test unit-test check demo image clean bench
+.PHONY: all deps test unit-test check demo image clean bench fuzz
 all: $(BUILD)/racerig $(BUILD)/guest/racerig-agent $(SCENARIO_PROGS)
 
 $(BUILD)/obj/%.o: %.c
@@ -124,3 +124,18 @@ clean:
 	rm -rf build build-san
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# The classifier's libFuzzer target: "make fuzz FUZZ_SECONDS=600".
+FUZZ_SECONDS ?= 60
+FUZZ_SRCS = $(wildcard host/report*.c) host/util.c tests/fuzz/fuzz-classify.c
+build-fuzz/fuzz-classify: $(FUZZ_SRCS) host/host.h host/report-impl.h
+	@mkdir -p build-fuzz
+	@echo "  CLANG   $@"
+	$(Q)clang -std=gnu11 -D_GNU_SOURCE -g -O1 -Ihost -Iguest/agent \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-o $@ $(FUZZ_SRCS) -ljansson
+
+fuzz: build-fuzz/fuzz-classify
+	@mkdir -p build-fuzz/corpus
+	build-fuzz/fuzz-classify -max_total_time=$(FUZZ_SECONDS) -max_len=262144 \
+		-rss_limit_mb=2048 build-fuzz/corpus tests/fuzz/corpus

@@ -692,11 +692,10 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 	case H_KCSAN: {
 		const char *p = memmem(l->text, l->len, "BUG: ", 5) + 5;
 		char fn[128] = "";
-		size_t k;
 
-		rl_copy(l, text, sizeof(text));
-		k = (size_t)(p - l->text);
-		memmove(text, text + k, strlen(text + k) + 1);
+		/* the header from "KMSAN: " on, cut to the buffer */
+		snprintf(text, sizeof(text), "%.*s",
+		    (int)(l->text + l->len - p), p);
 		if (h->kind == H_KCSAN) {
 			set_title(r, h->type, "%s", text);
 			return 1;
