@@ -117,9 +117,10 @@ run_parse(int argc, char **argv, struct run_opts *o, int *json, int *count)
 			break;
 		case OPT_DUMP:
 			if (strcmp(optarg, "qemu") != 0 &&
+			    strcmp(optarg, "kdump") != 0 &&
 			    strcmp(optarg, "none") != 0)
-				return error("--dump is qemu or none, not '%s'",
-				    optarg), EXIT_USAGE;
+				return error("--dump is qemu, kdump or none, "
+				    "not '%s'", optarg), EXIT_USAGE;
 			o->dump = optarg;
 			break;
 		case OPT_CMDLINE:
@@ -344,7 +345,7 @@ cmd_boot_exec(int argc, char **argv)
 
 #define RUN_OPTIONS_USAGE \
 	"[--image IMAGE] [--smp N] [--mem MB] [--seed N] [--out DIR]\n" \
-	"           [--dump qemu|none] [--cmdline WORDS] [--accel kvm|tcg]\n" \
+	"           [--dump qemu|kdump|none] [--cmdline WORDS] [--accel kvm|tcg]\n" \
 	"           [--console-limit BYTES] [--boot-timeout S]\n" \
 	"           [--heartbeat-timeout S]"
 

@@ -52,6 +52,7 @@ static const struct console_marker console_markers[] = {
 	{ "blocked for more than",		CONSOLE_HANG },
 	{ "hard LOCKUP",			CONSOLE_HANG },
 	{ "racerig-agent: ready",		CONSOLE_AGENT_READY },
+	{ "racerig-kdump: saved",		CONSOLE_KDUMP_SAVED },
 };
 
 int

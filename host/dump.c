@@ -94,3 +94,73 @@ dump_extract_dmesg(const char *vmcore, const char *out_path)
 	buf_release(&out);
 	return 0;
 }
+
+/*
+ * Read the vmcore the guest's capture kernel saved on the kdump disk
+ * (layout in guest/agent/kdump.c) and write it to vmcore as a normal
+ * kdump-compressed file.  The disk is guest-written: the header must
+ * match exactly and the length must fit the disk.  Returns 0 or -1
+ * (reported).
+ */
+int
+dump_from_kdump_disk(const char *disk, const char *vmcore)
+{
+	char head[64], *flat = xasprintf("%s.flat", vmcore);
+	char *argv[] = { "makedumpfile", "-R", (char *)vmcore, NULL };
+	unsigned long long len, left;
+	struct stat st;
+	int in = -1, out = -1, rc = -1, n;
+	char tail;
+
+	in = open(disk, O_RDONLY | O_CLOEXEC);
+	if (in < 0 || fstat(in, &st) != 0) {
+		error("cannot open kdump disk '%s': %s", disk, strerror(errno));
+		goto cleanup;
+	}
+	memset(head, 0, sizeof(head));
+	if (pread(in, head, sizeof(head) - 1, 0) <= 0 ||
+	    sscanf(head, "RACERIG-KDUMP 1 %llu%c%n", &len, &tail, &n) != 2 ||
+	    tail != '\n') {
+		error("kdump disk '%s' holds no saved vmcore (the capture "
+		    "kernel did not finish)", disk);
+		goto cleanup;
+	}
+	if (len == 0 || len > (unsigned long long)st.st_size - 4096) {
+		error("kdump disk '%s' claims %llu bytes, more than it holds",
+		    disk, len);
+		goto cleanup;
+	}
+	out = open(flat, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (out < 0 || lseek(in, 4096, SEEK_SET) < 0) {
+		error("cannot create '%s': %s", flat, strerror(errno));
+		goto cleanup;
+	}
+	for (left = len; left > 0;) {
+		char buf[65536];
+		ssize_t r = read(in, buf, left < sizeof(buf) ? left :
+		    sizeof(buf));
+
+		if (r <= 0 || write_all(out, buf, (size_t)r) != 0) {
+			error("cannot copy the vmcore from '%s'", disk);
+			goto cleanup;
+		}
+		left -= (unsigned long long)r;
+	}
+	close(out);
+	out = -1;
+	n = run_command(argv, flat, NULL, NULL, 300, NULL, 0);
+	if (n != 0) {
+		error("makedumpfile -R failed (status %d) on the vmcore from "
+		    "'%s'", n, disk);
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	unlink(flat);
+	free(flat);
+	return rc;
+}

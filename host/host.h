@@ -67,7 +67,8 @@ struct qmp {
 #define CONSOLE_PANIC		0x02	/* "Kernel panic - not syncing" */
 #define CONSOLE_HANG		0x04	/* soft lockup, RCU stall, hung task */
 #define CONSOLE_AGENT_READY	0x08	/* the agent's ready line */
-#define CONSOLE_NFLAGS		4
+#define CONSOLE_KDUMP_SAVED	0x10	/* the capture kernel saved a vmcore */
+#define CONSOLE_NFLAGS		5
 #define CONSOLE_LINE		4096	/* longest line parsed as one */
 #define CONSOLE_TAIL		(1024 * 1024)	/* kept past the limit */
 
@@ -334,7 +335,7 @@ struct run_opts {
 	const char	*out_dir;	/* parent of run directories */
 	unsigned long long seed;
 	int		 seed_set;
-	const char	*dump;		/* "qemu" (default) or "none" */
+	const char	*dump;		/* "qemu" (default), "kdump", "none" */
 	const char	*extra_cmdline;
 	size_t		 console_limit;
 	long		 boot_timeout_s;
@@ -387,6 +388,7 @@ struct image {
 	char		*dir;
 	char		*vmlinuz;
 	char		*initramfs;
+	char		*kdump_initramfs;	/* NULL if the image has none */
 	char		 release[128];
 };
 
@@ -503,6 +505,7 @@ int		 agent_sample(struct agent *a, char *const *paths,
 int		 dump_vmcoreinfo_release(const char *path, char *release,
 		     size_t n);
 int		 dump_extract_dmesg(const char *vmcore, const char *out_path);
+int		 dump_from_kdump_disk(const char *disk, const char *vmcore);
 
 /* metrics.c */
 int		 metrics_conntrack_sum(const char *text, const char *name,

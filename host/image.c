@@ -254,6 +254,11 @@ image_open(const char *arg, struct image *img)
 	snprintf(img->release, sizeof(img->release), "%s", rel);
 	img->vmlinuz = xasprintf("%s/vmlinuz", img->dir);
 	img->initramfs = xasprintf("%s/initramfs.cpio", img->dir);
+	img->kdump_initramfs = xasprintf("%s/kdump.cpio", img->dir);
+	if (access(img->kdump_initramfs, R_OK) != 0) {
+		free(img->kdump_initramfs);
+		img->kdump_initramfs = NULL;
+	}
 	if (access(img->vmlinuz, R_OK) != 0 ||
 	    access(img->initramfs, R_OK) != 0) {
 		error("image '%s' lacks vmlinuz or initramfs.cpio", img->dir);
@@ -274,5 +279,6 @@ image_release(struct image *img)
 	free(img->dir);
 	free(img->vmlinuz);
 	free(img->initramfs);
+	free(img->kdump_initramfs);
 	memset(img, 0, sizeof(*img));
 }

@@ -35,6 +35,8 @@
 #define RUN_METRICS_LIMIT	(16u * 1024 * 1024)
 /* After an oops line with no panic event, how long before we call it. */
 #define RUN_CRASH_SETTLE_S	10.0
+/* In kdump mode, how long the capture kernel may take to save a vmcore. */
+#define RUN_KDUMP_WAIT_S	120.0
 /* After a step failed, how long to wait for a crash that explains it. */
 #define RUN_FAIL_SETTLE_S	2.0
 
@@ -78,6 +80,8 @@ struct run_state {
 	uint32_t		*bg_ids;
 	size_t			 nbg;
 	int			 done;
+	int			 kdump;		/* --dump kdump */
+	char			*kdump_disk;
 	int			 steps_fd;
 	size_t			 steps_logged;
 	int			 metrics_fd;
@@ -377,6 +381,16 @@ run_check_timers(struct run_state *rs)
 
 	if (rs->done)
 		return;
+	if (rs->kdump && rs->crash_at != 0) {
+		/* the capture kernel boots and saves the vmcore: wait */
+		if (rs->vm->console.flags & CONSOLE_KDUMP_SAVED)
+			run_kernel_verdict(rs, "kernel crashed; kdump saved "
+			    "a vmcore");
+		else if (now - rs->crash_at > RUN_KDUMP_WAIT_S)
+			run_kernel_verdict(rs, "kernel crashed; kdump did not "
+			    "finish");
+		return;
+	}
 	if (rs->crash_at != 0 && now - rs->crash_at > RUN_CRASH_SETTLE_S) {
 		run_kernel_verdict(rs, "oops on the console, then silence");
 		return;
@@ -542,13 +556,22 @@ run_capture(struct run_state *rs)
 
 	if (rs->opts->dump != NULL && strcmp(rs->opts->dump, "none") == 0)
 		goto cleanup;
-	if (vm_dump(rs->vm, vmcore) != 0) {
-		r->capture_error = xstrdup("memory dump failed");
-		goto cleanup;
+	if (rs->kdump && (rs->vm->console.flags & CONSOLE_KDUMP_SAVED)) {
+		if (dump_from_kdump_disk(rs->kdump_disk, vmcore) != 0) {
+			r->capture_error = xstrdup("kdump vmcore unreadable");
+			goto cleanup;
+		}
+		r->vmcore_source = "kdump";
+	} else {
+		/* no in-guest dump: take one from outside, if QEMU lives */
+		if (rs->vm->state == VM_EXITED || vm_dump(rs->vm, vmcore) != 0) {
+			r->capture_error = xstrdup("memory dump failed");
+			goto cleanup;
+		}
+		r->vmcore_source = "qemu";
 	}
 	r->dump_s = now_mono() - t;
 	r->vmcore = xstrdup(vmcore);
-	r->vmcore_source = "qemu";
 	if (dump_vmcoreinfo_release(vmcore, release, sizeof(release)) != 0) {
 		r->capture_error = xstrdup("vmcore carries no VMCOREINFO");
 		goto cleanup;
@@ -766,6 +789,42 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.kernel = img.vmlinuz;
 	cfg.initrd = img.initramfs;
+	if (o->dump != NULL && strcmp(o->dump, "kdump") == 0) {
+		int fd;
+
+		if (img.kdump_initramfs == NULL) {
+			error("image '%s' has no kdump variant (rebuild it)",
+			    img.dir);
+			goto cleanup;
+		}
+		if (r->mem_mb < 1024) {
+			error("--dump kdump needs at least 1024 MiB (crashkernel="
+			    "192M is reserved)");
+			goto cleanup;
+		}
+		rs.kdump = 1;
+		rs.kdump_disk = xasprintf("%s/kdump.disk", r->dir);
+		fd = open(rs.kdump_disk, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0600);
+		/* sparse: only what the capture kernel writes takes space */
+		if (fd < 0 || ftruncate(fd, (off_t)r->mem_mb << 20) != 0) {
+			error("cannot create '%s': %s", rs.kdump_disk,
+			    strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			goto cleanup;
+		}
+		close(fd);
+		cfg.initrd = img.kdump_initramfs;
+		cfg.disk = rs.kdump_disk;
+		{
+			char *c = xasprintf("%s crashkernel=192M "
+			    "racerig.kdump=load", r->cmdline);
+
+			free(r->cmdline);
+			r->cmdline = c;
+		}
+	}
 	cfg.cmdline = r->cmdline;
 	cfg.smp = r->smp;
 	cfg.mem_mb = r->mem_mb;
@@ -800,7 +859,7 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 		r->crash_s = rs.crash_at - rs.t0;
 	if (r->outcome == RUN_CRASHED || r->outcome == RUN_HUNG ||
 	    r->outcome == RUN_BOOT_FAILED) {
-		if (rs.vm->state != VM_EXITED)
+		if (rs.vm->state != VM_EXITED || rs.kdump)
 			run_capture(&rs);
 	}
 	/* end background steps politely; the VM goes away next anyway */
@@ -835,6 +894,10 @@ cleanup:
 		close(rs.steps_fd);
 	if (rs.metrics_fd >= 0)
 		close(rs.metrics_fd);
+	if (rs.kdump_disk != NULL) {
+		unlink(rs.kdump_disk);	/* the vmcore was copied out */
+		free(rs.kdump_disk);
+	}
 	json_decref(rs.steps_json);
 	json_decref(rs.metrics_first);
 	json_decref(rs.metrics_last);

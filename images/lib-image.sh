@@ -295,3 +295,30 @@ write_manifest() {
 	done
 	printf '\n  ]\n}\n'
 }
+
+# The in-guest kdump variant: kdump.cpio is the image plus the kernel and
+# a small capture initramfs (busybox, agent, makedumpfile, the boot
+# modules) that "kexec -p" loads at boot; the capture kernel saves
+# /proc/vmcore to the virtio disk (see guest/agent/kdump.c).
+build_kdump_images() {
+	local r=$1 w=$2 out=$3 cap="$2/capture" m
+	mkdir -p "$cap"/{bin,sbin,etc/racerig,proc,sys,dev,run,tmp,lib/modules}
+	install_busybox "$cap"
+	install -m 0755 "$r/sbin/racerig-agent" "$cap/sbin/racerig-agent"
+	install -m 0755 "$r/init" "$cap/init"
+	cp "$r/etc/racerig/boot-modules" "$cap/etc/racerig/"
+	while read -r m; do
+		mkdir -p "$cap$(dirname "$m")"
+		cp "$r$m" "$cap$m"
+	done <"$r/etc/racerig/boot-modules"
+	install_binary "$cap" "$(command -v makedumpfile)"
+	(cd "$cap" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio --quiet -o -H newc --reproducible) | compress_initramfs "$config" >"$w/capture.cpio"
+	mkdir -p "$r/boot"
+	install -m 0644 "$vmlinuz" "$r/boot/vmlinuz"
+	install -m 0644 "$w/capture.cpio" "$r/boot/capture.cpio"
+	install_binary "$r" "$(command -v kexec)"
+	(cd "$r" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio --quiet -o -H newc --reproducible) | compress_initramfs "$config" >"$w/kdump.cpio"
+	mv "$w/kdump.cpio" "$out/kdump.cpio"
+}

@@ -44,6 +44,17 @@ test_expect_success QEMU,IMAGE 'sysrq-crash ends crashed with a vmcore that make
 	     "$(json_get "$dir/run.json" "d[\"kernel_release\"]")"
 '
 
+test_expect_success QEMU,IMAGE 'in-guest kdump: the capture kernel saves a vmcore to the virtio disk' '
+	"$RACERIG" run sysrq-crash --dump kdump --out "$OUT" >out; test $? = 1 &&
+	grep -q "^outcome: *crashed" out &&
+	grep -q "^vmcore: .*(kdump dump, " out &&
+	dir=$(run_dir_of out) &&
+	grep -q "sysrq triggered crash" "$dir/dmesg.txt" &&
+	grep -q "racerig-kdump: saved" "$dir/console.log" &&
+	test "$(json_get "$dir/run.json" "d[\"vmcore\"][\"source\"]")" = kdump &&
+	! test -e "$dir/kdump.disk"
+'
+
 test_expect_success QEMU,IMAGE 'racerig classify reads a run directory' '
 	dir=$(ls -d "$OUT"/*-sysrq-crash-* | head -1) &&
 	"$RACERIG" classify "$dir" >out &&

@@ -249,6 +249,10 @@ main(int argc, char **argv)
 			    "--serve-fd N to serve on a given fd\n");
 		setup_system();
 		setup_load_modules(AGENT_BOOT_MODULES);
+		if (strcmp(kdump_mode(), "capture") == 0)
+			kdump_capture();	/* does not return */
+		if (strcmp(kdump_mode(), "load") == 0)
+			kdump_load();
 		a.port_fd = setup_open_port(PROTO_PORT_NAME);
 		if (a.port_fd < 0) {
 			/* without a channel the host can only time out */

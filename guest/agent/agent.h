@@ -71,6 +71,11 @@ void		 setup_system(void);
 void		 setup_load_modules(const char *list);
 int		 setup_open_port(const char *name);
 
+/* kdump.c */
+const char	*kdump_mode(void);
+void		 kdump_load(void);
+void		 kdump_capture(void);
+
 /* child.c */
 void		 child_exec(struct agent *a, json_t *req, int raw_fd);
 void		 child_kill(struct agent *a, uint32_t id);
