@@ -2,9 +2,14 @@
 # Helpers of images/build-image: fetching Debian kernels, resolving and
 # installing modules, copying programs with their libraries, the manifest.
 
-# Modules every guest loads at boot: the agent's port, memory dumps with
-# VMCOREINFO (qemu_fw_cfg), GUEST_PANICKED (pvpanic) and the kdump disk.
-BOOT_MODULES="virtio_pci virtio_console virtio_blk qemu_fw_cfg pvpanic pvpanic_mmio pvpanic_pci"
+# Modules every guest loads at boot, in two groups: the agent's port
+# before it says HELLO; memory dumps with VMCOREINFO (qemu_fw_cfg) and
+# GUEST_PANICKED (pvpanic) right after, while the host answers.  The
+# kdump capture kernel also needs virtio_blk for its disk.
+EARLY_MODULES="virtio_pci virtio_console"
+LATE_MODULES="qemu_fw_cfg pvpanic pvpanic_mmio"
+CAPTURE_MODULES="virtio_pci virtio_blk"
+BOOT_MODULES="$EARLY_MODULES $LATE_MODULES $CAPTURE_MODULES"
 
 log() { echo "racerig: image: $*" >&2; }
 die() { echo "racerig: error: image: $*" >&2; exit 1; }
@@ -174,6 +179,8 @@ install_modules() {
 		[ -f "$mdir/$f" ] && cp "$mdir/$f" "$r/lib/modules/$rel/"
 	done
 	: >"$r/etc/racerig/boot-modules"
+	: >"$r/etc/racerig/late-modules"
+	: >"$r/etc/racerig/capture-modules"
 	for m in $BOOT_MODULES $RR_MODULES; do
 		local deps
 		deps=$(modprobe -d "$kr" -S "$rel" --show-depends "$m" 2>&1) ||
@@ -182,12 +189,20 @@ install_modules() {
 			[ "$kind" = insmod ] || continue
 			gpath=${path#"$kr"}
 			gpath=${gpath%.xz}; gpath=${gpath%.zst}; gpath=${gpath%.gz}
-			case "$seen" in *" $gpath "*) continue ;; esac
-			seen="$seen$gpath "
+			# a module goes on each list that needs it, once
+			for l in early:"$EARLY_MODULES":boot-modules \
+				 late:"$LATE_MODULES":late-modules \
+				 capture:"$CAPTURE_MODULES":capture-modules; do
+				local want=${l#*:} file=${l##*:} tag=${l%%:*}
+				want=${want%:*}
+				case " $want " in *" $m "*) ;; *) continue ;; esac
+				case "$seen" in *" $tag:$gpath "*) continue ;; esac
+				seen="$seen$tag:$gpath "
+				echo "$gpath" >>"$r/etc/racerig/$file"
+			done
+			case "$seen" in *" file:$gpath "*) continue ;; esac
+			seen="${seen}file:$gpath "
 			copy_module "$path" "$r${path#"$kr"}"
-			case " $BOOT_MODULES " in
-			*" $m "*) echo "$gpath" >>"$r/etc/racerig/boot-modules" ;;
-			esac
 		done <<<"$deps"
 	done
 }
@@ -271,7 +286,7 @@ write_manifest() {
 	while read -r f; do
 		[ $first = 1 ] || printf ','; first=0
 		printf '%s' "$(json_str "$f")"
-	done <"$r/etc/racerig/boot-modules"
+	done < <(cat "$r/etc/racerig/boot-modules" "$r/etc/racerig/late-modules")
 	printf '],\n  "modules": ['
 	first=1
 	for f in $BOOT_MODULES $RR_MODULES; do
@@ -306,11 +321,12 @@ build_kdump_images() {
 	install_busybox "$cap"
 	install -m 0755 "$r/sbin/racerig-agent" "$cap/sbin/racerig-agent"
 	install -m 0755 "$r/init" "$cap/init"
-	cp "$r/etc/racerig/boot-modules" "$cap/etc/racerig/"
+	# the capture kernel loads its list as its boot modules
+	cp "$r/etc/racerig/capture-modules" "$cap/etc/racerig/boot-modules"
 	while read -r m; do
 		mkdir -p "$cap$(dirname "$m")"
 		cp "$r$m" "$cap$m"
-	done <"$r/etc/racerig/boot-modules"
+	done <"$r/etc/racerig/capture-modules"
 	install_binary "$cap" "$(command -v makedumpfile)"
 	(cd "$cap" && find . -mindepth 1 | LC_ALL=C sort |
 		cpio --quiet -o -H newc --reproducible) | compress_initramfs "$config" >"$w/capture.cpio"

@@ -24,7 +24,10 @@
 
 #include "agent.h"
 
+/* what the port needs, loaded before HELLO */
 #define AGENT_BOOT_MODULES	"/etc/racerig/boot-modules"
+/* dumps and panic events, loaded right after HELLO, before any step */
+#define AGENT_LATE_MODULES	"/etc/racerig/late-modules"
 
 long long
 agent_now_ms(void)
@@ -264,6 +267,12 @@ main(int argc, char **argv)
 		}
 	}
 	agent_hello(&a);
+	/*
+	 * While the host answers: VMCOREINFO for dumps and the pvpanic
+	 * driver.  Both are in place before the first request is read.
+	 */
+	if (!a.serve_only)
+		setup_load_modules(AGENT_LATE_MODULES);
 	agent_log("ready");
 	agent_loop(&a);
 	proto_reader_release(&a.reader);
