@@ -5,6 +5,7 @@
  * skipped when choosing the guilty one.
  */
 #include <ctype.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +204,11 @@ static const char *const generic_frames[] = {
 	"dev_warn*", "netdev_*printk*", "__dev_printk",
 	/* entry and trampolines */
 	"do_syscall_*", "entry_SYSCALL*", "ret_from_fork*",
+	/* retpolines, lockdep and debug-object internals */
+	"__x86_indirect_thunk_*", "__x86_return_thunk", "register_lock_class",
+	"__lock_*", "osq_lock", "lock_*", "*_lock_class", "perf_trace_lock*",
+	"trace_lock_*", "debug_*", "*_is_static_object", "finish_wait",
+	"prepare_to_wait*", "__wake_up*", "autoremove_wake_function",
 	"kthread", "process_one_work", "worker_thread",
 	NULL
 };
@@ -210,19 +216,7 @@ static const char *const generic_frames[] = {
 static int
 glob_match(const char *pat, const char *s)
 {
-	size_t pl = strlen(pat), sl = strlen(s);
-
-	if (pl >= 2 && pat[0] == '*' && pat[pl - 1] == '*') {
-		char mid[128];
-
-		snprintf(mid, sizeof(mid), "%.*s", (int)(pl - 2), pat + 1);
-		return strstr(s, mid) != NULL;
-	}
-	if (pat[0] == '*')
-		return sl >= pl - 1 && strcmp(s + sl - (pl - 1), pat + 1) == 0;
-	if (pat[pl - 1] == '*')
-		return strncmp(s, pat, pl - 1) == 0;
-	return strcmp(s, pat) == 0;
+	return fnmatch(pat, s, 0) == 0;
 }
 
 int
@@ -241,12 +235,21 @@ frame_strip_syscall(char *fn)
 {
 	static const char *const prefixes[] = {
 		"__x64_sys_", "__ia32_sys_", "__se_sys_", "__do_sys_",
-		"__sys_", "SyS_", "ksys_", "__arm64_sys_", "compat_SyS_",
+		"__sys_", "ksys_", "__arm64_sys_",
 		"__se_compat_sys_", "__do_compat_sys_", "compat_sys_",
 		"__x32_compat_sys_", "__ia32_compat_sys_",
 		"__arm64_compat_sys_", NULL
 	};
 
+	/* 4.x kernels' "SyS_read" is "sys_read" in titles */
+	if (strncmp(fn, "SyS_", 4) == 0 || strncmp(fn, "compat_SyS_", 11) == 0) {
+		char *p = strstr(fn, "SyS_");
+
+		p[0] = 's';
+		p[1] = 'y';
+		p[2] = 's';
+		return;
+	}
 	for (size_t i = 0; prefixes[i] != NULL; i++) {
 		size_t n = strlen(prefixes[i]);
 
@@ -258,35 +261,44 @@ frame_strip_syscall(char *fn)
 }
 
 /*
- * Where a stalled or looping task entered the code that stalls: syscall
- * entry, work items, timers, softirqs and the network receive path, VFS
- * and socket entry points.  The stall is blamed on the frame that such
- * an anchor called.
+ * Where a stalled or looping task entered the code that stalls.  A
+ * dispatcher (syscall entry, VFS and socket dispatch, softirq, timer and
+ * work item machinery) blames the frame it called; a syscall handler
+ * ("SyS_rmdir", "__x64_sys_mount") blames itself.
  */
-static const char *const stall_anchors[] = {
-	"entry_SYSCALL*", "do_syscall_*", "SyS_*", "sys_*", "__x64_sys_*",
-	"__ia32_sys_*", "__se_sys_*", "__do_sys_*", "ksys_*",
-	"__sys_*", "___sys_*", "do_fast_syscall_*", "compat_SyS_*",
-	"process_one_work", "worker_thread", "kthread", "call_timer_fn",
-	"expire_timers", "__run_timers", "run_timer_softirq",
-	"__hrtimer_run_queues", "hrtimer_interrupt", "tasklet_action*",
+static const char *const stall_dispatchers[] = {
+	"entry_SYSCALL*", "do_syscall_*", "do_fast_syscall_*", "system_call*",
+	"int_ret_from_sys_call", "sysenter_dispatch", "do_int80_syscall*",
+	"vfs_*", "__vfs_*", "do_vfs_ioctl", "sock_sendmsg", "sock_recvmsg",
+	"sock_write_iter", "sock_read_iter", "__sock_sendmsg",
+	"___sys_sendmsg", "___sys_recvmsg", "do_iter_*", "new_sync_*",
+	"do_readv_writev", "vfs_readv", "vfs_writev", "do_loop_readv_writev",
+	"process_one_work", "worker_thread", "kthread", "ret_from_fork*",
+	"call_timer_fn", "expire_timers", "__run_timers", "run_timer_softirq",
 	"__do_softirq", "do_softirq*", "net_rx_action", "process_backlog",
-	"__netif_receive_skb*", "netif_receive_skb*", "napi_gro_*",
-	"__napi_poll", "napi_poll", "vfs_*", "__vfs_*", "do_vfs_ioctl",
-	"sock_sendmsg", "sock_recvmsg", "sock_write_iter", "sock_read_iter",
-	"__sock_sendmsg", "sock_ioctl", "do_iter_*", "new_sync_*",
-	"rcu_do_batch", "rcu_core", "smp_call_function*",
-	"flush_smp_call_function_*", "generic_smp_call_function_*",
-	"ret_from_fork*", "cpu_startup_entry", "do_idle",
+	"__netif_receive_skb*", "netif_receive_skb*", "tasklet_action*",
+	"__hrtimer_run_queues", "hrtimer_interrupt", "cpu_startup_entry",
+	"do_idle", "generic_smp_call_function_*", "flush_smp_call_function_*",
 	NULL
 };
 
+static const char *const stall_syscalls[] = {
+	"SyS_*", "sys_*", "__x64_sys_*", "__ia32_sys_*", "__se_sys_*",
+	"__do_sys_*", "compat_SyS_*", "__x64_compat_sys_*",
+	"__ia32_compat_sys_*", "__arm64_sys_*", NULL
+};
+
+/* 1 if fn dispatches (blame its callee), 2 if it is a syscall. */
 int
 frame_is_stall_anchor(const char *fn)
 {
-	for (size_t i = 0; stall_anchors[i] != NULL; i++) {
-		if (glob_match(stall_anchors[i], fn))
+	for (size_t i = 0; stall_dispatchers[i] != NULL; i++) {
+		if (glob_match(stall_dispatchers[i], fn))
 			return 1;
+	}
+	for (size_t i = 0; stall_syscalls[i] != NULL; i++) {
+		if (glob_match(stall_syscalls[i], fn))
+			return 2;
 	}
 	return 0;
 }
@@ -304,6 +316,8 @@ static const char *const wait_frames[] = {
 	"schedule_timeout*", "freezable_schedule*", "__refrigerator",
 	"context_switch", "__switch_to*", "switch_to", "do_nanosleep",
 	"hrtimer_nanosleep", "futex_wait*", "do_futex", "__se_sys_futex",
+	"ldsem_*", "call_rwsem_*", "__filemap_fdatawait*", "filemap_fdatawait*",
+	"wb_wait_*", "io_wait_event", "kthread_flush_*", "__flush_*",
 	NULL
 };
 

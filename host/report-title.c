@@ -43,6 +43,14 @@ static const struct rheader headers[] = {
 	{ "BUG: unable to handle page fault", 0, H_PAGING,
 	    "MEMORY_SAFETY_BUG" },
 	{ "BUG: unable to handle kernel", 0, H_UNABLE, "MEMORY_SAFETY_BUG" },
+	{ "BUG: Unable to handle kernel data access", 0, H_PAGING,
+	    "MEMORY_SAFETY_BUG" },
+	{ "BUG: Unable to handle kernel instruction fetch", 0, H_PAGING,
+	    "MEMORY_SAFETY_BUG" },
+	{ "Unable to handle kernel paging request", 1, H_PAGING,
+	    "MEMORY_SAFETY_BUG" },
+	{ "Unable to handle kernel NULL pointer dereference", 1,
+	    H_NULL_DEREF, "NULL-POINTER-DEREFERENCE" },
 	{ "general protection fault", 0, H_GPF, "MEMORY_SAFETY_BUG" },
 	{ "WARNING: possible circular locking dependency", 0, H_LOCKDEP,
 	    "LOCKDEP" },
@@ -82,13 +90,29 @@ static const struct rheader headers[] = {
 	{ NULL, 0, 0, NULL }
 };
 
+/* Like rl_has, but the needle must not continue a word ("ODEBUG: "). */
+static int
+rl_has_word(const struct rline *l, const char *needle)
+{
+	size_t n = strlen(needle);
+	const char *p = l->text, *end = l->text + l->len;
+
+	while ((p = memmem(p, (size_t)(end - p), needle, n)) != NULL) {
+		if (p == l->text || !isalnum((unsigned char)p[-1]))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 const struct rheader *
 report_header_kind(const struct rline *l)
 {
 	for (size_t i = 0; headers[i].needle != NULL; i++) {
 		const struct rheader *h = &headers[i];
 
-		if (h->at_start ? rl_starts(l, h->needle) : rl_has(l, h->needle)) {
+		if (h->at_start ? rl_starts(l, h->needle) :
+		    rl_has_word(l, h->needle)) {
 			/* "BUG " is SLUB's "BUG kmalloc-256 (...): ..." */
 			if (h->kind == H_SLUB && !rl_has(l, "): "))
 				continue;
@@ -433,7 +457,7 @@ title_kasan(const struct rlog *lg, size_t at, size_t end, struct report *r)
 	kind[k] = '\0';
 	if (strcmp(kind, "double-free") == 0 || strcmp(kind, "invalid-free") == 0)
 		snprintf(kind, sizeof(kind), "invalid-free");
-	for (i = at + 1; i < end && i < at + 4; i++) {
+	for (i = at + 1; i < end && i < at + 12 && rw[0] == '\0'; i++) {
 		if (rl_starts(&lg->line[i], "Read of size") ||
 		    rl_starts(&lg->line[i], "Read at addr"))
 			snprintf(rw, sizeof(rw), "Read");
@@ -453,7 +477,7 @@ title_kasan(const struct rlog *lg, size_t at, size_t end, struct report *r)
 	}
 	take_frames(r, &f, 0);
 	/* 4.x: "BUG: KASAN: kind in f+0x/0x at addr X": no access kind */
-	if (rl_has(l, " at addr ")) {
+	if (rl_has(l, " at addr ") && rw[0] == '\0') {
 		char raw[128] = "";
 		const char *in = memmem(l->text, l->len, " in ", 4);
 
@@ -505,17 +529,25 @@ title_stall(const struct rlog *lg, size_t at, size_t end, struct report *r,
 		}
 	}
 	collect_frames(lg, from, end, &f, from == at);
-	for (i = 0; i < f.n; i++) {
-		if (frame_is_stall_anchor(f.fn[i])) {
-			/* the nearest non-generic frame below the anchor */
+	/*
+	 * The innermost anchor decides: a dispatcher blames the frame it
+	 * called, a syscall handler itself (see frame_is_stall_anchor()).
+	 */
+	for (i = 0; i < f.n && pick == (size_t)-1; i++) {
+		int kind = frame_is_stall_anchor(f.fn[i]);
+
+		if (kind == 2)
+			pick = i;
+		else if (kind == 1) {
+			/* the nearest non-generic frame it called */
 			for (size_t k = i; k-- > 0;) {
-				if (!frame_is_generic(f.fn[k]) &&
-				    !frame_is_stall_anchor(f.fn[k])) {
+				if (!frame_is_generic(f.fn[k])) {
 					pick = k;
 					break;
 				}
 			}
-			break;
+			if (pick == (size_t)-1)
+				break;
 		}
 	}
 	take_frames(r, &f, 0);
@@ -540,6 +572,12 @@ title_hung(const struct rlog *lg, size_t at, size_t end, struct report *r)
 			frames_add(&g, f.fn[i]);
 	}
 	take_frames(r, &g, 0);
+	/* every RCU wait is one bug class: "synchronize_rcu" */
+	if (r->frame != NULL && (strncmp(r->frame, "synchronize_", 12) == 0 ||
+	    strncmp(r->frame, "__synchronize_", 14) == 0)) {
+		free(r->frame);
+		r->frame = xstrdup("synchronize_rcu");
+	}
 	set_title(r, "HANG", "INFO: task hung in %s", in_frame(r));
 }
 
