@@ -17,9 +17,11 @@ image_cmd_build(int argc, char **argv)
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "kernel-tree", required_argument, NULL, 't' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "modules-src", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *release = NULL, *tree = NULL;
+	const char *release = NULL, *tree = NULL, *name = NULL, *msrc = NULL;
 	int c, force = 0;
 
 	optind = 1;
@@ -37,13 +39,20 @@ image_cmd_build(int argc, char **argv)
 		case 'f':
 			force = 1;
 			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'm':
+			msrc = optarg;
+			break;
 		default:
 			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc || (release != NULL && tree != NULL)) {
 		error("usage: racerig image build [--kernel RELEASE | "
-		    "--kernel-tree DIR] [--force]");
+		    "--kernel-tree DIR] [--name NAME] [--modules-src DIR] "
+		    "[--force]");
 		return EXIT_USAGE;
 	}
 	if (release != NULL) {
@@ -52,13 +61,14 @@ image_cmd_build(int argc, char **argv)
 		/* "...-cloud-amd64-unsigned" names the package */
 		if (n > 9 && strcmp(release + n - 9, "-unsigned") == 0) {
 			char *r = xasprintf("%.*s", (int)(n - 9), release);
-			int rc = image_build(r, NULL, force);
+			int rc = image_build(r, NULL, force, name, msrc);
 
 			free(r);
 			return rc == 0 ? EXIT_PASS : EXIT_INFRA;
 		}
 	}
-	return image_build(release, tree, force) == 0 ? EXIT_PASS : EXIT_INFRA;
+	return image_build(release, tree, force, name, msrc) == 0 ? EXIT_PASS :
+	    EXIT_INFRA;
 }
 
 static int
@@ -153,7 +163,8 @@ cmd_image_exec(int argc, char **argv)
 const struct cmd_entry cmd_image_entry = {
 	.name = "image",
 	.usage = "racerig image [build [--kernel RELEASE | --kernel-tree DIR] "
-	    "[--force] | list | show [IMAGE] [--dir]]",
+	    "[--name NAME] [--modules-src DIR] [--force] | list | "
+	    "show [IMAGE] [--dir]]",
 	.help = "build guest images from Debian kernels or kernel trees",
 	.exec = cmd_image_exec,
 };

@@ -17,6 +17,8 @@
 
 #include "host.h"
 
+extern const struct cmd_entry cmd_bisect_entry;
+extern const struct cmd_entry cmd_bisect_step_entry;
 extern const struct cmd_entry cmd_boot_entry;
 extern const struct cmd_entry cmd_classify_entry;
 extern const struct cmd_entry cmd_help_entry;
@@ -26,6 +28,8 @@ extern const struct cmd_entry cmd_scenario_entry;
 extern const struct cmd_entry cmd_version_entry;
 
 const struct cmd_entry *const cmd_table[] = {
+	&cmd_bisect_entry,
+	&cmd_bisect_step_entry,
 	&cmd_boot_entry,
 	&cmd_classify_entry,
 	&cmd_help_entry,

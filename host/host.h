@@ -409,6 +409,36 @@ struct report {
 	size_t		 start, end;	/* byte offsets of the report */
 };
 
+/* How a bisection decides a step (bisect.c). */
+struct bisect_opts {
+	struct run_opts	 run;		/* scenario, params, vCPUs ... */
+	const char	*target_class;	/* a match on any one target */
+	const char	*target_title;
+	const char	*target_bucket;
+	double		 confidence;	/* of a good verdict, e.g. 0.95 */
+	double		 prior_rate;	/* before any bad step was seen */
+	int		 max_runs;	/* per step */
+	int		 jobs;		/* parallel VMs */
+	const char	*state_path;	/* rate estimate across steps */
+	const char	*log_path;	/* the full log, appended to */
+};
+
+#define BISECT_GOOD	0
+#define BISECT_BAD	1
+#define BISECT_SKIP	125	/* git bisect run's "cannot test" */
+
+struct bisect_verdict {
+	int		 bad;
+	int		 runs;
+	int		 matching;
+	int		 clean;
+	int		 needed;
+	int		 other_crashes;
+	int		 boot_failures;
+	double		 rate;		/* reproduction rate assumed */
+	double		 confidence;	/* of a good verdict */
+};
+
 /* util.c */
 int		 error(const char *fmt, ...)
 		     __attribute__((format(printf, 1, 2)));
@@ -539,7 +569,8 @@ int		 scenario_step_timeout(const struct scenario *s,
 int		 scenario_list(char ***names, size_t *count);
 
 /* image.c */
-int		 image_build(const char *release, const char *tree, int force);
+int		 image_build(const char *release, const char *tree, int force,
+		     const char *name, const char *modules_src);
 int		 image_open(const char *arg, struct image *img);
 void		 image_release(struct image *img);
 
@@ -547,6 +578,13 @@ void		 image_release(struct image *img);
 const char	*run_outcome_name(enum run_outcome o);
 int		 run_scenario(const struct run_opts *o, struct run_result *r);
 void		 run_result_release(struct run_result *r);
+
+/* bisect.c */
+int		 bisect_runs_needed(double p, double c);
+int		 bisect_step(const struct bisect_opts *o, const char *image,
+		     struct bisect_verdict *v);
+void		 bisect_log(const struct bisect_opts *o, const char *fmt, ...)
+		     __attribute__((format(printf, 2, 3)));
 
 /* cmd.c */
 extern const struct cmd_entry *const cmd_table[];

@@ -107,15 +107,18 @@ image_requirements(struct buf *mods, struct buf *gmods, struct buf *bins)
 
 /*
  * Build (or find up to date) the image for release (NULL: Debian's
- * default cloud kernel) or for the kernel tree tree.  The script's
+ * default cloud kernel) or for the kernel tree tree, into images/name
+ * (NULL: the release), with guest module sources from modules_src (NULL:
+ * guest/modules).  The script's
  * progress goes to stderr; the image directory is its last stdout line.
  */
 int
-image_build(const char *release, const char *tree, int force)
+image_build(const char *release, const char *tree, int force,
+    const char *name, const char *modules_src)
 {
 	struct buf mods = BUF_INIT, gmods = BUF_INIT, bins = BUF_INIT;
 	char *script, *build;
-	char *argv[16];
+	char *argv[20];
 	int argc = 0, status, rc = -1;
 	pid_t pid;
 
@@ -140,6 +143,14 @@ image_build(const char *release, const char *tree, int force)
 	}
 	if (force)
 		argv[argc++] = "--force";
+	if (name != NULL) {
+		argv[argc++] = "--name";
+		argv[argc++] = (char *)name;
+	}
+	if (modules_src != NULL) {
+		argv[argc++] = "--modules-src";
+		argv[argc++] = (char *)modules_src;
+	}
 	argv[argc] = NULL;
 
 	pid = fork();

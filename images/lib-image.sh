@@ -132,11 +132,14 @@ input_stamp() {
 		ls -l --time-style=+%s "$vmlinuz" "$config"
 		echo "modules: $BOOT_MODULES $RR_MODULES"
 		echo "guest modules: $RR_GUEST_MODULES"
-		echo "binaries: $RR_BINARIES"
+		echo "binaries: $RR_BINARIES kdump: $RR_KDUMP"
 		for b in $RR_BINARIES; do ls -lL --time-style=+%s "$b" 2>&1; done
 		sha256sum <"$agent"
 		# relative paths: two checkouts of one tree make one image
-		(cd "$src" && find scenarios guest/modules -type f \
+		(cd "$modsrc" && find . -path ./.git -prune -o -type f \( -name '*.[ch]' \
+			-o -name Kbuild -o -name Makefile \) -print | LC_ALL=C sort |
+			xargs -r sha256sum)
+		(cd "$src" && find scenarios -type f \
 			\( -name '*.json' -o -name '*.sh' -o -name '*.c' -o -name '*.h' \
 			   -o -name 'Kbuild' -o -name 'Makefile' \) 2>/dev/null |
 			LC_ALL=C sort | xargs -r sha256sum)
@@ -211,10 +214,10 @@ install_modules() {
 build_guest_modules() {
 	local r=$1 rel=$2 kd=$3 s=$4 m w
 	for m in $RR_GUEST_MODULES; do
-		[ -d "$s/guest/modules/$m" ] || die "no guest module '$m' in '$s/guest/modules'"
+		[ -d "$s/$m" ] || die "no guest module '$m' in '$s'"
 		[ -n "$kd" ] && [ -d "$kd" ] || die "no kernel headers for '$rel' to build guest module '$m'"
 		w="$work/kmod-$m"
-		cp -r "$s/guest/modules/$m" "$w"
+		cp -r "$s/$m" "$w"
 		if ! make -C "$kd" M="$w" modules >"$work/kmod-$m.log" 2>&1; then
 			grep -E 'error|Error' "$work/kmod-$m.log" | head -20 >&2
 			die "guest module '$m' does not build against kernel $rel (log above)"

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Deciding whether one kernel (or module version) is good or bad for a
+ * flaky race, and binary search over an ordered list of images.
+ *
+ * A step is bad at the first run whose crash matches the target (bug
+ * class, title or bucket).  It is good only after n clean runs, where n
+ * makes a bug with reproduction rate p show at least once with the
+ * chosen confidence c: (1 - p)^n <= 1 - c.  p is estimated from the bad
+ * steps seen so far (steps / runs they took: the geometric MLE), so a
+ * flaky bug asks for more clean runs.  Crashes of other bugs are
+ * recorded and reported but are neither bad nor clean.  Runs go in
+ * batches of --jobs parallel VMs.
+ */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host.h"
+
+/* Clean runs needed for confidence c at rate p (clamped to sane bounds). */
+int
+bisect_runs_needed(double p, double c)
+{
+	double n;
+
+	if (p < 0.02)
+		p = 0.02;
+	if (p > 0.99)
+		p = 0.99;
+	n = ceil(log(1 - c) / log(1 - p));
+	return n < 1 ? 1 : (int)n;
+}
+
+/* Load the rate estimate (bad steps and the runs they took). */
+static void
+bisect_state_load(const char *path, long *bad_steps, long *bad_runs)
+{
+	json_error_t jerr;
+	json_t *j;
+
+	*bad_steps = *bad_runs = 0;
+	if (path == NULL || (j = json_load_file(path, 0, &jerr)) == NULL)
+		return;
+	*bad_steps = (long)json_integer_value(json_object_get(j, "bad_steps"));
+	*bad_runs = (long)json_integer_value(json_object_get(j, "bad_runs"));
+	json_decref(j);
+}
+
+static void
+bisect_state_save(const char *path, long bad_steps, long bad_runs)
+{
+	json_t *j;
+	char *text;
+
+	if (path == NULL)
+		return;
+	j = json_pack("{s:I,s:I}", "bad_steps", (json_int_t)bad_steps,
+	    "bad_runs", (json_int_t)bad_runs);
+	text = json_dumps(j, JSON_INDENT(2));
+	if (text != NULL)
+		(void)write_file_atomic(path, text, strlen(text));
+	free(text);
+	json_decref(j);
+}
+
+void
+bisect_log(const struct bisect_opts *o, const char *fmt, ...)
+{
+	va_list ap;
+	char line[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "racerig: bisect: %s\n", line);
+	if (o->log_path != NULL) {
+		FILE *f = fopen(o->log_path, "ae");
+
+		if (f != NULL) {
+			fprintf(f, "%s\n", line);
+			fclose(f);
+		}
+	}
+}
+
+/* Does the crash of a finished run match the target? */
+static int
+bisect_matches(const struct bisect_opts *o, json_t *report)
+{
+	const char *title = json_string_value(json_object_get(report,
+	    "title"));
+	const char *bucket = json_string_value(json_object_get(report,
+	    "bucket"));
+	json_t *classes = json_object_get(report, "classes"), *c;
+	size_t i;
+
+	if (report == NULL)
+		return 0;
+	if (o->target_title != NULL && title != NULL &&
+	    strcmp(o->target_title, title) == 0)
+		return 1;
+	if (o->target_bucket != NULL && bucket != NULL &&
+	    strcmp(o->target_bucket, bucket) == 0)
+		return 1;
+	json_array_foreach(classes, i, c) {
+		if (o->target_class != NULL && json_string_value(c) != NULL &&
+		    strcmp(o->target_class, json_string_value(c)) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* What one run in a child process found, read back from its run.json. */
+struct bisect_run {
+	char		 outcome[32];
+	int		 match;
+	char		 title[160];
+	char		 dir[1024];
+};
+
+/*
+ * Run k copies of the step at once, each a child process with its own
+ * VM.  Fills runs[0..k); returns how many ran.
+ */
+static int
+bisect_batch(const struct bisect_opts *o, const char *image, int k,
+    struct bisect_run *runs)
+{
+	int pipes[16][2], n = 0;
+	pid_t pids[16];
+
+	if (k > 16)
+		k = 16;
+	for (int i = 0; i < k; i++) {
+		if (pipe(pipes[i]) != 0)
+			break;
+		fflush(NULL);
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			struct run_opts ro = o->run;
+			struct run_result r;
+			FILE *f = fdopen(pipes[i][1], "w");
+
+			close(pipes[i][0]);
+			ro.image = image;
+			ro.progress = NULL;
+			if (run_scenario(&ro, &r) != 0)
+				_exit(EXIT_INFRA);
+			fprintf(f, "%s\n", r.dir);
+			fclose(f);
+			_exit(0);
+		}
+		close(pipes[i][1]);
+		if (pids[i] < 0) {
+			close(pipes[i][0]);
+			break;
+		}
+		n++;
+	}
+	for (int i = 0; i < n; i++) {
+		struct bisect_run *br = &runs[i];
+		char line[1024] = "";
+		FILE *f = fdopen(pipes[i][0], "r");
+		json_error_t jerr;
+		json_t *j;
+		char *path;
+
+		memset(br, 0, sizeof(*br));
+		snprintf(br->outcome, sizeof(br->outcome), "error");
+		if (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(br->dir, sizeof(br->dir), "%s", line);
+		}
+		if (f != NULL)
+			fclose(f);
+		waitpid(pids[i], NULL, 0);
+		if (br->dir[0] == '\0')
+			continue;
+		path = xasprintf("%s/run.json", br->dir);
+		j = json_load_file(path, 0, &jerr);
+		free(path);
+		if (j == NULL)
+			continue;
+		snprintf(br->outcome, sizeof(br->outcome), "%s",
+		    json_string_value(json_object_get(j, "outcome")) ?: "?");
+		snprintf(br->title, sizeof(br->title), "%s",
+		    json_string_value(json_object_get(json_object_get(j,
+		    "report"), "title")) ?: "");
+		br->match = bisect_matches(o, json_object_get(j, "report"));
+		json_decref(j);
+	}
+	return n;
+}
+
+/*
+ * Decide one step on image.  Returns BISECT_GOOD (0), BISECT_BAD (1),
+ * BISECT_SKIP (125) or -1 on an infrastructure failure; fills *v.
+ */
+int
+bisect_step(const struct bisect_opts *o, const char *image,
+    struct bisect_verdict *v)
+{
+	long bad_steps, bad_runs;
+	int clean = 0, need, inconclusive = 0;
+
+	memset(v, 0, sizeof(*v));
+	bisect_state_load(o->state_path, &bad_steps, &bad_runs);
+	v->rate = bad_steps > 0 ? (double)bad_steps / (double)bad_runs :
+	    o->prior_rate;
+	need = bisect_runs_needed(v->rate, o->confidence);
+	v->needed = need;
+	bisect_log(o, "step %s: rate estimate %.2f (%ld bad steps in %ld "
+	    "runs), %d clean runs needed for %.0f%% confidence", image,
+	    v->rate, bad_steps, bad_runs, need, o->confidence * 100);
+	while (clean < need && v->runs < o->max_runs) {
+		struct bisect_run runs[16];
+		int k = need - clean, n;
+
+		if (k > o->jobs)
+			k = o->jobs;
+		n = bisect_batch(o, image, k, runs);
+		if (n == 0)
+			return -1;
+		for (int i = 0; i < n; i++) {
+			struct bisect_run *br = &runs[i];
+
+			v->runs++;
+			bisect_log(o, "  run %d: %s%s%s (%s)", v->runs,
+			    br->outcome, br->title[0] ? ": " : "", br->title,
+			    br->dir);
+			if (br->match) {
+				v->matching++;
+				v->bad = 1;
+			} else if (strcmp(br->outcome, "ok") == 0)
+				clean++;
+			else if (strcmp(br->outcome, "boot-failed") == 0)
+				v->boot_failures++;
+			else if (strcmp(br->outcome, "crashed") == 0 ||
+			    strcmp(br->outcome, "hung") == 0)
+				v->other_crashes++;
+			else
+				inconclusive++;
+		}
+		if (v->bad)
+			break;
+		if (v->boot_failures > 0 && clean == 0)
+			break;
+	}
+	v->clean = clean;
+	if (v->bad) {
+		bisect_state_save(o->state_path, bad_steps + 1,
+		    bad_runs + v->runs);
+		bisect_log(o, "step %s: BAD (matching crash in run %d)", image,
+		    v->runs);
+		return BISECT_BAD;
+	}
+	if (clean >= need) {
+		v->confidence = 1 - pow(1 - v->rate, clean);
+		bisect_log(o, "step %s: GOOD (%d clean runs: a bug at rate "
+		    "%.2f would have shown with %.1f%% probability; %d other "
+		    "crashes)", image, clean, v->rate, v->confidence * 100,
+		    v->other_crashes);
+		return BISECT_GOOD;
+	}
+	bisect_log(o, "step %s: SKIP (%d clean of %d needed, %d boot "
+	    "failures, %d other crashes, %d inconclusive)", image, clean,
+	    need, v->boot_failures, v->other_crashes, inconclusive);
+	return BISECT_SKIP;
+}
