@@ -51,7 +51,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 SCENARIO_PROGS :=
 -include $(wildcard scenarios/*/build.mk)
 
-.PHONY: all deps test unit-test check demo image clean bench fuzz
+.PHONY: all deps test unit-test check demo image clean bench fuzz checkpatch
 all: $(BUILD)/racerig $(BUILD)/guest/racerig-agent $(SCENARIO_PROGS)
 
 $(BUILD)/obj/%.o: %.c
@@ -139,3 +139,7 @@ fuzz: build-fuzz/fuzz-classify
 	@mkdir -p build-fuzz/corpus
 	build-fuzz/fuzz-classify -max_total_time=$(FUZZ_SECONDS) -max_len=262144 \
 		-rss_limit_mb=2048 build-fuzz/corpus tests/fuzz/corpus
+
+# The kernel's style check over guest/modules (fetches checkpatch once).
+checkpatch:
+	ci/checkpatch
