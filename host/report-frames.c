@@ -204,6 +204,25 @@ static const char *const generic_frames[] = {
 	"dev_warn*", "netdev_*printk*", "__dev_printk",
 	/* entry and trampolines */
 	"do_syscall_*", "entry_SYSCALL*", "ret_from_fork*",
+	/* RCU queueing, object and sysfs registration plumbing */
+	"call_rcu", "__call_rcu*", "kfree_call_rcu", "kvfree_call_rcu",
+	"kobject_*", "__kobject_*", "kobj_*", "proc_register*", "__proc_create",
+	"proc_create*", "sysfs_*", "__sysfs_*", "kernfs_*", "__vunmap",
+	"alloc_inode", "new_inode", "skb_pull", "skb_put", "skb_push",
+	"__skb_pull", "skb_over_panic", "skb_under_panic",
+	/* driver core teardown, timers, waits and printf plumbing */
+	"device_del", "device_add", "device_remove_*", "dpm_sysfs_*",
+	"get_device_parent", "add_uevent_var", "kobject_uevent*",
+	"devres_release_*", "device_release_driver*", "__device_release_*",
+	"bus_remove_device", "rollback_registered*", "usb_kill_*",
+	"del_timer*", "kthread_stop", "wait_for_completion*", "flush_work",
+	"__flush_work", "read_word_at_a_time", "vsnprintf", "hex_string",
+	"string", "string_nocheck", "pointer", "sprintf", "snprintf",
+	"vscnprintf", "scnprintf", "skb_panic", "reacquire_held_locks",
+	"trace_hardirqs*", "__panic", "dump_backtrace", "program_check_exception",
+	/* preemption and usercopy checks */
+	"*preempt_check*", "check_preemption_disabled",
+	"debug_smp_processor_id", "*check_heap_object", "check_stack_object",
 	/* retpolines, lockdep and debug-object internals */
 	"__x86_indirect_thunk_*", "__x86_return_thunk", "register_lock_class",
 	"__lock_*", "osq_lock", "lock_*", "*_lock_class", "perf_trace_lock*",

@@ -17,7 +17,7 @@ enum hkind {
 	H_KERNEL_BUG, H_RCU_STALL, H_SOFT_LOCKUP, H_HUNG_TASK, H_MEMLEAK,
 	H_DIVIDE, H_INVALID_OPCODE, H_DOUBLE_FAULT, H_BUG_GENERIC,
 	H_PANIC, H_SLUB, H_UNABLE, H_INFO_GENERIC, H_STACK_SEGMENT,
-	H_NETDEV, H_UNHANDLED, H_ALIGN,
+	H_NETDEV, H_UNHANDLED, H_ALIGN, H_USERCOPY,
 };
 
 struct rheader {
@@ -47,9 +47,9 @@ static const struct rheader headers[] = {
 	    "MEMORY_SAFETY_BUG" },
 	{ "BUG: Unable to handle kernel instruction fetch", 0, H_PAGING,
 	    "MEMORY_SAFETY_BUG" },
-	{ "Unable to handle kernel paging request", 1, H_PAGING,
+	{ "Unable to handle kernel paging request", 0, H_PAGING,
 	    "MEMORY_SAFETY_BUG" },
-	{ "Unable to handle kernel NULL pointer dereference", 1,
+	{ "Unable to handle kernel NULL pointer dereference", 0,
 	    H_NULL_DEREF, "NULL-POINTER-DEREFERENCE" },
 	{ "general protection fault", 0, H_GPF, "MEMORY_SAFETY_BUG" },
 	{ "WARNING: possible circular locking dependency", 0, H_LOCKDEP,
@@ -68,6 +68,7 @@ static const struct rheader headers[] = {
 	{ "WARNING: CPU: ", 0, H_WARNING, "WARNING" },
 	{ "------------[ cut here ]------------", 0, H_WARNING, NULL },
 	{ "kernel BUG at lib/list_debug.c", 0, H_LIST_BUG, "BUG" },
+	{ "kernel BUG at mm/usercopy.c", 0, H_USERCOPY, "BUG" },
 	{ "kernel BUG at ", 0, H_KERNEL_BUG, "BUG" },
 	{ "detected stall", 0, H_RCU_STALL, "HANG" },
 	{ "self-detected stall", 0, H_RCU_STALL, "HANG" },
@@ -112,7 +113,8 @@ report_header_kind(const struct rline *l)
 		const struct rheader *h = &headers[i];
 
 		if (h->at_start ? rl_starts(l, h->needle) :
-		    rl_has_word(l, h->needle)) {
+		    isupper((unsigned char)h->needle[0]) ?
+		    rl_has_word(l, h->needle) : rl_has(l, h->needle)) {
 			/* "BUG " is SLUB's "BUG kmalloc-256 (...): ..." */
 			if (h->kind == H_SLUB && !rl_has(l, "): "))
 				continue;
@@ -259,6 +261,7 @@ func_after_in(const struct rline *l, char *fn, size_t cap)
 		return 0;
 	memcpy(fn, s + b, e - b);
 	fn[e - b] = '\0';
+	frame_strip_suffix(fn);
 	return 1;
 }
 
@@ -322,8 +325,8 @@ title_normalize(char *t)
 					    i > 2 && t[i - 2] == 'c' ? "LINE" :
 					    "NUM";
 
-					memcpy(out + o, w, 4);
-					o += 4;
+					memcpy(out + o, w, strlen(w));
+					o += strlen(w);
 					i = j;
 					continue;
 				}
@@ -624,11 +627,12 @@ static const struct special {
 	{ "BUG: Object already free", NULL, S_NONE, "BUG" },
 	{ "BUG: stack guard page was hit", NULL, S_FRAME, "BUG" },
 	{ "BUG: looking up invalid subclass", NULL, S_FRAME, "LOCKDEP" },
-	{ "BUG: MAX_LOCKDEP_KEYS too low", NULL, S_NONE, "LOCKDEP" },
-	{ "BUG: MAX_LOCKDEP_ENTRIES too low", NULL, S_NONE, "LOCKDEP" },
-	{ "BUG: MAX_LOCKDEP_CHAINS too low", NULL, S_NONE, "LOCKDEP" },
-	{ "BUG: MAX_LOCK_DEPTH too low", NULL, S_NONE, "LOCKDEP" },
-	{ "BUG: MAX_STACK_TRACE_ENTRIES too low", NULL, S_NONE, "LOCKDEP" },
+	{ "BUG: MAX_LOCKDEP_KEYS too low!", NULL, S_NONE, "LOCKDEP" },
+	{ "BUG: MAX_LOCKDEP_ENTRIES too low!", NULL, S_NONE, "LOCKDEP" },
+	{ "BUG: MAX_LOCKDEP_CHAINS too low!", NULL, S_NONE, "LOCKDEP" },
+	{ "BUG: MAX_LOCK_DEPTH too low!", NULL, S_NONE, "LOCKDEP" },
+	{ "BUG: MAX_STACK_TRACE_ENTRIES too low!", NULL, S_NONE, "LOCKDEP" },
+	{ "can't die for more than", "INFO: task can't die", S_FRAME, "HANG" },
 	{ "BUG: corrupted list in", NULL, S_FRAME, "BUG" },
 	{ "BUG: unable to handle kernel", "BUG: unable to handle kernel",
 	    S_NONE, "BUG" },
@@ -764,6 +768,9 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		colon = strstr(text, " in ");
 		if (colon != NULL)
 			*colon = '\0';
+		/* old kernels: "UBSAN: Undefined behaviour" */
+		if (strcmp(text, "UBSAN: Undefined behaviour") == 0)
+			snprintf(text, sizeof(text), "UBSAN: undefined-behaviour");
 		collect_frames(lg, at, end, &f, 0);
 		take_frames(r, &f, 0);
 		set_title(r, "UBSAN", "%s in %s", text, in_frame(r));
@@ -816,6 +823,11 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		collect_frames(lg, at, end, &f, 1);
 		take_frames(r, &f, 0);
 		set_title(r, "BUG", "BUG: corrupted list in %s", in_frame(r));
+		return 1;
+	case H_USERCOPY:
+		collect_frames(lg, at, end, &f, 1);
+		take_frames(r, &f, 0);
+		set_title(r, "BUG", "BUG: bad usercopy in %s", in_frame(r));
 		return 1;
 	case H_KERNEL_BUG:
 		collect_frames(lg, at, end, &f, 1);
@@ -918,6 +930,25 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		}
 		collect_frames(lg, at, end, &f, 0);
 		take_frames(r, &f, 0);
+		/* stack protector and stack end checks name a function */
+		{
+			char *in = strstr(text, "stack is corrupted in: ");
+
+			if (in != NULL) {
+				char fn[128];
+
+				snprintf(fn, sizeof(fn), "%s", in + 23);
+				fn[strcspn(fn, "+ ")] = '\0';
+				set_title(r, "BUG", "kernel panic: stack is "
+				    "corrupted in %s", fn);
+				return 1;
+			}
+			if (strstr(text, "corrupted stack end") != NULL) {
+				set_title(r, "BUG", "kernel panic: corrupted "
+				    "stack end in %s", in_frame(r));
+				return 1;
+			}
+		}
 		set_title(r, "BUG", "kernel panic: %s", text);
 		return 1;
 	}
