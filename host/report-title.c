@@ -63,6 +63,12 @@ static const struct rheader headers[] = {
 	{ "possible circular locking dependency detected", 0, H_LOCKDEP,
 	    "LOCKDEP" },
 	{ "possible recursive locking detected", 0, H_LOCKDEP, "LOCKDEP" },
+	{ "possible irq lock inversion dependency detected", 0, H_LOCKDEP,
+	    "LOCKDEP" },
+	{ "SOFTIRQ-safe -> SOFTIRQ-unsafe lock order detected", 0, H_LOCKDEP,
+	    "LOCKDEP" },
+	{ "HARDIRQ-safe -> HARDIRQ-unsafe lock order detected", 0, H_LOCKDEP,
+	    "LOCKDEP" },
 	{ "INFO: inconsistent lock state", 0, H_LOCKDEP, "LOCKDEP" },
 	{ "WARNING: at ", 0, H_WARNING_OLD, "WARNING" },
 	{ "WARNING: CPU: ", 0, H_WARNING, "WARNING" },
@@ -814,7 +820,30 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		    rl_has(l, "suspicious RCU usage") ?
 		    "WARNING: suspicious RCU usage" : "possible deadlock";
 
-		collect_frames(lg, at, end, &f, 0);
+		/*
+		 * Lockdep names the lock being taken "at: func+off": that
+		 * function, not the report's stack, is the title's.
+		 */
+		f.n = 0;
+		for (size_t i = at + 1; i < end && i < at + 40; i++) {
+			char fn[128];
+
+			if (!rl_has(&lg->line[i], ", at: ") &&
+			    !rl_starts(&lg->line[i], "at: "))
+				continue;
+			if (frame_parse(&lg->line[i], fn, sizeof(fn)) &&
+			    !frame_is_generic(fn)) {
+				frames_add(&f, fn);
+				break;
+			}
+		}
+		{
+			struct frames rest;
+
+			collect_frames(lg, at, end, &rest, 0);
+			for (size_t i = 0; i < rest.n; i++)
+				frames_add(&f, rest.fn[i]);
+		}
 		take_frames(r, &f, 0);
 		set_title(r, "LOCKDEP", "%s in %s", what, in_frame(r));
 		return 1;
