@@ -220,6 +220,8 @@ static const char *const generic_frames[] = {
 	"string", "string_nocheck", "pointer", "sprintf", "snprintf",
 	"vscnprintf", "scnprintf", "skb_panic", "reacquire_held_locks",
 	"trace_hardirqs*", "__panic", "dump_backtrace", "program_check_exception",
+	/* coverage and sanitizer callbacks compiled into every function */
+	"__sanitizer_*", "__msan_*", "msan_*", "__tsan_*", "write_comp_data",
 	/* preemption and usercopy checks */
 	"*preempt_check*", "check_preemption_disabled",
 	"debug_smp_processor_id", "*check_heap_object", "check_stack_object",
@@ -260,7 +262,19 @@ frame_strip_syscall(char *fn)
 		"__arm64_compat_sys_", NULL
 	};
 
-	/* 4.x kernels' "SyS_read" is "sys_read" in titles */
+	/* "__x64_sys_read" is "sys_read" in titles, as is 4.x's "SyS_read" */
+	static const char *const arch[] = { "__x64_", "__ia32_", "__arm64_",
+	    NULL };
+
+	for (size_t i = 0; arch[i] != NULL; i++) {
+		size_t n = strlen(arch[i]);
+
+		if (strncmp(fn, arch[i], n) == 0 &&
+		    strncmp(fn + n, "sys_", 4) == 0) {
+			memmove(fn, fn + n, strlen(fn + n) + 1);
+			return;
+		}
+	}
 	if (strncmp(fn, "SyS_", 4) == 0 || strncmp(fn, "compat_SyS_", 11) == 0) {
 		char *p = strstr(fn, "SyS_");
 
@@ -288,7 +302,9 @@ frame_strip_syscall(char *fn)
 static const char *const stall_dispatchers[] = {
 	"entry_SYSCALL*", "do_syscall_*", "do_fast_syscall_*", "system_call*",
 	"int_ret_from_sys_call", "sysenter_dispatch", "do_int80_syscall*",
-	"vfs_*", "__vfs_*", "do_vfs_ioctl", "sock_sendmsg", "sock_recvmsg",
+	"vfs_read", "vfs_write", "__vfs_read", "__vfs_write", "vfs_readv",
+	"vfs_writev", "vfs_iter_*", "vfs_ioctl", "do_vfs_ioctl",
+	"sock_sendmsg", "sock_recvmsg",
 	"sock_write_iter", "sock_read_iter", "__sock_sendmsg",
 	"___sys_sendmsg", "___sys_recvmsg", "do_iter_*", "new_sync_*",
 	"do_readv_writev", "vfs_readv", "vfs_writev", "do_loop_readv_writev",
@@ -304,7 +320,7 @@ static const char *const stall_dispatchers[] = {
 static const char *const stall_syscalls[] = {
 	"SyS_*", "sys_*", "__x64_sys_*", "__ia32_sys_*", "__se_sys_*",
 	"__do_sys_*", "compat_SyS_*", "__x64_compat_sys_*",
-	"__ia32_compat_sys_*", "__arm64_sys_*", NULL
+	"__ia32_compat_sys_*", "__arm64_sys_*", "smp_call_function*", NULL
 };
 
 /* 1 if fn dispatches (blame its callee), 2 if it is a syscall. */

@@ -867,9 +867,7 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		title_stall(lg, at, end, r, "INFO: rcu detected stall");
 		return 1;
 	case H_SOFT_LOCKUP:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
-		set_title(r, "HANG", "BUG: soft lockup in %s", in_frame(r));
+		title_stall(lg, at, end, r, "BUG: soft lockup");
 		return 1;
 	case H_HUNG_TASK:
 		title_hung(lg, at, end, r);
