@@ -23,8 +23,10 @@ extern const struct cmd_entry cmd_boot_entry;
 extern const struct cmd_entry cmd_classify_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_image_entry;
+extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_run_entry;
 extern const struct cmd_entry cmd_scenario_entry;
+extern const struct cmd_entry cmd_stress_entry;
 extern const struct cmd_entry cmd_version_entry;
 
 const struct cmd_entry *const cmd_table[] = {
@@ -34,8 +36,10 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_classify_entry,
 	&cmd_help_entry,
 	&cmd_image_entry,
+	&cmd_report_entry,
 	&cmd_run_entry,
 	&cmd_scenario_entry,
+	&cmd_stress_entry,
 	&cmd_version_entry,
 	NULL
 };

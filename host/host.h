@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -343,6 +344,8 @@ struct run_opts {
 	int		 boot_only;	/* stop once the agent is ready */
 	int		 raw_channel;	/* steps get the agent port as fd 3 */
 	int		 verbose;	/* echo step output to stderr */
+	int		 in_campaign;	/* write seq into the run dir */
+	long long	 seq;		/* the run's number in its campaign */
 	/* called about every 200 ms while the run goes on */
 	void		(*progress)(void *arg, const struct run_result *r,
 			    double elapsed_s);
@@ -381,6 +384,55 @@ struct run_result {
 	struct metrics_rates live;	/* between the last two samples */
 	struct metrics_rates rates;	/* over the whole run */
 	int		 have_rates;
+};
+
+/* A campaign (campaign.c): kernels x scenarios x parameter ranges. */
+#define CAMPAIGN_CORPUS	16	/* parameter sets kept per scenario */
+
+struct campaign_kept {
+	json_t		*params;	/* {"k": "v"} */
+	double		 hits;
+};
+
+struct campaign_scenario {
+	char		*name;
+	json_t		*params;	/* specs: [min, max], [values], value */
+	long		 duration_s;	/* 0: the scenario's */
+	char		*hit_metric;	/* NULL: none */
+	struct campaign_kept *corpus;	/* guided mode */
+	size_t		 ncorpus;
+};
+
+struct campaign {
+	char		*name;
+	char		*file;
+	double		 duration_s;
+	int		 jobs;		/* 0: from host cores and memory */
+	int		 smp;		/* 0: the scenario's */
+	unsigned long long seed;
+	char		*mode;		/* random or guided */
+	char		*db_path;
+	char		*out_dir;
+	char		**kernels;
+	size_t		 nkernels;
+	struct campaign_scenario *scenarios;
+	size_t		 nscenarios;
+};
+
+/* One run's draw from a campaign. */
+struct campaign_draw {
+	size_t		 scenario;
+	size_t		 kernel;
+	unsigned long long seed;
+	char		**params;	/* "k=v" */
+	size_t		 nparams;
+	int		 guided;	/* mutated from a kept set */
+};
+
+/* The results database (db.c). */
+struct sqlite3;
+struct db {
+	struct sqlite3	*h;
 };
 
 /* A guest image in the cache (image.c). */
@@ -578,6 +630,48 @@ void		 image_release(struct image *img);
 const char	*run_outcome_name(enum run_outcome o);
 int		 run_scenario(const struct run_opts *o, struct run_result *r);
 void		 run_result_release(struct run_result *r);
+
+/* campaign.c */
+unsigned long long campaign_rand(unsigned long long *state);
+int		 campaign_load(const char *path, struct campaign *c);
+void		 campaign_release(struct campaign *c);
+void		 campaign_draw(struct campaign *c, long long seq,
+		     struct campaign_draw *d);
+void		 campaign_draw_release(struct campaign_draw *d);
+double		 campaign_hits(const char *metric, const char *dir, json_t *run);
+void		 campaign_learn(struct campaign_scenario *cs, json_t *params,
+		     double hits, int new_bucket);
+
+/* db.c */
+int		 db_open(struct db *db, const char *path);
+void		 db_close(struct db *db);
+long long	 db_campaign(struct db *db, const char *name, const char *file,
+		     unsigned long long seed, double duration_s,
+		     const char *mode, int *resumed, double *elapsed_s,
+		     unsigned long long *seed_out);
+long long	 db_campaign_runs(struct db *db, long long campaign_id);
+int		 db_campaign_progress(struct db *db, long long campaign_id,
+		     double elapsed_s, int finished);
+int		 db_add_run(struct db *db, long long campaign_id, long long seq,
+		     const char *dir, json_t *run, double hits_per_s);
+int		 db_has_run(struct db *db, const char *run_id);
+
+/* summary.c */
+long long	 summary_campaign(struct db *db, const char *name,
+		     char **name_out);
+int		 summary_html(struct db *db, long long cid, const char *name,
+		     FILE *f);
+json_t		*summary_json(struct db *db, long long cid, const char *name);
+int		 summary_junit(struct db *db, long long cid, const char *name,
+		     FILE *f);
+long long	 summary_new_buckets(struct db *db, long long cid);
+
+/* cmd-stress.c */
+char		*stress_db_path(const char *arg);
+
+/* stress.c */
+int		 stress_run(struct campaign *c, struct db *db,
+		     const char *out_root, int resume);
 
 /* bisect.c */
 int		 bisect_runs_needed(double p, double c);

@@ -770,6 +770,15 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 
 	if (run_make_dir(o, sc.name, r) != 0)
 		goto cleanup;
+	if (o->in_campaign) {
+		/* lets a resumed campaign record a run its kill orphaned */
+		char *sp = xasprintf("%s/seq", r->dir);
+		char *sv = xasprintf("%lld\n", o->seq);
+
+		(void)write_file_atomic(sp, sv, strlen(sv));
+		free(sp);
+		free(sv);
+	}
 	r->image = xstrdup(img.dir);
 	snprintf(r->image_release, sizeof(r->image_release), "%s",
 	    img.release);

@@ -12,6 +12,7 @@
  * and -action reboot=shutdown,shutdown=pause turns the reboot into a
  * paused, dumpable machine.
  */
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -317,6 +318,8 @@ vm_qemu_start(struct vm *vm)
 		fcntl(mon[1], F_SETFD, 0);
 		fcntl(ag[1], F_SETFD, 0);
 		setpgid(0, 0);
+		/* QEMU must not outlive the racerig process that runs it */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		execvp(argv[0], argv);
 		fprintf(stderr, "cannot run '%s': %s\n", argv[0],
 		    strerror(errno));

@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Campaign files and parameter draws.
+ *
+ * A campaign (JSON) lists kernels, scenarios with parameter ranges, a
+ * duration, jobs and a seed:
+ *
+ *   { "name": "nightly", "duration_s": 1200, "jobs": 2, "seed": 1,
+ *     "mode": "guided", "smp": 2,
+ *     "kernels": ["6.1.0-56-cloud-amd64", "6.12.117+deb12-cloud-amd64"],
+ *     "scenarios": [
+ *       { "name": "rcu-peer-update", "duration_s": 20,
+ *         "params": { "jitter_us": [0, 2000], "mode": ["dev", "udp"],
+ *                     "fixed": 0 },
+ *         "hit_metric": "collisions" } ] }
+ *
+ * A parameter is [min, max] (an integer drawn uniformly), a list of
+ * strings (one drawn), or one value.  Every draw comes from a PRNG seeded
+ * with (campaign seed, run sequence number), so a run is repeatable from
+ * its recorded seed; its parameters are recorded too.
+ *
+ * Guided mode keeps, per scenario, the parameter sets that raised the
+ * race-hit metric (hit_metric: a rate in run.json such as clash_per_s,
+ * or a counter the scenario prints, such as "collisions N") or found a
+ * new bucket, and mutates them preferentially, as a fuzzer keeps inputs
+ * that found new coverage.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+
+/* splitmix64: small, good enough, and the same everywhere. */
+unsigned long long
+campaign_rand(unsigned long long *state)
+{
+	unsigned long long z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static long
+rand_range(unsigned long long *st, long lo, long hi)
+{
+	if (hi <= lo)
+		return lo;
+	return lo + (long)(campaign_rand(st) % (unsigned long long)(hi - lo + 1));
+}
+
+void
+campaign_release(struct campaign *c)
+{
+	for (size_t i = 0; i < c->nscenarios; i++) {
+		struct campaign_scenario *cs = &c->scenarios[i];
+
+		json_decref(cs->params);
+		for (size_t k = 0; k < cs->ncorpus; k++)
+			json_decref(cs->corpus[k].params);
+		free(cs->corpus);
+		free(cs->name);
+		free(cs->hit_metric);
+	}
+	free(c->scenarios);
+	for (size_t i = 0; i < c->nkernels; i++)
+		free(c->kernels[i]);
+	free(c->kernels);
+	free(c->name);
+	free(c->file);
+	free(c->mode);
+	free(c->db_path);
+	free(c->out_dir);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Check a parameter spec against the scenario's own ranges. */
+static int
+campaign_check_param(const struct scenario *s, const char *file,
+    const char *key, json_t *spec)
+{
+	const struct scenario_param *p = scenario_param(s, key);
+	char buf[64];
+	size_t i;
+	json_t *e;
+
+	if (p == NULL)
+		return error("%s: scenario '%s' has no parameter '%s'", file,
+		    s->name, key);
+	if (json_is_array(spec)) {
+		json_array_foreach(spec, i, e) {
+			if (json_is_integer(e))
+				snprintf(buf, sizeof(buf), "%lld",
+				    (long long)json_integer_value(e));
+			else if (json_is_string(e))
+				snprintf(buf, sizeof(buf), "%s",
+				    json_string_value(e));
+			else
+				return error("%s: '%s.%s' has a value that is "
+				    "neither integer nor string", file,
+				    s->name, key);
+			if (scenario_check_value(s, p, buf) != 0)
+				return -1;
+		}
+		if (json_array_size(spec) == 0)
+			return error("%s: '%s.%s' is an empty list", file,
+			    s->name, key);
+		return 0;
+	}
+	if (json_is_integer(spec))
+		snprintf(buf, sizeof(buf), "%lld",
+		    (long long)json_integer_value(spec));
+	else if (json_is_string(spec))
+		snprintf(buf, sizeof(buf), "%s", json_string_value(spec));
+	else
+		return error("%s: '%s.%s' must be [min, max], a list or a "
+		    "value", file, s->name, key);
+	return scenario_check_value(s, p, buf);
+}
+
+int
+campaign_load(const char *path, struct campaign *c)
+{
+	json_error_t jerr;
+	json_t *root, *v, *arr;
+	size_t i;
+	int rc = -1;
+
+	memset(c, 0, sizeof(*c));
+	root = json_load_file(path, 0, &jerr);
+	if (root == NULL)
+		return error("%s:%d:%d: %s", path, jerr.line, jerr.column,
+		    jerr.text);
+	c->file = xstrdup(path);
+	v = json_object_get(root, "name");
+	if (!json_is_string(v)) {
+		error("%s: missing 'name'", path);
+		goto cleanup;
+	}
+	c->name = xstrdup(json_string_value(v));
+	for (const char *p = c->name; *p; p++) {
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= '0' && *p <= '9') &&
+		    *p != '-' && *p != '_') {
+			error("%s: campaign names are [a-z0-9_-]", path);
+			goto cleanup;
+		}
+	}
+	c->duration_s = json_number_value(json_object_get(root, "duration_s"));
+	if (c->duration_s <= 0) {
+		error("%s: 'duration_s' must be a positive number", path);
+		goto cleanup;
+	}
+	v = json_object_get(root, "jobs");
+	c->jobs = json_is_integer(v) ? (int)json_integer_value(v) : 0;
+	v = json_object_get(root, "smp");
+	c->smp = json_is_integer(v) ? (int)json_integer_value(v) : 0;
+	v = json_object_get(root, "seed");
+	c->seed = json_is_integer(v) ? (unsigned long long)json_integer_value(v)
+	    : 1;
+	v = json_object_get(root, "mode");
+	c->mode = xstrdup(json_is_string(v) ? json_string_value(v) : "random");
+	if (strcmp(c->mode, "random") != 0 && strcmp(c->mode, "guided") != 0) {
+		error("%s: 'mode' is random or guided", path);
+		goto cleanup;
+	}
+	v = json_object_get(root, "db");
+	if (json_is_string(v))
+		c->db_path = xstrdup(json_string_value(v));
+	arr = json_object_get(root, "kernels");
+	if (!json_is_array(arr) || json_array_size(arr) == 0) {
+		error("%s: 'kernels' must list images or kernel releases",
+		    path);
+		goto cleanup;
+	}
+	c->kernels = xcalloc(json_array_size(arr), sizeof(char *));
+	json_array_foreach(arr, i, v) {
+		struct image img;
+
+		if (!json_is_string(v) || image_open(json_string_value(v),
+		    &img) != 0) {
+			error("%s: kernel %zu is not a built image", path,
+			    i + 1);
+			goto cleanup;
+		}
+		image_release(&img);
+		c->kernels[c->nkernels++] = xstrdup(json_string_value(v));
+	}
+	arr = json_object_get(root, "scenarios");
+	if (!json_is_array(arr) || json_array_size(arr) == 0) {
+		error("%s: 'scenarios' must be a non-empty list", path);
+		goto cleanup;
+	}
+	c->scenarios = xcalloc(json_array_size(arr), sizeof(*c->scenarios));
+	json_array_foreach(arr, i, v) {
+		struct campaign_scenario *cs = &c->scenarios[c->nscenarios++];
+		struct scenario s;
+		const char *key;
+		json_t *spec;
+
+		if (!json_is_object(v) || !json_is_string(json_object_get(v,
+		    "name"))) {
+			error("%s: scenario %zu needs a 'name'", path, i + 1);
+			goto cleanup;
+		}
+		cs->name = xstrdup(json_string_value(json_object_get(v,
+		    "name")));
+		if (scenario_load(cs->name, &s) != 0)
+			goto cleanup;
+		cs->params = json_object_get(v, "params") ?
+		    json_incref(json_object_get(v, "params")) : json_object();
+		json_object_foreach(cs->params, key, spec) {
+			if (campaign_check_param(&s, path, key, spec) != 0) {
+				scenario_release(&s);
+				goto cleanup;
+			}
+		}
+		scenario_release(&s);
+		cs->duration_s = (long)json_integer_value(json_object_get(v,
+		    "duration_s"));
+		if (json_is_string(json_object_get(v, "hit_metric")))
+			cs->hit_metric = xstrdup(json_string_value(
+			    json_object_get(v, "hit_metric")));
+	}
+	rc = 0;
+cleanup:
+	json_decref(root);
+	if (rc != 0)
+		campaign_release(c);
+	return rc;
+}
+
+/* Draw a fresh value for one parameter spec into out ("k=v"). */
+static char *
+draw_value(const char *key, json_t *spec, unsigned long long *st)
+{
+	if (json_is_array(spec) && json_array_size(spec) == 2 &&
+	    json_is_integer(json_array_get(spec, 0)) &&
+	    json_is_integer(json_array_get(spec, 1))) {
+		long lo = (long)json_integer_value(json_array_get(spec, 0));
+		long hi = (long)json_integer_value(json_array_get(spec, 1));
+
+		return xasprintf("%s=%ld", key, rand_range(st, lo, hi));
+	}
+	if (json_is_array(spec)) {
+		json_t *e = json_array_get(spec, (size_t)rand_range(st, 0,
+		    (long)json_array_size(spec) - 1));
+
+		if (json_is_integer(e))
+			return xasprintf("%s=%lld", key,
+			    (long long)json_integer_value(e));
+		return xasprintf("%s=%s", key, json_string_value(e));
+	}
+	if (json_is_integer(spec))
+		return xasprintf("%s=%lld", key,
+		    (long long)json_integer_value(spec));
+	return xasprintf("%s=%s", key, json_string_value(spec));
+}
+
+/*
+ * Choose the parameters of run seq: a scenario, a kernel and one value
+ * per parameter, all from the PRNG seeded with (campaign seed, seq).  In
+ * guided mode, with probability 0.7 a kept parameter set of the scenario
+ * is taken instead and one of its parameters drawn anew (the mutation).
+ */
+void
+campaign_draw(struct campaign *c, long long seq, struct campaign_draw *d)
+{
+	unsigned long long st = c->seed * 0x100000001b3ULL +
+	    (unsigned long long)seq;
+	struct campaign_scenario *cs;
+	const char *key;
+	json_t *spec, *parent = NULL;
+	size_t n = 0, mutate;
+
+	memset(d, 0, sizeof(*d));
+	campaign_rand(&st);
+	d->scenario = (size_t)rand_range(&st, 0, (long)c->nscenarios - 1);
+	d->kernel = (size_t)rand_range(&st, 0, (long)c->nkernels - 1);
+	d->seed = campaign_rand(&st) & 0x7fffffffffffffffULL;
+	cs = &c->scenarios[d->scenario];
+	if (strcmp(c->mode, "guided") == 0 && cs->ncorpus > 0 &&
+	    campaign_rand(&st) % 10 < 7) {
+		/* favour the best: the better of two random picks */
+		size_t a = (size_t)rand_range(&st, 0, (long)cs->ncorpus - 1);
+		size_t b = (size_t)rand_range(&st, 0, (long)cs->ncorpus - 1);
+
+		parent = cs->corpus[cs->corpus[a].hits >= cs->corpus[b].hits ?
+		    a : b].params;
+		d->guided = 1;
+	}
+	d->params = xcalloc(json_object_size(cs->params) + 1, sizeof(char *));
+	mutate = json_object_size(cs->params) ? (size_t)rand_range(&st, 0,
+	    (long)json_object_size(cs->params) - 1) : 0;
+	json_object_foreach(cs->params, key, spec) {
+		const char *kept = parent ? json_string_value(
+		    json_object_get(parent, key)) : NULL;
+
+		if (kept != NULL && n != mutate)
+			d->params[d->nparams++] = xasprintf("%s=%s", key, kept);
+		else
+			d->params[d->nparams++] = draw_value(key, spec, &st);
+		n++;
+	}
+}
+
+void
+campaign_draw_release(struct campaign_draw *d)
+{
+	for (size_t i = 0; i < d->nparams; i++)
+		free(d->params[i]);
+	free(d->params);
+	memset(d, 0, sizeof(*d));
+}
+
+/*
+ * The race-hit rate of a finished run: the rate called metric in
+ * run.json, or the last "metric N" a step printed, per second of run.
+ */
+double
+campaign_hits(const char *metric, const char *dir, json_t *run)
+{
+	struct buf log = BUF_INIT;
+	double total = json_number_value(json_object_get(json_object_get(run,
+	    "timings"), "total_s"));
+	double v = 0;
+	char *path, *needle, *p, *last = NULL;
+
+	if (metric == NULL)
+		return 0;
+	if (json_is_number(json_object_get(json_object_get(run, "rates"),
+	    metric)))
+		return json_number_value(json_object_get(json_object_get(run,
+		    "rates"), metric));
+	path = xasprintf("%s/steps.log", dir);
+	needle = xasprintf(" %s ", metric);
+	if (read_file(path, &log, 64u * 1024 * 1024) == 0 && log.data) {
+		for (p = log.data; (p = strstr(p, needle)) != NULL; p++)
+			last = p;
+		if (last != NULL)
+			v = strtod(last + strlen(needle), NULL);
+	}
+	buf_release(&log);
+	free(path);
+	free(needle);
+	return total > 0 ? v / total : 0;
+}
+
+/*
+ * Keep params (the run's "k": "v" object) in the scenario's corpus if it
+ * beat the corpus median or opened a bucket.  The corpus is bounded:
+ * the weakest entry makes room.
+ */
+void
+campaign_learn(struct campaign_scenario *cs, json_t *params, double hits,
+    int new_bucket)
+{
+	double worst = INFINITY, sum = 0;
+	size_t wi = 0;
+
+	for (size_t i = 0; i < cs->ncorpus; i++) {
+		sum += cs->corpus[i].hits;
+		if (cs->corpus[i].hits < worst) {
+			worst = cs->corpus[i].hits;
+			wi = i;
+		}
+	}
+	if (!new_bucket && cs->ncorpus > 0 && hits <= sum / cs->ncorpus)
+		return;
+	if (hits <= 0 && !new_bucket)
+		return;
+	if (cs->ncorpus == CAMPAIGN_CORPUS) {
+		json_decref(cs->corpus[wi].params);
+		cs->corpus[wi].params = json_incref(params);
+		cs->corpus[wi].hits = hits;
+		return;
+	}
+	cs->corpus = xrealloc(cs->corpus, (cs->ncorpus + 1) *
+	    sizeof(*cs->corpus));
+	cs->corpus[cs->ncorpus].params = json_incref(params);
+	cs->corpus[cs->ncorpus].hits = hits;
+	cs->ncorpus++;
+}

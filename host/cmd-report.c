@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Write a campaign's results as HTML, JSON and JUnit XML
+ * ("racerig report"); exit 1 when the campaign found a new bucket.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+
+static int
+write_with(const char *path, int (*fn)(struct db *, long long, const char *,
+    FILE *), struct db *db, long long cid, const char *name)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	FILE *f = fopen(tmp, "we");
+	int rc;
+
+	if (f == NULL) {
+		rc = error("cannot create '%s'", tmp);
+		free(tmp);
+		return rc;
+	}
+	rc = fn(db, cid, name, f);
+	if (fclose(f) != 0 || rc != 0 || rename(tmp, path) != 0)
+		rc = error("cannot write '%s'", path);
+	free(tmp);
+	return rc;
+}
+
+static int
+cmd_report_exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "campaign", required_argument, NULL, 'c' },
+		{ "html", required_argument, NULL, 'h' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "junit", required_argument, NULL, 'u' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *db_arg = NULL, *cname = NULL, *html = NULL, *jpath = NULL;
+	const char *junit = NULL;
+	char *dbp, *name = NULL;
+	struct db db;
+	long long cid, nb;
+	int ch, rc = EXIT_INFRA;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': db_arg = optarg; break;
+		case 'c': cname = optarg; break;
+		case 'h': html = optarg; break;
+		case 'j': jpath = optarg; break;
+		case 'u': junit = optarg; break;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		error("report takes options only (see 'racerig report -h')");
+		return EXIT_USAGE;
+	}
+	dbp = stress_db_path(db_arg);
+	if (db_open(&db, dbp) != 0)
+		goto out;
+	cid = summary_campaign(&db, cname, &name);
+	if (cid < 0) {
+		error("no campaign%s%s in '%s'", cname ? " " : "",
+		    cname ? cname : "", dbp);
+		goto close;
+	}
+	if (html && write_with(html, summary_html, &db, cid, name) != 0)
+		goto close;
+	if (junit && write_with(junit, summary_junit, &db, cid, name) != 0)
+		goto close;
+	{
+		json_t *j = summary_json(&db, cid, name);
+
+		if (jpath != NULL && json_dump_file(j, jpath,
+		    JSON_INDENT(2)) != 0) {
+			json_decref(j);
+			error("cannot write '%s'", jpath);
+			goto close;
+		}
+		printf("campaign %s: %lld runs, %lld crashes, %lld new "
+		    "buckets\n", name,
+		    (long long)json_integer_value(json_object_get(j, "runs")),
+		    (long long)json_integer_value(json_object_get(j,
+		    "crashes")), (long long)json_integer_value(
+		    json_object_get(j, "new_buckets")));
+		json_decref(j);
+	}
+	nb = summary_new_buckets(&db, cid);
+	/* nightly CI: a new bucket is a finding */
+	rc = nb > 0 ? EXIT_VERDICT : EXIT_PASS;
+close:
+	db_close(&db);
+out:
+	free(name);
+	free(dbp);
+	return rc;
+}
+
+const struct cmd_entry cmd_report_entry = {
+	.name = "report",
+	.usage = "racerig report [--db FILE] [--campaign NAME] [--html FILE] "
+	    "[--json FILE] [--junit FILE]",
+	.help = "write a campaign's results (HTML, JSON, JUnit); exit 1 on "
+	    "a new bucket",
+	.exec = cmd_report_exec,
+};

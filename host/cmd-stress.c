@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Run a stress campaign ("racerig stress CAMPAIGN [--resume]").
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host.h"
+
+/* Default jobs: one VM per host core, and no more than memory allows. */
+static int
+stress_default_jobs(int smp)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+	long mem_mb = pages > 0 && psize > 0 ? pages / 1024 * psize / 1024 : 0;
+	long by_mem = mem_mb > 0 ? (mem_mb - 2048) / 1536 : 1;
+	/* TCG vCPUs are host threads: two per core is still useful */
+	long jobs = cores * 2 / (smp > 0 ? smp : 2);
+
+	if (jobs > by_mem)
+		jobs = by_mem;
+	return jobs < 1 ? 1 : (int)jobs;
+}
+
+char *
+stress_db_path(const char *arg)
+{
+	return arg != NULL ? xstrdup(arg) :
+	    xasprintf("%s/results.db", cache_dir());
+}
+
+static int
+cmd_stress_exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "resume", no_argument, NULL, 'r' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "duration", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *db_arg = NULL, *out = NULL;
+	struct campaign c;
+	struct db db;
+	char *dbp, *outp;
+	int resume = 0, jobs = 0, ch, rc;
+	long v, duration = 0;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			resume = 1;
+			break;
+		case 'd':
+			db_arg = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'j':
+			if (parse_long(optarg, 1, 16, &v) != 0) {
+				error("--jobs must be 1..16");
+				return EXIT_USAGE;
+			}
+			jobs = (int)v;
+			break;
+		case 't':
+			if (parse_long(optarg, 1, 7 * 86400, &v) != 0) {
+				error("--duration must be seconds");
+				return EXIT_USAGE;
+			}
+			duration = v;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		error("give one campaign file (see 'racerig stress -h')");
+		return EXIT_USAGE;
+	}
+	if (campaign_load(argv[optind], &c) != 0)
+		return EXIT_USAGE;
+	if (jobs > 0)
+		c.jobs = jobs;
+	if (c.jobs == 0)
+		c.jobs = stress_default_jobs(c.smp ? c.smp : 2);
+	if (duration > 0)
+		c.duration_s = (double)duration;
+	dbp = stress_db_path(db_arg ? db_arg : c.db_path);
+	outp = out ? xstrdup(out) : xasprintf("%s/campaigns", cache_dir());
+	if (db_open(&db, dbp) != 0) {
+		rc = EXIT_INFRA;
+		goto cleanup;
+	}
+	rc = stress_run(&c, &db, outp, resume);
+	if (rc >= 0)
+		printf("campaign %s: done; %d new bucket%s; database %s\n",
+		    c.name, rc, rc == 1 ? "" : "s", dbp);
+	rc = rc < 0 ? EXIT_INFRA : EXIT_PASS;
+	db_close(&db);
+cleanup:
+	free(dbp);
+	free(outp);
+	campaign_release(&c);
+	return rc;
+}
+
+const struct cmd_entry cmd_stress_entry = {
+	.name = "stress",
+	.usage = "racerig stress CAMPAIGN.json [--resume] [--db FILE] "
+	    "[--out DIR] [--jobs N] [--duration S]",
+	.help = "run a campaign of parameter-fuzzed runs in parallel VMs",
+	.exec = cmd_stress_exec,
+};

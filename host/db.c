@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The results database (SQLite): campaigns, runs, crashes, buckets,
+ * kernels and metrics.
+ *
+ * Every finished run is written in one transaction, in WAL mode with
+ * synchronous=FULL, so killing racerig at any moment loses no finished
+ * run and never leaves half of one.  Readers (the report) can read while
+ * a campaign writes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "host.h"
+
+static const char db_schema[] =
+	"PRAGMA journal_mode=WAL;"
+	"PRAGMA synchronous=FULL;"
+	"CREATE TABLE IF NOT EXISTS campaigns ("
+	"  id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, file TEXT,"
+	"  seed INTEGER, duration_s REAL, mode TEXT,"
+	"  started_at REAL, elapsed_s REAL DEFAULT 0, finished INTEGER DEFAULT 0);"
+	"CREATE TABLE IF NOT EXISTS kernels ("
+	"  release TEXT PRIMARY KEY, image TEXT);"
+	"CREATE TABLE IF NOT EXISTS runs ("
+	"  id INTEGER PRIMARY KEY, campaign_id INTEGER, run_id TEXT UNIQUE,"
+	"  seq INTEGER, scenario TEXT, kernel TEXT, image TEXT, params TEXT,"
+	"  seed INTEGER, smp INTEGER, outcome TEXT, reason TEXT,"
+	"  started_at REAL, total_s REAL, crash_s REAL, hits_per_s REAL,"
+	"  dir TEXT, kept INTEGER DEFAULT 1);"
+	"CREATE TABLE IF NOT EXISTS buckets ("
+	"  bucket TEXT PRIMARY KEY, title TEXT, bug_class TEXT,"
+	"  first_seen REAL, last_seen REAL, count INTEGER,"
+	"  first_run TEXT, campaign_id INTEGER);"
+	"CREATE TABLE IF NOT EXISTS crashes ("
+	"  run_id TEXT PRIMARY KEY, bucket TEXT, title TEXT, type TEXT,"
+	"  frame TEXT, classes TEXT, corrupted INTEGER);"
+	"CREATE TABLE IF NOT EXISTS metrics ("
+	"  run_id TEXT, name TEXT, value REAL, PRIMARY KEY (run_id, name));";
+
+int
+db_open(struct db *db, const char *path)
+{
+	char *err = NULL;
+
+	memset(db, 0, sizeof(*db));
+	if (sqlite3_open(path, &db->h) != SQLITE_OK) {
+		error("cannot open database '%s': %s", path,
+		    db->h ? sqlite3_errmsg(db->h) : "out of memory");
+		sqlite3_close(db->h);
+		db->h = NULL;
+		return -1;
+	}
+	sqlite3_busy_timeout(db->h, 10000);
+	if (sqlite3_exec(db->h, db_schema, NULL, NULL, &err) != SQLITE_OK) {
+		error("cannot set up database '%s': %s", path, err);
+		sqlite3_free(err);
+		db_close(db);
+		return -1;
+	}
+	return 0;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db != NULL && db->h != NULL)
+		sqlite3_close(db->h);
+	if (db != NULL)
+		db->h = NULL;
+}
+
+/*
+ * Find or create the campaign called name.  *resumed says whether it
+ * existed (with its elapsed time in *elapsed_s).  Returns its id or -1.
+ */
+long long
+db_campaign(struct db *db, const char *name, const char *file,
+    unsigned long long seed, double duration_s, const char *mode,
+    int *resumed, double *elapsed_s, unsigned long long *seed_out)
+{
+	sqlite3_stmt *st;
+	long long id = -1;
+
+	*resumed = 0;
+	*elapsed_s = 0;
+	sqlite3_prepare_v2(db->h, "SELECT id, elapsed_s, seed FROM campaigns "
+	    "WHERE name = ?", -1, &st, NULL);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		*elapsed_s = sqlite3_column_double(st, 1);
+		*seed_out = (unsigned long long)sqlite3_column_int64(st, 2);
+		*resumed = 1;
+	}
+	sqlite3_finalize(st);
+	if (id >= 0)
+		return id;
+	sqlite3_prepare_v2(db->h, "INSERT INTO campaigns (name, file, seed, "
+	    "duration_s, mode, started_at) VALUES (?, ?, ?, ?, ?, ?)", -1, &st,
+	    NULL);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, file, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)seed);
+	sqlite3_bind_double(st, 4, duration_s);
+	sqlite3_bind_text(st, 5, mode, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 6, now_wall());
+	if (sqlite3_step(st) == SQLITE_DONE)
+		id = sqlite3_last_insert_rowid(db->h);
+	else
+		error("cannot record campaign '%s': %s", name,
+		    sqlite3_errmsg(db->h));
+	sqlite3_finalize(st);
+	*seed_out = seed;
+	return id;
+}
+
+/* The number of runs a campaign recorded (the next run's sequence). */
+long long
+db_campaign_runs(struct db *db, long long campaign_id)
+{
+	sqlite3_stmt *st;
+	long long n = 0;
+
+	sqlite3_prepare_v2(db->h, "SELECT COALESCE(MAX(seq) + 1, 0) FROM runs "
+	    "WHERE campaign_id = ?", -1, &st, NULL);
+	sqlite3_bind_int64(st, 1, campaign_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int
+db_campaign_progress(struct db *db, long long campaign_id, double elapsed_s,
+    int finished)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	sqlite3_prepare_v2(db->h, "UPDATE campaigns SET elapsed_s = ?, "
+	    "finished = ? WHERE id = ?", -1, &st, NULL);
+	sqlite3_bind_double(st, 1, elapsed_s);
+	sqlite3_bind_int(st, 2, finished);
+	sqlite3_bind_int64(st, 3, campaign_id);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void
+bind_json_text(sqlite3_stmt *st, int i, json_t *j, const char *key)
+{
+	const char *s = json_string_value(json_object_get(j, key));
+
+	if (s != NULL)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/*
+ * Record one finished run from its run.json, in one transaction: the
+ * run, its kernel, its crash and bucket, its rates.  Returns 1 if the
+ * crash opened a new bucket, 0 if not, -1 on error (reported; nothing of
+ * the run is then recorded).
+ */
+int
+db_add_run(struct db *db, long long campaign_id, long long seq,
+    const char *dir, json_t *run, double hits_per_s)
+{
+	json_t *rep = json_object_get(run, "report");
+	json_t *timings = json_object_get(run, "timings");
+	json_t *rates = json_object_get(run, "rates");
+	const char *run_id = json_string_value(json_object_get(run, "id"));
+	const char *bucket = json_string_value(json_object_get(rep, "bucket"));
+	char *params = json_dumps(json_object_get(run, "params"),
+	    JSON_COMPACT | JSON_SORT_KEYS);
+	sqlite3_stmt *st = NULL;
+	int new_bucket = 0, rc = -1;
+
+	if (run_id == NULL) {
+		free(params);
+		return error("'%s/run.json' has no run id", dir);
+	}
+	sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	sqlite3_prepare_v2(db->h, "INSERT OR IGNORE INTO kernels (release, "
+	    "image) VALUES (?, ?)", -1, &st, NULL);
+	bind_json_text(st, 1, run, "kernel_release");
+	bind_json_text(st, 2, run, "image");
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+
+	sqlite3_prepare_v2(db->h, "INSERT INTO runs (campaign_id, run_id, seq, "
+	    "scenario, kernel, image, params, seed, smp, outcome, reason, "
+	    "started_at, total_s, crash_s, hits_per_s, dir) VALUES (?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL);
+	sqlite3_bind_int64(st, 1, campaign_id);
+	sqlite3_bind_text(st, 2, run_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, seq);
+	bind_json_text(st, 4, run, "scenario");
+	bind_json_text(st, 5, run, "kernel_release");
+	bind_json_text(st, 6, run, "image");
+	sqlite3_bind_text(st, 7, params ? params : "{}", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)json_integer_value(
+	    json_object_get(run, "seed")));
+	sqlite3_bind_int(st, 9, (int)json_integer_value(json_object_get(run,
+	    "smp")));
+	bind_json_text(st, 10, run, "outcome");
+	bind_json_text(st, 11, run, "reason");
+	sqlite3_bind_double(st, 12, json_real_value(json_object_get(run,
+	    "started_at")));
+	sqlite3_bind_double(st, 13, json_number_value(json_object_get(timings,
+	    "total_s")));
+	sqlite3_bind_double(st, 14, json_number_value(json_object_get(timings,
+	    "crash_s")));
+	sqlite3_bind_double(st, 15, hits_per_s);
+	sqlite3_bind_text(st, 16, dir, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	st = NULL;
+
+	if (bucket != NULL) {
+		json_t *classes = json_object_get(rep, "classes");
+		const char *cls = json_string_value(json_array_get(classes, 0));
+		char *cl = json_dumps(classes, JSON_COMPACT);
+
+		sqlite3_prepare_v2(db->h, "INSERT INTO crashes (run_id, bucket, "
+		    "title, type, frame, classes, corrupted) VALUES (?, ?, ?, ?, "
+		    "?, ?, ?)", -1, &st, NULL);
+		sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, bucket, -1, SQLITE_STATIC);
+		bind_json_text(st, 3, rep, "title");
+		bind_json_text(st, 4, rep, "type");
+		bind_json_text(st, 5, rep, "frame");
+		sqlite3_bind_text(st, 6, cl ? cl : "[]", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(st, 7, json_is_true(json_object_get(rep,
+		    "corrupted")));
+		free(cl);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto fail;
+		sqlite3_finalize(st);
+
+		sqlite3_prepare_v2(db->h, "UPDATE buckets SET count = count + 1, "
+		    "last_seen = ? WHERE bucket = ?", -1, &st, NULL);
+		sqlite3_bind_double(st, 1, now_wall());
+		sqlite3_bind_text(st, 2, bucket, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto fail;
+		sqlite3_finalize(st);
+		if (sqlite3_changes(db->h) == 0) {
+			new_bucket = 1;
+			sqlite3_prepare_v2(db->h, "INSERT INTO buckets (bucket, "
+			    "title, bug_class, first_seen, last_seen, count, "
+			    "first_run, campaign_id) VALUES (?, ?, ?, ?, ?, 1, "
+			    "?, ?)", -1, &st, NULL);
+			sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
+			bind_json_text(st, 2, rep, "title");
+			if (cls != NULL)
+				sqlite3_bind_text(st, 3, cls, -1,
+				    SQLITE_STATIC);
+			sqlite3_bind_double(st, 4, now_wall());
+			sqlite3_bind_double(st, 5, now_wall());
+			sqlite3_bind_text(st, 6, run_id, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 7, campaign_id);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				goto fail;
+			sqlite3_finalize(st);
+		}
+		st = NULL;
+	}
+	if (rates != NULL) {
+		const char *k;
+		json_t *v;
+
+		json_object_foreach(rates, k, v) {
+			if (!json_is_number(v))
+				continue;
+			sqlite3_prepare_v2(db->h, "INSERT OR REPLACE INTO metrics "
+			    "(run_id, name, value) VALUES (?, ?, ?)", -1, &st,
+			    NULL);
+			sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, k, -1, SQLITE_STATIC);
+			sqlite3_bind_double(st, 3, json_number_value(v));
+			if (sqlite3_step(st) != SQLITE_DONE)
+				goto fail;
+			sqlite3_finalize(st);
+		}
+		st = NULL;
+	}
+	if (sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	rc = new_bucket;
+	goto out;
+fail:
+	error("cannot record run '%s': %s", run_id, sqlite3_errmsg(db->h));
+	sqlite3_finalize(st);
+	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+out:
+	free(params);
+	return rc;
+}
+
+/* Is run_id recorded? (a resumed campaign must not count it twice) */
+int
+db_has_run(struct db *db, const char *run_id)
+{
+	sqlite3_stmt *st;
+	int found;
+
+	sqlite3_prepare_v2(db->h, "SELECT 1 FROM runs WHERE run_id = ?", -1,
+	    &st, NULL);
+	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
