@@ -15,7 +15,7 @@ enum {
 	OPT_IMAGE = 256, OPT_SMP, OPT_MEM, OPT_DURATION, OPT_SEED, OPT_OUT,
 	OPT_DUMP, OPT_CMDLINE, OPT_BACKEND, OPT_ACCEL, OPT_JSON,
 	OPT_CONSOLE_LIMIT, OPT_BOOT_TIMEOUT, OPT_HB_TIMEOUT, OPT_RAW,
-	OPT_COUNT,
+	OPT_COUNT, OPT_REPLAY, OPT_DB,
 };
 
 static const struct option run_options[] = {
@@ -36,6 +36,8 @@ static const struct option run_options[] = {
 	{ "heartbeat-timeout",	required_argument, NULL, OPT_HB_TIMEOUT },
 	{ "raw-channel",	no_argument,       NULL, OPT_RAW },
 	{ "count",		required_argument, NULL, OPT_COUNT },
+	{ "replay",		required_argument, NULL, OPT_REPLAY },
+	{ "db",			required_argument, NULL, OPT_DB },
 	{ "verbose",		no_argument,       NULL, 'v' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -62,6 +64,8 @@ run_progress(void *arg, const struct run_result *r, double elapsed)
  * Parse the options shared by run and boot into *o.  Returns 0, or
  * EXIT_USAGE after reporting.
  */
+static const char *replay_id, *replay_db;
+
 static int
 run_parse(int argc, char **argv, struct run_opts *o, int *json, int *count)
 {
@@ -169,6 +173,12 @@ run_parse(int argc, char **argv, struct run_opts *o, int *json, int *count)
 		case 'v':
 			o->verbose = 1;
 			break;
+		case OPT_REPLAY:
+			replay_id = optarg;
+			break;
+		case OPT_DB:
+			replay_db = optarg;
+			break;
 		default:
 			return EXIT_USAGE;
 		}
@@ -231,36 +241,129 @@ run_print(const struct run_result *r)
 	printf("dir:       %s\n", r->dir);
 }
 
+/* What --replay read from the database; owns the strings o points to. */
+struct replay {
+	char	*scenario;
+	char	*image;
+	char	**params;
+	size_t	 nparams;
+};
+
+/*
+ * Fill o from the recorded run run_id: scenario, image, vCPUs, seed and
+ * every parameter, so the run repeats exactly.
+ */
+static int
+replay_load(const char *db_arg, const char *run_id, struct run_opts *o,
+    struct replay *rp)
+{
+	char *dbp = stress_db_path(db_arg);
+	struct db db;
+	json_t *row;
+	int rc = -1;
+
+	memset(rp, 0, sizeof(*rp));
+	if (db_open(&db, dbp) != 0) {
+		free(dbp);
+		return -1;
+	}
+	row = db_run(&db, run_id);
+	if (row == NULL)
+		error("no run '%s' in '%s'", run_id, dbp);
+	else {
+		json_t *params = json_loads(json_string_value(json_object_get(
+		    row, "params")) ?: "{}", 0, NULL);
+		const char *k;
+		json_t *v;
+
+		rp->scenario = xstrdup(json_string_value(json_object_get(row,
+		    "scenario")) ?: "");
+		rp->image = xstrdup(json_string_value(json_object_get(row,
+		    "image")) ?: "");
+		rp->params = xcalloc(json_object_size(params) + 1,
+		    sizeof(char *));
+		json_object_foreach(params, k, v)
+			rp->params[rp->nparams++] = xasprintf("%s=%s", k,
+			    json_string_value(v) ?: "");
+		json_decref(params);
+		o->scenario = rp->scenario;
+		o->image = rp->image;
+		o->params = rp->params;
+		o->nparams = rp->nparams;
+		o->seed = (unsigned long long)json_integer_value(
+		    json_object_get(row, "seed"));
+		o->seed_set = 1;
+		if (o->smp == 0)
+			o->smp = (int)json_integer_value(json_object_get(row,
+			    "smp"));
+		if (o->duration_s == 0)
+			o->duration_s = (long)json_integer_value(
+			    json_object_get(row, "duration_s"));
+		printf("replaying %s: %s on %s, seed %llu\n", run_id,
+		    rp->scenario, rp->image, o->seed);
+		rc = 0;
+	}
+	json_decref(row);
+	db_close(&db);
+	free(dbp);
+	return rc;
+}
+
+static void
+replay_release(struct replay *rp)
+{
+	for (size_t i = 0; i < rp->nparams; i++)
+		free(rp->params[i]);
+	free(rp->params);
+	free(rp->scenario);
+	free(rp->image);
+}
+
 static int
 cmd_run_exec(int argc, char **argv)
 {
 	struct run_opts o;
 	struct run_result r;
+	struct replay replay = { 0 };
 	double last = 0;
 	int json, count, rc;
 
 	if ((rc = run_parse(argc, argv, &o, &json, &count)) != 0)
 		return rc;
-	if (optind != argc - 1) {
+	if (replay_id != NULL) {
+		/* the recorded scenario, kernel, parameters and seed */
+		if (optind != argc || o.nparams > 0 || o.seed_set) {
+			free(o.params);
+			error("--replay takes the run's own scenario, "
+			    "parameters and seed");
+			return EXIT_USAGE;
+		}
+		if (replay_load(replay_db, replay_id, &o, &replay) != 0) {
+			free(o.params);
+			return EXIT_USAGE;
+		}
+	} else if (optind != argc - 1) {
 		free(o.params);
 		error("give exactly one scenario (see 'racerig run -h')");
 		return EXIT_USAGE;
-	}
-	o.scenario = argv[optind];
+	} else
+		o.scenario = argv[optind];
 	/* bad scenarios and parameters are usage errors, found before boot */
 	{
 		struct scenario s;
 		struct param_values vals;
 
-		if (scenario_load(o.scenario, &s) != 0) {
-			free(o.params);
-			return EXIT_USAGE;
+		if (scenario_load(o.scenario, &s) != 0)
+			rc = -1;
+		else {
+			rc = scenario_values(&s, o.params, o.nparams, &vals);
+			param_values_release(&vals);
+			scenario_release(&s);
 		}
-		rc = scenario_values(&s, o.params, o.nparams, &vals);
-		param_values_release(&vals);
-		scenario_release(&s);
 		if (rc != 0) {
-			free(o.params);
+			if (replay_id == NULL)
+				free(o.params);
+			replay_release(&replay);
 			return EXIT_USAGE;
 		}
 	}
@@ -271,7 +374,9 @@ cmd_run_exec(int argc, char **argv)
 	rc = run_scenario(&o, &r);
 	if (o.progress != NULL)
 		fprintf(stderr, "\r\033[K");
-	free(o.params);
+	if (replay_id == NULL)
+		free(o.params);
+	replay_release(&replay);
 	if (rc != 0)
 		return EXIT_INFRA;
 	if (json) {
@@ -352,7 +457,9 @@ cmd_boot_exec(int argc, char **argv)
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
 	.usage = "racerig run SCENARIO [--param NAME=VALUE ...] "
-	    "[--duration S] [--json] [-v]\n           " RUN_OPTIONS_USAGE,
+	    "[--duration S] [--json] [-v]\n"
+	    "       racerig run --replay RUN_ID [--db FILE]\n           "
+	    RUN_OPTIONS_USAGE,
 	.help = "run a scenario once in a fresh guest and print the outcome",
 	.exec = cmd_run_exec,
 };

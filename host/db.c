@@ -28,7 +28,8 @@ static const char db_schema[] =
 	"CREATE TABLE IF NOT EXISTS runs ("
 	"  id INTEGER PRIMARY KEY, campaign_id INTEGER, run_id TEXT UNIQUE,"
 	"  seq INTEGER, scenario TEXT, kernel TEXT, image TEXT, params TEXT,"
-	"  seed INTEGER, smp INTEGER, outcome TEXT, reason TEXT,"
+	"  seed INTEGER, smp INTEGER, duration_s INTEGER, outcome TEXT,"
+	"  reason TEXT,"
 	"  started_at REAL, total_s REAL, crash_s REAL, hits_per_s REAL,"
 	"  dir TEXT, kept INTEGER DEFAULT 1);"
 	"CREATE TABLE IF NOT EXISTS buckets ("
@@ -198,8 +199,9 @@ db_add_run(struct db *db, long long campaign_id, long long seq,
 
 	sqlite3_prepare_v2(db->h, "INSERT INTO runs (campaign_id, run_id, seq, "
 	    "scenario, kernel, image, params, seed, smp, outcome, reason, "
-	    "started_at, total_s, crash_s, hits_per_s, dir) VALUES (?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL);
+	    "started_at, total_s, crash_s, hits_per_s, dir, duration_s) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
+	    &st, NULL);
 	sqlite3_bind_int64(st, 1, campaign_id);
 	sqlite3_bind_text(st, 2, run_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, seq);
@@ -221,6 +223,8 @@ db_add_run(struct db *db, long long campaign_id, long long seq,
 	    "crash_s")));
 	sqlite3_bind_double(st, 15, hits_per_s);
 	sqlite3_bind_text(st, 16, dir, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 17, json_integer_value(json_object_get(run,
+	    "duration_s")));
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);
@@ -320,4 +324,26 @@ db_has_run(struct db *db, const char *run_id)
 	found = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
 	return found;
+}
+
+/* A recorded run as {"scenario", "image", "params", "seed", "smp"}. */
+json_t *
+db_run(struct db *db, const char *run_id)
+{
+	sqlite3_stmt *st;
+	json_t *j = NULL;
+
+	sqlite3_prepare_v2(db->h, "SELECT scenario, image, params, seed, smp, "
+	    "duration_s FROM runs WHERE run_id = ?", -1, &st, NULL);
+	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		j = json_pack("{s:s,s:s,s:s,s:I,s:i,s:I}",
+		    "scenario", (const char *)sqlite3_column_text(st, 0),
+		    "image", (const char *)sqlite3_column_text(st, 1),
+		    "params", (const char *)sqlite3_column_text(st, 2),
+		    "seed", (json_int_t)sqlite3_column_int64(st, 3),
+		    "smp", sqlite3_column_int(st, 4),
+		    "duration_s", (json_int_t)sqlite3_column_int64(st, 5));
+	sqlite3_finalize(st);
+	return j;
 }

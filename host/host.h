@@ -655,6 +655,7 @@ int		 db_campaign_progress(struct db *db, long long campaign_id,
 int		 db_add_run(struct db *db, long long campaign_id, long long seq,
 		     const char *dir, json_t *run, double hits_per_s);
 int		 db_has_run(struct db *db, const char *run_id);
+json_t		*db_run(struct db *db, const char *run_id);
 
 /* summary.c */
 long long	 summary_campaign(struct db *db, const char *name,

@@ -645,6 +645,7 @@ run_to_json(const struct run_state *rs)
 	    "outcome", run_outcome_name(r->outcome), "reason", r->reason,
 	    "cmdline", r->cmdline ? r->cmdline : "");
 	json_object_set_new(j, "expect", json_string(rs->sc->expect));
+	json_object_set_new(j, "duration_s", json_integer(rs->sc->duration_s));
 	if (rs->sc->bug_class)
 		json_object_set_new(j, "expected_bug_class",
 		    json_string(rs->sc->bug_class));
