@@ -291,17 +291,38 @@ campaign_draw(struct campaign *c, long long seq, struct campaign_draw *d)
 		d->guided = 1;
 	}
 	d->params = xcalloc(json_object_size(cs->params) + 1, sizeof(char *));
-	mutate = json_object_size(cs->params) ? (size_t)rand_range(&st, 0,
-	    (long)json_object_size(cs->params) - 1) : 0;
+	/* mutate one of the parameters that can vary */
+	{
+		size_t nvar = 0;
+
+		json_object_foreach(cs->params, key, spec)
+			nvar += json_is_array(spec);
+		mutate = nvar ? (size_t)rand_range(&st, 0, (long)nvar - 1) :
+		    (size_t)-1;
+	}
 	json_object_foreach(cs->params, key, spec) {
 		const char *kept = parent ? json_string_value(
 		    json_object_get(parent, key)) : NULL;
+		int varies = json_is_array(spec);
 
-		if (kept != NULL && n != mutate)
+		if (kept != NULL && (!varies || n != mutate))
 			d->params[d->nparams++] = xasprintf("%s=%s", key, kept);
-		else
+		else if (kept != NULL && json_array_size(spec) == 2 &&
+		    json_is_integer(json_array_get(spec, 0)) &&
+		    json_is_integer(json_array_get(spec, 1))) {
+			/* a step near the kept value: local search */
+			long lo = (long)json_integer_value(json_array_get(spec,
+			    0));
+			long hi = (long)json_integer_value(json_array_get(spec,
+			    1));
+			long span = (hi - lo) / 4 + 1;
+			long v = atol(kept) + rand_range(&st, -span, span);
+
+			v = v < lo ? lo : v > hi ? hi : v;
+			d->params[d->nparams++] = xasprintf("%s=%ld", key, v);
+		} else
 			d->params[d->nparams++] = draw_value(key, spec, &st);
-		n++;
+		n += varies;
 	}
 }
 
