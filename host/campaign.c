@@ -6,7 +6,7 @@
  * duration, jobs and a seed:
  *
  *   { "name": "nightly", "duration_s": 1200, "jobs": 2, "seed": 1,
- *     "mode": "guided", "smp": 2,
+ *     "mode": "guided", "smp": 2, "disk_budget_mb": 4096,
  *     "kernels": ["6.1.0-56-cloud-amd64", "6.12.117+deb12-cloud-amd64"],
  *     "scenarios": [
  *       { "name": "rcu-peer-update", "duration_s": 20,
@@ -165,6 +165,12 @@ campaign_load(const char *path, struct campaign *c)
 		error("%s: 'mode' is random or guided", path);
 		goto cleanup;
 	}
+	v = json_object_get(root, "disk_budget_mb");
+	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) < 1)) {
+		error("%s: 'disk_budget_mb' must be a positive integer", path);
+		goto cleanup;
+	}
+	c->disk_budget_mb = v ? (unsigned long long)json_integer_value(v) : 0;
 	v = json_object_get(root, "db");
 	if (json_is_string(v))
 		c->db_path = xstrdup(json_string_value(v));

@@ -347,3 +347,25 @@ db_run(struct db *db, const char *run_id)
 	sqlite3_finalize(st);
 	return j;
 }
+
+/*
+ * Directories of the campaign's runs whose files may go when the disk
+ * budget is exceeded: all but the first run of each bucket, oldest
+ * first.
+ */
+json_t *
+db_prunable_runs(struct db *db, long long campaign_id)
+{
+	sqlite3_stmt *st;
+	json_t *a = json_array();
+
+	sqlite3_prepare_v2(db->h, "SELECT dir FROM runs WHERE campaign_id = ? "
+	    "AND run_id NOT IN (SELECT first_run FROM buckets WHERE first_run "
+	    "IS NOT NULL) ORDER BY id", -1, &st, NULL);
+	sqlite3_bind_int64(st, 1, campaign_id);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(a, json_string((const char *)
+		    sqlite3_column_text(st, 0)));
+	sqlite3_finalize(st);
+	return a;
+}

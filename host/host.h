@@ -413,6 +413,7 @@ struct campaign {
 	char		*mode;		/* random or guided */
 	char		*db_path;
 	char		*out_dir;
+	unsigned long long disk_budget_mb;	/* 0: 4 GiB */
 	char		**kernels;
 	size_t		 nkernels;
 	struct campaign_scenario *scenarios;
@@ -656,6 +657,7 @@ int		 db_add_run(struct db *db, long long campaign_id, long long seq,
 		     const char *dir, json_t *run, double hits_per_s);
 int		 db_has_run(struct db *db, const char *run_id);
 json_t		*db_run(struct db *db, const char *run_id);
+json_t		*db_prunable_runs(struct db *db, long long campaign_id);
 
 /* summary.c */
 long long	 summary_campaign(struct db *db, const char *name,

@@ -11,6 +11,7 @@
  */
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <ftw.h>
 #include <sys/wait.h>
 
 #include <dirent.h>
@@ -33,6 +34,7 @@ struct stress_slot {
 };
 
 struct stress_state {
+	unsigned long long budget;	/* bytes of run directories kept */
 	struct campaign	*c;
 	struct db	*db;
 	long long	 campaign_id;
@@ -108,6 +110,56 @@ stress_record(struct stress_state *s, long long seq, size_t scenario,
 	}
 	json_decref(run);
 	return nb < 0 ? -1 : 0;
+}
+
+static unsigned long long du_total;
+
+static int
+du_add(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)path;
+	(void)flag;
+	(void)ftw;
+	du_total += (unsigned long long)st->st_blocks * 512;
+	return 0;
+}
+
+/*
+ * Keep the run directories within the disk budget: delete the vmcores,
+ * then the logs, of runs that are not the first of their bucket, oldest
+ * first.  The first vmcore and logs of every bucket are always kept.
+ */
+static void
+stress_prune(struct stress_state *s)
+{
+	static const char *const victims[] = { "vmcore", "dmesg.txt",
+	    "console.log", "metrics.jsonl", NULL };
+
+	du_total = 0;
+	if (nftw(s->out, du_add, 16, FTW_PHYS) != 0 || du_total <= s->budget)
+		return;
+	for (size_t v = 0; victims[v] != NULL && du_total > s->budget; v++) {
+		json_t *dirs = db_prunable_runs(s->db, s->campaign_id);
+		size_t i;
+		json_t *d;
+
+		json_array_foreach(dirs, i, d) {
+			char *f = xasprintf("%s/%s", json_string_value(d),
+			    victims[v]);
+			struct stat st;
+
+			if (stat(f, &st) == 0 && unlink(f) == 0) {
+				unsigned long long sz =
+				    (unsigned long long)st.st_blocks * 512;
+
+				du_total = du_total > sz ? du_total - sz : 0;
+			}
+			free(f);
+			if (du_total <= s->budget)
+				break;
+		}
+		json_decref(dirs);
+	}
 }
 
 /*
@@ -232,6 +284,7 @@ stress_reap(struct stress_state *s, struct stress_slot *slot)
 		line[n] = '\0';
 		line[strcspn(line, "\n")] = '\0';
 		(void)stress_record(s, slot->seq, slot->scenario, line);
+		stress_prune(s);
 	} else
 		warning("run %lld of campaign '%s' ended without a result",
 		    slot->seq, s->c->name);
@@ -257,6 +310,8 @@ stress_run(struct campaign *c, struct db *db, const char *out_root,
 	memset(slots, 0, sizeof(slots));
 	s.c = c;
 	s.db = db;
+	s.budget = c->disk_budget_mb ? c->disk_budget_mb << 20 :
+	    4ULL << 30;
 	s.campaign_id = db_campaign(db, c->name, c->file, c->seed,
 	    c->duration_s, c->mode, &resumed, &s.elapsed0, &seed);
 	if (s.campaign_id < 0)

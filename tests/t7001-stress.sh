@@ -7,6 +7,7 @@ DB="$TRASH/results.db"
 OUT="$TRASH/campaigns"
 cat >"$TRASH/camp.json" <<JSON
 { "name": "t7001", "duration_s": 75, "jobs": 2, "seed": 3, "mode": "guided",
+  "disk_budget_mb": 100,
   "kernels": ["$(basename "$("$RACERIG" image show --dir 2>/dev/null)")"],
   "scenarios": [
     { "name": "exec-check", "params": {} },
@@ -32,6 +33,17 @@ test_expect_success QEMU,IMAGE 'a campaign killed with SIGKILL midway resumes an
 	test "$after" -gt "$before" && test "$after" = "$dirs" && test "$dirs" = "$withjson" &&
 	test "$(sqlite3 "$DB" "select count(distinct seq) from runs")" = "$after" &&
 	test "$(sqlite3 "$DB" "select finished from campaigns where name=\"t7001\"")" = 1
+'
+
+test_expect_success QEMU,IMAGE 'run directories are pruned to the budget, keeping each bucket s first vmcore' '
+	crashed=$(sqlite3 "$DB" "select count(*) from runs where outcome=\"crashed\"") &&
+	cores=$(ls "$OUT"/t7001/*/vmcore 2>/dev/null | wc -l) &&
+	kb=$(du -sk "$OUT/t7001" | cut -f1) &&
+	echo "# $crashed crashed runs, $cores vmcores kept, $kb KiB on disk" >&3 &&
+	test "$crashed" -gt "$cores" && test "$kb" -lt $((200 * 1024)) &&
+	for d in $(sqlite3 "$DB" "select r.dir from buckets b join runs r on r.run_id = b.first_run"); do
+		test -f "$d/vmcore" && test -f "$d/console.log" || exit 1
+	done
 '
 
 test_expect_success QEMU,IMAGE 'the report: HTML with buckets and plots, JSON, JUnit; exit 1 on a new bucket' '
