@@ -12,8 +12,6 @@
  * recorded and reported but are neither bad nor clean.  Runs go in
  * batches of --jobs parallel VMs.
  */
-#include <sys/wait.h>
-
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -125,61 +123,29 @@ struct bisect_run {
 };
 
 /*
- * Run k copies of the step at once, each a child process with its own
- * VM.  Fills runs[0..k); returns how many ran.
+ * Run k copies of the step at once (run_batch) and read back what each
+ * found.
  */
 static int
 bisect_batch(const struct bisect_opts *o, const char *image, int k,
     struct bisect_run *runs)
 {
-	int pipes[16][2], n = 0;
-	pid_t pids[16];
+	struct run_opts ro = o->run;
+	char dirs[16][1024];
+	int n;
 
-	if (k > 16)
-		k = 16;
-	for (int i = 0; i < k; i++) {
-		if (pipe(pipes[i]) != 0)
-			break;
-		fflush(NULL);
-		pids[i] = fork();
-		if (pids[i] == 0) {
-			struct run_opts ro = o->run;
-			struct run_result r;
-			FILE *f = fdopen(pipes[i][1], "w");
-
-			close(pipes[i][0]);
-			ro.image = image;
-			ro.progress = NULL;
-			if (run_scenario(&ro, &r) != 0)
-				_exit(EXIT_INFRA);
-			fprintf(f, "%s\n", r.dir);
-			fclose(f);
-			_exit(0);
-		}
-		close(pipes[i][1]);
-		if (pids[i] < 0) {
-			close(pipes[i][0]);
-			break;
-		}
-		n++;
-	}
+	ro.image = image;
+	n = run_batch(&ro, k, dirs);
 	for (int i = 0; i < n; i++) {
 		struct bisect_run *br = &runs[i];
-		char line[1024] = "";
-		FILE *f = fdopen(pipes[i][0], "r");
 		json_error_t jerr;
 		json_t *j;
 		char *path;
 
 		memset(br, 0, sizeof(*br));
 		snprintf(br->outcome, sizeof(br->outcome), "error");
-		if (f != NULL && fgets(line, sizeof(line), f) != NULL) {
-			line[strcspn(line, "\n")] = '\0';
-			snprintf(br->dir, sizeof(br->dir), "%s", line);
-		}
-		if (f != NULL)
-			fclose(f);
-		waitpid(pids[i], NULL, 0);
+		memcpy(br->dir, dirs[i], sizeof(br->dir));
+		br->dir[sizeof(br->dir) - 1] = '\0';
 		if (br->dir[0] == '\0')
 			continue;
 		path = xasprintf("%s/run.json", br->dir);

@@ -24,6 +24,7 @@ extern const struct cmd_entry cmd_classify_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_image_entry;
 extern const struct cmd_entry cmd_report_entry;
+extern const struct cmd_entry cmd_repro_entry;
 extern const struct cmd_entry cmd_run_entry;
 extern const struct cmd_entry cmd_scenario_entry;
 extern const struct cmd_entry cmd_stress_entry;
@@ -37,6 +38,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_help_entry,
 	&cmd_image_entry,
 	&cmd_report_entry,
+	&cmd_repro_entry,
 	&cmd_run_entry,
 	&cmd_scenario_entry,
 	&cmd_stress_entry,

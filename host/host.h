@@ -631,6 +631,7 @@ void		 image_release(struct image *img);
 const char	*run_outcome_name(enum run_outcome o);
 int		 run_scenario(const struct run_opts *o, struct run_result *r);
 void		 run_result_release(struct run_result *r);
+int		 run_batch(const struct run_opts *o, int k, char dirs[][1024]);
 
 /* campaign.c */
 unsigned long long campaign_rand(unsigned long long *state);
@@ -675,6 +676,12 @@ char		*stress_db_path(const char *arg);
 /* stress.c */
 int		 stress_run(struct campaign *c, struct db *db,
 		     const char *out_root, int resume);
+
+/* repro.c */
+const char	*repro_match(const struct report *want, json_t *got);
+int		 repro_candidates(const struct report *r, char ***out,
+		     size_t *nout, FILE *explain);
+void		 repro_wilson(int k, int n, double *lo, double *hi);
 
 /* bisect.c */
 int		 bisect_runs_needed(double p, double c);

@@ -19,6 +19,7 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -932,4 +933,51 @@ run_result_release(struct run_result *r)
 	free(r->agent_error);
 	json_decref(r->report);
 	memset(r, 0, sizeof(*r));
+}
+
+/*
+ * Run k copies of o at once (at most 16), each in a child process with
+ * its own VM.  dirs[i] gets each run's directory ("" if it could not
+ * run).  Returns how many were started.
+ */
+int
+run_batch(const struct run_opts *o, int k, char dirs[][1024])
+{
+	int pipes[16][2], n = 0;
+	pid_t pids[16];
+
+	if (k > 16)
+		k = 16;
+	for (int i = 0; i < k; i++) {
+		if (pipe(pipes[i]) != 0)
+			break;
+		fflush(NULL);
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			struct run_opts ro = *o;
+			struct run_result r;
+
+			close(pipes[i][0]);
+			ro.progress = NULL;
+			if (run_scenario(&ro, &r) != 0)
+				_exit(EXIT_INFRA);
+			dprintf(pipes[i][1], "%s\n", r.dir);
+			_exit(0);
+		}
+		close(pipes[i][1]);
+		if (pids[i] < 0) {
+			close(pipes[i][0]);
+			break;
+		}
+		n++;
+	}
+	for (int i = 0; i < n; i++) {
+		ssize_t got = read(pipes[i][0], dirs[i], 1023);
+
+		dirs[i][got > 0 ? got : 0] = '\0';
+		dirs[i][strcspn(dirs[i], "\n")] = '\0';
+		close(pipes[i][0]);
+		waitpid(pids[i], NULL, 0);
+	}
+	return n;
 }

@@ -556,8 +556,14 @@ vm_qemu_stop(struct vm *vm)
 	if (q == NULL)
 		return;
 	if (q->pid > 0 && !q->exited) {
-		if (q->qmp_ok)
-			(void)qmp_command(&q->qmp, "quit", NULL, NULL, 2000);
+		static const char quit[] = "{\"execute\":\"quit\"}\n";
+
+		/*
+		 * No reply is awaited and no error reported: QEMU may be
+		 * gone already, and it is about to be killed anyway.
+		 */
+		if (q->qmp_ok && q->qmp.fd >= 0)
+			(void)write_all(q->qmp.fd, quit, sizeof(quit) - 1);
 		for (int i = 0; i < 100; i++) {
 			if (waitpid(q->pid, &status, WNOHANG) == q->pid) {
 				q->exited = 1;
