@@ -137,27 +137,16 @@ image_cmd_show(int argc, char **argv)
 	return EXIT_PASS;
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(int, char **);
-} image_verbs[] = {
-	{ "build", image_cmd_build },
+static const struct cmd_verb image_verbs[] = {
 	{ "list", image_cmd_list },
+	{ "build", image_cmd_build },
 	{ "show", image_cmd_show },
 };
 
 static int
 cmd_image_exec(int argc, char **argv)
 {
-	const char *verb = argc > 1 ? argv[1] : "list";
-
-	for (size_t i = 0; i < ARRAY_SIZE(image_verbs); i++) {
-		if (strcmp(image_verbs[i].name, verb) == 0)
-			return image_verbs[i].fn(argc > 1 ? argc - 1 : 0,
-			    argv + 1);
-	}
-	error("unknown verb '%s' (build, list or show)", verb);
-	return EXIT_USAGE;
+	return cmd_run_verb(image_verbs, ARRAY_SIZE(image_verbs), argc, argv);
 }
 
 const struct cmd_entry cmd_image_entry = {

@@ -91,27 +91,16 @@ scenario_cmd_check(int argc, char **argv)
 	return rc == 0 ? EXIT_PASS : EXIT_USAGE;
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(int, char **);
-} scenario_verbs[] = {
-	{ "check", scenario_cmd_check },
+static const struct cmd_verb scenario_verbs[] = {
 	{ "list", scenario_cmd_list },
+	{ "check", scenario_cmd_check },
 	{ "show", scenario_cmd_show },
 };
 
 static int
 cmd_scenario_exec(int argc, char **argv)
 {
-	const char *verb = argc > 1 ? argv[1] : "list";
-
-	for (size_t i = 0; i < ARRAY_SIZE(scenario_verbs); i++) {
-		if (strcmp(scenario_verbs[i].name, verb) == 0)
-			return scenario_verbs[i].fn(argc > 1 ? argc - 1 : 0,
-			    argv + 1);
-	}
-	error("unknown verb '%s' (list, show or check)", verb);
-	return EXIT_USAGE;
+	return cmd_run_verb(scenario_verbs, ARRAY_SIZE(scenario_verbs), argc, argv);
 }
 
 const struct cmd_entry cmd_scenario_entry = {

@@ -61,3 +61,25 @@ cmd_print_usage(const struct cmd_entry *entry, int to_stderr)
 {
 	fprintf(to_stderr ? stderr : stdout, "usage: %s\n", entry->usage);
 }
+
+/*
+ * Run the verb argv[1] from verbs (the first entry when there is none),
+ * passing it argv from the verb on.  An unknown verb is a usage error
+ * that lists the verbs.
+ */
+int
+cmd_run_verb(const struct cmd_verb *verbs, size_t n, int argc, char **argv)
+{
+	const char *verb = argc > 1 ? argv[1] : verbs[0].name;
+	struct buf names = BUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(verbs[i].name, verb) == 0)
+			return verbs[i].fn(argc > 1 ? argc - 1 : 0, argv + 1);
+	}
+	for (size_t i = 0; i < n; i++)
+		buf_addf(&names, "%s%s", i ? ", " : "", verbs[i].name);
+	error("unknown verb '%s' (%s)", verb, names.data);
+	buf_release(&names);
+	return EXIT_USAGE;
+}

@@ -690,8 +690,16 @@ int		 bisect_step(const struct bisect_opts *o, const char *image,
 void		 bisect_log(const struct bisect_opts *o, const char *fmt, ...)
 		     __attribute__((format(printf, 2, 3)));
 
+/* A verb of a command with a sub-table ("image build"), see cmd.c. */
+struct cmd_verb {
+	const char	*name;
+	int		(*fn)(int argc, char **argv);
+};
+
 /* cmd.c */
 extern const struct cmd_entry *const cmd_table[];
+int		 cmd_run_verb(const struct cmd_verb *verbs, size_t n,
+		     int argc, char **argv);
 const struct cmd_entry *cmd_find(const char *name);
 void		 cmd_print_usage(const struct cmd_entry *entry, int to_stderr);
 

@@ -4,6 +4,7 @@ test_description='bisection: git bisect run with bisect-step over a module histo
 . "$(dirname "$0")/lib-test.sh"
 
 MOD="$TEST_ROOT/guest/modules/rcupeer"
+touch "$TRASH/.start"
 # Runs take fixed=1: the guard in the code is what is bisected.
 STEP_ARGS="--scenario rcu-peer-update --param fixed=1 --duration 15
 	--target-class rcu-callback-double-queue --prior-rate 0.9"
@@ -62,4 +63,7 @@ test_expect_success QEMU,IMAGE 'racerig bisect over four images names the first 
 	grep -q "^first bad image: bisect-test-3 (last good: bisect-test-2)" ../images.out
 '
 
+# the image variants this script built go again (they are per tree)
+images=$(dirname "$("$RACERIG" image show --dir 2>/dev/null)")
+find "$images" -maxdepth 1 -name "bisect-*" -newer "$TRASH/.start" -exec rm -rf {} + 2>/dev/null
 test_done
