@@ -28,37 +28,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/sync.h"
+
 static struct sockaddr_in dst = { .sin_family = AF_INET };
 static int nthreads, burst = 2, rate = 2000, duration = 10, flows = 1024;
 static atomic_int round_fd = -1, stop;
-static atomic_uint arrived, generation;
 static atomic_ullong sent, errors;
-static int oversubscribed;
 static double t_end, period;
 static unsigned rounds;
 
-static double
-now(void)
-{
-	struct timespec ts;
+static struct sync_barrier barrier = { .stop = &stop };
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void
-barrier_wait(unsigned gen)
-{
-	if (atomic_fetch_add(&arrived, 1) + 1 == (unsigned)nthreads) {
-		atomic_store(&arrived, 0);
-		atomic_store(&generation, gen + 1);
-		return;
-	}
-	/* spin while every thread has a CPU; yield when oversubscribed */
-	while (atomic_load(&generation) == gen && !atomic_load(&stop))
-		if (oversubscribed)
-			sched_yield();
-}
+#define now sync_now
+#define barrier_wait(gen) sync_barrier_wait(&barrier, (gen))
 
 static void *
 sender(void *arg)
@@ -186,7 +168,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	tids = calloc((size_t)nthreads, sizeof(*tids));
-	oversubscribed = nthreads > (int)sysconf(_SC_NPROCESSORS_ONLN);
+	barrier.nthreads = (unsigned)nthreads;
+	barrier.yield = nthreads > (int)sysconf(_SC_NPROCESSORS_ONLN);
 	period = rate > 0 ? 1.0 / rate : 0;
 	t0 = now();
 	t_end = t0 + duration;

@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/sync.h"
+
 struct rcupeer_update {
 	uint32_t link;
 	uint32_t peer;
@@ -38,31 +40,11 @@ static int nthreads, rate = 500, jitter_us = 100, duration = 60, link_id;
 static int ctl_port = 7777;
 static unsigned long long seed = 1;
 static enum { MODE_DEV, MODE_UDP, MODE_MIXED } mode = MODE_MIXED;
-static atomic_uint arrived, generation;
 static atomic_int stop;
+static struct sync_barrier barrier = { .stop = &stop };
 static atomic_ullong sent, failed;
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* All threads leave together: a sense-reversing spin barrier. */
-static void
-barrier_wait(unsigned gen)
-{
-	if (atomic_fetch_add(&arrived, 1) + 1 == (unsigned)nthreads) {
-		atomic_store(&arrived, 0);
-		atomic_store(&generation, gen + 1);
-		return;
-	}
-	while (atomic_load(&generation) == gen && !atomic_load(&stop))
-		;
-}
+#define now sync_now
 
 static void
 spin_us(double us)
@@ -120,7 +102,7 @@ worker_main(void *arg)
 			if (wait > 0)
 				usleep((useconds_t)(wait * 1e6));
 		}
-		barrier_wait(gen * 1);
+		sync_barrier_wait(&barrier, gen);
 		if (jitter_us > 0)
 			spin_us(rand_r(&w->rnd) % (unsigned)(jitter_us + 1));
 		if (use_udp ? sendto(sock, &upd, sizeof(upd), 0,
@@ -206,6 +188,8 @@ main(int argc, char **argv)
 	}
 	if (nthreads < 2 || rate < 0 || jitter_us < 0 || duration < 1)
 		usage();
+	barrier.nthreads = (unsigned)nthreads;
+	barrier.yield = nthreads > ncpus;
 	tids = calloc((size_t)nthreads, sizeof(*tids));
 	ws = calloc((size_t)nthreads, sizeof(*ws));
 	printf("driver: %d threads on %d CPUs, %d rounds/s, jitter %d us, "
@@ -227,7 +211,7 @@ main(int argc, char **argv)
 		}
 	}
 	atomic_store(&stop, 1);
-	atomic_store(&generation, ~0u);
+	sync_barrier_break(&barrier);
 	for (int i = 0; i < nthreads; i++)
 		pthread_join(tids[i], NULL);
 	print_counters("done");
