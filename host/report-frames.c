@@ -222,6 +222,10 @@ static const char *const generic_frames[] = {
 	"trace_hardirqs*", "__panic", "dump_backtrace", "program_check_exception",
 	/* coverage and sanitizer callbacks compiled into every function */
 	"__sanitizer_*", "__msan_*", "msan_*", "__tsan_*", "write_comp_data",
+	/* tree and list plumbing, scheduler entry */
+	"rb_*", "__rb_*", "klist_*", "try_to_grab_pending", "device_unregister",
+	"__schedule_bug", "kernel_fpu_begin*", "post_alloc_hook",
+	"prep_new_page", "get_page_from_freelist",
 	/* preemption and usercopy checks */
 	"*preempt_check*", "check_preemption_disabled",
 	"debug_smp_processor_id", "*check_heap_object", "check_stack_object",

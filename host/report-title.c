@@ -136,6 +136,10 @@ report_header_kind(const struct rline *l)
 			    (rl_has(l, "lockdep is turned off") ||
 			    rl_has(l, "Slab ")))
 				continue;
+			/* boot-time advisories that say WARNING but are not */
+			if (rl_has(l, "Spectre V2 : WARNING") ||
+			    rl_has(l, "WARNING: Unprivileged eBPF"))
+				return NULL;
 			return h;
 		}
 	}
@@ -440,6 +444,7 @@ warning_subtype(const struct rline *l)
 		{ "mm/util.c", "kmalloc bug" },
 		{ "mm/slab_common.c", "kmalloc bug" },
 		{ "fs/proc/generic.c", "proc registration bug" },
+		{ "mm/vmalloc.c", "zero-size vmalloc" },
 		{ NULL, NULL }
 	};
 
@@ -631,7 +636,8 @@ static const struct special {
 	{ "WARNING: nested lock was not taken", NULL, S_FRAME, "LOCKDEP" },
 	{ "WARNING: still has locks held", NULL, S_FRAME, "LOCKDEP" },
 	{ "BUG: Object already free", NULL, S_NONE, "BUG" },
-	{ "BUG: stack guard page was hit", NULL, S_FRAME, "BUG" },
+	{ "stack guard page was hit", "BUG: stack guard page was hit",
+	    S_FRAME, "BUG" },
 	{ "BUG: looking up invalid subclass", NULL, S_FRAME, "LOCKDEP" },
 	{ "BUG: MAX_LOCKDEP_KEYS too low!", NULL, S_NONE, "LOCKDEP" },
 	{ "BUG: MAX_LOCKDEP_ENTRIES too low!", NULL, S_NONE, "LOCKDEP" },
@@ -971,8 +977,25 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 				return 1;
 			}
 			if (strstr(text, "corrupted stack end") != NULL) {
-				set_title(r, "BUG", "kernel panic: corrupted "
-				    "stack end in %s", in_frame(r));
+				/* the scheduler noticed; blame what ran */
+				const char *g = NULL;
+
+				for (size_t i = 0; i < f.n && g == NULL; i++) {
+					if (!frame_is_wait(f.fn[i]) &&
+					    !frame_is_generic(f.fn[i]))
+						g = f.fn[i];
+				}
+				if (g != NULL) {
+					char fn[128];
+
+					snprintf(fn, sizeof(fn), "%s", g);
+					frame_strip_syscall(fn);
+					set_title(r, "BUG", "kernel panic: "
+					    "corrupted stack end in %s", fn);
+				} else
+					set_title(r, "BUG", "kernel panic: "
+					    "corrupted stack end in %s",
+					    in_frame(r));
 				return 1;
 			}
 		}
