@@ -271,8 +271,17 @@ main(int argc, char **argv)
 	 * While the host answers: VMCOREINFO for dumps and the pvpanic
 	 * driver.  Both are in place before the first request is read.
 	 */
-	if (!a.serve_only)
+	if (!a.serve_only) {
 		setup_load_modules(AGENT_LATE_MODULES);
+		/*
+		 * fw_cfg probes asynchronously and hands QEMU the VMCOREINFO
+		 * address when it does: a crash before that gives a dump
+		 * tools cannot read, so no step starts until it is there.
+		 */
+		for (int i = 0; i < 300 &&
+		    access("/sys/firmware/qemu_fw_cfg/rev", F_OK) != 0; i++)
+			usleep(10000);
+	}
 	agent_log("ready");
 	agent_loop(&a);
 	proto_reader_release(&a.reader);
