@@ -226,6 +226,18 @@ static const char *const generic_frames[] = {
 	"rb_*", "__rb_*", "klist_*", "try_to_grab_pending", "device_unregister",
 	"__schedule_bug", "kernel_fpu_begin*", "post_alloc_hook",
 	"prep_new_page", "get_page_from_freelist",
+	/* more teardown, formatting, bit helpers and fault plumbing */
+	"device_unregister", "device_destroy", "device_release",
+	"unregister_netdevice*", "__cancel_work_timer", "cancel_work_sync",
+	"_dev_info", "_dev_*", "dev_printk_emit", "va_format", "hex_dump_*",
+	"print_hex_dump*", "crc16", "crc32*", "test_and_clear_bit",
+	"test_and_set_bit", "set_bit", "clear_bit", "__do_kernel_fault",
+	"do_bad_area", "do_translation_fault", "do_mem_abort", "el1_*",
+	"el0_*", "ref_tracker_*", "__seqprop_assert", "seqprop_*",
+	"walk_stackframe", "program_check_*", "alloc_page_interleave",
+	"alloc_pages_*", "__queue_work", "queue_work*", "iput",
+	"_atomic_dec_and_lock*", "atomic_dec_and_lock*", "__schedule",
+	"schedule",
 	/* preemption and usercopy checks */
 	"*preempt_check*", "check_preemption_disabled",
 	"debug_smp_processor_id", "*check_heap_object", "check_stack_object",
