@@ -322,6 +322,8 @@ static const char *const stall_dispatchers[] = {
 	"vfs_writev", "vfs_iter_*", "vfs_ioctl", "do_vfs_ioctl",
 	"sock_sendmsg", "sock_recvmsg", "netlink_sendmsg", "netlink_unicast",
 	"netlink_rcv_skb", "rtnetlink_rcv*", "genl_rcv*", "nfnetlink_rcv*",
+	"____fput", "__fput", "do_softirq_own_stack", "asm_sysvec_*",
+	"sysvec_*", "genl_family_rcv_msg*", "genl_rcv_msg", "nfnetlink_rcv_msg",
 	"ksys_ioctl", "compat_sys_ioctl", "__se_compat_sys_ioctl",
 	"__do_compat_sys_ioctl", "exit_to_usermode_loop", "task_work_run",
 	"exit_to_user_mode_*", "__ia32_compat_sys_ioctl",
