@@ -28,11 +28,11 @@ default_release() {
 		return
 	fi
 	dep=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
-		sed -n 's/^ *Depends: linux-image-\(.*-cloud-amd64\)$/\1/p' | head -1)
+		sed -n 's/^ *Depends: linux-image-\(.*-cloud-amd64\)$/\1/p' | head -1) || true
 	if [ -z "$dep" ]; then
 		apt-get update -q >&2 || die "apt-get update failed"
-		dep=$(apt-cache depends linux-image-cloud-amd64 |
-			sed -n 's/^ *Depends: linux-image-\(.*-cloud-amd64\)$/\1/p' | head -1)
+		dep=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
+			sed -n 's/^ *Depends: linux-image-\(.*-cloud-amd64\)$/\1/p' | head -1) || true
 	fi
 	[ -n "$dep" ] || die "cannot find Debian's default cloud kernel (linux-image-cloud-amd64)"
 	mkdir -p "$cache" && echo "$dep" >"$memo"
@@ -58,20 +58,21 @@ kernel_from_debian() {
 		return
 	fi
 	# headers depend on a -common package and a kbuild package
+	# (|| true: an unknown package is reported below, not by set -e)
 	common=$(apt-cache depends "linux-headers-$rel" 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-headers-.*-common\)$/\1/p' | head -1)
+		sed -n 's/^ *Depends: \(linux-headers-.*-common\)$/\1/p' | head -1) || true
 	kbuild=$(apt-cache depends "linux-headers-$rel" 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-kbuild-[0-9.]*[^ ]*\)$/\1/p' | head -1)
+		sed -n 's/^ *Depends: \(linux-kbuild-[0-9.]*[^ ]*\)$/\1/p' | head -1) || true
 	if [ -z "$common" ] || [ -z "$kbuild" ]; then
 		apt-get update -q >&2 || die "apt-get update failed"
-		common=$(apt-cache depends "linux-headers-$rel" |
-			sed -n 's/^ *Depends: \(linux-headers-.*-common\)$/\1/p' | head -1)
-		kbuild=$(apt-cache depends "linux-headers-$rel" |
-			sed -n 's/^ *Depends: \(linux-kbuild-[0-9.]*[^ ]*\)$/\1/p' | head -1)
+		common=$(apt-cache depends "linux-headers-$rel" 2>/dev/null |
+			sed -n 's/^ *Depends: \(linux-headers-.*-common\)$/\1/p' | head -1) || true
+		kbuild=$(apt-cache depends "linux-headers-$rel" 2>/dev/null |
+			sed -n 's/^ *Depends: \(linux-kbuild-[0-9.]*[^ ]*\)$/\1/p' | head -1) || true
 	fi
 	[ -n "$common" ] && [ -n "$kbuild" ] || die "no Debian packages for kernel '$rel'"
 	deb_version=$(apt-cache show "linux-image-$rel-unsigned" 2>/dev/null |
-		sed -n 's/^Version: //p' | head -1)
+		sed -n 's/^Version: //p' | head -1) || true
 	for p in $pkgs $common $kbuild; do
 		if ! ls "$debs/${p}_"*.deb >/dev/null 2>&1; then
 			log "downloading $p"
