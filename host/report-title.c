@@ -17,7 +17,7 @@ enum hkind {
 	H_KERNEL_BUG, H_RCU_STALL, H_SOFT_LOCKUP, H_HUNG_TASK, H_MEMLEAK,
 	H_DIVIDE, H_INVALID_OPCODE, H_DOUBLE_FAULT, H_BUG_GENERIC,
 	H_PANIC, H_SLUB, H_UNABLE, H_INFO_GENERIC, H_STACK_SEGMENT,
-	H_NETDEV, H_UNHANDLED, H_ALIGN, H_USERCOPY,
+	H_NETDEV, H_UNHANDLED, H_ALIGN, H_USERCOPY, H_INT3,
 };
 
 struct rheader {
@@ -82,6 +82,7 @@ static const struct rheader headers[] = {
 	{ "INFO: task ", 0, H_HUNG_TASK, "HANG" },
 	{ "BUG: memory leak", 0, H_MEMLEAK, "LEAK" },
 	{ "divide error: ", 0, H_DIVIDE, "BUG" },
+	{ "int3: ", 0, H_INT3, "BUG" },
 	{ "invalid opcode: ", 1, H_INVALID_OPCODE, "BUG" },
 	{ "PANIC: double fault", 0, H_DOUBLE_FAULT, "BUG" },
 	{ "stack segment: ", 1, H_STACK_SEGMENT, "BUG" },
@@ -887,6 +888,12 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		collect_frames(lg, at, end, &f, 1);
 		take_frames(r, &f, 0);
 		set_title(r, "BUG", "divide error in %s", in_frame(r));
+		return 1;
+	case H_INT3:
+		/* a breakpoint trap in the kernel ("Oops: int3: 0000") */
+		collect_frames(lg, at, end, &f, 1);
+		take_frames(r, &f, 0);
+		set_title(r, "BUG", "int3 in %s", in_frame(r));
 		return 1;
 	case H_INVALID_OPCODE:
 		collect_frames(lg, at, end, &f, 1);
