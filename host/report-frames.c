@@ -238,6 +238,11 @@ static const char *const generic_frames[] = {
 	"alloc_pages_*", "__queue_work", "queue_work*", "iput",
 	"_atomic_dec_and_lock*", "atomic_dec_and_lock*", "__schedule",
 	"schedule",
+	/* kmemleak and allocator internals, lockdep class lookup */
+	"create_object", "kmemleak_*", "__list_lru_init", "list_lru_init*",
+	"idr_get_free", "idr_alloc*", "kstrdup*", "kmemdup*", "pcpu_*",
+	"__pcpu_*", "hlock_class", "call_rcu_sched", "call_rcu_*",
+	"release_sock", "delayed_work_timer_fn",
 	/* preemption and usercopy checks */
 	"*preempt_check*", "check_preemption_disabled",
 	"debug_smp_processor_id", "*check_heap_object", "check_stack_object",

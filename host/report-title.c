@@ -631,6 +631,8 @@ static const struct special {
 	{ "still has locks held", "BUG: still has locks held", S_FRAME,
 	    "LOCKDEP" },
 	{ "BUG: bad unlock balance", NULL, S_FRAME, "LOCKDEP" },
+	{ "BUG: Invalid wait context", "WARNING: locking bug", S_FRAME,
+	    "LOCKDEP" },
 	{ "WARNING: bad unlock balance", NULL, S_FRAME, "LOCKDEP" },
 	{ "BUG: held lock freed", NULL, S_FRAME, "LOCKDEP" },
 	{ "WARNING: held lock freed", NULL, S_FRAME, "LOCKDEP" },
