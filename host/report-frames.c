@@ -243,6 +243,10 @@ static const char *const generic_frames[] = {
 	"idr_get_free", "idr_alloc*", "kstrdup*", "kmemdup*", "pcpu_*",
 	"__pcpu_*", "hlock_class", "call_rcu_sched", "call_rcu_*",
 	"release_sock", "delayed_work_timer_fn",
+	/* sanitizer report plumbing, copy iterators and crypto leaves */
+	"handle_overflow", "_copy_to_iter", "copy_to_iter", "_copy_from_iter",
+	"copy_page_to_iter*", "usb_submit_urb", "aes_encrypt", "aes_decrypt",
+	"kunit_*",
 	/* preemption and usercopy checks */
 	"*preempt_check*", "check_preemption_disabled",
 	"debug_smp_processor_id", "*check_heap_object", "check_stack_object",

@@ -17,7 +17,8 @@ enum hkind {
 	H_KERNEL_BUG, H_RCU_STALL, H_SOFT_LOCKUP, H_HUNG_TASK, H_MEMLEAK,
 	H_DIVIDE, H_INVALID_OPCODE, H_DOUBLE_FAULT, H_BUG_GENERIC,
 	H_PANIC, H_SLUB, H_UNABLE, H_INFO_GENERIC, H_STACK_SEGMENT,
-	H_NETDEV, H_UNHANDLED, H_ALIGN, H_USERCOPY, H_INT3,
+	H_NETDEV, H_UNHANDLED, H_ALIGN, H_USERCOPY, H_INT3, H_INTERNAL,
+	H_USERMEM,
 };
 
 struct rheader {
@@ -82,6 +83,10 @@ static const struct rheader headers[] = {
 	{ "INFO: task ", 0, H_HUNG_TASK, "HANG" },
 	{ "BUG: memory leak", 0, H_MEMLEAK, "LEAK" },
 	{ "divide error: ", 0, H_DIVIDE, "BUG" },
+	{ "divide_error: ", 0, H_DIVIDE, "BUG" },
+	{ "Internal error: ", 0, H_INTERNAL, "BUG" },
+	{ "Unable to handle kernel access to user memory", 0, H_USERMEM,
+	    "MEMORY_SAFETY_BUG" },
 	{ "int3: ", 0, H_INT3, "BUG" },
 	{ "invalid opcode: ", 1, H_INVALID_OPCODE, "BUG" },
 	{ "PANIC: double fault", 0, H_DOUBLE_FAULT, "BUG" },
@@ -182,8 +187,10 @@ report_end(const struct rlog *lg, size_t at)
 		if (rl_starts(l, "---[ end trace") ||
 		    rl_starts(l, "---[ end Kernel panic"))
 			return i + 1;
+		/* arm's "Internal error: Oops" continues the report */
 		if (i > at + 2 && is_header_line(l) &&
 		    !rl_has(l, "Kernel panic - not syncing") &&
+		    !rl_has(l, "Internal error: ") &&
 		    !rl_has(l, "detected stall"))
 			return i;
 	}
@@ -890,6 +897,17 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		collect_frames(lg, at, end, &f, 1);
 		take_frames(r, &f, 0);
 		set_title(r, "BUG", "divide error in %s", in_frame(r));
+		return 1;
+	case H_INTERNAL:
+		collect_frames(lg, at, end, &f, 1);
+		take_frames(r, &f, 0);
+		set_title(r, "BUG", "Internal error in %s", in_frame(r));
+		return 1;
+	case H_USERMEM:
+		collect_frames(lg, at, end, &f, 1);
+		take_frames(r, &f, 0);
+		set_title(r, "MEMORY_SAFETY_BUG", "BUG: unable to handle kernel "
+		    "access to user memory in %s", in_frame(r));
 		return 1;
 	case H_INT3:
 		/* a breakpoint trap in the kernel ("Oops: int3: 0000") */
