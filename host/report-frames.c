@@ -247,6 +247,13 @@ static const char *const generic_frames[] = {
 	"handle_overflow", "_copy_to_iter", "copy_to_iter", "_copy_from_iter",
 	"copy_page_to_iter*", "usb_submit_urb", "aes_encrypt", "aes_decrypt",
 	"kunit_*",
+	/* more leaves that report rather than cause */
+	"__read_once_word_nocheck", "__hwasan_*", "el1h_*", "el1_*",
+	"assertfail", "__reiserfs_panic", "folio_unlock", "__phys_addr",
+	"drop_nlink", "mark_buffer_dirty", "ida_free", "i2c_del_adapter",
+	"__unregister_client", "unregister_netdev", "__alloc_frozen_pages*",
+	"fast_dput", "cleanup_srcu_struct", "__mod_timer", "mod_timer",
+	"usb_start_wait_urb", "usb_control_msg", "usb_bulk_msg",
 	/* preemption and usercopy checks */
 	"*preempt_check*", "check_preemption_disabled",
 	"debug_smp_processor_id", "*check_heap_object", "check_stack_object",

@@ -826,6 +826,10 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		if (sub != NULL)
 			set_title(r, "WARNING", "WARNING: %s in %s", sub,
 			    in_frame(r));
+		else if (f.n > 0 && strcmp(f.fn[0], "usb_submit_urb") == 0)
+			/* USB drivers misuse usb_submit_urb: name the caller */
+			set_title(r, "WARNING", "WARNING in %s/usb_submit_urb",
+			    in_frame(r));
 		else
 			set_title(r, "WARNING", "WARNING in %s", in_frame(r));
 		return 1;
