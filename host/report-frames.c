@@ -254,6 +254,9 @@ static const char *const generic_frames[] = {
 	"__unregister_client", "unregister_netdev", "__alloc_frozen_pages*",
 	"fast_dput", "cleanup_srcu_struct", "__mod_timer", "mod_timer",
 	"usb_start_wait_urb", "usb_control_msg", "usb_bulk_msg",
+	"tty_unregister_device", "hwrng_unregister", "bdi_unregister",
+	"interrupt_entry", "apic_timer_interrupt", "sysvec_apic_timer_interrupt",
+	"asm_sysvec_*", "smp_apic_timer_interrupt",
 	/* preemption and usercopy checks */
 	"*preempt_check*", "check_preemption_disabled",
 	"debug_smp_processor_id", "*check_heap_object", "check_stack_object",
@@ -294,6 +297,11 @@ frame_strip_syscall(char *fn)
 		"__arm64_compat_sys_", NULL
 	};
 
+	/* every cross-CPU call waits the same way: one name */
+	if (strncmp(fn, "smp_call_function", 17) == 0) {
+		fn[17] = '\0';
+		return;
+	}
 	/* "__x64_sys_read" is "sys_read" in titles, as is 4.x's "SyS_read" */
 	static const char *const arch[] = { "__x64_", "__ia32_", "__arm64_",
 	    NULL };
@@ -392,6 +400,8 @@ static const char *const wait_frames[] = {
 	"context_switch", "__switch_to*", "switch_to", "do_nanosleep",
 	"hrtimer_nanosleep", "futex_wait*", "do_futex", "__se_sys_futex",
 	"ldsem_*", "call_rwsem_*", "__filemap_fdatawait*", "filemap_fdatawait*",
+	"tty_ldisc_lock*", "fdatawait_one_bdev", "console_lock", "cancel_*_sync",
+	"flush_workqueue", "drain_workqueue",
 	"wb_wait_*", "io_wait_event", "kthread_flush_*", "__flush_*",
 	NULL
 };
