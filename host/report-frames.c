@@ -257,6 +257,10 @@ static const char *const generic_frames[] = {
 	"tty_unregister_device", "hwrng_unregister", "bdi_unregister",
 	"interrupt_entry", "apic_timer_interrupt", "sysvec_apic_timer_interrupt",
 	"asm_sysvec_*", "smp_apic_timer_interrupt",
+	"kvasprintf*", "__alloc_percpu*", "alloc_percpu*", "df_debug",
+	"_cond_resched", "retint_kernel", "___preempt_schedule*",
+	"device_for_each_child", "bdi_put", "do_raw_*", "__raw_readb",
+	"__raw_read*", "__raw_write*", "format_decode", "bug_handler",
 	/* preemption and usercopy checks */
 	"*preempt_check*", "check_preemption_disabled",
 	"debug_smp_processor_id", "*check_heap_object", "check_stack_object",

@@ -717,6 +717,13 @@ title_generic(const struct rlog *lg, size_t at, size_t end,
 			return 1;
 		}
 		what = sp->title ? sp->title : sp->needle;
+		/* newer kernels say WARNING where older said BUG */
+		if (sp->title != NULL && strncmp(sp->title, "BUG: ", 5) == 0 &&
+		    memmem(l->text, (size_t)(p - l->text), "WARNING: ", 9)) {
+			snprintf(text, sizeof(text), "WARNING: %s",
+			    sp->title + 5);
+			what = text;
+		}
 		collect_frames(lg, at, end, &f, 1);
 		take_frames(r, &f, 0);
 		if (sp->mode == S_NONE)
