@@ -207,7 +207,7 @@ static const char *const generic_frames[] = {
 	/* RCU queueing, object and sysfs registration plumbing */
 	"call_rcu", "__call_rcu*", "kfree_call_rcu", "kvfree_call_rcu",
 	"kobject_*", "__kobject_*", "kobj_*", "proc_register*", "__proc_create",
-	"proc_create*", "sysfs_*", "__sysfs_*", "kernfs_*", "__vunmap",
+	"proc_create*", "sysfs_*", "__sysfs_*", "__vunmap",
 	"alloc_inode", "new_inode", "skb_pull", "skb_put", "skb_push",
 	"__skb_pull", "skb_over_panic", "skb_under_panic",
 	/* driver core teardown, timers, waits and printf plumbing */
@@ -261,6 +261,11 @@ static const char *const generic_frames[] = {
 	"_cond_resched", "retint_kernel", "___preempt_schedule*",
 	"device_for_each_child", "bdi_put", "do_raw_*", "__raw_readb",
 	"__raw_read*", "__raw_write*", "format_decode", "bug_handler",
+	"do_tag_check_fault", "simple_copy_to_iter", "crc_itu_t", "xas_*",
+	"insert_work", "rhashtable_lookup*", "__try_to_del_timer_sync",
+	"try_to_del_timer_sync", "unlock_page", "folio_wake_bit", "bad_page",
+	"__set_page_owner", "folio_alloc*", "__page_pool_alloc*", "get_taint",
+	"___kmalloc*", "dput", "aesti_encrypt", "rcu_barrier",
 	/* preemption and usercopy checks */
 	"*preempt_check*", "check_preemption_disabled",
 	"debug_smp_processor_id", "*check_heap_object", "check_stack_object",

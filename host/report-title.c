@@ -95,6 +95,10 @@ static const struct rheader headers[] = {
 	{ "BUG: ", 0, H_BUG_GENERIC, "BUG" },
 	{ "[ BUG: ", 0, H_BUG_GENERIC, "BUG" },
 	{ "WARNING: ", 0, H_BUG_GENERIC, "WARNING" },
+	{ "VFS: Close: file count is zero", 1, H_BUG_GENERIC,
+	    "MEMORY_SAFETY_BUG" },
+	{ "VFS: Busy inodes after unmount", 1, H_BUG_GENERIC,
+	    "MEMORY_SAFETY_BUG" },
 	{ "Kernel panic - not syncing", 0, H_PANIC, "BUG" },
 	{ "unregister_netdevice: waiting for ", 1, H_NETDEV, "HANG" },
 	{ "Unhandled fault: ", 1, H_UNHANDLED, "BUG" },
@@ -665,6 +669,12 @@ static const struct special {
 	{ "INFO: trying to register non-static key", NULL, S_FRAME,
 	    "LOCKDEP" },
 	{ "INFO: suspicious RCU usage", NULL, S_FRAME, "LOCKDEP" },
+	{ "BUG: Dentry ", "BUG: Dentry still in use in unmount", S_NONE,
+	    "BUG" },
+	{ "VFS: Close: file count is zero", "VFS: Close: file count is zero "
+	    "(use-after-free)", S_NONE, "MEMORY_SAFETY_BUG" },
+	{ "VFS: Busy inodes after unmount", "VFS: Busy inodes after unmount "
+	    "(use-after-free)", S_NONE, "MEMORY_SAFETY_BUG" },
 	{ "INFO: Freed in ", NULL, S_LINE, "BUG" },
 	{ "INFO: Allocated in ", NULL, S_LINE, "BUG" },
 	{ NULL, NULL, 0, NULL }
@@ -1012,6 +1022,11 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 				fn[strcspn(fn, "+ ")] = '\0';
 				set_title(r, "BUG", "kernel panic: stack is "
 				    "corrupted in %s", fn);
+				return 1;
+			}
+			if (strstr(text, "kernel stack overflow") != NULL) {
+				set_title(r, "BUG", "kernel stack overflow in "
+				    "%s", in_frame(r));
 				return 1;
 			}
 			if (strstr(text, "corrupted stack end") != NULL) {
