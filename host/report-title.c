@@ -239,13 +239,13 @@ collect_frames(const struct rlog *lg, size_t from, size_t to,
 		    rl_starts(l, "Code: ") || rl_starts(l, "lr : ") ||
 		    rl_starts(l, "pc : "))
 			continue;
-		if (rl_starts(l, "Allocated by task") ||
+		if (i > from && (rl_starts(l, "Allocated by task") ||
 		    rl_starts(l, "Freed by task") ||
 		    rl_starts(l, "The buggy address") ||
 		    rl_starts(l, "Uninit was created") ||
 		    rl_starts(l, "NMI backtrace for cpu") ||
 		    rl_starts(l, "Showing busy workqueues") ||
-		    rl_starts(l, "Sending NMI from CPU"))
+		    rl_starts(l, "Sending NMI from CPU")))
 			break;
 		if (i > from && frame_parse(l, fn, sizeof(fn)))
 			frames_add(f, fn);
