@@ -55,6 +55,13 @@ test_expect_success QEMU,IMAGE 'in-guest kdump: the capture kernel saves a vmcor
 	! test -e "$dir/kdump.disk"
 '
 
+test_expect_success QEMU,IMAGE 'a guest that stops answering ends as hung, with a dump' '
+	"$RACERIG" run cpu-hog --heartbeat-timeout 8 --out "$OUT" >out; test $? = 1 &&
+	grep -q "^outcome: *hung" out &&
+	grep -q "^reason: *no heartbeat from the agent for 8 s" out &&
+	dir=$(run_dir_of out) && test -s "$dir/vmcore"
+'
+
 test_expect_success QEMU,IMAGE 'racerig classify reads a run directory' '
 	dir=$(ls -d "$OUT"/*-sysrq-crash-* | head -1) &&
 	"$RACERIG" classify "$dir" >out &&
