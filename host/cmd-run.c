@@ -357,6 +357,9 @@ cmd_run_exec(int argc, char **argv)
 			rc = -1;
 		else {
 			rc = scenario_values(&s, o.params, o.nparams, &vals);
+			if (rc == 0)
+				rc = scenario_check_vm(&s, &vals, o.smp > 0 ?
+				    o.smp : s.smp);
 			param_values_release(&vals);
 			scenario_release(&s);
 		}

@@ -85,6 +85,8 @@ scenario_cmd_check(int argc, char **argv)
 		return EXIT_USAGE;
 	rc = scenario_values(&s, argv + 2, (size_t)argc - 2, &vals);
 	if (rc == 0)
+		rc = scenario_check_vm(&s, &vals, s.smp);
+	if (rc == 0)
 		printf("%s: ok\n", s.name);
 	param_values_release(&vals);
 	scenario_release(&s);

@@ -202,6 +202,8 @@ struct scenario_param {
 	char		**values;	/* PARAM_CHOICE */
 	size_t		 nvalues;
 	char		*help;
+	int		 is_cpus;	/* value lists guest CPUs: "0,1", "2-3" */
+	long		 per_vcpu_max;	/* > 0: value <= this * vCPUs */
 };
 
 /* One step of a scenario, still unexpanded (${var} intact). */
@@ -603,6 +605,8 @@ int		 scenario_load(const char *name, struct scenario *s);
 void		 scenario_release(struct scenario *s);
 int		 scenario_check_value(const struct scenario *s,
 		     const struct scenario_param *p, const char *value);
+int		 scenario_check_vm(const struct scenario *s,
+		     const struct param_values *vals, int smp);
 const struct scenario_param *scenario_param(const struct scenario *s,
 		     const char *name);
 int		 scenario_values(const struct scenario *s, char **assign,
@@ -624,6 +628,7 @@ int		 scenario_list(char ***names, size_t *count);
 /* image.c */
 int		 image_build(const char *release, const char *tree, int force,
 		     const char *name, const char *modules_src);
+int		 kernel_build(char *const args[], char **tree);
 int		 image_open(const char *arg, struct image *img);
 void		 image_release(struct image *img);
 

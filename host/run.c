@@ -732,6 +732,8 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 
 	r->smp = o->smp > 0 ? o->smp : sc.smp;
 	r->mem_mb = o->mem_mb > 0 ? o->mem_mb : sc.mem_mb;
+	if (scenario_check_vm(&sc, &vals, r->smp) != 0)
+		goto cleanup;
 	if (o->duration_s > 0)
 		sc.duration_s = o->duration_s;
 	if (o->seed_set)

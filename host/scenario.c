@@ -110,6 +110,82 @@ scenario_load_param(struct scenario *s, const char *file, const char *key,
 	} else
 		return error("%s: parameter '%s' has unknown type '%s' "
 		    "(int or choice)", file, key, type);
+	/* constraints that need the VM's size, checked by scenario_check_vm */
+	def = json_object_get(o, "cpus");
+	if (def != NULL && !json_is_boolean(def))
+		return error("%s: parameter '%s': 'cpus' is true or false",
+		    file, key);
+	p->is_cpus = json_is_true(def);
+	def = json_object_get(o, "per_vcpu_max");
+	if (def != NULL) {
+		if (p->type != PARAM_INT || !json_is_integer(def) ||
+		    json_integer_value(def) <= 0)
+			return error("%s: parameter '%s': 'per_vcpu_max' is a "
+			    "positive integer on an int parameter", file, key);
+		p->per_vcpu_max = (long)json_integer_value(def);
+	}
+	return 0;
+}
+
+/*
+ * Check the parameters that depend on the guest's size: CPU lists name
+ * only CPUs a guest of smp vCPUs has, and rates stay within what that
+ * many vCPUs can reach.  Returns 0, or -1 with an error naming the
+ * parameter, before any VM starts.
+ */
+int
+scenario_check_vm(const struct scenario *s, const struct param_values *vals,
+    int smp)
+{
+	for (size_t i = 0; i < s->nparams; i++) {
+		const struct scenario_param *p = &s->params[i];
+		const char *v = param_values_get(vals, p->name);
+		long n;
+
+		if (v == NULL)
+			continue;
+		if (p->is_cpus) {
+			const char *c = v;
+
+			while (*c != '\0') {
+				char *end;
+				long lo = strtol(c, &end, 10), hi = lo;
+
+				if (end == c || lo < 0)
+					return error("scenario '%s': parameter "
+					    "'%s': '%s' is not a CPU list like "
+					    "0,1 or 0-3", s->name, p->name, v);
+				if (*end == '-') {
+					c = end + 1;
+					hi = strtol(c, &end, 10);
+					if (end == c || hi < lo)
+						return error("scenario '%s': "
+						    "parameter '%s': bad CPU "
+						    "range in '%s'", s->name,
+						    p->name, v);
+				}
+				if (hi >= smp)
+					return error("scenario '%s': parameter "
+					    "'%s': CPU %ld does not exist in a "
+					    "%d-vCPU guest (use --smp %ld or "
+					    "more)", s->name, p->name, hi, smp,
+					    hi + 1);
+				c = end;
+				if (*c == ',')
+					c++;
+				else if (*c != '\0')
+					return error("scenario '%s': parameter "
+					    "'%s': '%s' is not a CPU list like "
+					    "0,1 or 0-3", s->name, p->name, v);
+			}
+		}
+		if (p->per_vcpu_max > 0 && parse_long(v, p->min, p->max,
+		    &n) == 0 && n > p->per_vcpu_max * smp)
+			return error("scenario '%s': parameter '%s': %ld is more "
+			    "than a %d-vCPU guest can reach (at most %ld per "
+			    "vCPU)", s->name, p->name, n, smp,
+			    p->per_vcpu_max);
+	}
 	return 0;
 }
 

@@ -402,7 +402,7 @@ source_dir(void)
  * stdin comes from in_path (or /dev/null), stdout goes to out_path if set,
  * else is captured into *output (at most max_output bytes; the rest is
  * read and dropped) if output is set, else to /dev/null; stderr follows
- * stdout unless err_path is set.  Returns the exit status (128+signal if
+ * stdout unless err_path is set ("-": left as racerig's own).  Returns the exit status (128+signal if
  * killed, 124 on timeout like timeout(1)), or -1 if it could not run
  * (reported).
  */
@@ -440,8 +440,11 @@ run_command(char *const argv[], const char *in_path, const char *out_path,
 			out = pipefd[1];
 		else
 			out = open("/dev/null", O_WRONLY);
-		err = err_path ? open(err_path, O_WRONLY | O_CREAT | O_TRUNC,
-		    0644) : out;
+		if (err_path != NULL && strcmp(err_path, "-") == 0)
+			err = 2;	/* inherited */
+		else
+			err = err_path ? open(err_path, O_WRONLY | O_CREAT |
+			    O_TRUNC, 0644) : out;
 		if (in < 0 || out < 0 || err < 0) {
 			perror("racerig: run_command");
 			_exit(127);
@@ -488,8 +491,22 @@ run_command(char *const argv[], const char *in_path, const char *out_path,
 			timed_out = 1;
 		}
 	}
-	if (pipefd[0] >= 0)
+	if (pipefd[0] >= 0) {
+		/* what the child wrote just before it exited */
+		char chunk[65536];
+		struct pollfd pfd = { .fd = pipefd[0], .events = POLLIN };
+		ssize_t n;
+
+		while (poll(&pfd, 1, 0) > 0 &&
+		    (n = read(pipefd[0], chunk, sizeof(chunk))) > 0) {
+			size_t room = output->len < max_output ?
+			    max_output - output->len : 0;
+
+			buf_add(output, chunk, (size_t)n < room ? (size_t)n :
+			    room);
+		}
 		close(pipefd[0]);
+	}
 	if (timed_out)
 		return 124;
 	if (WIFEXITED(status))

@@ -60,6 +60,18 @@ test_expect_success 'racerig run refuses bad parameters with 129 before booting'
 test_expect_success 'a scenario name cannot climb out of the scenarios dir' '
 	! "$RACERIG" scenario check "..%2f" 2>err && grep -q "bad scenario name" err
 '
+test_expect_success 'nfqueue-udp-clash: zero queues, an unknown CPU, an unreachable rate' '
+	unset RACERIG_SCENARIOS &&
+	"$RACERIG" run nfqueue-udp-clash -p queues=0 >out 2>err; test $? = 129 &&
+	grep -q "queues. must be an integer in \[1, 64\], not .0." err &&
+	"$RACERIG" run nfqueue-udp-clash -p load_cpus=2 >out 2>err; test $? = 129 &&
+	grep -q "CPU 2 does not exist in a 2-vCPU guest" err &&
+	"$RACERIG" run nfqueue-udp-clash --smp 4 -p load_cpus=3 -p rate=30000 \
+		>out 2>err; test $? = 129 &&
+	grep -q "rate.: 30000 is more than a 4-vCPU guest can reach" err &&
+	! test -s out &&
+	"$RACERIG" scenario check nfqueue-udp-clash load_cpus=0,1 rate=9000
+'
 test_expect_success 'every shipped scenario is valid' '
 	unset RACERIG_SCENARIOS &&
 	for s in $(ls "$TEST_ROOT/scenarios"); do
