@@ -199,6 +199,20 @@ cmd_bisect_step_exec(int argc, char **argv)
 		free(cwd);
 		/* bisection builds an image per step: no kdump variant */
 		setenv("RR_KDUMP", "0", 1);
+		if (a.kernel_tree != NULL) {
+			/* the step's kernel, incrementally in the tree */
+			char *kargs[] = { "--in-place", (char *)a.kernel_tree,
+			    NULL };
+			char *tree = NULL;
+
+			if (kernel_build(kargs, &tree) != 0) {
+				bisect_log(&a.o, "kernel build failed: "
+				    "skipping this version");
+				rc = BISECT_SKIP;
+				goto cleanup;
+			}
+			free(tree);
+		}
 		if (image_build(a.kernel, a.kernel_tree, 0, name,
 		    a.modules_src) != 0) {
 			bisect_log(&a.o, "build failed: skipping this version");

@@ -137,10 +137,36 @@ image_cmd_show(int argc, char **argv)
 	return EXIT_PASS;
 }
 
+/*
+ * "racerig image kernel [build-kernel options]": build a kernel from
+ * source and print its tree, for "image build --kernel-tree".
+ */
+static int
+image_cmd_kernel(int argc, char **argv)
+{
+	char *tree;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--cache") == 0) {
+			error("image kernel: --cache is racerig's own "
+			    "(set RACERIG_CACHE)");
+			return EXIT_USAGE;
+		}
+	}
+	rc = kernel_build(argv + 1, &tree);
+	if (rc != 0)
+		return rc == 1 ? EXIT_INFRA : EXIT_USAGE;
+	printf("%s\n", tree);
+	free(tree);
+	return EXIT_PASS;
+}
+
 static const struct cmd_verb image_verbs[] = {
 	{ "list", image_cmd_list },
 	{ "build", image_cmd_build },
 	{ "show", image_cmd_show },
+	{ "kernel", image_cmd_kernel },
 };
 
 static int
@@ -153,7 +179,9 @@ const struct cmd_entry cmd_image_entry = {
 	.name = "image",
 	.usage = "racerig image [build [--kernel RELEASE | --kernel-tree DIR] "
 	    "[--name NAME] [--modules-src DIR] [--force] | list | "
-	    "show [IMAGE] [--dir]]",
-	.help = "build guest images from Debian kernels or kernel trees",
+	    "show [IMAGE] [--dir] | kernel [--source debian|DIR | "
+	    "--in-place DIR] [--kasan] [--patch FILE]... [--jobs N]]",
+	.help = "build guest images from Debian kernels or kernel trees, "
+	    "and kernels from source",
 	.exec = cmd_image_exec,
 };

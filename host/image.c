@@ -178,6 +178,53 @@ cleanup:
 	return rc;
 }
 
+/*
+ * Build a kernel from source with images/build-kernel, passing args
+ * through (see that script for them).  Its progress goes to stderr; the
+ * built tree is its last stdout line, returned in *tree (caller frees).
+ * Returns 0, 1 if the kernel did not build, -1 if the request was bad or
+ * the script could not run.
+ */
+int
+kernel_build(char *const args[], char **tree)
+{
+	char *script = xasprintf("%s/images/build-kernel", source_dir());
+	char **argv;
+	struct buf out = BUF_INIT;
+	size_t n = 0;
+	int rc, st;
+
+	while (args[n] != NULL)
+		n++;
+	argv = xcalloc(n + 4, sizeof(char *));
+	argv[0] = script;
+	argv[1] = "--cache";
+	argv[2] = (char *)cache_dir();
+	memcpy(argv + 3, args, n * sizeof(char *));
+	*tree = NULL;
+	/* stderr stays the user's: the build shows its progress there */
+	st = run_command(argv, NULL, NULL, "-", 0, &out, 1 << 20);
+	if (st == 0 && out.len > 0) {
+		char *end = out.data + out.len, *line;
+
+		while (end > out.data && end[-1] == '\n')
+			*--end = '\0';
+		line = memrchr(out.data, '\n', (size_t)(end - out.data));
+		*tree = xstrdup(line ? line + 1 : out.data);
+		rc = 0;
+	} else if (st == 1) {
+		rc = 1;
+	} else {
+		if (st == 0)
+			error("build-kernel printed no tree");
+		rc = -1;
+	}
+	buf_release(&out);
+	free(argv);
+	free(script);
+	return rc;
+}
+
 /* The newest image in the cache (by manifest time), or NULL. */
 static char *
 image_newest(void)

@@ -111,7 +111,10 @@ kernel_from_tree() {
 	[ -f "$t/arch/x86/boot/bzImage" ] || die "'$t' has no arch/x86/boot/bzImage (build it first)"
 	release=$(make -s -C "$t" kernelrelease 2>/dev/null) || die "cannot get the release of '$t'"
 	kroot="$cache/kernels/$release/root"
-	if [ ! -f "$kroot/.installed" ] || [ "$t/arch/x86/boot/bzImage" -nt "$kroot/.installed" ]; then
+	# reinstall when the kernel or any module was rebuilt since (a
+	# bisection step may rebuild modules only)
+	if [ ! -f "$kroot/.installed" ] || [ "$t/arch/x86/boot/bzImage" -nt "$kroot/.installed" ] ||
+	    [ -n "$(find "$t" -name '*.ko' -newer "$kroot/.installed" -print -quit)" ]; then
 		rm -rf "$kroot"; mkdir -p "$kroot"
 		log "installing the modules of $t"
 		make -s -C "$t" modules_install INSTALL_MOD_PATH="$kroot" >&2 ||
@@ -131,6 +134,8 @@ input_stamp() {
 		cat "$(dirname "$0")/build-image" "$(dirname "$0")/lib-image.sh"
 		echo "$release $source_desc"
 		ls -l --time-style=+%s "$vmlinuz" "$config"
+		# the modules, as installed or unpacked
+		ls -l --time-style=+%s "$kroot"/.installed "$kroot"/.unpacked 2>/dev/null
 		echo "modules: $BOOT_MODULES $RR_MODULES"
 		echo "guest modules: $RR_GUEST_MODULES"
 		echo "binaries: $RR_BINARIES kdump: $RR_KDUMP"
