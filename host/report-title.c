@@ -176,6 +176,205 @@ is_header_line(const struct rline *l)
 }
 
 /*
+ * A line that starts a kernel (or syzkaller) crash report, as syzkaller's
+ * oops list has it: a header anywhere in the line, minus the lines each
+ * header's suppressions exempt.  Used to find where a report ends.
+ */
+static int
+oops_line(const struct rline *l)
+{
+	static const struct {
+		const char	*header;
+		const char	*suppress[12];
+	} oopses[] = {
+		{ "BUG:", { "ODEBUG:", "Boot_DEBUG:", "xlog_status:", "DEBUG:",
+		    "BUG: no syscalls can create resource", NULL } },
+		{ "WARNING:", { "WARNING: /etc/ssh/moduli does not exist",
+		    "WARNING: workqueue cpumask: online intersect",
+		    "he mand mount option", "WARNING: Unsupported flag value",
+		    "WARNING: Unprivileged eBPF is enabled",
+		    "WARNING: fbcon: Driver", "for mitigation options.",
+		    "WARNING: kernel not compiled with CPU_SRSO", "EXT4-fs",
+		    "EXT4-FS", "): WARNING", NULL } },
+		{ "INFO:", { "INFO: lockdep is turned off",
+		    "INFO: Stall ended before state dump start",
+		    "INFO: NMI handler", "INFO: recovery required on readonly",
+		    "took too long", "is not present in /proc/kallsyms",
+		    "INFO: no syscalls can create resource",
+		    "rmt_storage:INFO:", "_INFO:", NULL } },
+		{ "Unable to handle kernel", { NULL } },
+		{ "general protection fault", { NULL } },
+		{ "stack segment: ", { NULL } },
+		{ "Kernel panic", { NULL } },
+		{ "PANIC: double fault", { NULL } },
+		{ "rust_kernel: panicked", { NULL } },
+		{ "kernel BUG", { NULL } },
+		{ "Kernel BUG", { NULL } },
+		{ "BUG kmalloc-", { NULL } },
+		{ "divide error:", { NULL } },
+		{ "divide_error:", { NULL } },
+		{ "invalid opcode:", { NULL } },
+		{ "UBSAN:", { NULL } },
+		{ "Booting the kernel.", { "Parsing ELF", "Decompressing Linux",
+		    "Unknown parameter '", NULL } },
+		{ "unregister_netdevice: waiting for", { NULL } },
+		{ "VFS: Close: file count is 0", { NULL } },
+		{ "VFS: Busy inodes after unmount", { NULL } },
+		{ "Internal error:", { NULL } },
+		{ "Unhandled fault:", { NULL } },
+		{ "Alignment trap:", { NULL } },
+		{ "trusty: panic", { NULL } },
+		{ "fatal error:", { "ALSA", NULL } },
+		{ "SYZFAIL:", { NULL } },
+		{ "SYZFATAL:", { NULL } },
+		{ "panic:", { "_panic:", "xlog_status:", "ddb.onpanic:",
+		    "evtlog_status:", NULL } },
+	};
+
+	for (size_t i = 0; i < sizeof(oopses) / sizeof(oopses[0]); i++) {
+		size_t k;
+
+		if (!rl_has(l, oopses[i].header))
+			continue;
+		for (k = 0; oopses[i].suppress[k] != NULL; k++) {
+			if (rl_has(l, oopses[i].suppress[k]))
+				break;
+		}
+		if (oopses[i].suppress[k] != NULL)
+			continue;
+		/* a user-space segfault, not a kernel oops */
+		if (i == 4 && rl_has(l, " error:") && rl_has(l, " in "))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The console context of a raw log line: 0 without a timestamp, 1 for a
+ * plain "[  1.23] " one, else 2 with the caller tag ("[T123]", "[C1]")
+ * copied into tag.
+ */
+static int
+line_context(const struct rlog *lg, size_t i, char *tag, size_t cap)
+{
+	const char *s = lg->base + lg->line[i].off;
+	size_t n = (size_t)(lg->line[i].text - s) + lg->line[i].len, j = 0, b;
+
+	tag[0] = '\0';
+	/* "** 3 printk messages dropped ** ", "host login: " */
+	for (size_t k = 0; k + 2 < n && k < 128; k++) {
+		if ((k + 8 <= n && memcmp(s + k, " login: ", 8) == 0) ||
+		    (k + 4 <= n && memcmp(s + k, " ** ", 4) == 0 &&
+		    k + 4 < n && s[k + 4] == '[')) {
+			j = k + (s[k + 1] == 'l' ? 8 : 4);
+			if (j > n)
+				j = n;
+		}
+	}
+	if (j < n && s[j] == '<') {
+		while (j < n && s[j] != '>')
+			j++;
+		j++;
+	}
+	if (j >= n || s[j] != '[')
+		return 0;
+	j++;
+	while (j < n && s[j] == ' ')
+		j++;
+	b = j;
+	while (j < n && (isdigit((unsigned char)s[j]) || s[j] == '.'))
+		j++;
+	if (j == b || j >= n || s[j] != ']')
+		return 0;
+	j++;
+	if (j < n && s[j] == '[') {
+		j++;
+		while (j < n && s[j] == ' ')
+			j++;
+		b = j;
+		while (j < n && s[j] != ']')
+			j++;
+		if (j < n && j > b && (s[b] == 'T' || s[b] == 'C')) {
+			snprintf(tag, cap, "%.*s", (int)(j - b), s + b);
+			return 2;
+		}
+	}
+	return 1;
+}
+
+/*
+ * The lines of the report that starts at line at, as syzkaller reads
+ * it: lines of other callers' contexts are dropped (with caller tags),
+ * as are guessed " ? " frames; a plain console report ends where the
+ * next one starts, and a panic or lockdep report printed long after the
+ * start is not part of it.  Returns the number of lines put in *out
+ * (allocated); *endp gets the log line index after the report.
+ */
+static size_t
+report_text(const struct rlog *lg, size_t at, struct rline **out,
+    size_t *endp)
+{
+	char tag[32], tag1[32];
+	int ctx = line_context(lg, at, tag, sizeof(tag)), ctx1;
+	size_t cap = 256, n = 0, keep = 0, lines = 0, second = 0, i;
+	int cputrace = 0, skiptext = 0;
+	size_t min_lines = rl_has(&lg->line[at], "BUG: KMSAN:") ? 16 : 22;
+	struct rline *r = xmalloc(cap * sizeof(*r));
+
+	*endp = lg->n;
+	for (i = at; i < lg->n && i < at + 4000; i++) {
+		const struct rline *l = &lg->line[i];
+		int q = 0;
+
+		ctx1 = line_context(lg, i, tag1, sizeof(tag1));
+		if (i > at && second == 0 && (oops_line(l) ?
+		    !rl_has(l, "invalid opcode: 0000") &&
+		    !rl_has(l, "Kernel panic - not syncing") &&
+		    !rl_has(l, "unregister_netdevice: waiting for") &&
+		    !rl_has(l, "PANIC: double fault") &&
+		    !rl_has(l, "Internal error:") :
+		    rl_has(l, "vmalloc: allocation failure:") ||
+		    rl_has(l, "FAULT_INJECTION: forcing a failure") ||
+		    rl_has(l, "FAULT_FLAG_ALLOW_RETRY missing"))) {
+			second = i;
+			if (ctx != 2)
+				*endp = i;
+		}
+		if (ctx1 != 0 && rl_has(l, " ? ") && !rl_has(l, "<EOI>"))
+			q = 1;
+		if (i > at && (q || ctx1 != ctx || strcmp(tag, tag1) != 0) &&
+		    !(cputrace && ctx1 == 2 && tag1[0] == 'C'))
+			continue;
+		lines++;
+		int skip = skiptext;
+
+		if (rl_has(l, "Disabling lock debugging due to kernel taint"))
+			skip = 1;
+		else if (rl_has(l, "Sending NMI from CPU"))
+			cputrace = 1;
+		else if (lines > min_lines &&
+		    (rl_has(l, "Kernel panic - not syncing") ||
+		    rl_has(l, "WARNING: possible circular locking dependency "
+		    "detected"))) {
+			skiptext = 1;
+			skip = 1;
+		}
+		if (i > at && skip)
+			continue;
+		if (n == cap) {
+			cap *= 2;
+			r = xrealloc(r, cap * sizeof(*r));
+		}
+		r[n++] = *l;
+		if (second == 0 || ctx == 2)
+			keep = n;
+	}
+	*out = r;
+	return keep;
+}
+
+/*
  * The end of the report that starts at line at: the next oops header
  * after a few lines, an end marker, or REPORT_SPAN lines on.
  */
@@ -534,54 +733,65 @@ title_kasan(const struct rlog *lg, size_t at, size_t end, struct report *r)
 		set_title(r, "KASAN", "KASAN: %s in %s", kind, in_frame(r));
 }
 
+#define CALL_TRACE	"Call [Tt]race:|Backtrace:"
+
 /*
- * Stalls name the code that looped: walking the stack from the
- * innermost frame, find the first anchor (syscall entry, work item,
- * timer, softirq, VFS or socket entry) and blame the frame it called.
- * Only the stack after the interrupt that reported the stall counts.
+ * Apply recipe rc to the report starting at line at: r gets the frames
+ * and the guilty frame (NULL if none was found).  Returns 1 unless the
+ * report is corrupted; res (if not NULL) gets the extraction.
+ */
+static int
+recipe_frames(const struct rlog *lg, size_t at, const struct stack_recipe *rc,
+    struct report *r, struct stack_result *res)
+{
+	struct stack_result own;
+	struct rline *lines;
+	size_t n, endl;
+	int ok;
+
+	if (res == NULL)
+		res = &own;
+	n = report_text(lg, at, &lines, &endl);
+	ok = stack_extract(lines, n, rc, res);
+	free(lines);
+	r->frames = xcalloc(res->nseen + 1, sizeof(char *));
+	for (size_t i = 0; i < res->nseen; i++)
+		r->frames[r->nframes++] = xstrdup(res->seen[i]);
+	if (res->n > 0 && strcmp(res->frame[0], "corrupted") != 0)
+		r->frame = xstrdup(res->frame[0]);
+	if (!ok)
+		r->corrupted = 1;
+	return ok;
+}
+
+/*
+ * Stalls name the code that looped: the frame above the first anchor
+ * (syscall entry, work item, timer, softirq, VFS or socket entry) in
+ * the stack the stall interrupted.
  */
 static void
 title_stall(const struct rlog *lg, size_t at, size_t end, struct report *r,
     const char *prefix)
 {
-	struct frames f;
-	size_t i, from = at, pick = (size_t)-1;
+	static const struct stack_part rcu_parts[] = {
+		{ SP_LINE, "apic_timer_interrupt" }, { SP_RIP, NULL },
+		{ SP_TRACE, NULL }, { SP_END, NULL }
+	}, rcu_parts2[] = {
+		{ SP_LINE, "apic_timer_interrupt|Exception stack|el1h_64_irq" },
+		{ SP_TRACE, NULL }, { SP_END, NULL }
+	}, lockup_parts[] = {
+		{ SP_RIP, NULL }, { SP_LINE, CALL_TRACE }, { SP_TRACE, NULL },
+		{ SP_END, NULL }
+	};
+	static const struct stack_recipe rcu = {
+		rcu_parts, rcu_parts2, "apic_timer_interrupt|rcu", SX_STALL
+	}, lockup = {
+		lockup_parts, NULL, NULL, SX_STALL
+	};
 
-	for (i = at; i < end; i++) {
-		if (rl_has(&lg->line[i], "</IRQ>") ||
-		    rl_has(&lg->line[i], "<EOI>")) {
-			from = i;
-			break;
-		}
-	}
-	collect_frames(lg, from, end, &f, from == at);
-	/*
-	 * The innermost anchor decides: a dispatcher blames the frame it
-	 * called, a syscall handler itself (see frame_is_stall_anchor()).
-	 */
-	for (i = 0; i < f.n && pick == (size_t)-1; i++) {
-		int kind = frame_is_stall_anchor(f.fn[i]);
-
-		if (kind == 2)
-			pick = i;
-		else if (kind == 1) {
-			/* the nearest non-generic frame it called */
-			for (size_t k = i; k-- > 0;) {
-				if (!frame_is_generic(f.fn[k])) {
-					pick = k;
-					break;
-				}
-			}
-			if (pick == (size_t)-1)
-				break;
-		}
-	}
-	take_frames(r, &f, 0);
-	if (pick != (size_t)-1) {
-		free(r->frame);
-		r->frame = xstrdup(f.fn[pick]);
-		frame_strip_syscall(r->frame);
-	}
+	(void)end;
+	recipe_frames(lg, at, strncmp(prefix, "INFO", 4) == 0 ? &rcu : &lockup,
+	    r, NULL);
 	set_title(r, "HANG", "%s in %s", prefix, in_frame(r));
 }
 
