@@ -71,6 +71,7 @@ static const struct rheader headers[] = {
 	{ "HARDIRQ-safe -> HARDIRQ-unsafe lock order detected", 0, H_LOCKDEP,
 	    "LOCKDEP" },
 	{ "INFO: inconsistent lock state", 0, H_LOCKDEP, "LOCKDEP" },
+	{ "INFO: suspicious RCU usage", 0, H_LOCKDEP, "LOCKDEP" },
 	{ "WARNING: at ", 0, H_WARNING_OLD, "WARNING" },
 	{ "WARNING: CPU: ", 0, H_WARNING, "WARNING" },
 	{ "------------[ cut here ]------------", 0, H_WARNING, NULL },
@@ -155,6 +156,111 @@ report_header_kind(const struct rline *l)
 	}
 	return NULL;
 }
+
+#define CALL_TRACE	"Call [Tt]race:|Backtrace:"
+#define RE_PC		"\\[<?(0x)?[0-9a-f]+>?\\]"
+#define RE_FUNC		"([a-zA-Z0-9_]+)[.+]"
+
+/* Recipes shared by many kinds of report (see report-stack.c). */
+static const struct stack_part p_rip_ct[] = {
+	{ SP_RIP, NULL }, { SP_LINE, CALL_TRACE }, { SP_TRACE, NULL },
+	{ SP_END, NULL }
+}, p_ct[] = {
+	{ SP_LINE, CALL_TRACE }, { SP_TRACE, NULL }, { SP_END, NULL }
+}, p_rip[] = {
+	{ SP_RIP, NULL }, { SP_END, NULL }
+}, p_warn[] = {
+	{ SP_RIP, NULL }, { SP_TRACE, NULL }, { SP_END, NULL }
+}, p_leak[] = {
+	{ SP_LINE, "backtrace( \\(crc [0-9a-f]*\\))?:" }, { SP_TRACE, NULL },
+	{ SP_END, NULL }
+}, p_kmsan[] = {
+	{ SP_TRACE, NULL },
+	{ SP_LINE, "(Local variable .* created at:|Uninit was created at:)" },
+	{ SP_TRACE, NULL }, { SP_END, NULL }
+}, p_kfence[] = {
+	{ SP_CAP, "BUG: KFENCE: [a-z -]+ in " RE_FUNC }, { SP_TRACE, NULL },
+	{ SP_END, NULL }
+}, p_kasan[] = {
+	{ SP_CAP, "BUG: KASAN: [a-z-]+ in " RE_FUNC }, { SP_LINE, CALL_TRACE },
+	{ SP_TRACE, NULL }, { SP_END, NULL }
+}, p_kasan_free[] = {
+	{ SP_CAP, "BUG: KASAN: (double-free or invalid-free|double-free|"
+	    "invalid-free) in " RE_FUNC }, { SP_LINE, CALL_TRACE },
+	{ SP_TRACE, NULL }, { SP_END, NULL }
+}, p_deadlock[] = {
+	{ SP_CAP, "at: (" RE_PC " +)?" RE_FUNC },
+	{ SP_CAP, "at: (" RE_PC " +)?" RE_FUNC }, { SP_TRACE, NULL },
+	{ SP_END, NULL }
+}, p_became[] = {
+	{ SP_LINE, "which became .* at:" }, { SP_TRACE, NULL }, { SP_END, NULL }
+}, p_pc_ct[] = {
+	{ SP_CAP, RE_PC " +" RE_FUNC }, { SP_LINE, CALL_TRACE },
+	{ SP_TRACE, NULL }, { SP_END, NULL }
+}, p_page[] = {
+	{ SP_LINE, "page last allocated" }, { SP_TRACE, NULL }, { SP_END, NULL }
+};
+
+static const struct stack_recipe
+	rc_rip_ct = { p_rip_ct, NULL, NULL, SX_FIRST },
+	rc_kernel_bug = { p_rip_ct, NULL, "^skb_", SX_FIRST },
+	rc_ct = { p_ct, NULL, NULL, SX_FIRST },
+	rc_usercopy = { p_ct, NULL, "usercopy|__check", SX_FIRST },
+	rc_rip = { p_rip, NULL, NULL, SX_FIRST },
+	rc_leak = { p_leak, NULL, "kmemleak|mmap|kmem|slab|alloc|create_object|"
+	    "idr_get|list_lru_init|kasprintf|kvasprintf|pcpu_create|strdup|"
+	    "strndup|memdup", SX_FIRST },
+	rc_ubsan = { p_ct, NULL, "ubsan|overflow", SX_FIRST },
+	rc_kmsan = { p_kmsan, NULL, "alloc_skb|netlink_ack|netlink_rcv_skb|"
+	    "_encrypt$|^(crypto|cipher|drbg|rng)_", SX_FIRST },
+	rc_kmsan_usb = { p_kmsan, NULL, "alloc_skb|usb_submit_urb|"
+	    "usb_start_wait_urb|usb_bulk_msg|usb_interrupt_msg|usb_control_msg",
+	    SX_FIRST },
+	rc_kfence = { p_kfence, NULL, NULL, SX_FIRST },
+	rc_kasan = { p_kasan, NULL, "kernel_fault|tag_check|mem_abort|^el1_|"
+	    "^el1h_", SX_FIRST },
+	rc_kasan_free = { p_kasan_free, NULL, "slab_|kfree|vunmap|vfree",
+	    SX_FIRST },
+	rc_deadlock = { p_deadlock, NULL, "process_one_work|flush_workqueue|"
+	    "drain_workqueue|destroy_workqueue", SX_FIRST },
+	rc_became = { p_became, NULL, NULL, SX_FIRST },
+	rc_rcu_usage = { p_ct, NULL, "rcu|kmem|slab", SX_FIRST },
+	rc_spinlock = { p_ct, NULL, "spin_|_lock|_unlock", SX_FIRST },
+	rc_sched_atomic = { p_ct, NULL, "schedule", SX_FIRST },
+	rc_preempt = { p_ct, NULL, "dump_stack|preemption|preempt|debug_|"
+	    "processor_id|this_cpu", SX_FIRST },
+	rc_page = { p_page, NULL, "(free|put|get|update|release)_page|"
+	    "free_unref|^_*folio|truncate_inode_pages|page_frag_free|alloc|"
+	    "vmap|page_owner", SX_FIRST },
+	rc_guard = { p_rip_ct, NULL, NULL, SX_STALL },
+	rc_lock_sock = { p_ct, NULL, "lock_sock|release_sock", SX_FIRST },
+	rc_unlock = { p_pc_ct, NULL, NULL, SX_FIRST },
+	rc_nonstatic = { p_ct, NULL, "stack|lock|IRQ", SX_FIRST },
+	rc_hung = { p_ct, NULL, NULL, SX_HUNG },
+	rc_cant_die = { p_ct, NULL, "schedule", SX_FIRST },
+	rc_stack_chk = { p_ct, NULL, "stack_chk", SX_FIRST },
+	rc_stack_end = { p_ct, NULL, "schedule|retint_kernel", SX_STALL },
+	rc_stack_ovf = { p_ct, NULL, "bad_stack", SX_STALL };
+
+static int recipe_frames(const struct rlog *lg, size_t at,
+    const struct stack_recipe *rc, struct report *r,
+    struct stack_result *res);
+
+/* WARNINGs: the crash site, else the Call Trace. */
+#define WARN_RECIPE(name, skip) \
+	name = { p_warn, p_ct, skip, SX_FIRST }
+static const struct stack_recipe
+	WARN_RECIPE(rc_warn, NULL),
+	WARN_RECIPE(rc_warn_odebug, "debug_|rcu|hrtimer_|timer_|work_|percpu_|"
+	    "vunmap|vfree|__free_|debug_check|kobject_"),
+	WARN_RECIPE(rc_warn_usercopy, "usercopy|__check"),
+	WARN_RECIPE(rc_warn_kobject, "kobject_"),
+	WARN_RECIPE(rc_warn_proc, "proc_"),
+	WARN_RECIPE(rc_warn_refcount, "refcount|kobject_"),
+	WARN_RECIPE(rc_warn_lockdep, "lock_sock|release_sock"),
+	WARN_RECIPE(rc_warn_kmalloc, "kmalloc|krealloc|slab|kmem"),
+	WARN_RECIPE(rc_warn_usb, "usb_submit_urb|usb_start_wait_urb|"
+	    "usb_bulk_msg|usb_interrupt_msg|usb_control_msg");
 
 /* Frames of a report, in the order they will be considered. */
 struct frames {
@@ -461,31 +567,6 @@ guilty(const struct frames *f, size_t start)
 	return NULL;
 }
 
-/* Copy "name" from "... in name+0x..." or "... in name" of a line. */
-static int
-func_after_in(const struct rline *l, char *fn, size_t cap)
-{
-	const char *s = l->text, *p = NULL;
-	size_t n = l->len, b, e;
-
-	for (size_t i = 0; i + 4 <= n; i++) {
-		if (memcmp(s + i, " in ", 4) == 0)
-			p = s + i + 4;	/* the last " in " */
-	}
-	if (p == NULL)
-		return 0;
-	b = (size_t)(p - s);
-	for (e = b; e < n && (isalnum((unsigned char)s[e]) || s[e] == '_' ||
-	    s[e] == '.'); e++)
-		;
-	if (e == b || e - b >= cap)
-		return 0;
-	memcpy(fn, s + b, e - b);
-	fn[e - b] = '\0';
-	frame_strip_suffix(fn);
-	return 1;
-}
-
 /*
  * syzkaller's normalisation of title text: "func+0x1f/0x80" -> "func",
  * 6+ hex digits -> ADDR, other standalone numbers -> NUM, "CPU#3" ->
@@ -642,30 +723,6 @@ in_frame(struct report *r)
 	return r->frame;
 }
 
-/* Subtype of a WARNING from the file it was raised in. */
-static const char *
-warning_subtype(const struct rline *l)
-{
-	static const struct { const char *file, *name; } sub[] = {
-		{ "lib/refcount.c", "refcount bug" },
-		{ "lib/debugobjects.c", "ODEBUG bug" },
-		{ "lib/kobject.c", "kobject bug" },
-		{ "mm/usercopy.c", "bad usercopy" },
-		{ "kernel/locking/lockdep.c", "locking bug" },
-		{ "mm/util.c", "kmalloc bug" },
-		{ "mm/slab_common.c", "kmalloc bug" },
-		{ "fs/proc/generic.c", "proc registration bug" },
-		{ "mm/vmalloc.c", "zero-size vmalloc" },
-		{ NULL, NULL }
-	};
-
-	for (size_t i = 0; sub[i].file != NULL; i++) {
-		if (rl_has(l, sub[i].file))
-			return sub[i].name;
-	}
-	return NULL;
-}
-
 /* KASAN: "BUG: KASAN: use-after-free in f+0x/0x" + "Read of size". */
 static void
 title_kasan(const struct rlog *lg, size_t at, size_t end, struct report *r)
@@ -690,17 +747,15 @@ title_kasan(const struct rlog *lg, size_t at, size_t end, struct report *r)
 		    rl_starts(&lg->line[i], "Write at addr"))
 			snprintf(rw, sizeof(rw), "Write");
 	}
-	f.n = 0;
-	if (func_after_in(l, fn, sizeof(fn)))
-		frames_add(&f, fn);
-	{
-		struct frames rest;
-
-		collect_frames(lg, at, end, &rest, 0);
-		for (i = 0; i < rest.n; i++)
-			frames_add(&f, rest.fn[i]);
+	(void)fn;
+	(void)f;
+	recipe_frames(lg, at, strcmp(kind, "invalid-free") == 0 ?
+	    &rc_kasan_free : &rc_kasan, r, NULL);
+	/* "KASAN: null-ptr-deref on address 0000000000000010": no frame */
+	if (rl_has(l, " on address ") && rw[0] != '\0') {
+		set_title(r, "KASAN", "KASAN: %s %s", kind, rw);
+		return;
 	}
-	take_frames(r, &f, 0);
 	/* 4.x: "BUG: KASAN: kind in f+0x/0x at addr X": no access kind */
 	if (rl_has(l, " at addr ") && rw[0] == '\0') {
 		char raw[128] = "";
@@ -733,7 +788,6 @@ title_kasan(const struct rlog *lg, size_t at, size_t end, struct report *r)
 		set_title(r, "KASAN", "KASAN: %s in %s", kind, in_frame(r));
 }
 
-#define CALL_TRACE	"Call [Tt]race:|Backtrace:"
 
 /*
  * Apply recipe rc to the report starting at line at: r gets the frames
@@ -799,29 +853,40 @@ title_stall(const struct rlog *lg, size_t at, size_t end, struct report *r,
 static void
 title_hung(const struct rlog *lg, size_t at, size_t end, struct report *r)
 {
-	struct frames f, g;
-
-	collect_frames(lg, at, end, &f, 0);
-	g.n = 0;
-	for (size_t i = 0; i < f.n; i++) {
-		if (!frame_is_wait(f.fn[i]))
-			frames_add(&g, f.fn[i]);
-	}
-	take_frames(r, &g, 0);
-	/* every RCU wait is one bug class: "synchronize_rcu" */
-	if (r->frame != NULL && (strncmp(r->frame, "synchronize_", 12) == 0 ||
-	    strncmp(r->frame, "__synchronize_", 14) == 0)) {
-		free(r->frame);
-		r->frame = xstrdup("synchronize_rcu");
-	}
+	(void)end;
+	recipe_frames(lg, at, &rc_hung, r, NULL);
 	set_title(r, "HANG", "INFO: task hung in %s", in_frame(r));
 }
 
 /* Known one-line headers and how their titles are formed. */
 enum smode {
-	S_FRAME,	/* title + " in F" */
+	S_FRAME,	/* title + " in F", F by the recipe */
 	S_NONE,		/* title alone */
 	S_LINE,		/* the (normalised) line from the needle on */
+	S_SEQ,		/* title + " in F", F named by a later line */
+};
+
+/* "BUG: still has locks held!" ... "#0: (lock), at: [<pc>] f+0x.." */
+static const struct stack_part
+s_locks_held[] = {
+	{ SP_LINE, "still has locks held!" },
+	{ SP_CAP, RE_PC " +" RE_FUNC }, { SP_END, NULL }
+}, s_locks_held_at[] = {
+	{ SP_LINE, "still has locks held!" },
+	{ SP_CAP, "at: " RE_FUNC }, { SP_END, NULL }
+}, s_lock_freed[] = {
+	{ SP_LINE, "held lock freed!" },
+	{ SP_CAP, RE_PC " +" RE_FUNC }, { SP_END, NULL }
+}, s_lock_freed_at[] = {
+	{ SP_LINE, "held lock freed!" },
+	{ SP_CAP, "at:( " RE_PC ")? +" RE_FUNC }, { SP_END, NULL }
+}, s_user_locks[] = {
+	{ SP_LINE, "lock held when returning to user space" },
+	{ SP_LINE, "leaving the kernel with locks still held" },
+	{ SP_CAP, "at: (" RE_PC " +)?" RE_FUNC }, { SP_END, NULL }
+}, s_wq_leak[] = {
+	{ SP_LINE, "workqueue leaked lock or atomic" },
+	{ SP_CAP, "last function: ([a-zA-Z0-9_]+)$" }, { SP_END, NULL }
 };
 
 static const struct special {
@@ -829,66 +894,139 @@ static const struct special {
 	const char	*title;
 	enum smode	 mode;
 	const char	*type;
+	const struct stack_recipe *rc;	/* S_FRAME; NULL: the Call Trace */
+	const struct stack_part *seq;	/* S_SEQ */
 } specials[] = {
-	{ "BUG: spinlock lockup suspected", NULL, S_FRAME, "HANG" },
-	{ "BUG: spinlock recursion", NULL, S_FRAME, "BUG" },
-	{ "BUG: spinlock bad magic", NULL, S_FRAME, "BUG" },
-	{ "BUG: spinlock already unlocked", NULL, S_FRAME, "BUG" },
-	{ "BUG: spinlock wrong owner", NULL, S_FRAME, "BUG" },
-	{ "BUG: spinlock wrong CPU", NULL, S_FRAME, "BUG" },
-	{ "BUG: spinlock cpu recursion", NULL, S_FRAME, "BUG" },
-	{ "BUG: rwlock bad magic", NULL, S_FRAME, "BUG" },
-	{ "BUG: rwlock recursion", NULL, S_FRAME, "BUG" },
-	{ "BUG: rwlock wrong owner", NULL, S_FRAME, "BUG" },
-	{ "BUG: Bad rss-counter state", NULL, S_NONE, "BUG" },
-	{ "BUG: Bad page state", NULL, S_FRAME, "BUG" },
-	{ "BUG: Bad page map", NULL, S_NONE, "BUG" },
-	{ "BUG: Bad page cache", NULL, S_FRAME, "BUG" },
-	{ "BUG: workqueue lockup", NULL, S_NONE, "HANG" },
-	{ "BUG: workqueue leaked lock or atomic", NULL, S_FRAME, "BUG" },
+	{ "BUG: spinlock lockup suspected", NULL, S_FRAME, "HANG",
+	    &rc_spinlock, NULL },
+	{ "BUG: spinlock recursion", NULL, S_FRAME, "BUG", &rc_spinlock, NULL },
+	{ "BUG: spinlock bad magic", NULL, S_FRAME, "BUG", &rc_spinlock, NULL },
+	{ "BUG: spinlock already unlocked", NULL, S_FRAME, "BUG",
+	    &rc_spinlock, NULL },
+	{ "BUG: spinlock wrong owner", NULL, S_FRAME, "BUG", &rc_spinlock,
+	    NULL },
+	{ "BUG: spinlock wrong CPU", NULL, S_FRAME, "BUG", &rc_spinlock, NULL },
+	{ "BUG: spinlock cpu recursion", NULL, S_FRAME, "BUG", &rc_spinlock,
+	    NULL },
+	{ "BUG: spinlock trylock failure on UP", NULL, S_FRAME, "BUG",
+	    &rc_spinlock, NULL },
+	{ "BUG: rwlock bad magic", NULL, S_FRAME, "BUG", &rc_spinlock, NULL },
+	{ "BUG: rwlock recursion", NULL, S_FRAME, "BUG", &rc_spinlock, NULL },
+	{ "BUG: rwlock wrong owner", NULL, S_FRAME, "BUG", &rc_spinlock, NULL },
+	{ "BUG: rwlock lockup suspected", NULL, S_FRAME, "HANG", &rc_spinlock,
+	    NULL },
+	{ "BUG: rwlock already unlocked", NULL, S_FRAME, "BUG", &rc_spinlock,
+	    NULL },
+	{ "BUG: rwlock wrong CPU", NULL, S_FRAME, "BUG", &rc_spinlock, NULL },
+	{ "BUG: rwlock cpu recursion", NULL, S_FRAME, "BUG", &rc_spinlock,
+	    NULL },
+	{ "BUG: Bad rss-counter state", NULL, S_NONE, "BUG", NULL, NULL },
+	{ "BUG: non-zero nr_ptes on freeing mm", NULL, S_NONE, "BUG", NULL,
+	    NULL },
+	{ "BUG: non-zero nr_pmds on freeing mm", NULL, S_NONE, "BUG", NULL,
+	    NULL },
+	{ "BUG: Bad page state", NULL, S_FRAME, "BUG", &rc_page, NULL },
+	{ "BUG: Bad page map", NULL, S_NONE, "BUG", NULL, NULL },
+	{ "BUG: Bad page cache", NULL, S_FRAME, "BUG", &rc_page, NULL },
+	{ "BUG: workqueue lockup", NULL, S_NONE, "HANG", NULL, NULL },
+	{ "BUG: workqueue leaked lock or atomic", NULL, S_SEQ, "BUG", NULL,
+	    s_wq_leak },
 	{ "BUG: sleeping function called from invalid context", NULL,
-	    S_FRAME, "BUG" },
-	{ "BUG: scheduling while atomic", NULL, S_FRAME, "BUG" },
-	{ "still has locks held", "BUG: still has locks held", S_FRAME,
-	    "LOCKDEP" },
-	{ "BUG: bad unlock balance", NULL, S_FRAME, "LOCKDEP" },
+	    S_FRAME, "BUG", &rc_ct, NULL },
+	{ "BUG: scheduling while atomic", NULL, S_FRAME, "BUG",
+	    &rc_sched_atomic, NULL },
+	{ "WARNING: still has locks held", NULL, S_SEQ, "LOCKDEP", NULL,
+	    s_locks_held_at },
+	{ "still has locks held", "BUG: still has locks held", S_SEQ,
+	    "LOCKDEP", NULL, s_locks_held },
+	{ "BUG: lock held when returning to user space", NULL, S_SEQ,
+	    "LOCKDEP", NULL, s_user_locks },
+	{ "WARNING: lock held when returning to user space", NULL, S_SEQ,
+	    "LOCKDEP", NULL, s_user_locks },
+	{ "BUG: bad unlock balance", NULL, S_FRAME, "LOCKDEP", &rc_unlock,
+	    NULL },
+	{ "WARNING: bad unlock balance", NULL, S_FRAME, "LOCKDEP", &rc_unlock,
+	    NULL },
 	{ "BUG: Invalid wait context", "WARNING: locking bug", S_FRAME,
-	    "LOCKDEP" },
-	{ "WARNING: bad unlock balance", NULL, S_FRAME, "LOCKDEP" },
-	{ "BUG: held lock freed", NULL, S_FRAME, "LOCKDEP" },
-	{ "WARNING: held lock freed", NULL, S_FRAME, "LOCKDEP" },
-	{ "WARNING: nested lock was not taken", NULL, S_FRAME, "LOCKDEP" },
-	{ "WARNING: still has locks held", NULL, S_FRAME, "LOCKDEP" },
-	{ "BUG: Object already free", NULL, S_NONE, "BUG" },
+	    "LOCKDEP", &rc_lock_sock, NULL },
+	{ "BUG: held lock freed", NULL, S_SEQ, "LOCKDEP", NULL, s_lock_freed },
+	{ "WARNING: held lock freed", NULL, S_SEQ, "LOCKDEP", NULL,
+	    s_lock_freed_at },
+	{ "WARNING: Nested lock was not taken", "WARNING: nested lock was "
+	    "not taken", S_FRAME, "LOCKDEP", &rc_warn, NULL },
+	{ "BUG: Object already free", NULL, S_NONE, "BUG", NULL, NULL },
 	{ "stack guard page was hit", "BUG: stack guard page was hit",
-	    S_FRAME, "BUG" },
-	{ "BUG: looking up invalid subclass", NULL, S_FRAME, "LOCKDEP" },
-	{ "BUG: MAX_LOCKDEP_KEYS too low!", NULL, S_NONE, "LOCKDEP" },
-	{ "BUG: MAX_LOCKDEP_ENTRIES too low!", NULL, S_NONE, "LOCKDEP" },
-	{ "BUG: MAX_LOCKDEP_CHAINS too low!", NULL, S_NONE, "LOCKDEP" },
-	{ "BUG: MAX_LOCK_DEPTH too low!", NULL, S_NONE, "LOCKDEP" },
-	{ "BUG: MAX_STACK_TRACE_ENTRIES too low!", NULL, S_NONE, "LOCKDEP" },
-	{ "can't die for more than", "INFO: task can't die", S_FRAME, "HANG" },
-	{ "BUG: corrupted list in", NULL, S_FRAME, "BUG" },
-	{ "BUG: unable to handle kernel", "BUG: unable to handle kernel",
-	    S_NONE, "BUG" },
+	    S_FRAME, "BUG", &rc_guard, NULL },
+	{ "BUG: looking up invalid subclass", NULL, S_FRAME, "LOCKDEP", NULL,
+	    NULL },
+	{ "BUG: MAX_LOCKDEP_KEYS too low!", NULL, S_NONE, "LOCKDEP", NULL,
+	    NULL },
+	{ "BUG: MAX_LOCKDEP_ENTRIES too low!", NULL, S_NONE, "LOCKDEP", NULL,
+	    NULL },
+	{ "BUG: MAX_LOCKDEP_CHAINS too low!", NULL, S_NONE, "LOCKDEP", NULL,
+	    NULL },
+	{ "BUG: MAX_LOCK_DEPTH too low!", NULL, S_NONE, "LOCKDEP", NULL,
+	    NULL },
+	{ "BUG: MAX_STACK_TRACE_ENTRIES too low!", NULL, S_NONE, "LOCKDEP",
+	    NULL, NULL },
+	{ "can't die for more than", "INFO: task can't die", S_FRAME, "HANG",
+	    &rc_cant_die, NULL },
+	{ "BUG: corrupted list in", NULL, S_FRAME, "BUG", NULL, NULL },
 	{ "WARNING: kernel stack regs", "WARNING: kernel stack regs has "
-	    "bad 'bp' value", S_NONE, "WARNING" },
+	    "bad value", S_NONE, "WARNING", NULL, NULL },
 	{ "WARNING: kernel stack frame pointer", "WARNING: kernel stack "
-	    "frame pointer has bad value", S_NONE, "WARNING" },
+	    "regs has bad value", S_NONE, "WARNING", NULL, NULL },
 	{ "INFO: trying to register non-static key", NULL, S_FRAME,
-	    "LOCKDEP" },
-	{ "INFO: suspicious RCU usage", NULL, S_FRAME, "LOCKDEP" },
+	    "LOCKDEP", &rc_nonstatic, NULL },
 	{ "BUG: Dentry ", "BUG: Dentry still in use in unmount", S_NONE,
-	    "BUG" },
+	    "BUG", NULL, NULL },
 	{ "VFS: Close: file count is zero", "VFS: Close: file count is zero "
-	    "(use-after-free)", S_NONE, "MEMORY_SAFETY_BUG" },
+	    "(use-after-free)", S_NONE, "MEMORY_SAFETY_BUG", NULL, NULL },
+	{ "VFS: Close: file count is 0", "VFS: Close: file count is zero "
+	    "(use-after-free)", S_NONE, "MEMORY_SAFETY_BUG", NULL, NULL },
 	{ "VFS: Busy inodes after unmount", "VFS: Busy inodes after unmount "
-	    "(use-after-free)", S_NONE, "MEMORY_SAFETY_BUG" },
-	{ "INFO: Freed in ", NULL, S_LINE, "BUG" },
-	{ "INFO: Allocated in ", NULL, S_LINE, "BUG" },
-	{ NULL, NULL, 0, NULL }
+	    "(use-after-free)", S_NONE, "MEMORY_SAFETY_BUG", NULL, NULL },
+	{ "INFO: Freed in ", NULL, S_LINE, "BUG", NULL, NULL },
+	{ "INFO: Allocated in ", NULL, S_LINE, "BUG", NULL, NULL },
+	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
+
+/*
+ * Walk seq over the report at line at: each step on a later line than
+ * the one before.  fn gets the function the last SP_CAP names.  Returns
+ * 1 if every step matched.
+ */
+static int
+report_seq(const struct rlog *lg, size_t at, const struct stack_part *seq,
+    char *fn, size_t cap)
+{
+	struct rline *lines;
+	size_t n, endl, i = 0;
+	int ok = 1;
+
+	fn[0] = '\0';
+	n = report_text(lg, at, &lines, &endl);
+	for (size_t k = 0; seq[k].kind != SP_END && ok; k++) {
+		char tmp[128];
+		int m = 0;
+
+		for (; i < n; i++) {
+			m = stack_part_match(&seq[k], &lines[i], tmp,
+			    sizeof(tmp));
+			if (m != 0)
+				break;
+		}
+		if (m == 0) {
+			ok = 0;
+			break;
+		}
+		if (m == 1)
+			snprintf(fn, cap, "%s", tmp);
+		i++;
+	}
+	free(lines);
+	return ok && fn[0] != '\0';
+}
 
 /*
  * "BUG: using __this_cpu_read() in preemptible [00000000] code: x/1"
@@ -944,22 +1082,203 @@ title_generic(const struct rlog *lg, size_t at, size_t end,
 			    sp->title + 5);
 			what = text;
 		}
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
-		if (sp->mode == S_NONE)
+		if (sp->mode == S_SEQ) {
+			char fn[128];
+
+			if (report_seq(lg, at, sp->seq, fn, sizeof(fn))) {
+				char st[128];
+
+				stack_strip(fn, st, sizeof(st));
+				r->frame = xstrdup(st);
+				set_title(r, sp->type, "%s in %s", what, st);
+			} else {
+				/* the format's details are missing */
+				r->corrupted = 1;
+				set_title(r, sp->type, "%s", what);
+			}
+			return 1;
+		}
+		if (sp->mode == S_NONE) {
 			set_title(r, sp->type, "%s", what);
-		else
-			set_title(r, sp->type, "%s in %s", what, in_frame(r));
+			return 1;
+		}
+		recipe_frames(lg, at, sp->rc != NULL ? sp->rc : &rc_ct, r, NULL);
+		set_title(r, sp->type, "%s in %s", what, in_frame(r));
 		return 1;
 	}
 	if (title_preemptible(l, &what)) {
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_preempt, r, NULL);
 		set_title(r, "BUG", "%s in preemptible code in %s", what,
 		    in_frame(r));
 		return 1;
 	}
 	return 0;
+}
+
+#define RE_SRC	"[a-zA-Z0-9_/.-]+\\.[a-z]+:[0-9]+"
+
+/* The header line from "WARNING:" (or "BUG:", "INFO:") on, as a title. */
+static void
+title_raw(const struct rline *l, struct report *r, const char *type)
+{
+	static const char *const keys[] = { "WARNING:", "BUG:", "INFO:",
+	    NULL };
+	const char *b = NULL;
+	char text[REPORT_TITLE];
+
+	for (size_t k = 0; keys[k] != NULL && b == NULL; k++)
+		b = memmem(l->text, l->len, keys[k], strlen(keys[k]));
+	if (b == NULL)
+		b = l->text;
+	snprintf(text, sizeof(text), "%.*s", (int)(l->text + l->len - b), b);
+	set_title(r, type, "%s", text);
+}
+
+/*
+ * WARNINGs: the file the warning was raised in picks a subtype (its
+ * callers are skipped too); the function is the crash site's, else the
+ * first of the Call Trace.
+ */
+static void
+title_warning(const struct rlog *lg, size_t at, struct report *r)
+{
+	static const struct {
+		const char		*re;
+		const char		*what;
+		const struct stack_recipe *rc;
+	} kinds[] = {
+		{ "WARNING: .*lib/debugobjects\\.c.* (debug_print|debug_check|"
+		    "at)", "WARNING: ODEBUG bug", &rc_warn_odebug },
+		{ "WARNING: .*mm/usercopy\\.c.* (usercopy_warn|at)",
+		    "WARNING: bad usercopy", &rc_warn_usercopy },
+		{ "WARNING: .*lib/kobject\\.c.* (kobject_|at)",
+		    "WARNING: kobject bug", &rc_warn_kobject },
+		{ "WARNING: .*fs/proc/generic\\.c.* (proc_register|at)",
+		    "WARNING: proc registration bug", &rc_warn_proc },
+		{ "WARNING: .*lib/refcount\\.c.* (refcount_|at)",
+		    "WARNING: refcount bug", &rc_warn_refcount },
+		{ "WARNING: .*kernel/locking/lockdep\\.c.*lock_",
+		    "WARNING: locking bug", &rc_warn_lockdep },
+		{ "WARNING: .*mm/.*\\.c.* k?.?malloc", "WARNING: kmalloc bug",
+		    &rc_warn_kmalloc },
+		{ "WARNING: .*mm/vmalloc.c.*__vmalloc_node",
+		    "WARNING: zero-size vmalloc", &rc_warn },
+		{ "WARNING: .* usb_submit_urb", NULL, &rc_warn_usb },
+		{ "WARNING: " RE_SRC " at 0x[0-9]+, CPU#[0-9]+", "WARNING",
+		    &rc_warn },
+		{ "WARNING: .* at " RE_SRC " " RE_FUNC, "WARNING", &rc_warn },
+		{ "WARNING: " RE_SRC " at " RE_FUNC, "WARNING", &rc_warn },
+		{ "WARNING: \\[.*\\] " RE_SRC " at " RE_FUNC, "WARNING",
+		    &rc_warn },
+		{ "WARNING: at " RE_SRC " " RE_FUNC, "WARNING", &rc_warn },
+	};
+	const struct rline *l = &lg->line[at];
+	char buf[REPORT_LINE + 1];
+
+	rl_copy(l, buf, sizeof(buf));
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		if (!stack_re_match(kinds[k].re, buf))
+			continue;
+		recipe_frames(lg, at, kinds[k].rc, r, NULL);
+		if (kinds[k].what == NULL)
+			set_title(r, "WARNING", "WARNING in %s/usb_submit_urb",
+			    in_frame(r));
+		else if (strcmp(kinds[k].what, "WARNING") == 0)
+			set_title(r, "WARNING", "WARNING in %s", in_frame(r));
+		else
+			set_title(r, "WARNING", "%s in %s", kinds[k].what,
+			    in_frame(r));
+		return;
+	}
+	title_raw(l, r, "WARNING");
+}
+
+/*
+ * Lockdep: a deadlock is named by the lock being taken ("at: f+0x..",
+ * unless generic), an inconsistent state or suspicious RCU use by the
+ * stack.  A report missing the lines its format needs keeps its header.
+ */
+static void
+title_lockdep(const struct rlog *lg, size_t at, struct report *r)
+{
+	static const struct stack_part
+	circular[] = {
+		{ SP_LINE, "is trying to acquire lock" }, { SP_END, NULL }
+	}, inversion[] = {
+		{ SP_LINE, "just changed the state of lock" },
+		{ SP_CAP, "at: (" RE_PC " +)?" RE_FUNC }, { SP_END, NULL }
+	}, acquire[] = {
+		{ SP_LINE, "is trying to acquire" },
+		{ SP_CAP, "at: (" RE_PC " +)?" RE_FUNC }, { SP_END, NULL }
+	}, takes[] = {
+		{ SP_LINE, "takes" },
+		{ SP_CAP, "at: (" RE_PC " +)?" RE_FUNC }, { SP_END, NULL }
+	}, src[] = {
+		{ SP_LINE, "suspicious RCU usage" },
+		{ SP_CAP, "(" RE_SRC ")" }, { SP_END, NULL }
+	};
+	const struct rline *l = &lg->line[at];
+	int info = !rl_has(l, "WARNING:") && rl_has(l, "INFO:");
+	char fn[128], st[128];
+
+	if (rl_has(l, "possible circular locking dependency")) {
+		struct rline *lines;
+		size_t n, endl, i;
+
+		n = report_text(lg, at, &lines, &endl);
+		for (i = 1; i < n; i++) {
+			if (rl_has(&lines[i], "is trying to acquire lock"))
+				break;
+		}
+		free(lines);
+		(void)circular;
+		if (i < n) {
+			if (info && report_seq(lg, at, acquire, fn,
+			    sizeof(fn))) {
+				stack_strip(fn, st, sizeof(st));
+				r->frame = xstrdup(st);
+			} else if (!info)
+				recipe_frames(lg, at, &rc_deadlock, r, NULL);
+			set_title(r, "LOCKDEP", "possible deadlock in %s",
+			    in_frame(r));
+			return;
+		}
+	} else if (rl_has(l, "possible irq lock inversion") ||
+	    rl_has(l, "possible recursive locking") ||
+	    (info && rl_has(l, "-safe -> "))) {
+		if (report_seq(lg, at, rl_has(l, "irq lock inversion") ?
+		    inversion : acquire, fn, sizeof(fn))) {
+			stack_strip(fn, st, sizeof(st));
+			r->frame = xstrdup(st);
+			set_title(r, "LOCKDEP", "possible deadlock in %s", st);
+			return;
+		}
+	} else if (rl_has(l, "-safe -> ")) {
+		recipe_frames(lg, at, &rc_became, r, NULL);
+		set_title(r, "LOCKDEP", "possible deadlock in %s",
+		    in_frame(r));
+		return;
+	} else if (rl_has(l, "inconsistent lock state")) {
+		if (report_seq(lg, at, takes, fn, sizeof(fn))) {
+			if (info) {
+				stack_strip(fn, st, sizeof(st));
+				r->frame = xstrdup(st);
+			} else
+				recipe_frames(lg, at, &rc_ct, r, NULL);
+			set_title(r, "LOCKDEP", "inconsistent lock state in %s",
+			    in_frame(r));
+			return;
+		}
+	} else if (rl_has(l, "suspicious RCU usage")) {
+		if (report_seq(lg, at, src, fn, sizeof(fn))) {
+			recipe_frames(lg, at, &rc_rcu_usage, r, NULL);
+			set_title(r, "LOCKDEP", "%s: suspicious RCU usage in %s",
+			    info ? "INFO" : "WARNING", in_frame(r));
+			return;
+		}
+	}
+	r->corrupted = 1;
+	title_raw(l, r, "LOCKDEP");
 }
 
 /* Fill r for the report at line at; 1 if it was one. */
@@ -995,17 +1314,10 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		char *in = strstr(text, " in ");
 		if (in != NULL)
 			*in = '\0';
-		f.n = 0;
-		if (func_after_in(l, fn, sizeof(fn)))
-			frames_add(&f, fn);
-		{
-			struct frames rest;
-
-			collect_frames(lg, at, end, &rest, 0);
-			for (size_t i = 0; i < rest.n; i++)
-				frames_add(&f, rest.fn[i]);
-		}
-		take_frames(r, &f, 0);
+		(void)fn;
+		recipe_frames(lg, at, h->kind == H_KFENCE ? &rc_kfence :
+		    rl_has(l, "kernel-usb-infoleak") ? &rc_kmsan_usb :
+		    &rc_kmsan, r, NULL);
 		set_title(r, h->type, "%s in %s", text, in_frame(r));
 		return 1;
 	}
@@ -1020,94 +1332,49 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		/* old kernels: "UBSAN: Undefined behaviour" */
 		if (strcmp(text, "UBSAN: Undefined behaviour") == 0)
 			snprintf(text, sizeof(text), "UBSAN: undefined-behaviour");
-		collect_frames(lg, at, end, &f, 0);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_ubsan, r, NULL);
 		set_title(r, "UBSAN", "%s in %s", text, in_frame(r));
 		return 1;
 	}
 	case H_NULL_DEREF:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
 		set_title(r, h->type, "BUG: unable to handle kernel NULL pointer "
 		    "dereference in %s", in_frame(r));
 		return 1;
-	case H_PAGING:
 	case H_UNABLE:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		if (!rl_has(l, "Unable to handle kernel data access")) {
+			r->corrupted = 1;
+			set_title(r, h->type, "BUG: unable to handle kernel");
+			return 1;
+		}
+		/* fall through */
+	case H_PAGING:
+		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
 		set_title(r, h->type, "BUG: unable to handle kernel paging "
 		    "request in %s", in_frame(r));
 		return 1;
 	case H_GPF:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
 		set_title(r, h->type, "general protection fault in %s",
 		    in_frame(r));
 		return 1;
 	case H_WARNING:
-	case H_WARNING_OLD: {
-		const char *sub = warning_subtype(l);
-
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
-		if (sub != NULL)
-			set_title(r, "WARNING", "WARNING: %s in %s", sub,
-			    in_frame(r));
-		else if (f.n > 0 && strcmp(f.fn[0], "usb_submit_urb") == 0)
-			/* USB drivers misuse usb_submit_urb: name the caller */
-			set_title(r, "WARNING", "WARNING in %s/usb_submit_urb",
-			    in_frame(r));
-		else
-			set_title(r, "WARNING", "WARNING in %s", in_frame(r));
+	case H_WARNING_OLD:
+		title_warning(lg, at, r);
 		return 1;
-	}
-	case H_LOCKDEP: {
-		const char *what = rl_has(l, "inconsistent lock state") ?
-		    "inconsistent lock state" :
-		    rl_has(l, "suspicious RCU usage") ?
-		    "WARNING: suspicious RCU usage" : "possible deadlock";
-
-		/*
-		 * Lockdep names the lock being taken "at: func+off": that
-		 * function, not the report's stack, is the title's.
-		 */
-		f.n = 0;
-		for (size_t i = at + 1; i < end && i < at + 40; i++) {
-			char fn[128];
-
-			if (!rl_has(&lg->line[i], ", at: ") &&
-			    !rl_starts(&lg->line[i], "at: "))
-				continue;
-			if (frame_parse(&lg->line[i], fn, sizeof(fn)) &&
-			    !frame_is_generic(fn)) {
-				frames_add(&f, fn);
-				break;
-			}
-		}
-		{
-			struct frames rest;
-
-			collect_frames(lg, at, end, &rest, 0);
-			for (size_t i = 0; i < rest.n; i++)
-				frames_add(&f, rest.fn[i]);
-		}
-		take_frames(r, &f, 0);
-		set_title(r, "LOCKDEP", "%s in %s", what, in_frame(r));
+	case H_LOCKDEP:
+		title_lockdep(lg, at, r);
 		return 1;
-	}
 	case H_LIST_BUG:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_ct, r, NULL);
 		set_title(r, "BUG", "BUG: corrupted list in %s", in_frame(r));
 		return 1;
 	case H_USERCOPY:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_usercopy, r, NULL);
 		set_title(r, "BUG", "BUG: bad usercopy in %s", in_frame(r));
 		return 1;
 	case H_KERNEL_BUG:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_kernel_bug, r, NULL);
 		set_title(r, "BUG", "kernel BUG in %s", in_frame(r));
 		return 1;
 	case H_RCU_STALL:
@@ -1120,23 +1387,19 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		title_hung(lg, at, end, r);
 		return 1;
 	case H_MEMLEAK:
-		collect_frames(lg, at, end, &f, 0);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_leak, r, NULL);
 		set_title(r, "LEAK", "memory leak in %s", in_frame(r));
 		return 1;
 	case H_DIVIDE:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_rip, r, NULL);
 		set_title(r, "BUG", "divide error in %s", in_frame(r));
 		return 1;
 	case H_INTERNAL:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
 		set_title(r, "BUG", "Internal error in %s", in_frame(r));
 		return 1;
 	case H_USERMEM:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
 		set_title(r, "MEMORY_SAFETY_BUG", "BUG: unable to handle kernel "
 		    "access to user memory in %s", in_frame(r));
 		return 1;
@@ -1147,18 +1410,15 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		set_title(r, "BUG", "int3 in %s", in_frame(r));
 		return 1;
 	case H_INVALID_OPCODE:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_rip, r, NULL);
 		set_title(r, "BUG", "invalid opcode in %s", in_frame(r));
 		return 1;
 	case H_DOUBLE_FAULT:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_rip, r, NULL);
 		set_title(r, "BUG", "PANIC: double fault in %s", in_frame(r));
 		return 1;
 	case H_STACK_SEGMENT:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
 		set_title(r, "BUG", "stack segment fault in %s", in_frame(r));
 		return 1;
 	case H_SLUB: {
@@ -1219,46 +1479,38 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 			if (x != NULL)
 				*x = '\0';
 		}
-		collect_frames(lg, at, end, &f, 0);
-		take_frames(r, &f, 0);
 		/* stack protector and stack end checks name a function */
 		{
 			char *in = strstr(text, "stack is corrupted in: ");
 
 			if (in != NULL) {
 				char fn[128];
+				size_t e = 0;
 
 				snprintf(fn, sizeof(fn), "%s", in + 23);
-				fn[strcspn(fn, "+ ")] = '\0';
+				while (isalnum((unsigned char)fn[e]) ||
+				    fn[e] == '_')
+					e++;
+				if (e > 0 && (fn[e] == '+' || fn[e] == '.')) {
+					fn[e] = '\0';
+					r->frame = xstrdup(fn);
+				} else
+					recipe_frames(lg, at, &rc_stack_chk, r,
+					    NULL);
 				set_title(r, "BUG", "kernel panic: stack is "
-				    "corrupted in %s", fn);
+				    "corrupted in %s", in_frame(r));
 				return 1;
 			}
 			if (strstr(text, "kernel stack overflow") != NULL) {
+				recipe_frames(lg, at, &rc_stack_ovf, r, NULL);
 				set_title(r, "BUG", "kernel stack overflow in "
 				    "%s", in_frame(r));
 				return 1;
 			}
 			if (strstr(text, "corrupted stack end") != NULL) {
-				/* the scheduler noticed; blame what ran */
-				const char *g = NULL;
-
-				for (size_t i = 0; i < f.n && g == NULL; i++) {
-					if (!frame_is_wait(f.fn[i]) &&
-					    !frame_is_generic(f.fn[i]))
-						g = f.fn[i];
-				}
-				if (g != NULL) {
-					char fn[128];
-
-					snprintf(fn, sizeof(fn), "%s", g);
-					frame_strip_syscall(fn);
-					set_title(r, "BUG", "kernel panic: "
-					    "corrupted stack end in %s", fn);
-				} else
-					set_title(r, "BUG", "kernel panic: "
-					    "corrupted stack end in %s",
-					    in_frame(r));
+				recipe_frames(lg, at, &rc_stack_end, r, NULL);
+				set_title(r, "BUG", "kernel panic: corrupted "
+				    "stack end in %s", in_frame(r));
 				return 1;
 			}
 		}
@@ -1271,8 +1523,7 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		return 1;
 	case H_UNHANDLED:
 	case H_ALIGN:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
 		set_title(r, "BUG", "%s in %s", h->kind == H_ALIGN ?
 		    "Alignment trap" : "Unhandled fault", in_frame(r));
 		return 1;
