@@ -18,7 +18,7 @@ enum hkind {
 	H_DIVIDE, H_INVALID_OPCODE, H_DOUBLE_FAULT, H_BUG_GENERIC,
 	H_PANIC, H_SLUB, H_UNABLE, H_INFO_GENERIC, H_STACK_SEGMENT,
 	H_NETDEV, H_UNHANDLED, H_ALIGN, H_USERCOPY, H_INT3, H_INTERNAL,
-	H_USERMEM,
+	H_USERMEM, H_REBOOT, H_BARE, H_SYZ,
 };
 
 struct rheader {
@@ -105,6 +105,12 @@ static const struct rheader headers[] = {
 	{ "Unhandled fault: ", 1, H_UNHANDLED, "BUG" },
 	{ "Alignment trap: ", 1, H_ALIGN, "BUG" },
 	{ "INFO: ", 0, H_INFO_GENERIC, "HANG" },
+	{ "Booting the kernel.", 1, H_REBOOT, "BOOT" },
+	{ "BUG:", 0, H_BARE, "BUG" },
+	{ "WARNING:", 0, H_BARE, "WARNING" },
+	{ "INFO:", 0, H_BARE, "HANG" },
+	{ "SYZFAIL:", 0, H_SYZ, "SYZFAIL" },
+	{ "SYZFATAL:", 0, H_SYZ, "SYZFATAL" },
 	{ NULL, 0, 0, NULL }
 };
 
@@ -132,6 +138,19 @@ report_header_kind(const struct rline *l)
 		if (h->at_start ? rl_starts(l, h->needle) :
 		    isupper((unsigned char)h->needle[0]) ?
 		    rl_has_word(l, h->needle) : rl_has(l, h->needle)) {
+			/* "INFO:" alone: a report cut right after its header */
+			if (h->kind == H_BARE) {
+				const char *p = memmem(l->text, l->len,
+				    h->needle, strlen(h->needle));
+				size_t k = (size_t)(p - l->text) +
+				    strlen(h->needle);
+
+				while (k < l->len && isspace((unsigned char)
+				    l->text[k]))
+					k++;
+				if (k < l->len)
+					continue;
+			}
 			/* "BUG " is SLUB's "BUG kmalloc-256 (...): ..." */
 			if (h->kind == H_SLUB && !rl_has(l, "): "))
 				continue;
@@ -1059,6 +1078,22 @@ title_generic(const struct rlog *lg, size_t at, size_t end,
 	char text[REPORT_TITLE];
 	struct frames f;
 
+	rl_copy(l, text, sizeof(text));
+	if (stack_re_match("WARNING: kernel stack regs at [0-9a-f]+ in [^ ]* "
+	    "has bad '[^']+' value", text)) {
+		char *q = strchr(strstr(text, "has bad '"), '\'');
+		char *qe = strchr(q + 1, '\'');
+
+		set_title(r, "WARNING", "WARNING: kernel stack regs has bad "
+		    "'%.*s' value", (int)(qe - q - 1), q + 1);
+		return 1;
+	}
+	if (stack_re_match("WARNING: kernel stack frame pointer at [0-9a-f]+ "
+	    "in [^ ]* has bad value", text)) {
+		set_title(r, "WARNING", "WARNING: kernel stack frame pointer "
+		    "has bad value");
+		return 1;
+	}
 	for (size_t i = 0; specials[i].needle != NULL; i++) {
 		const struct special *sp = &specials[i];
 		const char *p = memmem(l->text, l->len, sp->needle,
@@ -1421,43 +1456,22 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
 		set_title(r, "BUG", "stack segment fault in %s", in_frame(r));
 		return 1;
-	case H_SLUB: {
-		/* "BUG kmalloc-256 (Tainted: G): Poison overwritten" */
-		const char *p = memmem(l->text, l->len, "): ", 3);
-		char what[128];
-		size_t k = (size_t)(l->text + l->len - (p + 3));
-
-		snprintf(what, sizeof(what), "%.*s", (int)k, p + 3);
-		collect_frames(lg, at, end, &f, 0);
-		take_frames(r, &f, 0);
-		set_title(r, h->type, "BUG: %s in %s", what, in_frame(r));
+	case H_SLUB:
+		/* "BUG kmalloc-8 (Tainted: G B): Object already free" */
+		if (rl_has(l, "): Object already free"))
+			set_title(r, h->type, "BUG: Object already free");
+		else
+			title_raw(l, r, h->type);
 		return 1;
-	}
 	case H_BUG_GENERIC: {
-		char *colon;
-
 		if (title_generic(lg, at, end, r, h->type))
 			return 1;
-		{
-			const char *b = memmem(l->text, l->len, "BUG: ", 5);
-
-			if (b == NULL)
-				b = memmem(l->text, l->len, "WARNING: ", 9);
-			if (b == NULL)
-				b = l->text;
-			snprintf(text, sizeof(text), "%.*s",
-			    (int)(l->text + l->len - b), b);
+		if (rl_has(l, "WARNING: ") && !rl_has(l, "BUG: ")) {
+			title_warning(lg, at, r);
+			return 1;
 		}
-		/* "BUG: sleeping function called from invalid context at x" */
-		colon = strstr(text, " at ");
-		if (colon != NULL)
-			*colon = '\0';
-		colon = strchr(text + 5, ':');
-		if (colon != NULL)
-			*colon = '\0';
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
-		set_title(r, "BUG", "%s in %s", text, in_frame(r));
+		/* a BUG no format knows: its line is the title */
+		title_raw(l, r, "BUG");
 		return 1;
 	}
 	case H_PANIC: {
@@ -1515,6 +1529,28 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 			}
 		}
 		set_title(r, "BUG", "kernel panic: %s", text);
+		return 1;
+	}
+	case H_REBOOT:
+		set_title(r, "BOOT", "unexpected kernel reboot");
+		return 1;
+	case H_BARE: {
+		char w[16];
+
+		snprintf(w, sizeof(w), "%.*s", (int)strcspn(h->needle, ":"),
+		    h->needle);
+		r->corrupted = 1;
+		set_title(r, h->type, "%s: corrupted", w);
+		return 1;
+	}
+	case H_SYZ: {
+		/* syzkaller's own failures: the line from the tag on */
+		const char *p = memmem(l->text, l->len, h->needle,
+		    strlen(h->needle));
+
+		snprintf(text, sizeof(text), "%.*s",
+		    (int)(l->text + l->len - p), p);
+		set_title(r, h->type, "%s", text);
 		return 1;
 	}
 	case H_NETDEV:
