@@ -23,7 +23,12 @@
 #include "host.h"
 #include "report-impl.h"
 
+/* Frames read per trace: deep recursions overflow the stack. */
+#define STACK_MAX_RAW	4096
+
 static void copy_fn(char *dst, const char *src);
+static int pick(enum stack_extract ex, char raw[][128], char st[][128],
+    size_t n, char *out, size_t cap, char *rout, size_t rcap);
 
 /* Frames that say where a report was printed, not where the bug is. */
 static const char *const skip_generic[] = {
@@ -456,7 +461,7 @@ static int
 run_parts(const struct rline *lines, size_t n, const struct stack_part *parts,
     const struct stack_recipe *rc, struct stack_result *res)
 {
-	char raw[REPORT_MAX_FRAMES][128];
+	char (*raw)[128] = xmalloc(STACK_MAX_RAW * sizeof(*raw));
 	size_t nraw = 0, li = 0, np = 0;
 	int ok = 1, ntraces = 0;
 
@@ -505,7 +510,7 @@ run_parts(const struct rline *lines, size_t n, const struct stack_part *parts,
 				    (k = stack_part_match(&parts[pi + 1], l,
 				    fn[0], sizeof(fn[0]))) != 0) {
 					if (k == 1 && !skip_frame(rc, fn[0]) &&
-					    nraw < REPORT_MAX_FRAMES)
+					    nraw < STACK_MAX_RAW)
 						copy_fn(raw[nraw++], fn[0]);
 					pi++;
 					goto next_part;
@@ -514,7 +519,7 @@ run_parts(const struct rline *lines, size_t n, const struct stack_part *parts,
 				for (int m = 0; m < k; m++) {
 					stack_seen(res, fn[m]);
 					if (!skip_frame(rc, fn[m]) &&
-					    nraw < REPORT_MAX_FRAMES)
+					    nraw < STACK_MAX_RAW)
 						copy_fn(raw[nraw++], fn[m]);
 				}
 			}
@@ -534,7 +539,7 @@ run_parts(const struct rline *lines, size_t n, const struct stack_part *parts,
 				if (k == 1) {
 					stack_seen(res, fn);
 					if (!skip_frame(rc, fn) &&
-					    nraw < REPORT_MAX_FRAMES)
+					    nraw < STACK_MAX_RAW)
 						copy_fn(raw[nraw++], fn);
 				}
 				break;
@@ -543,6 +548,7 @@ run_parts(const struct rline *lines, size_t n, const struct stack_part *parts,
 next_part:
 		;
 	}
+	free(raw);
 	return ok;
 }
 
@@ -607,13 +613,26 @@ int
 stack_pick(enum stack_extract ex, char raw[][128], size_t n, char *out,
     size_t cap, char *rout, size_t rcap)
 {
-	char st[REPORT_MAX_FRAMES][128];
+	char (*st)[128];
 	size_t i;
+	int rc;
 
 	if (n == 0)
 		return 0;
+	st = xmalloc(n * sizeof(*st));
 	for (i = 0; i < n; i++)
 		stack_strip(raw[i], st[i], sizeof(st[i]));
+	rc = pick(ex, raw, st, n, out, cap, rout, rcap);
+	free(st);
+	return rc;
+}
+
+static int
+pick(enum stack_extract ex, char raw[][128], char st[][128], size_t n,
+    char *out, size_t cap, char *rout, size_t rcap)
+{
+	size_t i;
+
 	switch (ex) {
 	case SX_FIRST:
 		snprintf(out, cap, "%s", st[0]);

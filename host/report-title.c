@@ -129,9 +129,15 @@ rl_has_word(const struct rline *l, const char *needle)
 	return 0;
 }
 
+static int oops_line(const struct rline *l);
+
 const struct rheader *
 report_header_kind(const struct rline *l)
 {
+	/* a WARNING:, INFO: or BUG: line its header's suppressions exempt */
+	if ((rl_has(l, "WARNING:") || rl_has(l, "INFO:") ||
+	    rl_has(l, "BUG:")) && !oops_line(l))
+		return NULL;
 	for (size_t i = 0; headers[i].needle != NULL; i++) {
 		const struct rheader *h = &headers[i];
 
@@ -653,6 +659,20 @@ title_normalize(char *t)
 				}
 			}
 		}
+		/* long digit runs inside a word ("testdir264563108") */
+		if (isdigit((unsigned char)t[i]) &&
+		    (i == 0 || !isdigit((unsigned char)t[i - 1]))) {
+			size_t j = i;
+
+			while (j < n && isdigit((unsigned char)t[j]))
+				j++;
+			if (j - i >= 7) {
+				memcpy(out + o, "NUM", 3);
+				o += 3;
+				i = j;
+				continue;
+			}
+		}
 		out[o++] = t[i++];
 	}
 	out[o] = '\0';
@@ -682,8 +702,6 @@ title_clean(char *t)
 	while (w > t && w[-1] == ' ')
 		w--;
 	*w = '\0';
-	if (strlen(t) > 120)
-		t[120] = '\0';
 }
 
 static void
@@ -701,6 +719,10 @@ set_title(struct report *r, const char *type, const char *fmt, ...)
 	va_end(ap);
 	title_clean(t);
 	title_normalize(t);
+	/* corrupted lines can be very long: titles are cut */
+	if (strlen(t) > 120)
+		t[120] = '\0';
+	title_clean(t);
 	r->title = xstrdup(t);
 	r->type = xstrdup(type);
 }
