@@ -92,7 +92,7 @@ static const char *const skip_generic[] = {
 	"unregister_netdev", "sysfs_remove", "device_remove_file",
 	"tty_unregister_device", "^put_device$", "ida_free",
 	"cleanup_srcu_struct", "^iput$", "^iput_final$", "^ihold$",
-	"drop_nlink", "fast_dput", "dput",
+	"drop_nlink", "fast_dput", "dput", "mark_buffer_dirty",
 	/* USB plumbing: the driver that called it is to blame */
 	"dummy_urb_enqueue", "usb_kill_urb", "usb_kill_anchored_urbs",
 	"usb_control_msg", "usb_hcd_submit_urb", "usb_submit_urb",

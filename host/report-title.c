@@ -96,7 +96,7 @@ static const struct rheader headers[] = {
 	{ "BUG: ", 0, H_BUG_GENERIC, "BUG" },
 	{ "[ BUG: ", 0, H_BUG_GENERIC, "BUG" },
 	{ "WARNING: ", 0, H_BUG_GENERIC, "WARNING" },
-	{ "VFS: Close: file count is zero", 1, H_BUG_GENERIC,
+	{ "VFS: Close: file count is 0", 1, H_BUG_GENERIC,
 	    "MEMORY_SAFETY_BUG" },
 	{ "VFS: Busy inodes after unmount", 1, H_BUG_GENERIC,
 	    "MEMORY_SAFETY_BUG" },
@@ -162,7 +162,8 @@ report_header_kind(const struct rline *l)
 				continue;
 			/* "INFO: task X blocked for more than" only */
 			if (h->kind == H_HUNG_TASK &&
-			    !rl_has(l, "blocked for more than"))
+			    !(rl_has(l, " blocked ") &&
+			    rl_has(l, "for more than")))
 				continue;
 			if (h->kind == H_RCU_STALL && !rl_has(l, "rcu"))
 				continue;
@@ -1140,9 +1141,15 @@ title_generic(const struct rlog *lg, size_t at, size_t end,
 			what = text;
 		}
 		if (sp->mode == S_SEQ) {
+			const struct stack_part *seq = sp->seq;
 			char fn[128];
 
-			if (report_seq(lg, at, sp->seq, fn, sizeof(fn))) {
+			/* WARNING variants name the lock's "at: f+0x.." */
+			if (what == text && seq == s_locks_held)
+				seq = s_locks_held_at;
+			else if (what == text && seq == s_lock_freed)
+				seq = s_lock_freed_at;
+			if (report_seq(lg, at, seq, fn, sizeof(fn))) {
 				char st[128];
 
 				stack_strip(fn, st, sizeof(st));
@@ -1336,6 +1343,27 @@ title_lockdep(const struct rlog *lg, size_t at, struct report *r)
 	}
 	r->corrupted = 1;
 	title_raw(l, r, "LOCKDEP");
+}
+
+/*
+ * A hung task report whose header line was cut or garbled ("INFO: t",
+ * "INFO: task \377\376"): its next lines still say how to silence it.
+ */
+static int
+hung_mangled(const struct rlog *lg, size_t at)
+{
+	struct rline *lines;
+	size_t n, endl, i;
+
+	if (!rl_has(&lg->line[at], "INFO: t"))
+		return 0;
+	n = report_text(lg, at, &lines, &endl);
+	for (i = 1; i < n && i < 8; i++) {
+		if (rl_has(&lines[i], "hung_task_timeout_secs"))
+			break;
+	}
+	free(lines);
+	return i < n && i < 8;
 }
 
 /* Fill r for the report at line at; 1 if it was one. */
@@ -1586,6 +1614,10 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		    "Alignment trap" : "Unhandled fault", in_frame(r));
 		return 1;
 	case H_INFO_GENERIC:
+		if (hung_mangled(lg, at)) {
+			title_hung(lg, at, end, r);
+			return 1;
+		}
 		if (title_generic(lg, at, end, r, h->type))
 			return 1;
 		rl_copy(l, text, sizeof(text));
