@@ -46,8 +46,6 @@ int		 frame_parse(const struct rline *l, char *fn, size_t cap);
 int		 frame_parse_raw(const struct rline *l, char *fn, size_t cap);
 void		 frame_strip_suffix(char *fn);
 int		 frame_is_generic(const char *fn);
-int		 frame_is_stall_anchor(const char *fn);
-int		 frame_is_wait(const char *fn);
 void		 frame_strip_syscall(char *fn);
 
 /* report-stack.c */

@@ -1490,8 +1490,7 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		return 1;
 	case H_INT3:
 		/* a breakpoint trap in the kernel ("Oops: int3: 0000") */
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
 		set_title(r, "BUG", "int3 in %s", in_frame(r));
 		return 1;
 	case H_INVALID_OPCODE:
