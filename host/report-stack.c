@@ -379,6 +379,7 @@ stack_rip_line(const struct rline *l, char *fn, size_t cap)
 		while ((p = memmem(p, n - (size_t)(p - s), keys[k], kl)) !=
 		    NULL) {
 			size_t i = (size_t)(p - s) + kl, j;
+			int npc;
 
 			p++;
 			if (i >= n || s[i] != ' ')
@@ -392,18 +393,28 @@ stack_rip_line(const struct rline *l, char *fn, size_t cap)
 				i = j + 1;
 			if (i + 1 < n && s[i] == '0' && s[i + 1] == 'x')
 				return 1;	/* "RIP: 0010:0x0" */
+			npc = 0;
 			for (int c = 0; c < 2; c++) {
 				j = skip_pc(s, n, i);
 				if (j == i)
 					break;
+				npc++;
 				i = j;
 				while (i < n && s[i] == ' ')
 					i++;
 			}
 			if (take_func(s, n, i, fn, cap))
 				return 1;
-			if (i < n && s[i] == '(')
-				return 1;	/* "(null)" */
+			/* "RIP: 0010:          (null)" */
+			for (j = i; j < n && s[j] == ' '; j++)
+				;
+			if (j + 6 <= n && memcmp(s + j, "(null)", 6) == 0)
+				return 1;
+			/* "[<0000000000000000>]  [<   (null)>]  (null)" */
+			if (npc > 0 && i + 2 < n &&
+			    s[i] == '[' && s[i + 1] == '<' &&
+			    memmem(s + i, n - i, "(null)>]", 8) != NULL)
+				return 1;
 		}
 	}
 	return 0;
