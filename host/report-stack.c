@@ -448,12 +448,52 @@ stack_trace_start(const struct rline *l)
 	return 0;
 }
 
-/* Copy a function name into a 128-byte frame slot. */
+/*
+ * C++ (and Rust v0-less) symbols are mangled: "_Z8fakeNameiii" is
+ * fakeName, "_ZN3foo3barEv" foo::bar.  Parameters are dropped.  Returns
+ * 0 if src is not a name this understands.
+ */
+static int
+demangle(const char *src, char *out, size_t cap)
+{
+	const char *p = src + 2;
+	size_t o = 0;
+	int nested;
+
+	if (strncmp(src, "_Z", 2) != 0)
+		return 0;
+	nested = *p == 'N';
+	if (nested)
+		p++;
+	do {
+		size_t len = 0;
+
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		while (isdigit((unsigned char)*p))
+			len = len * 10 + (size_t)(*p++ - '0');
+		if (len == 0 || strnlen(p, len) < len || o + len + 3 > cap)
+			return 0;
+		if (o > 0) {
+			memcpy(out + o, "::", 2);
+			o += 2;
+		}
+		memcpy(out + o, p, len);
+		o += len;
+		p += len;
+	} while (nested && *p != 'E' && *p != '\0');
+	out[o] = '\0';
+	return 1;
+}
+
+/* Copy a function name (demangled) into a 128-byte frame slot. */
 static void
 copy_fn(char *dst, const char *src)
 {
 	size_t k = strnlen(src, 127);
 
+	if (demangle(src, dst, 128))
+		return;
 	memcpy(dst, src, k);
 	dst[k] = '\0';
 }
@@ -465,6 +505,18 @@ corrupted_line(const struct rline *l)
 	char fn[2][128];
 
 	return trace_frame(l, fn) == 1 && strcmp(fn[0], "should_fail") == 0;
+}
+
+/* Keep frame fn (demangled) for the guilty choice unless it is skipped. */
+static void
+add_raw(const struct stack_recipe *rc, char raw[][128], size_t *n,
+    const char *fn)
+{
+	if (*n >= STACK_MAX_RAW)
+		return;
+	copy_fn(raw[*n], fn);
+	if (!skip_frame(rc, raw[*n]))
+		(*n)++;
 }
 
 /* Run one part list; 1 if every extracted frame was found. */
@@ -520,18 +572,15 @@ run_parts(const struct rline *lines, size_t n, const struct stack_part *parts,
 				if (pi + 1 < np &&
 				    (k = stack_part_match(&parts[pi + 1], l,
 				    fn[0], sizeof(fn[0]))) != 0) {
-					if (k == 1 && !skip_frame(rc, fn[0]) &&
-					    nraw < STACK_MAX_RAW)
-						copy_fn(raw[nraw++], fn[0]);
+					if (k == 1)
+						add_raw(rc, raw, &nraw, fn[0]);
 					pi++;
 					goto next_part;
 				}
 				k = trace_frame(l, fn);
 				for (int m = 0; m < k; m++) {
 					stack_seen(res, fn[m]);
-					if (!skip_frame(rc, fn[m]) &&
-					    nraw < STACK_MAX_RAW)
-						copy_fn(raw[nraw++], fn[m]);
+					add_raw(rc, raw, &nraw, fn[m]);
 				}
 			}
 		} else {
@@ -549,9 +598,7 @@ run_parts(const struct rline *lines, size_t n, const struct stack_part *parts,
 					continue;
 				if (k == 1) {
 					stack_seen(res, fn);
-					if (!skip_frame(rc, fn) &&
-					    nraw < STACK_MAX_RAW)
-						copy_fn(raw[nraw++], fn);
+					add_raw(rc, raw, &nraw, fn);
 				}
 				break;
 			}

@@ -80,6 +80,7 @@ static const struct rheader headers[] = {
 	{ "kernel BUG at ", 0, H_KERNEL_BUG, "BUG" },
 	{ "detected stall", 0, H_RCU_STALL, "HANG" },
 	{ "self-detected stall", 0, H_RCU_STALL, "HANG" },
+	{ "detected expedited stall", 0, H_RCU_STALL, "HANG" },
 	{ "BUG: soft lockup", 0, H_SOFT_LOCKUP, "HANG" },
 	{ "INFO: task ", 0, H_HUNG_TASK, "HANG" },
 	{ "BUG: memory leak", 0, H_MEMLEAK, "LEAK" },
