@@ -46,9 +46,54 @@ int		 frame_parse(const struct rline *l, char *fn, size_t cap);
 int		 frame_parse_raw(const struct rline *l, char *fn, size_t cap);
 void		 frame_strip_suffix(char *fn);
 int		 frame_is_generic(const char *fn);
-int		 frame_is_stall_anchor(const char *fn);
-int		 frame_is_wait(const char *fn);
 void		 frame_strip_syscall(char *fn);
+
+/* report-stack.c */
+enum stack_part_kind {
+	SP_END,		/* end of the list */
+	SP_LINE,	/* skip to a line matching re */
+	SP_CAP,		/* ... and take the function its last group names */
+	SP_RIP,		/* skip to the crash site line, take its function */
+	SP_TRACE,	/* read a stack trace up to the next one */
+};
+
+struct stack_part {
+	enum stack_part_kind kind;
+	const char	*re;	/* POSIX ERE, for SP_LINE and SP_CAP */
+};
+
+enum stack_extract {
+	SX_FIRST,	/* the first frame not skipped */
+	SX_STALL,	/* the frame above the first stall anchor */
+	SX_HUNG,	/* what a hung task waits for */
+};
+
+struct stack_recipe {
+	const struct stack_part *parts;
+	const struct stack_part *parts2;	/* tried if parts fail */
+	const char	*skip;		/* more frames to skip (ERE) */
+	enum stack_extract extract;
+};
+
+struct stack_result {
+	char		 frame[2][128];	/* per trace read, prefix-stripped */
+	char		 raw[2][128];	/* ... as in the report */
+	size_t		 n;
+	char		 seen[REPORT_MAX_FRAMES][128];	/* every frame */
+	size_t		 nseen;
+};
+
+int		 stack_extract(const struct rline *lines, size_t n,
+		     const struct stack_recipe *rc, struct stack_result *res);
+int		 stack_part_match(const struct stack_part *p,
+		     const struct rline *l, char *fn, size_t cap);
+int		 stack_pick(enum stack_extract ex, char raw[][128], size_t n,
+		     char *out, size_t cap, char *rout, size_t rcap);
+void		 stack_seen(struct stack_result *res, const char *fn);
+void		 stack_strip(const char *fn, char *out, size_t cap);
+int		 stack_rip_line(const struct rline *l, char *fn, size_t cap);
+int		 stack_trace_start(const struct rline *l);
+int		 stack_re_match(const char *pat, const char *s);
 
 /* report-bucket.c */
 void		 report_bucket(struct report *r);

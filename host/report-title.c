@@ -18,7 +18,7 @@ enum hkind {
 	H_DIVIDE, H_INVALID_OPCODE, H_DOUBLE_FAULT, H_BUG_GENERIC,
 	H_PANIC, H_SLUB, H_UNABLE, H_INFO_GENERIC, H_STACK_SEGMENT,
 	H_NETDEV, H_UNHANDLED, H_ALIGN, H_USERCOPY, H_INT3, H_INTERNAL,
-	H_USERMEM,
+	H_USERMEM, H_REBOOT, H_BARE, H_SYZ,
 };
 
 struct rheader {
@@ -71,6 +71,7 @@ static const struct rheader headers[] = {
 	{ "HARDIRQ-safe -> HARDIRQ-unsafe lock order detected", 0, H_LOCKDEP,
 	    "LOCKDEP" },
 	{ "INFO: inconsistent lock state", 0, H_LOCKDEP, "LOCKDEP" },
+	{ "INFO: suspicious RCU usage", 0, H_LOCKDEP, "LOCKDEP" },
 	{ "WARNING: at ", 0, H_WARNING_OLD, "WARNING" },
 	{ "WARNING: CPU: ", 0, H_WARNING, "WARNING" },
 	{ "------------[ cut here ]------------", 0, H_WARNING, NULL },
@@ -79,6 +80,7 @@ static const struct rheader headers[] = {
 	{ "kernel BUG at ", 0, H_KERNEL_BUG, "BUG" },
 	{ "detected stall", 0, H_RCU_STALL, "HANG" },
 	{ "self-detected stall", 0, H_RCU_STALL, "HANG" },
+	{ "detected expedited stall", 0, H_RCU_STALL, "HANG" },
 	{ "BUG: soft lockup", 0, H_SOFT_LOCKUP, "HANG" },
 	{ "INFO: task ", 0, H_HUNG_TASK, "HANG" },
 	{ "BUG: memory leak", 0, H_MEMLEAK, "LEAK" },
@@ -95,7 +97,7 @@ static const struct rheader headers[] = {
 	{ "BUG: ", 0, H_BUG_GENERIC, "BUG" },
 	{ "[ BUG: ", 0, H_BUG_GENERIC, "BUG" },
 	{ "WARNING: ", 0, H_BUG_GENERIC, "WARNING" },
-	{ "VFS: Close: file count is zero", 1, H_BUG_GENERIC,
+	{ "VFS: Close: file count is 0", 1, H_BUG_GENERIC,
 	    "MEMORY_SAFETY_BUG" },
 	{ "VFS: Busy inodes after unmount", 1, H_BUG_GENERIC,
 	    "MEMORY_SAFETY_BUG" },
@@ -104,6 +106,12 @@ static const struct rheader headers[] = {
 	{ "Unhandled fault: ", 1, H_UNHANDLED, "BUG" },
 	{ "Alignment trap: ", 1, H_ALIGN, "BUG" },
 	{ "INFO: ", 0, H_INFO_GENERIC, "HANG" },
+	{ "Booting the kernel.", 1, H_REBOOT, "BOOT" },
+	{ "BUG:", 0, H_BARE, "BUG" },
+	{ "WARNING:", 0, H_BARE, "WARNING" },
+	{ "INFO:", 0, H_BARE, "HANG" },
+	{ "SYZFAIL:", 0, H_SYZ, "SYZFAIL" },
+	{ "SYZFATAL:", 0, H_SYZ, "SYZFATAL" },
 	{ NULL, 0, 0, NULL }
 };
 
@@ -122,21 +130,41 @@ rl_has_word(const struct rline *l, const char *needle)
 	return 0;
 }
 
+static int oops_line(const struct rline *l);
+
 const struct rheader *
 report_header_kind(const struct rline *l)
 {
+	/* a WARNING:, INFO: or BUG: line its header's suppressions exempt */
+	if ((rl_has(l, "WARNING:") || rl_has(l, "INFO:") ||
+	    rl_has(l, "BUG:")) && !oops_line(l))
+		return NULL;
 	for (size_t i = 0; headers[i].needle != NULL; i++) {
 		const struct rheader *h = &headers[i];
 
 		if (h->at_start ? rl_starts(l, h->needle) :
 		    isupper((unsigned char)h->needle[0]) ?
 		    rl_has_word(l, h->needle) : rl_has(l, h->needle)) {
+			/* "INFO:" alone: a report cut right after its header */
+			if (h->kind == H_BARE) {
+				const char *p = memmem(l->text, l->len,
+				    h->needle, strlen(h->needle));
+				size_t k = (size_t)(p - l->text) +
+				    strlen(h->needle);
+
+				while (k < l->len && isspace((unsigned char)
+				    l->text[k]))
+					k++;
+				if (k < l->len)
+					continue;
+			}
 			/* "BUG " is SLUB's "BUG kmalloc-256 (...): ..." */
 			if (h->kind == H_SLUB && !rl_has(l, "): "))
 				continue;
 			/* "INFO: task X blocked for more than" only */
 			if (h->kind == H_HUNG_TASK &&
-			    !rl_has(l, "blocked for more than"))
+			    !(rl_has(l, " blocked ") &&
+			    rl_has(l, "for more than")))
 				continue;
 			if (h->kind == H_RCU_STALL && !rl_has(l, "rcu"))
 				continue;
@@ -156,6 +184,111 @@ report_header_kind(const struct rline *l)
 	return NULL;
 }
 
+#define CALL_TRACE	"Call [Tt]race:|Backtrace:"
+#define RE_PC		"\\[<?(0x)?[0-9a-f]+>?\\]"
+#define RE_FUNC		"([a-zA-Z0-9_]+)[.+]"
+
+/* Recipes shared by many kinds of report (see report-stack.c). */
+static const struct stack_part p_rip_ct[] = {
+	{ SP_RIP, NULL }, { SP_LINE, CALL_TRACE }, { SP_TRACE, NULL },
+	{ SP_END, NULL }
+}, p_ct[] = {
+	{ SP_LINE, CALL_TRACE }, { SP_TRACE, NULL }, { SP_END, NULL }
+}, p_rip[] = {
+	{ SP_RIP, NULL }, { SP_END, NULL }
+}, p_warn[] = {
+	{ SP_RIP, NULL }, { SP_TRACE, NULL }, { SP_END, NULL }
+}, p_leak[] = {
+	{ SP_LINE, "backtrace( \\(crc [0-9a-f]*\\))?:" }, { SP_TRACE, NULL },
+	{ SP_END, NULL }
+}, p_kmsan[] = {
+	{ SP_TRACE, NULL },
+	{ SP_LINE, "(Local variable .* created at:|Uninit was created at:)" },
+	{ SP_TRACE, NULL }, { SP_END, NULL }
+}, p_kfence[] = {
+	{ SP_CAP, "BUG: KFENCE: [a-z -]+ in " RE_FUNC }, { SP_TRACE, NULL },
+	{ SP_END, NULL }
+}, p_kasan[] = {
+	{ SP_CAP, "BUG: KASAN: [a-z-]+ in " RE_FUNC }, { SP_LINE, CALL_TRACE },
+	{ SP_TRACE, NULL }, { SP_END, NULL }
+}, p_kasan_free[] = {
+	{ SP_CAP, "BUG: KASAN: (double-free or invalid-free|double-free|"
+	    "invalid-free) in " RE_FUNC }, { SP_LINE, CALL_TRACE },
+	{ SP_TRACE, NULL }, { SP_END, NULL }
+}, p_deadlock[] = {
+	{ SP_CAP, "at: (" RE_PC " +)?" RE_FUNC },
+	{ SP_CAP, "at: (" RE_PC " +)?" RE_FUNC }, { SP_TRACE, NULL },
+	{ SP_END, NULL }
+}, p_became[] = {
+	{ SP_LINE, "which became .* at:" }, { SP_TRACE, NULL }, { SP_END, NULL }
+}, p_pc_ct[] = {
+	{ SP_CAP, RE_PC " +" RE_FUNC }, { SP_LINE, CALL_TRACE },
+	{ SP_TRACE, NULL }, { SP_END, NULL }
+}, p_page[] = {
+	{ SP_LINE, "page last allocated" }, { SP_TRACE, NULL }, { SP_END, NULL }
+};
+
+static const struct stack_recipe
+	rc_rip_ct = { p_rip_ct, NULL, NULL, SX_FIRST },
+	rc_kernel_bug = { p_rip_ct, NULL, "^skb_", SX_FIRST },
+	rc_ct = { p_ct, NULL, NULL, SX_FIRST },
+	rc_usercopy = { p_ct, NULL, "usercopy|__check", SX_FIRST },
+	rc_rip = { p_rip, NULL, NULL, SX_FIRST },
+	rc_leak = { p_leak, NULL, "kmemleak|mmap|kmem|slab|alloc|create_object|"
+	    "idr_get|list_lru_init|kasprintf|kvasprintf|pcpu_create|strdup|"
+	    "strndup|memdup", SX_FIRST },
+	rc_ubsan = { p_ct, NULL, "ubsan|overflow", SX_FIRST },
+	rc_kmsan = { p_kmsan, NULL, "alloc_skb|netlink_ack|netlink_rcv_skb|"
+	    "_encrypt$|^(crypto|cipher|drbg|rng)_", SX_FIRST },
+	rc_kmsan_usb = { p_kmsan, NULL, "alloc_skb|usb_submit_urb|"
+	    "usb_start_wait_urb|usb_bulk_msg|usb_interrupt_msg|usb_control_msg",
+	    SX_FIRST },
+	rc_kfence = { p_kfence, NULL, NULL, SX_FIRST },
+	rc_kasan = { p_kasan, NULL, "kernel_fault|tag_check|mem_abort|^el1_|"
+	    "^el1h_", SX_FIRST },
+	rc_kasan_free = { p_kasan_free, NULL, "slab_|kfree|vunmap|vfree",
+	    SX_FIRST },
+	rc_deadlock = { p_deadlock, NULL, "process_one_work|flush_workqueue|"
+	    "drain_workqueue|destroy_workqueue", SX_FIRST },
+	rc_became = { p_became, NULL, NULL, SX_FIRST },
+	rc_rcu_usage = { p_ct, NULL, "rcu|kmem|slab", SX_FIRST },
+	rc_spinlock = { p_ct, NULL, "spin_|_lock|_unlock", SX_FIRST },
+	rc_sched_atomic = { p_ct, NULL, "schedule", SX_FIRST },
+	rc_preempt = { p_ct, NULL, "dump_stack|preemption|preempt|debug_|"
+	    "processor_id|this_cpu", SX_FIRST },
+	rc_page = { p_page, NULL, "(free|put|get|update|release)_page|"
+	    "free_unref|^_*folio|truncate_inode_pages|page_frag_free|alloc|"
+	    "vmap|page_owner", SX_FIRST },
+	rc_guard = { p_rip_ct, NULL, NULL, SX_STALL },
+	rc_lock_sock = { p_ct, NULL, "lock_sock|release_sock", SX_FIRST },
+	rc_unlock = { p_pc_ct, NULL, NULL, SX_FIRST },
+	rc_nonstatic = { p_ct, NULL, "stack|lock|IRQ", SX_FIRST },
+	rc_hung = { p_ct, NULL, NULL, SX_HUNG },
+	rc_cant_die = { p_ct, NULL, "schedule", SX_FIRST },
+	rc_stack_chk = { p_ct, NULL, "stack_chk", SX_FIRST },
+	rc_stack_end = { p_ct, NULL, "schedule|retint_kernel", SX_STALL },
+	rc_stack_ovf = { p_ct, NULL, "bad_stack", SX_STALL };
+
+static int recipe_frames(const struct rlog *lg, size_t at,
+    const struct stack_recipe *rc, struct report *r,
+    struct stack_result *res);
+
+/* WARNINGs: the crash site, else the Call Trace. */
+#define WARN_RECIPE(name, skip) \
+	name = { p_warn, p_ct, skip, SX_FIRST }
+static const struct stack_recipe
+	WARN_RECIPE(rc_warn, NULL),
+	WARN_RECIPE(rc_warn_odebug, "debug_|rcu|hrtimer_|timer_|work_|percpu_|"
+	    "vunmap|vfree|__free_|debug_check|kobject_"),
+	WARN_RECIPE(rc_warn_usercopy, "usercopy|__check"),
+	WARN_RECIPE(rc_warn_kobject, "kobject_"),
+	WARN_RECIPE(rc_warn_proc, "proc_"),
+	WARN_RECIPE(rc_warn_refcount, "refcount|kobject_"),
+	WARN_RECIPE(rc_warn_lockdep, "lock_sock|release_sock"),
+	WARN_RECIPE(rc_warn_kmalloc, "kmalloc|krealloc|slab|kmem"),
+	WARN_RECIPE(rc_warn_usb, "usb_submit_urb|usb_start_wait_urb|"
+	    "usb_bulk_msg|usb_interrupt_msg|usb_control_msg");
+
 /* Frames of a report, in the order they will be considered. */
 struct frames {
 	char	 fn[REPORT_MAX_FRAMES][128];
@@ -173,6 +306,205 @@ static int
 is_header_line(const struct rline *l)
 {
 	return report_header_kind(l) != NULL;
+}
+
+/*
+ * A line that starts a kernel (or syzkaller) crash report, as syzkaller's
+ * oops list has it: a header anywhere in the line, minus the lines each
+ * header's suppressions exempt.  Used to find where a report ends.
+ */
+static int
+oops_line(const struct rline *l)
+{
+	static const struct {
+		const char	*header;
+		const char	*suppress[12];
+	} oopses[] = {
+		{ "BUG:", { "ODEBUG:", "Boot_DEBUG:", "xlog_status:", "DEBUG:",
+		    "BUG: no syscalls can create resource", NULL } },
+		{ "WARNING:", { "WARNING: /etc/ssh/moduli does not exist",
+		    "WARNING: workqueue cpumask: online intersect",
+		    "he mand mount option", "WARNING: Unsupported flag value",
+		    "WARNING: Unprivileged eBPF is enabled",
+		    "WARNING: fbcon: Driver", "for mitigation options.",
+		    "WARNING: kernel not compiled with CPU_SRSO", "EXT4-fs",
+		    "EXT4-FS", "): WARNING", NULL } },
+		{ "INFO:", { "INFO: lockdep is turned off",
+		    "INFO: Stall ended before state dump start",
+		    "INFO: NMI handler", "INFO: recovery required on readonly",
+		    "took too long", "is not present in /proc/kallsyms",
+		    "INFO: no syscalls can create resource",
+		    "rmt_storage:INFO:", "_INFO:", NULL } },
+		{ "Unable to handle kernel", { NULL } },
+		{ "general protection fault", { NULL } },
+		{ "stack segment: ", { NULL } },
+		{ "Kernel panic", { NULL } },
+		{ "PANIC: double fault", { NULL } },
+		{ "rust_kernel: panicked", { NULL } },
+		{ "kernel BUG", { NULL } },
+		{ "Kernel BUG", { NULL } },
+		{ "BUG kmalloc-", { NULL } },
+		{ "divide error:", { NULL } },
+		{ "divide_error:", { NULL } },
+		{ "invalid opcode:", { NULL } },
+		{ "UBSAN:", { NULL } },
+		{ "Booting the kernel.", { "Parsing ELF", "Decompressing Linux",
+		    "Unknown parameter '", NULL } },
+		{ "unregister_netdevice: waiting for", { NULL } },
+		{ "VFS: Close: file count is 0", { NULL } },
+		{ "VFS: Busy inodes after unmount", { NULL } },
+		{ "Internal error:", { NULL } },
+		{ "Unhandled fault:", { NULL } },
+		{ "Alignment trap:", { NULL } },
+		{ "trusty: panic", { NULL } },
+		{ "fatal error:", { "ALSA", NULL } },
+		{ "SYZFAIL:", { NULL } },
+		{ "SYZFATAL:", { NULL } },
+		{ "panic:", { "_panic:", "xlog_status:", "ddb.onpanic:",
+		    "evtlog_status:", NULL } },
+	};
+
+	for (size_t i = 0; i < sizeof(oopses) / sizeof(oopses[0]); i++) {
+		size_t k;
+
+		if (!rl_has(l, oopses[i].header))
+			continue;
+		for (k = 0; oopses[i].suppress[k] != NULL; k++) {
+			if (rl_has(l, oopses[i].suppress[k]))
+				break;
+		}
+		if (oopses[i].suppress[k] != NULL)
+			continue;
+		/* a user-space segfault, not a kernel oops */
+		if (i == 4 && rl_has(l, " error:") && rl_has(l, " in "))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The console context of a raw log line: 0 without a timestamp, 1 for a
+ * plain "[  1.23] " one, else 2 with the caller tag ("[T123]", "[C1]")
+ * copied into tag.
+ */
+static int
+line_context(const struct rlog *lg, size_t i, char *tag, size_t cap)
+{
+	const char *s = lg->base + lg->line[i].off;
+	size_t n = (size_t)(lg->line[i].text - s) + lg->line[i].len, j = 0, b;
+
+	tag[0] = '\0';
+	/* "** 3 printk messages dropped ** ", "host login: " */
+	for (size_t k = 0; k + 2 < n && k < 128; k++) {
+		if ((k + 8 <= n && memcmp(s + k, " login: ", 8) == 0) ||
+		    (k + 4 <= n && memcmp(s + k, " ** ", 4) == 0 &&
+		    k + 4 < n && s[k + 4] == '[')) {
+			j = k + (s[k + 1] == 'l' ? 8 : 4);
+			if (j > n)
+				j = n;
+		}
+	}
+	if (j < n && s[j] == '<') {
+		while (j < n && s[j] != '>')
+			j++;
+		j++;
+	}
+	if (j >= n || s[j] != '[')
+		return 0;
+	j++;
+	while (j < n && s[j] == ' ')
+		j++;
+	b = j;
+	while (j < n && (isdigit((unsigned char)s[j]) || s[j] == '.'))
+		j++;
+	if (j == b || j >= n || s[j] != ']')
+		return 0;
+	j++;
+	if (j < n && s[j] == '[') {
+		j++;
+		while (j < n && s[j] == ' ')
+			j++;
+		b = j;
+		while (j < n && s[j] != ']')
+			j++;
+		if (j < n && j > b && (s[b] == 'T' || s[b] == 'C')) {
+			snprintf(tag, cap, "%.*s", (int)(j - b), s + b);
+			return 2;
+		}
+	}
+	return 1;
+}
+
+/*
+ * The lines of the report that starts at line at, as syzkaller reads
+ * it: lines of other callers' contexts are dropped (with caller tags),
+ * as are guessed " ? " frames; a plain console report ends where the
+ * next one starts, and a panic or lockdep report printed long after the
+ * start is not part of it.  Returns the number of lines put in *out
+ * (allocated); *endp gets the log line index after the report.
+ */
+static size_t
+report_text(const struct rlog *lg, size_t at, struct rline **out,
+    size_t *endp)
+{
+	char tag[32], tag1[32];
+	int ctx = line_context(lg, at, tag, sizeof(tag)), ctx1;
+	size_t cap = 256, n = 0, keep = 0, lines = 0, second = 0, i;
+	int cputrace = 0, skiptext = 0;
+	size_t min_lines = rl_has(&lg->line[at], "BUG: KMSAN:") ? 16 : 22;
+	struct rline *r = xmalloc(cap * sizeof(*r));
+
+	*endp = lg->n;
+	for (i = at; i < lg->n && i < at + 4000; i++) {
+		const struct rline *l = &lg->line[i];
+		int q = 0;
+
+		ctx1 = line_context(lg, i, tag1, sizeof(tag1));
+		if (i > at && second == 0 && (oops_line(l) ?
+		    !rl_has(l, "invalid opcode: 0000") &&
+		    !rl_has(l, "Kernel panic - not syncing") &&
+		    !rl_has(l, "unregister_netdevice: waiting for") &&
+		    !rl_has(l, "PANIC: double fault") &&
+		    !rl_has(l, "Internal error:") :
+		    rl_has(l, "vmalloc: allocation failure:") ||
+		    rl_has(l, "FAULT_INJECTION: forcing a failure") ||
+		    rl_has(l, "FAULT_FLAG_ALLOW_RETRY missing"))) {
+			second = i;
+			if (ctx != 2)
+				*endp = i;
+		}
+		if (ctx1 != 0 && rl_has(l, " ? ") && !rl_has(l, "<EOI>"))
+			q = 1;
+		if (i > at && (q || ctx1 != ctx || strcmp(tag, tag1) != 0) &&
+		    !(cputrace && ctx1 == 2 && tag1[0] == 'C'))
+			continue;
+		lines++;
+		int skip = skiptext;
+
+		if (rl_has(l, "Disabling lock debugging due to kernel taint"))
+			skip = 1;
+		else if (rl_has(l, "Sending NMI from CPU"))
+			cputrace = 1;
+		else if (lines > min_lines &&
+		    (rl_has(l, "Kernel panic - not syncing") ||
+		    rl_has(l, "WARNING: possible circular locking dependency "
+		    "detected"))) {
+			skiptext = 1;
+			skip = 1;
+		}
+		if (i > at && skip)
+			continue;
+		if (n == cap) {
+			cap *= 2;
+			r = xrealloc(r, cap * sizeof(*r));
+		}
+		r[n++] = *l;
+		if (second == 0 || ctx == 2)
+			keep = n;
+	}
+	*out = r;
+	return keep;
 }
 
 /*
@@ -262,31 +594,6 @@ guilty(const struct frames *f, size_t start)
 	return NULL;
 }
 
-/* Copy "name" from "... in name+0x..." or "... in name" of a line. */
-static int
-func_after_in(const struct rline *l, char *fn, size_t cap)
-{
-	const char *s = l->text, *p = NULL;
-	size_t n = l->len, b, e;
-
-	for (size_t i = 0; i + 4 <= n; i++) {
-		if (memcmp(s + i, " in ", 4) == 0)
-			p = s + i + 4;	/* the last " in " */
-	}
-	if (p == NULL)
-		return 0;
-	b = (size_t)(p - s);
-	for (e = b; e < n && (isalnum((unsigned char)s[e]) || s[e] == '_' ||
-	    s[e] == '.'); e++)
-		;
-	if (e == b || e - b >= cap)
-		return 0;
-	memcpy(fn, s + b, e - b);
-	fn[e - b] = '\0';
-	frame_strip_suffix(fn);
-	return 1;
-}
-
 /*
  * syzkaller's normalisation of title text: "func+0x1f/0x80" -> "func",
  * 6+ hex digits -> ADDR, other standalone numbers -> NUM, "CPU#3" ->
@@ -354,6 +661,20 @@ title_normalize(char *t)
 				}
 			}
 		}
+		/* long digit runs inside a word ("testdir264563108") */
+		if (isdigit((unsigned char)t[i]) &&
+		    (i == 0 || !isdigit((unsigned char)t[i - 1]))) {
+			size_t j = i;
+
+			while (j < n && isdigit((unsigned char)t[j]))
+				j++;
+			if (j - i >= 7) {
+				memcpy(out + o, "NUM", 3);
+				o += 3;
+				i = j;
+				continue;
+			}
+		}
 		out[o++] = t[i++];
 	}
 	out[o] = '\0';
@@ -383,8 +704,6 @@ title_clean(char *t)
 	while (w > t && w[-1] == ' ')
 		w--;
 	*w = '\0';
-	if (strlen(t) > 120)
-		t[120] = '\0';
 }
 
 static void
@@ -402,6 +721,10 @@ set_title(struct report *r, const char *type, const char *fmt, ...)
 	va_end(ap);
 	title_clean(t);
 	title_normalize(t);
+	/* corrupted lines can be very long: titles are cut */
+	if (strlen(t) > 120)
+		t[120] = '\0';
+	title_clean(t);
 	r->title = xstrdup(t);
 	r->type = xstrdup(type);
 }
@@ -443,30 +766,6 @@ in_frame(struct report *r)
 	return r->frame;
 }
 
-/* Subtype of a WARNING from the file it was raised in. */
-static const char *
-warning_subtype(const struct rline *l)
-{
-	static const struct { const char *file, *name; } sub[] = {
-		{ "lib/refcount.c", "refcount bug" },
-		{ "lib/debugobjects.c", "ODEBUG bug" },
-		{ "lib/kobject.c", "kobject bug" },
-		{ "mm/usercopy.c", "bad usercopy" },
-		{ "kernel/locking/lockdep.c", "locking bug" },
-		{ "mm/util.c", "kmalloc bug" },
-		{ "mm/slab_common.c", "kmalloc bug" },
-		{ "fs/proc/generic.c", "proc registration bug" },
-		{ "mm/vmalloc.c", "zero-size vmalloc" },
-		{ NULL, NULL }
-	};
-
-	for (size_t i = 0; sub[i].file != NULL; i++) {
-		if (rl_has(l, sub[i].file))
-			return sub[i].name;
-	}
-	return NULL;
-}
-
 /* KASAN: "BUG: KASAN: use-after-free in f+0x/0x" + "Read of size". */
 static void
 title_kasan(const struct rlog *lg, size_t at, size_t end, struct report *r)
@@ -491,17 +790,15 @@ title_kasan(const struct rlog *lg, size_t at, size_t end, struct report *r)
 		    rl_starts(&lg->line[i], "Write at addr"))
 			snprintf(rw, sizeof(rw), "Write");
 	}
-	f.n = 0;
-	if (func_after_in(l, fn, sizeof(fn)))
-		frames_add(&f, fn);
-	{
-		struct frames rest;
-
-		collect_frames(lg, at, end, &rest, 0);
-		for (i = 0; i < rest.n; i++)
-			frames_add(&f, rest.fn[i]);
+	(void)fn;
+	(void)f;
+	recipe_frames(lg, at, strcmp(kind, "invalid-free") == 0 ?
+	    &rc_kasan_free : &rc_kasan, r, NULL);
+	/* "KASAN: null-ptr-deref on address 0000000000000010": no frame */
+	if (rl_has(l, " on address ") && rw[0] != '\0') {
+		set_title(r, "KASAN", "KASAN: %s %s", kind, rw);
+		return;
 	}
-	take_frames(r, &f, 0);
 	/* 4.x: "BUG: KASAN: kind in f+0x/0x at addr X": no access kind */
 	if (rl_has(l, " at addr ") && rw[0] == '\0') {
 		char raw[128] = "";
@@ -534,54 +831,64 @@ title_kasan(const struct rlog *lg, size_t at, size_t end, struct report *r)
 		set_title(r, "KASAN", "KASAN: %s in %s", kind, in_frame(r));
 }
 
+
 /*
- * Stalls name the code that looped: walking the stack from the
- * innermost frame, find the first anchor (syscall entry, work item,
- * timer, softirq, VFS or socket entry) and blame the frame it called.
- * Only the stack after the interrupt that reported the stall counts.
+ * Apply recipe rc to the report starting at line at: r gets the frames
+ * and the guilty frame (NULL if none was found).  Returns 1 unless the
+ * report is corrupted; res (if not NULL) gets the extraction.
+ */
+static int
+recipe_frames(const struct rlog *lg, size_t at, const struct stack_recipe *rc,
+    struct report *r, struct stack_result *res)
+{
+	struct stack_result own;
+	struct rline *lines;
+	size_t n, endl;
+	int ok;
+
+	if (res == NULL)
+		res = &own;
+	n = report_text(lg, at, &lines, &endl);
+	ok = stack_extract(lines, n, rc, res);
+	free(lines);
+	r->frames = xcalloc(res->nseen + 1, sizeof(char *));
+	for (size_t i = 0; i < res->nseen; i++)
+		r->frames[r->nframes++] = xstrdup(res->seen[i]);
+	if (res->n > 0 && strcmp(res->frame[0], "corrupted") != 0)
+		r->frame = xstrdup(res->frame[0]);
+	if (!ok)
+		r->corrupted = 1;
+	return ok;
+}
+
+/*
+ * Stalls name the code that looped: the frame above the first anchor
+ * (syscall entry, work item, timer, softirq, VFS or socket entry) in
+ * the stack the stall interrupted.
  */
 static void
 title_stall(const struct rlog *lg, size_t at, size_t end, struct report *r,
     const char *prefix)
 {
-	struct frames f;
-	size_t i, from = at, pick = (size_t)-1;
+	static const struct stack_part rcu_parts[] = {
+		{ SP_LINE, "apic_timer_interrupt" }, { SP_RIP, NULL },
+		{ SP_TRACE, NULL }, { SP_END, NULL }
+	}, rcu_parts2[] = {
+		{ SP_LINE, "apic_timer_interrupt|Exception stack|el1h_64_irq" },
+		{ SP_TRACE, NULL }, { SP_END, NULL }
+	}, lockup_parts[] = {
+		{ SP_RIP, NULL }, { SP_LINE, CALL_TRACE }, { SP_TRACE, NULL },
+		{ SP_END, NULL }
+	};
+	static const struct stack_recipe rcu = {
+		rcu_parts, rcu_parts2, "apic_timer_interrupt|rcu", SX_STALL
+	}, lockup = {
+		lockup_parts, NULL, NULL, SX_STALL
+	};
 
-	for (i = at; i < end; i++) {
-		if (rl_has(&lg->line[i], "</IRQ>") ||
-		    rl_has(&lg->line[i], "<EOI>")) {
-			from = i;
-			break;
-		}
-	}
-	collect_frames(lg, from, end, &f, from == at);
-	/*
-	 * The innermost anchor decides: a dispatcher blames the frame it
-	 * called, a syscall handler itself (see frame_is_stall_anchor()).
-	 */
-	for (i = 0; i < f.n && pick == (size_t)-1; i++) {
-		int kind = frame_is_stall_anchor(f.fn[i]);
-
-		if (kind == 2)
-			pick = i;
-		else if (kind == 1) {
-			/* the nearest non-generic frame it called */
-			for (size_t k = i; k-- > 0;) {
-				if (!frame_is_generic(f.fn[k])) {
-					pick = k;
-					break;
-				}
-			}
-			if (pick == (size_t)-1)
-				break;
-		}
-	}
-	take_frames(r, &f, 0);
-	if (pick != (size_t)-1) {
-		free(r->frame);
-		r->frame = xstrdup(f.fn[pick]);
-		frame_strip_syscall(r->frame);
-	}
+	(void)end;
+	recipe_frames(lg, at, strncmp(prefix, "INFO", 4) == 0 ? &rcu : &lockup,
+	    r, NULL);
 	set_title(r, "HANG", "%s in %s", prefix, in_frame(r));
 }
 
@@ -589,29 +896,40 @@ title_stall(const struct rlog *lg, size_t at, size_t end, struct report *r,
 static void
 title_hung(const struct rlog *lg, size_t at, size_t end, struct report *r)
 {
-	struct frames f, g;
-
-	collect_frames(lg, at, end, &f, 0);
-	g.n = 0;
-	for (size_t i = 0; i < f.n; i++) {
-		if (!frame_is_wait(f.fn[i]))
-			frames_add(&g, f.fn[i]);
-	}
-	take_frames(r, &g, 0);
-	/* every RCU wait is one bug class: "synchronize_rcu" */
-	if (r->frame != NULL && (strncmp(r->frame, "synchronize_", 12) == 0 ||
-	    strncmp(r->frame, "__synchronize_", 14) == 0)) {
-		free(r->frame);
-		r->frame = xstrdup("synchronize_rcu");
-	}
+	(void)end;
+	recipe_frames(lg, at, &rc_hung, r, NULL);
 	set_title(r, "HANG", "INFO: task hung in %s", in_frame(r));
 }
 
 /* Known one-line headers and how their titles are formed. */
 enum smode {
-	S_FRAME,	/* title + " in F" */
+	S_FRAME,	/* title + " in F", F by the recipe */
 	S_NONE,		/* title alone */
 	S_LINE,		/* the (normalised) line from the needle on */
+	S_SEQ,		/* title + " in F", F named by a later line */
+};
+
+/* "BUG: still has locks held!" ... "#0: (lock), at: [<pc>] f+0x.." */
+static const struct stack_part
+s_locks_held[] = {
+	{ SP_LINE, "still has locks held!" },
+	{ SP_CAP, RE_PC " +" RE_FUNC }, { SP_END, NULL }
+}, s_locks_held_at[] = {
+	{ SP_LINE, "still has locks held!" },
+	{ SP_CAP, "at: " RE_FUNC }, { SP_END, NULL }
+}, s_lock_freed[] = {
+	{ SP_LINE, "held lock freed!" },
+	{ SP_CAP, RE_PC " +" RE_FUNC }, { SP_END, NULL }
+}, s_lock_freed_at[] = {
+	{ SP_LINE, "held lock freed!" },
+	{ SP_CAP, "at:( " RE_PC ")? +" RE_FUNC }, { SP_END, NULL }
+}, s_user_locks[] = {
+	{ SP_LINE, "lock held when returning to user space" },
+	{ SP_LINE, "leaving the kernel with locks still held" },
+	{ SP_CAP, "at: (" RE_PC " +)?" RE_FUNC }, { SP_END, NULL }
+}, s_wq_leak[] = {
+	{ SP_LINE, "workqueue leaked lock or atomic" },
+	{ SP_CAP, "last function: ([a-zA-Z0-9_]+)$" }, { SP_END, NULL }
 };
 
 static const struct special {
@@ -619,66 +937,139 @@ static const struct special {
 	const char	*title;
 	enum smode	 mode;
 	const char	*type;
+	const struct stack_recipe *rc;	/* S_FRAME; NULL: the Call Trace */
+	const struct stack_part *seq;	/* S_SEQ */
 } specials[] = {
-	{ "BUG: spinlock lockup suspected", NULL, S_FRAME, "HANG" },
-	{ "BUG: spinlock recursion", NULL, S_FRAME, "BUG" },
-	{ "BUG: spinlock bad magic", NULL, S_FRAME, "BUG" },
-	{ "BUG: spinlock already unlocked", NULL, S_FRAME, "BUG" },
-	{ "BUG: spinlock wrong owner", NULL, S_FRAME, "BUG" },
-	{ "BUG: spinlock wrong CPU", NULL, S_FRAME, "BUG" },
-	{ "BUG: spinlock cpu recursion", NULL, S_FRAME, "BUG" },
-	{ "BUG: rwlock bad magic", NULL, S_FRAME, "BUG" },
-	{ "BUG: rwlock recursion", NULL, S_FRAME, "BUG" },
-	{ "BUG: rwlock wrong owner", NULL, S_FRAME, "BUG" },
-	{ "BUG: Bad rss-counter state", NULL, S_NONE, "BUG" },
-	{ "BUG: Bad page state", NULL, S_FRAME, "BUG" },
-	{ "BUG: Bad page map", NULL, S_NONE, "BUG" },
-	{ "BUG: Bad page cache", NULL, S_FRAME, "BUG" },
-	{ "BUG: workqueue lockup", NULL, S_NONE, "HANG" },
-	{ "BUG: workqueue leaked lock or atomic", NULL, S_FRAME, "BUG" },
+	{ "BUG: spinlock lockup suspected", NULL, S_FRAME, "HANG",
+	    &rc_spinlock, NULL },
+	{ "BUG: spinlock recursion", NULL, S_FRAME, "BUG", &rc_spinlock, NULL },
+	{ "BUG: spinlock bad magic", NULL, S_FRAME, "BUG", &rc_spinlock, NULL },
+	{ "BUG: spinlock already unlocked", NULL, S_FRAME, "BUG",
+	    &rc_spinlock, NULL },
+	{ "BUG: spinlock wrong owner", NULL, S_FRAME, "BUG", &rc_spinlock,
+	    NULL },
+	{ "BUG: spinlock wrong CPU", NULL, S_FRAME, "BUG", &rc_spinlock, NULL },
+	{ "BUG: spinlock cpu recursion", NULL, S_FRAME, "BUG", &rc_spinlock,
+	    NULL },
+	{ "BUG: spinlock trylock failure on UP", NULL, S_FRAME, "BUG",
+	    &rc_spinlock, NULL },
+	{ "BUG: rwlock bad magic", NULL, S_FRAME, "BUG", &rc_spinlock, NULL },
+	{ "BUG: rwlock recursion", NULL, S_FRAME, "BUG", &rc_spinlock, NULL },
+	{ "BUG: rwlock wrong owner", NULL, S_FRAME, "BUG", &rc_spinlock, NULL },
+	{ "BUG: rwlock lockup suspected", NULL, S_FRAME, "HANG", &rc_spinlock,
+	    NULL },
+	{ "BUG: rwlock already unlocked", NULL, S_FRAME, "BUG", &rc_spinlock,
+	    NULL },
+	{ "BUG: rwlock wrong CPU", NULL, S_FRAME, "BUG", &rc_spinlock, NULL },
+	{ "BUG: rwlock cpu recursion", NULL, S_FRAME, "BUG", &rc_spinlock,
+	    NULL },
+	{ "BUG: Bad rss-counter state", NULL, S_NONE, "BUG", NULL, NULL },
+	{ "BUG: non-zero nr_ptes on freeing mm", NULL, S_NONE, "BUG", NULL,
+	    NULL },
+	{ "BUG: non-zero nr_pmds on freeing mm", NULL, S_NONE, "BUG", NULL,
+	    NULL },
+	{ "BUG: Bad page state", NULL, S_FRAME, "BUG", &rc_page, NULL },
+	{ "BUG: Bad page map", NULL, S_NONE, "BUG", NULL, NULL },
+	{ "BUG: Bad page cache", NULL, S_FRAME, "BUG", &rc_page, NULL },
+	{ "BUG: workqueue lockup", NULL, S_NONE, "HANG", NULL, NULL },
+	{ "BUG: workqueue leaked lock or atomic", NULL, S_SEQ, "BUG", NULL,
+	    s_wq_leak },
 	{ "BUG: sleeping function called from invalid context", NULL,
-	    S_FRAME, "BUG" },
-	{ "BUG: scheduling while atomic", NULL, S_FRAME, "BUG" },
-	{ "still has locks held", "BUG: still has locks held", S_FRAME,
-	    "LOCKDEP" },
-	{ "BUG: bad unlock balance", NULL, S_FRAME, "LOCKDEP" },
+	    S_FRAME, "BUG", &rc_ct, NULL },
+	{ "BUG: scheduling while atomic", NULL, S_FRAME, "BUG",
+	    &rc_sched_atomic, NULL },
+	{ "WARNING: still has locks held", NULL, S_SEQ, "LOCKDEP", NULL,
+	    s_locks_held_at },
+	{ "still has locks held", "BUG: still has locks held", S_SEQ,
+	    "LOCKDEP", NULL, s_locks_held },
+	{ "BUG: lock held when returning to user space", NULL, S_SEQ,
+	    "LOCKDEP", NULL, s_user_locks },
+	{ "WARNING: lock held when returning to user space", NULL, S_SEQ,
+	    "LOCKDEP", NULL, s_user_locks },
+	{ "BUG: bad unlock balance", NULL, S_FRAME, "LOCKDEP", &rc_unlock,
+	    NULL },
+	{ "WARNING: bad unlock balance", NULL, S_FRAME, "LOCKDEP", &rc_unlock,
+	    NULL },
 	{ "BUG: Invalid wait context", "WARNING: locking bug", S_FRAME,
-	    "LOCKDEP" },
-	{ "WARNING: bad unlock balance", NULL, S_FRAME, "LOCKDEP" },
-	{ "BUG: held lock freed", NULL, S_FRAME, "LOCKDEP" },
-	{ "WARNING: held lock freed", NULL, S_FRAME, "LOCKDEP" },
-	{ "WARNING: nested lock was not taken", NULL, S_FRAME, "LOCKDEP" },
-	{ "WARNING: still has locks held", NULL, S_FRAME, "LOCKDEP" },
-	{ "BUG: Object already free", NULL, S_NONE, "BUG" },
+	    "LOCKDEP", &rc_lock_sock, NULL },
+	{ "BUG: held lock freed", NULL, S_SEQ, "LOCKDEP", NULL, s_lock_freed },
+	{ "WARNING: held lock freed", NULL, S_SEQ, "LOCKDEP", NULL,
+	    s_lock_freed_at },
+	{ "WARNING: Nested lock was not taken", "WARNING: nested lock was "
+	    "not taken", S_FRAME, "LOCKDEP", &rc_warn, NULL },
+	{ "BUG: Object already free", NULL, S_NONE, "BUG", NULL, NULL },
 	{ "stack guard page was hit", "BUG: stack guard page was hit",
-	    S_FRAME, "BUG" },
-	{ "BUG: looking up invalid subclass", NULL, S_FRAME, "LOCKDEP" },
-	{ "BUG: MAX_LOCKDEP_KEYS too low!", NULL, S_NONE, "LOCKDEP" },
-	{ "BUG: MAX_LOCKDEP_ENTRIES too low!", NULL, S_NONE, "LOCKDEP" },
-	{ "BUG: MAX_LOCKDEP_CHAINS too low!", NULL, S_NONE, "LOCKDEP" },
-	{ "BUG: MAX_LOCK_DEPTH too low!", NULL, S_NONE, "LOCKDEP" },
-	{ "BUG: MAX_STACK_TRACE_ENTRIES too low!", NULL, S_NONE, "LOCKDEP" },
-	{ "can't die for more than", "INFO: task can't die", S_FRAME, "HANG" },
-	{ "BUG: corrupted list in", NULL, S_FRAME, "BUG" },
-	{ "BUG: unable to handle kernel", "BUG: unable to handle kernel",
-	    S_NONE, "BUG" },
+	    S_FRAME, "BUG", &rc_guard, NULL },
+	{ "BUG: looking up invalid subclass", NULL, S_FRAME, "LOCKDEP", NULL,
+	    NULL },
+	{ "BUG: MAX_LOCKDEP_KEYS too low!", NULL, S_NONE, "LOCKDEP", NULL,
+	    NULL },
+	{ "BUG: MAX_LOCKDEP_ENTRIES too low!", NULL, S_NONE, "LOCKDEP", NULL,
+	    NULL },
+	{ "BUG: MAX_LOCKDEP_CHAINS too low!", NULL, S_NONE, "LOCKDEP", NULL,
+	    NULL },
+	{ "BUG: MAX_LOCK_DEPTH too low!", NULL, S_NONE, "LOCKDEP", NULL,
+	    NULL },
+	{ "BUG: MAX_STACK_TRACE_ENTRIES too low!", NULL, S_NONE, "LOCKDEP",
+	    NULL, NULL },
+	{ "can't die for more than", "INFO: task can't die", S_FRAME, "HANG",
+	    &rc_cant_die, NULL },
+	{ "BUG: corrupted list in", NULL, S_FRAME, "BUG", NULL, NULL },
 	{ "WARNING: kernel stack regs", "WARNING: kernel stack regs has "
-	    "bad 'bp' value", S_NONE, "WARNING" },
+	    "bad value", S_NONE, "WARNING", NULL, NULL },
 	{ "WARNING: kernel stack frame pointer", "WARNING: kernel stack "
-	    "frame pointer has bad value", S_NONE, "WARNING" },
+	    "regs has bad value", S_NONE, "WARNING", NULL, NULL },
 	{ "INFO: trying to register non-static key", NULL, S_FRAME,
-	    "LOCKDEP" },
-	{ "INFO: suspicious RCU usage", NULL, S_FRAME, "LOCKDEP" },
+	    "LOCKDEP", &rc_nonstatic, NULL },
 	{ "BUG: Dentry ", "BUG: Dentry still in use in unmount", S_NONE,
-	    "BUG" },
+	    "BUG", NULL, NULL },
 	{ "VFS: Close: file count is zero", "VFS: Close: file count is zero "
-	    "(use-after-free)", S_NONE, "MEMORY_SAFETY_BUG" },
+	    "(use-after-free)", S_NONE, "MEMORY_SAFETY_BUG", NULL, NULL },
+	{ "VFS: Close: file count is 0", "VFS: Close: file count is zero "
+	    "(use-after-free)", S_NONE, "MEMORY_SAFETY_BUG", NULL, NULL },
 	{ "VFS: Busy inodes after unmount", "VFS: Busy inodes after unmount "
-	    "(use-after-free)", S_NONE, "MEMORY_SAFETY_BUG" },
-	{ "INFO: Freed in ", NULL, S_LINE, "BUG" },
-	{ "INFO: Allocated in ", NULL, S_LINE, "BUG" },
-	{ NULL, NULL, 0, NULL }
+	    "(use-after-free)", S_NONE, "MEMORY_SAFETY_BUG", NULL, NULL },
+	{ "INFO: Freed in ", NULL, S_LINE, "BUG", NULL, NULL },
+	{ "INFO: Allocated in ", NULL, S_LINE, "BUG", NULL, NULL },
+	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
+
+/*
+ * Walk seq over the report at line at: each step on a later line than
+ * the one before.  fn gets the function the last SP_CAP names.  Returns
+ * 1 if every step matched.
+ */
+static int
+report_seq(const struct rlog *lg, size_t at, const struct stack_part *seq,
+    char *fn, size_t cap)
+{
+	struct rline *lines;
+	size_t n, endl, i = 0;
+	int ok = 1;
+
+	fn[0] = '\0';
+	n = report_text(lg, at, &lines, &endl);
+	for (size_t k = 0; seq[k].kind != SP_END && ok; k++) {
+		char tmp[128];
+		int m = 0;
+
+		for (; i < n; i++) {
+			m = stack_part_match(&seq[k], &lines[i], tmp,
+			    sizeof(tmp));
+			if (m != 0)
+				break;
+		}
+		if (m == 0) {
+			ok = 0;
+			break;
+		}
+		if (m == 1)
+			snprintf(fn, cap, "%s", tmp);
+		i++;
+	}
+	free(lines);
+	return ok && fn[0] != '\0';
+}
 
 /*
  * "BUG: using __this_cpu_read() in preemptible [00000000] code: x/1"
@@ -711,6 +1102,22 @@ title_generic(const struct rlog *lg, size_t at, size_t end,
 	char text[REPORT_TITLE];
 	struct frames f;
 
+	rl_copy(l, text, sizeof(text));
+	if (stack_re_match("WARNING: kernel stack regs at [0-9a-f]+ in [^ ]* "
+	    "has bad '[^']+' value", text)) {
+		char *q = strchr(strstr(text, "has bad '"), '\'');
+		char *qe = strchr(q + 1, '\'');
+
+		set_title(r, "WARNING", "WARNING: kernel stack regs has bad "
+		    "'%.*s' value", (int)(qe - q - 1), q + 1);
+		return 1;
+	}
+	if (stack_re_match("WARNING: kernel stack frame pointer at [0-9a-f]+ "
+	    "in [^ ]* has bad value", text)) {
+		set_title(r, "WARNING", "WARNING: kernel stack frame pointer "
+		    "has bad value");
+		return 1;
+	}
 	for (size_t i = 0; specials[i].needle != NULL; i++) {
 		const struct special *sp = &specials[i];
 		const char *p = memmem(l->text, l->len, sp->needle,
@@ -734,22 +1141,230 @@ title_generic(const struct rlog *lg, size_t at, size_t end,
 			    sp->title + 5);
 			what = text;
 		}
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
-		if (sp->mode == S_NONE)
+		if (sp->mode == S_SEQ) {
+			const struct stack_part *seq = sp->seq;
+			char fn[128];
+
+			/* WARNING variants name the lock's "at: f+0x.." */
+			if (what == text && seq == s_locks_held)
+				seq = s_locks_held_at;
+			else if (what == text && seq == s_lock_freed)
+				seq = s_lock_freed_at;
+			if (report_seq(lg, at, seq, fn, sizeof(fn))) {
+				char st[128];
+
+				stack_strip(fn, st, sizeof(st));
+				r->frame = xstrdup(st);
+				set_title(r, sp->type, "%s in %s", what, st);
+			} else {
+				/* the format's details are missing */
+				r->corrupted = 1;
+				set_title(r, sp->type, "%s", what);
+			}
+			return 1;
+		}
+		if (sp->mode == S_NONE) {
 			set_title(r, sp->type, "%s", what);
-		else
-			set_title(r, sp->type, "%s in %s", what, in_frame(r));
+			return 1;
+		}
+		recipe_frames(lg, at, sp->rc != NULL ? sp->rc : &rc_ct, r, NULL);
+		set_title(r, sp->type, "%s in %s", what, in_frame(r));
 		return 1;
 	}
 	if (title_preemptible(l, &what)) {
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_preempt, r, NULL);
 		set_title(r, "BUG", "%s in preemptible code in %s", what,
 		    in_frame(r));
 		return 1;
 	}
 	return 0;
+}
+
+#define RE_SRC	"[a-zA-Z0-9_/.-]+\\.[a-z]+:[0-9]+"
+
+/* The header line from "WARNING:" (or "BUG:", "INFO:") on, as a title. */
+static void
+title_raw(const struct rline *l, struct report *r, const char *type)
+{
+	static const char *const keys[] = { "WARNING:", "BUG:", "INFO:",
+	    NULL };
+	const char *b = NULL;
+	char text[REPORT_TITLE];
+
+	for (size_t k = 0; keys[k] != NULL && b == NULL; k++)
+		b = memmem(l->text, l->len, keys[k], strlen(keys[k]));
+	if (b == NULL)
+		b = l->text;
+	snprintf(text, sizeof(text), "%.*s", (int)(l->text + l->len - b), b);
+	set_title(r, type, "%s", text);
+}
+
+/*
+ * WARNINGs: the file the warning was raised in picks a subtype (its
+ * callers are skipped too); the function is the crash site's, else the
+ * first of the Call Trace.
+ */
+static void
+title_warning(const struct rlog *lg, size_t at, struct report *r)
+{
+	static const struct {
+		const char		*re;
+		const char		*what;
+		const struct stack_recipe *rc;
+	} kinds[] = {
+		{ "WARNING: .*lib/debugobjects\\.c.* (debug_print|debug_check|"
+		    "at)", "WARNING: ODEBUG bug", &rc_warn_odebug },
+		{ "WARNING: .*mm/usercopy\\.c.* (usercopy_warn|at)",
+		    "WARNING: bad usercopy", &rc_warn_usercopy },
+		{ "WARNING: .*lib/kobject\\.c.* (kobject_|at)",
+		    "WARNING: kobject bug", &rc_warn_kobject },
+		{ "WARNING: .*fs/proc/generic\\.c.* (proc_register|at)",
+		    "WARNING: proc registration bug", &rc_warn_proc },
+		{ "WARNING: .*lib/refcount\\.c.* (refcount_|at)",
+		    "WARNING: refcount bug", &rc_warn_refcount },
+		{ "WARNING: .*kernel/locking/lockdep\\.c.*lock_",
+		    "WARNING: locking bug", &rc_warn_lockdep },
+		{ "WARNING: .*mm/.*\\.c.* k?.?malloc", "WARNING: kmalloc bug",
+		    &rc_warn_kmalloc },
+		{ "WARNING: .*mm/vmalloc.c.*__vmalloc_node",
+		    "WARNING: zero-size vmalloc", &rc_warn },
+		{ "WARNING: .* usb_submit_urb", NULL, &rc_warn_usb },
+		{ "WARNING: " RE_SRC " at 0x[0-9]+, CPU#[0-9]+", "WARNING",
+		    &rc_warn },
+		{ "WARNING: .* at " RE_SRC " " RE_FUNC, "WARNING", &rc_warn },
+		{ "WARNING: " RE_SRC " at " RE_FUNC, "WARNING", &rc_warn },
+		{ "WARNING: \\[.*\\] " RE_SRC " at " RE_FUNC, "WARNING",
+		    &rc_warn },
+		{ "WARNING: at " RE_SRC " " RE_FUNC, "WARNING", &rc_warn },
+	};
+	const struct rline *l = &lg->line[at];
+	char buf[REPORT_LINE + 1];
+
+	rl_copy(l, buf, sizeof(buf));
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		if (!stack_re_match(kinds[k].re, buf))
+			continue;
+		recipe_frames(lg, at, kinds[k].rc, r, NULL);
+		if (kinds[k].what == NULL)
+			set_title(r, "WARNING", "WARNING in %s/usb_submit_urb",
+			    in_frame(r));
+		else if (strcmp(kinds[k].what, "WARNING") == 0)
+			set_title(r, "WARNING", "WARNING in %s", in_frame(r));
+		else
+			set_title(r, "WARNING", "%s in %s", kinds[k].what,
+			    in_frame(r));
+		return;
+	}
+	title_raw(l, r, "WARNING");
+}
+
+/*
+ * Lockdep: a deadlock is named by the lock being taken ("at: f+0x..",
+ * unless generic), an inconsistent state or suspicious RCU use by the
+ * stack.  A report missing the lines its format needs keeps its header.
+ */
+static void
+title_lockdep(const struct rlog *lg, size_t at, struct report *r)
+{
+	static const struct stack_part
+	circular[] = {
+		{ SP_LINE, "is trying to acquire lock" }, { SP_END, NULL }
+	}, inversion[] = {
+		{ SP_LINE, "just changed the state of lock" },
+		{ SP_CAP, "at: (" RE_PC " +)?" RE_FUNC }, { SP_END, NULL }
+	}, acquire[] = {
+		{ SP_LINE, "is trying to acquire" },
+		{ SP_CAP, "at: (" RE_PC " +)?" RE_FUNC }, { SP_END, NULL }
+	}, takes[] = {
+		{ SP_LINE, "takes" },
+		{ SP_CAP, "at: (" RE_PC " +)?" RE_FUNC }, { SP_END, NULL }
+	}, src[] = {
+		{ SP_LINE, "suspicious RCU usage" },
+		{ SP_CAP, "(" RE_SRC ")" }, { SP_END, NULL }
+	};
+	const struct rline *l = &lg->line[at];
+	int info = !rl_has(l, "WARNING:") && rl_has(l, "INFO:");
+	char fn[128], st[128];
+
+	if (rl_has(l, "possible circular locking dependency")) {
+		struct rline *lines;
+		size_t n, endl, i;
+
+		n = report_text(lg, at, &lines, &endl);
+		for (i = 1; i < n; i++) {
+			if (rl_has(&lines[i], "is trying to acquire lock"))
+				break;
+		}
+		free(lines);
+		(void)circular;
+		if (i < n) {
+			if (info && report_seq(lg, at, acquire, fn,
+			    sizeof(fn))) {
+				stack_strip(fn, st, sizeof(st));
+				r->frame = xstrdup(st);
+			} else if (!info)
+				recipe_frames(lg, at, &rc_deadlock, r, NULL);
+			set_title(r, "LOCKDEP", "possible deadlock in %s",
+			    in_frame(r));
+			return;
+		}
+	} else if (rl_has(l, "possible irq lock inversion") ||
+	    rl_has(l, "possible recursive locking") ||
+	    (info && rl_has(l, "-safe -> "))) {
+		if (report_seq(lg, at, rl_has(l, "irq lock inversion") ?
+		    inversion : acquire, fn, sizeof(fn))) {
+			stack_strip(fn, st, sizeof(st));
+			r->frame = xstrdup(st);
+			set_title(r, "LOCKDEP", "possible deadlock in %s", st);
+			return;
+		}
+	} else if (rl_has(l, "-safe -> ")) {
+		recipe_frames(lg, at, &rc_became, r, NULL);
+		set_title(r, "LOCKDEP", "possible deadlock in %s",
+		    in_frame(r));
+		return;
+	} else if (rl_has(l, "inconsistent lock state")) {
+		if (report_seq(lg, at, takes, fn, sizeof(fn))) {
+			if (info) {
+				stack_strip(fn, st, sizeof(st));
+				r->frame = xstrdup(st);
+			} else
+				recipe_frames(lg, at, &rc_ct, r, NULL);
+			set_title(r, "LOCKDEP", "inconsistent lock state in %s",
+			    in_frame(r));
+			return;
+		}
+	} else if (rl_has(l, "suspicious RCU usage")) {
+		if (report_seq(lg, at, src, fn, sizeof(fn))) {
+			recipe_frames(lg, at, &rc_rcu_usage, r, NULL);
+			set_title(r, "LOCKDEP", "%s: suspicious RCU usage in %s",
+			    info ? "INFO" : "WARNING", in_frame(r));
+			return;
+		}
+	}
+	r->corrupted = 1;
+	title_raw(l, r, "LOCKDEP");
+}
+
+/*
+ * A hung task report whose header line was cut or garbled ("INFO: t",
+ * "INFO: task \377\376"): its next lines still say how to silence it.
+ */
+static int
+hung_mangled(const struct rlog *lg, size_t at)
+{
+	struct rline *lines;
+	size_t n, endl, i;
+
+	if (!rl_has(&lg->line[at], "INFO: t"))
+		return 0;
+	n = report_text(lg, at, &lines, &endl);
+	for (i = 1; i < n && i < 8; i++) {
+		if (rl_has(&lines[i], "hung_task_timeout_secs"))
+			break;
+	}
+	free(lines);
+	return i < n && i < 8;
 }
 
 /* Fill r for the report at line at; 1 if it was one. */
@@ -785,17 +1400,10 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		char *in = strstr(text, " in ");
 		if (in != NULL)
 			*in = '\0';
-		f.n = 0;
-		if (func_after_in(l, fn, sizeof(fn)))
-			frames_add(&f, fn);
-		{
-			struct frames rest;
-
-			collect_frames(lg, at, end, &rest, 0);
-			for (size_t i = 0; i < rest.n; i++)
-				frames_add(&f, rest.fn[i]);
-		}
-		take_frames(r, &f, 0);
+		(void)fn;
+		recipe_frames(lg, at, h->kind == H_KFENCE ? &rc_kfence :
+		    rl_has(l, "kernel-usb-infoleak") ? &rc_kmsan_usb :
+		    &rc_kmsan, r, NULL);
 		set_title(r, h->type, "%s in %s", text, in_frame(r));
 		return 1;
 	}
@@ -810,94 +1418,49 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		/* old kernels: "UBSAN: Undefined behaviour" */
 		if (strcmp(text, "UBSAN: Undefined behaviour") == 0)
 			snprintf(text, sizeof(text), "UBSAN: undefined-behaviour");
-		collect_frames(lg, at, end, &f, 0);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_ubsan, r, NULL);
 		set_title(r, "UBSAN", "%s in %s", text, in_frame(r));
 		return 1;
 	}
 	case H_NULL_DEREF:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
 		set_title(r, h->type, "BUG: unable to handle kernel NULL pointer "
 		    "dereference in %s", in_frame(r));
 		return 1;
-	case H_PAGING:
 	case H_UNABLE:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		if (!rl_has(l, "Unable to handle kernel data access")) {
+			r->corrupted = 1;
+			set_title(r, h->type, "BUG: unable to handle kernel");
+			return 1;
+		}
+		/* fall through */
+	case H_PAGING:
+		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
 		set_title(r, h->type, "BUG: unable to handle kernel paging "
 		    "request in %s", in_frame(r));
 		return 1;
 	case H_GPF:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
 		set_title(r, h->type, "general protection fault in %s",
 		    in_frame(r));
 		return 1;
 	case H_WARNING:
-	case H_WARNING_OLD: {
-		const char *sub = warning_subtype(l);
-
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
-		if (sub != NULL)
-			set_title(r, "WARNING", "WARNING: %s in %s", sub,
-			    in_frame(r));
-		else if (f.n > 0 && strcmp(f.fn[0], "usb_submit_urb") == 0)
-			/* USB drivers misuse usb_submit_urb: name the caller */
-			set_title(r, "WARNING", "WARNING in %s/usb_submit_urb",
-			    in_frame(r));
-		else
-			set_title(r, "WARNING", "WARNING in %s", in_frame(r));
+	case H_WARNING_OLD:
+		title_warning(lg, at, r);
 		return 1;
-	}
-	case H_LOCKDEP: {
-		const char *what = rl_has(l, "inconsistent lock state") ?
-		    "inconsistent lock state" :
-		    rl_has(l, "suspicious RCU usage") ?
-		    "WARNING: suspicious RCU usage" : "possible deadlock";
-
-		/*
-		 * Lockdep names the lock being taken "at: func+off": that
-		 * function, not the report's stack, is the title's.
-		 */
-		f.n = 0;
-		for (size_t i = at + 1; i < end && i < at + 40; i++) {
-			char fn[128];
-
-			if (!rl_has(&lg->line[i], ", at: ") &&
-			    !rl_starts(&lg->line[i], "at: "))
-				continue;
-			if (frame_parse(&lg->line[i], fn, sizeof(fn)) &&
-			    !frame_is_generic(fn)) {
-				frames_add(&f, fn);
-				break;
-			}
-		}
-		{
-			struct frames rest;
-
-			collect_frames(lg, at, end, &rest, 0);
-			for (size_t i = 0; i < rest.n; i++)
-				frames_add(&f, rest.fn[i]);
-		}
-		take_frames(r, &f, 0);
-		set_title(r, "LOCKDEP", "%s in %s", what, in_frame(r));
+	case H_LOCKDEP:
+		title_lockdep(lg, at, r);
 		return 1;
-	}
 	case H_LIST_BUG:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_ct, r, NULL);
 		set_title(r, "BUG", "BUG: corrupted list in %s", in_frame(r));
 		return 1;
 	case H_USERCOPY:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_usercopy, r, NULL);
 		set_title(r, "BUG", "BUG: bad usercopy in %s", in_frame(r));
 		return 1;
 	case H_KERNEL_BUG:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_kernel_bug, r, NULL);
 		set_title(r, "BUG", "kernel BUG in %s", in_frame(r));
 		return 1;
 	case H_RCU_STALL:
@@ -910,84 +1473,55 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		title_hung(lg, at, end, r);
 		return 1;
 	case H_MEMLEAK:
-		collect_frames(lg, at, end, &f, 0);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_leak, r, NULL);
 		set_title(r, "LEAK", "memory leak in %s", in_frame(r));
 		return 1;
 	case H_DIVIDE:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_rip, r, NULL);
 		set_title(r, "BUG", "divide error in %s", in_frame(r));
 		return 1;
 	case H_INTERNAL:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
 		set_title(r, "BUG", "Internal error in %s", in_frame(r));
 		return 1;
 	case H_USERMEM:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
 		set_title(r, "MEMORY_SAFETY_BUG", "BUG: unable to handle kernel "
 		    "access to user memory in %s", in_frame(r));
 		return 1;
 	case H_INT3:
 		/* a breakpoint trap in the kernel ("Oops: int3: 0000") */
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
 		set_title(r, "BUG", "int3 in %s", in_frame(r));
 		return 1;
 	case H_INVALID_OPCODE:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_rip, r, NULL);
 		set_title(r, "BUG", "invalid opcode in %s", in_frame(r));
 		return 1;
 	case H_DOUBLE_FAULT:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_rip, r, NULL);
 		set_title(r, "BUG", "PANIC: double fault in %s", in_frame(r));
 		return 1;
 	case H_STACK_SEGMENT:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
 		set_title(r, "BUG", "stack segment fault in %s", in_frame(r));
 		return 1;
-	case H_SLUB: {
-		/* "BUG kmalloc-256 (Tainted: G): Poison overwritten" */
-		const char *p = memmem(l->text, l->len, "): ", 3);
-		char what[128];
-		size_t k = (size_t)(l->text + l->len - (p + 3));
-
-		snprintf(what, sizeof(what), "%.*s", (int)k, p + 3);
-		collect_frames(lg, at, end, &f, 0);
-		take_frames(r, &f, 0);
-		set_title(r, h->type, "BUG: %s in %s", what, in_frame(r));
+	case H_SLUB:
+		/* "BUG kmalloc-8 (Tainted: G B): Object already free" */
+		if (rl_has(l, "): Object already free"))
+			set_title(r, h->type, "BUG: Object already free");
+		else
+			title_raw(l, r, h->type);
 		return 1;
-	}
 	case H_BUG_GENERIC: {
-		char *colon;
-
 		if (title_generic(lg, at, end, r, h->type))
 			return 1;
-		{
-			const char *b = memmem(l->text, l->len, "BUG: ", 5);
-
-			if (b == NULL)
-				b = memmem(l->text, l->len, "WARNING: ", 9);
-			if (b == NULL)
-				b = l->text;
-			snprintf(text, sizeof(text), "%.*s",
-			    (int)(l->text + l->len - b), b);
+		if (rl_has(l, "WARNING: ") && !rl_has(l, "BUG: ")) {
+			title_warning(lg, at, r);
+			return 1;
 		}
-		/* "BUG: sleeping function called from invalid context at x" */
-		colon = strstr(text, " at ");
-		if (colon != NULL)
-			*colon = '\0';
-		colon = strchr(text + 5, ':');
-		if (colon != NULL)
-			*colon = '\0';
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
-		set_title(r, "BUG", "%s in %s", text, in_frame(r));
+		/* a BUG no format knows: its line is the title */
+		title_raw(l, r, "BUG");
 		return 1;
 	}
 	case H_PANIC: {
@@ -1009,50 +1543,64 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 			if (x != NULL)
 				*x = '\0';
 		}
-		collect_frames(lg, at, end, &f, 0);
-		take_frames(r, &f, 0);
 		/* stack protector and stack end checks name a function */
 		{
 			char *in = strstr(text, "stack is corrupted in: ");
 
 			if (in != NULL) {
 				char fn[128];
+				size_t e = 0;
 
 				snprintf(fn, sizeof(fn), "%s", in + 23);
-				fn[strcspn(fn, "+ ")] = '\0';
+				while (isalnum((unsigned char)fn[e]) ||
+				    fn[e] == '_')
+					e++;
+				if (e > 0 && (fn[e] == '+' || fn[e] == '.')) {
+					fn[e] = '\0';
+					r->frame = xstrdup(fn);
+				} else
+					recipe_frames(lg, at, &rc_stack_chk, r,
+					    NULL);
 				set_title(r, "BUG", "kernel panic: stack is "
-				    "corrupted in %s", fn);
+				    "corrupted in %s", in_frame(r));
 				return 1;
 			}
 			if (strstr(text, "kernel stack overflow") != NULL) {
+				recipe_frames(lg, at, &rc_stack_ovf, r, NULL);
 				set_title(r, "BUG", "kernel stack overflow in "
 				    "%s", in_frame(r));
 				return 1;
 			}
 			if (strstr(text, "corrupted stack end") != NULL) {
-				/* the scheduler noticed; blame what ran */
-				const char *g = NULL;
-
-				for (size_t i = 0; i < f.n && g == NULL; i++) {
-					if (!frame_is_wait(f.fn[i]) &&
-					    !frame_is_generic(f.fn[i]))
-						g = f.fn[i];
-				}
-				if (g != NULL) {
-					char fn[128];
-
-					snprintf(fn, sizeof(fn), "%s", g);
-					frame_strip_syscall(fn);
-					set_title(r, "BUG", "kernel panic: "
-					    "corrupted stack end in %s", fn);
-				} else
-					set_title(r, "BUG", "kernel panic: "
-					    "corrupted stack end in %s",
-					    in_frame(r));
+				recipe_frames(lg, at, &rc_stack_end, r, NULL);
+				set_title(r, "BUG", "kernel panic: corrupted "
+				    "stack end in %s", in_frame(r));
 				return 1;
 			}
 		}
 		set_title(r, "BUG", "kernel panic: %s", text);
+		return 1;
+	}
+	case H_REBOOT:
+		set_title(r, "BOOT", "unexpected kernel reboot");
+		return 1;
+	case H_BARE: {
+		char w[16];
+
+		snprintf(w, sizeof(w), "%.*s", (int)strcspn(h->needle, ":"),
+		    h->needle);
+		r->corrupted = 1;
+		set_title(r, h->type, "%s: corrupted", w);
+		return 1;
+	}
+	case H_SYZ: {
+		/* syzkaller's own failures: the line from the tag on */
+		const char *p = memmem(l->text, l->len, h->needle,
+		    strlen(h->needle));
+
+		snprintf(text, sizeof(text), "%.*s",
+		    (int)(l->text + l->len - p), p);
+		set_title(r, h->type, "%s", text);
 		return 1;
 	}
 	case H_NETDEV:
@@ -1061,12 +1609,15 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		return 1;
 	case H_UNHANDLED:
 	case H_ALIGN:
-		collect_frames(lg, at, end, &f, 1);
-		take_frames(r, &f, 0);
+		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
 		set_title(r, "BUG", "%s in %s", h->kind == H_ALIGN ?
 		    "Alignment trap" : "Unhandled fault", in_frame(r));
 		return 1;
 	case H_INFO_GENERIC:
+		if (hung_mangled(lg, at)) {
+			title_hung(lg, at, end, r);
+			return 1;
+		}
 		if (title_generic(lg, at, end, r, h->type))
 			return 1;
 		rl_copy(l, text, sizeof(text));
