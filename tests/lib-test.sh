@@ -9,7 +9,9 @@
 #   test_done
 #
 # Prerequisites: ROOT, QEMU, IMAGE (the default guest image is built),
-# SAN (the sanitizer build exists).  A missing one skips the test and
+# SAN (the sanitizer build exists), SRCKERNELS (6.1 built from source
+# with KASAN, stock and with 56b14ecec97f reverted: ci/nightly-bisect
+# builds them, or RACERIG_TEST_BUILD_KERNELS=1 lets a test build them).  A missing one skips the test and
 # says why.  RACERIG is the binary under test (build/racerig, or the
 # sanitized one when RACERIG_SAN_BUILD is set and it exists).
 
@@ -33,8 +35,24 @@ test_have_prereq() {
 	QEMU)	command -v qemu-system-x86_64 >/dev/null 2>&1 ;;
 	IMAGE)	"$RACERIG" image show >/dev/null 2>&1 ;;
 	SAN)	[ -x "$TEST_ROOT/build-san/racerig" ] ;;
+	SRCKERNELS) src_kernel good >/dev/null 2>&1 && src_kernel bad >/dev/null 2>&1 ;;
 	*)	echo "unknown prerequisite $1" >&2; return 1 ;;
 	esac
+}
+
+# src_kernel good|bad: the guest image of 6.1 built from source with
+# KASAN, stock (good) or with 56b14ecec97f reverted (bad); prints the
+# image name.  Builds the kernel only if RACERIG_TEST_BUILD_KERNELS=1
+# (about 25 minutes for both on 2 cores).
+src_kernel() {
+	set -- "$1" --kasan
+	[ "$1" = bad ] && set -- "$@" --patch "$TEST_ROOT/images/patches/revert-56b14ecec97f.patch"
+	shift
+	if [ "${RACERIG_TEST_BUILD_KERNELS:-0}" != 1 ]; then
+		set -- "$@" --check
+	fi
+	tree=$("$RACERIG" image kernel "$@" | tail -1) && [ -n "$tree" ] &&
+	RR_KDUMP=0 "$RACERIG" image build --kernel-tree "$tree" | tail -1 | xargs basename
 }
 
 # test_expect_success [PREREQ[,PREREQ]] NAME COMMANDS
