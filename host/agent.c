@@ -100,6 +100,28 @@ agent_send_hello(struct agent *a)
 	    PROTO_VERSION));
 }
 
+/*
+ * The first words to a guest restored from a snapshot: its agent was
+ * saved after its HELLO, so it answers this one with a new HELLO, after
+ * mixing seed into the kernel's random pool and setting the clock, so
+ * that runs from one snapshot still differ.
+ */
+int
+agent_send_resume(struct agent *a, const unsigned char *seed, size_t n,
+    long long realtime_ns)
+{
+	char hex[2 * 64 + 1];
+
+	if (n > 64)
+		n = 64;
+	for (size_t i = 0; i < n; i++)
+		snprintf(hex + 2 * i, 3, "%02x", seed[i]);
+	hex[2 * n] = '\0';
+	return agent_send(a, PROTO_HELLO, json_pack("{s:i,s:{s:s,s:I}}",
+	    "proto", PROTO_VERSION, "resume", "seed", hex, "realtime_ns",
+	    (json_int_t)realtime_ns));
+}
+
 int
 agent_exec(struct agent *a, uint32_t id, char *const *argv, char *const *env,
     const int *cpus, size_t ncpus, long timeout_ms, int raw_channel)

@@ -15,7 +15,7 @@ enum {
 	OPT_IMAGE = 256, OPT_SMP, OPT_MEM, OPT_DURATION, OPT_SEED, OPT_OUT,
 	OPT_DUMP, OPT_CMDLINE, OPT_BACKEND, OPT_ACCEL, OPT_JSON,
 	OPT_CONSOLE_LIMIT, OPT_BOOT_TIMEOUT, OPT_HB_TIMEOUT, OPT_RAW,
-	OPT_COUNT, OPT_REPLAY, OPT_DB,
+	OPT_COUNT, OPT_REPLAY, OPT_DB, OPT_SNAPSHOT,
 };
 
 static const struct option run_options[] = {
@@ -38,6 +38,7 @@ static const struct option run_options[] = {
 	{ "count",		required_argument, NULL, OPT_COUNT },
 	{ "replay",		required_argument, NULL, OPT_REPLAY },
 	{ "db",			required_argument, NULL, OPT_DB },
+	{ "snapshot",		no_argument,       NULL, OPT_SNAPSHOT },
 	{ "verbose",		no_argument,       NULL, 'v' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -163,6 +164,9 @@ run_parse(int argc, char **argv, struct run_opts *o, int *json, int *count)
 			break;
 		case OPT_RAW:
 			o->raw_channel = 1;
+			break;
+		case OPT_SNAPSHOT:
+			o->snapshot = 1;
 			break;
 		case OPT_COUNT:
 			if (parse_long(optarg, 1, 1000, &v) != 0)
@@ -455,7 +459,7 @@ cmd_boot_exec(int argc, char **argv)
 	"[--image IMAGE] [--smp N] [--mem MB] [--seed N] [--out DIR]\n" \
 	"           [--dump qemu|kdump|none] [--cmdline WORDS] [--accel kvm|tcg]\n" \
 	"           [--console-limit BYTES] [--boot-timeout S]\n" \
-	"           [--heartbeat-timeout S]"
+	"           [--heartbeat-timeout S] [--snapshot]"
 
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",

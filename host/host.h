@@ -110,6 +110,13 @@ struct vm_config {
 	const char	*accel;		/* "kvm", "tcg" or NULL for auto */
 	const char	*disk;		/* optional raw disk (kdump target) */
 	size_t		 console_limit;	/* bytes of console.log kept */
+	/*
+	 * Snapshots (snapshot.c): a qcow2 file that holds saved VM state
+	 * (no guest device sees it), and the snapshot in it to start from
+	 * instead of booting (NULL: boot).
+	 */
+	const char	*state_disk;
+	const char	*loadvm;
 };
 
 /*
@@ -167,6 +174,9 @@ struct vm;
  *             Returns 0, or -1 on an infrastructure failure (reported).
  * dump:       write guest memory to path as a kdump-compressed file that
  *             makedumpfile and crash can read.  0 or -1 (reported).
+ * save:       pause the guest and save its whole state as snapshot tag
+ *             in cfg.state_disk, for later starts with cfg.loadvm; may be
+ *             NULL (unsupported).  0 or -1 (reported).
  * stop:       kill the guest and free backend state; never fails.
  */
 struct vm_ops {
@@ -175,6 +185,7 @@ struct vm_ops {
 	int		(*next_event)(struct vm *vm, struct vm_event *ev,
 			    int timeout_ms);
 	int		(*dump)(struct vm *vm, const char *path);
+	int		(*save)(struct vm *vm, const char *tag);
 	void		(*stop)(struct vm *vm);
 };
 
@@ -344,6 +355,7 @@ struct run_opts {
 	long		 boot_timeout_s;
 	long		 heartbeat_timeout_s;
 	int		 boot_only;	/* stop once the agent is ready */
+	int		 snapshot;	/* start from a boot-once snapshot */
 	int		 raw_channel;	/* steps get the agent port as fd 3 */
 	int		 verbose;	/* echo step output to stderr */
 	int		 in_campaign;	/* write seq into the run dir */
@@ -370,6 +382,7 @@ struct run_result {
 	unsigned long long seed;
 	double		 started_at;
 	double		 agent_ready_s;
+	int		 restored;	/* started from a snapshot */
 	double		 crash_s;
 	double		 dump_s;
 	double		 total_s;
@@ -558,6 +571,7 @@ void		 console_close(struct console *c);
 const struct vm_ops *vm_backend(const char *name);
 struct vm	*vm_new(const struct vm_ops *ops, const struct vm_config *cfg);
 int		 vm_start(struct vm *vm);
+int		 vm_save(struct vm *vm, const char *tag);
 int		 vm_next_event(struct vm *vm, struct vm_event *ev,
 		     int timeout_ms);
 int		 vm_dump(struct vm *vm, const char *path);
@@ -566,6 +580,13 @@ const char	*vm_state_name(enum vm_state state);
 
 /* vm-qemu.c */
 extern const struct vm_ops vm_qemu_ops;
+const char	*qemu_binary(void);	/* $RACERIG_QEMU or the default */
+
+/* snapshot.c */
+#define SNAPSHOT_TAG	"racerig-ready"
+int		 snapshot_prepare(const struct vm_ops *ops,
+		     const struct vm_config *cfg, char **state_out);
+char		*snapshot_copy(const char *state, const char *id);
 const char	*vm_qemu_accel(const char *kernel, const char *initrd);
 
 /*
@@ -577,6 +598,8 @@ int		 agent_init(struct agent *a, int fd);
 void		 agent_release(struct agent *a);
 int		 agent_read(struct agent *a, struct agent_event *ev);
 int		 agent_send_hello(struct agent *a);
+int		 agent_send_resume(struct agent *a, const unsigned char *seed,
+		     size_t n, long long realtime_ns);
 int		 agent_exec(struct agent *a, uint32_t id, char *const *argv,
 		     char *const *env, const int *cpus, size_t ncpus,
 		     long timeout_ms, int raw_channel);

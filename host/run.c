@@ -655,6 +655,8 @@ run_to_json(const struct run_state *rs)
 	    "dump_s", r->dump_s, "crash_s", r->crash_s));
 	json_object_set_new(j, "started_at", json_real(r->started_at));
 	json_object_set_new(j, "accel", json_string(r->accel ? r->accel : ""));
+	json_object_set_new(j, "restored_from_snapshot",
+	    json_boolean(r->restored));
 	json_object_set(j, "steps", rs->steps_json);
 	if (r->vmcore != NULL) {
 		json_object_set_new(j, "vmcore", json_pack("{s:s,s:s,s:s}",
@@ -711,7 +713,7 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 	struct vm_config cfg;
 	const struct vm_ops *ops;
 	char seed_s[32], smp_s[16], dur_s[32];
-	char *path;
+	char *path, *snap_state = NULL, *snap_copy = NULL;
 	json_t *j;
 	int rc = -1;
 
@@ -849,6 +851,21 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 	    vm_qemu_accel(cfg.kernel, cfg.initrd));
 	cfg.accel = r->accel;
 
+	if (o->snapshot) {
+		if (rs.kdump) {
+			error("--snapshot and --dump kdump do not go together");
+			goto cleanup;
+		}
+		if (snapshot_prepare(ops, &cfg, &snap_state) != 0)
+			goto cleanup;
+		snap_copy = snapshot_copy(snap_state, r->id);
+		if (snap_copy == NULL)
+			goto cleanup;
+		cfg.state_disk = snap_copy;
+		cfg.loadvm = SNAPSHOT_TAG;
+		r->restored = 1;
+	}
+
 	rs.opts = o;
 	rs.res = r;
 	rs.sc = &sc;
@@ -866,6 +883,23 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 			rs.agent_ok = 1;
 		else
 			run_finish(&rs, RUN_ERROR, "cannot set up the agent");
+		if (rs.agent_ok && r->restored) {
+			/* the restored agent waits for this, then says HELLO */
+			unsigned char seed[32];
+			struct timespec now;
+
+			if (getrandom(seed, sizeof(seed), 0) != sizeof(seed)) {
+				for (size_t i = 0; i < sizeof(seed); i++)
+					seed[i] = (unsigned char)(r->seed >>
+					    (8 * (i % 8)) ^ i);
+			}
+			clock_gettime(CLOCK_REALTIME, &now);
+			if (agent_send_resume(&rs.agent, seed, sizeof(seed),
+			    (long long)now.tv_sec * 1000000000LL +
+			    now.tv_nsec) != 0)
+				run_finish(&rs, RUN_ERROR, "cannot resume the "
+				    "agent");
+		}
 		run_loop(&rs);
 	}
 	if (rs.crash_at != 0)
@@ -884,6 +918,8 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 	r->console_dropped = rs.vm->console.dropped;
 	vm_free(rs.vm);
 	rs.vm = NULL;
+	if (snap_copy != NULL)
+		unlink(snap_copy);
 	if (r->outcome != RUN_OK && r->outcome != RUN_ERROR)
 		run_classify(r);
 
@@ -911,6 +947,10 @@ cleanup:
 		unlink(rs.kdump_disk);	/* the vmcore was copied out */
 		free(rs.kdump_disk);
 	}
+	if (snap_copy != NULL)
+		unlink(snap_copy);
+	free(snap_copy);
+	free(snap_state);
 	json_decref(rs.steps_json);
 	json_decref(rs.metrics_first);
 	json_decref(rs.metrics_last);

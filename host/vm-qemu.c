@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -45,7 +46,7 @@ struct vm_qemu {
 	int		 exit_status;
 };
 
-static const char *
+const char *
 qemu_binary(void)
 {
 	const char *e = getenv("RACERIG_QEMU");
@@ -236,6 +237,21 @@ qemu_argv(const struct vm_config *cfg, const char *accel, int con_fd,
 		    cfg->disk);
 		argv_add(&argv, &argc, "-drive");
 		argv_add(&argv, &argc, tmp);
+	}
+	/*
+	 * savevm needs a block device that can hold VM state; this one is
+	 * attached to nothing, so the guest never sees it.  Restores use a
+	 * private copy (loadvm rewrites the image's active state).
+	 */
+	if (cfg->state_disk != NULL) {
+		snprintf(tmp, sizeof(tmp), "file=%s,format=qcow2,if=none,"
+		    "id=rrstate", cfg->state_disk);
+		argv_add(&argv, &argc, "-drive");
+		argv_add(&argv, &argc, tmp);
+		if (cfg->loadvm != NULL) {
+			argv_add(&argv, &argc, "-loadvm");
+			argv_add(&argv, &argc, cfg->loadvm);
+		}
 	}
 	return argv;
 }
@@ -546,6 +562,43 @@ cleanup:
 	return rc;
 }
 
+/*
+ * Save the guest's state as snapshot tag in the state disk (HMP savevm:
+ * QEMU 7.2's QMP snapshot-save is a job for the same thing).  The caller
+ * stops the VM next.
+ */
+static int
+vm_qemu_save(struct vm *vm, const char *tag)
+{
+	struct vm_qemu *q = vm->priv;
+	json_t *args, *ret = NULL;
+	char *line;
+	int rc;
+
+	if (!q->qmp_ok)
+		return error("cannot save: the QEMU monitor is gone");
+	for (const char *c = tag; *c; c++) {
+		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_')
+			return error("bad snapshot tag '%s'", tag);
+	}
+	/*
+	 * No "stop" first: savevm pauses the guest itself, and the state it
+	 * saves includes the run state, so a guest stopped before saving
+	 * would stay paused after every restore.
+	 */
+	line = xasprintf("savevm %s", tag);
+	args = json_pack("{s:s}", "command-line", line);
+	rc = qmp_command(&q->qmp, "human-monitor-command", args, &ret,
+	    DUMP_TIMEOUT_MS);
+	json_decref(args);
+	/* HMP reports failure as text, not as a QMP error */
+	if (rc == 0 && json_is_string(ret) && json_string_length(ret) > 0)
+		rc = error("savevm %s: %s", tag, json_string_value(ret));
+	json_decref(ret);
+	free(line);
+	return rc;
+}
+
 /* Ask QEMU to quit, then make sure it is gone. */
 static void
 vm_qemu_stop(struct vm *vm)
@@ -590,5 +643,6 @@ const struct vm_ops vm_qemu_ops = {
 	.start = vm_qemu_start,
 	.next_event = vm_qemu_next_event,
 	.dump = vm_qemu_dump,
+	.save = vm_qemu_save,
 	.stop = vm_qemu_stop,
 };

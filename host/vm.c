@@ -93,6 +93,20 @@ vm_dump(struct vm *vm, const char *path)
 	return vm->ops->dump(vm, path);
 }
 
+int
+vm_save(struct vm *vm, const char *tag)
+{
+	if (vm->ops->save == NULL)
+		return error("VM backend '%s' cannot save snapshots "
+		    "(unsupported)", vm->ops->name);
+	if (vm->state != VM_RUNNING)
+		return error("cannot save a VM that is %s",
+		    vm_state_name(vm->state));
+	if (vm->cfg.state_disk == NULL)
+		return error("cannot save a VM without a state disk");
+	return vm->ops->save(vm, tag);
+}
+
 void
 vm_free(struct vm *vm)
 {

@@ -7,10 +7,14 @@
  * "racerig-agent --serve-fd N" skips the PID-1 setup and serves on fd N:
  * that is how the host's tests drive the agent without a VM.
  */
+#include <sys/ioctl.h>
 #include <sys/reboot.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
+#include <linux/random.h>
+
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -72,6 +76,56 @@ agent_hello(struct agent *a)
 	    "boot_id", boot_id));
 }
 
+/*
+ * A restored snapshot: every run from one snapshot starts with the same
+ * kernel random state and clock.  Mix the host's seed into the pool
+ * (credited, then a reseed of the CRNG so the next read already
+ * differs) and take the host's time.
+ */
+static void
+agent_resume(struct agent *a, json_t *resume)
+{
+	const char *hex = json_string_value(json_object_get(resume, "seed"));
+	json_t *rt = json_object_get(resume, "realtime_ns");
+	struct {
+		struct rand_pool_info info;
+		unsigned char buf[64];
+	} seed;
+	size_t n = 0;
+	int fd;
+
+	memset(&seed, 0, sizeof(seed));
+	for (; hex != NULL && n < sizeof(seed.buf) && isxdigit(
+	    (unsigned char)hex[2 * n]) && isxdigit((unsigned char)hex[2 * n +
+	    1]); n++) {
+		char byte[3] = { hex[2 * n], hex[2 * n + 1], '\0' };
+
+		seed.buf[n] = (unsigned char)strtoul(byte, NULL, 16);
+	}
+	fd = open("/dev/urandom", O_WRONLY | O_CLOEXEC);
+	if (n > 0 && fd >= 0) {
+		seed.info.entropy_count = (int)(8 * n);
+		seed.info.buf_size = (int)n;
+		if (ioctl(fd, RNDADDENTROPY, &seed.info) != 0 ||
+		    ioctl(fd, RNDRESEEDCRNG) != 0)
+			channel_send_error(a, 0, "cannot reseed the kernel's "
+			    "random pool: %s", strerror(errno));
+	} else
+		channel_send_error(a, 0, "resume without a usable seed");
+	if (fd >= 0)
+		close(fd);
+	if (json_is_integer(rt)) {
+		long long ns = (long long)json_integer_value(rt);
+		struct timespec ts = { .tv_sec = ns / 1000000000LL,
+		    .tv_nsec = ns % 1000000000LL };
+
+		if (clock_settime(CLOCK_REALTIME, &ts) != 0)
+			channel_send_error(a, 0, "cannot set the clock: %s",
+			    strerror(errno));
+	}
+	agent_log("resumed from a snapshot");
+}
+
 /* Act on one frame from the host.  Bad frames are answered, not fatal. */
 static void
 agent_dispatch(struct agent *a, const struct proto_hdr *hdr,
@@ -91,12 +145,17 @@ agent_dispatch(struct agent *a, const struct proto_hdr *hdr,
 	switch (hdr->type) {
 	case PROTO_HELLO: {
 		json_t *v = json_object_get(req, "proto");
+		json_t *resume = json_object_get(req, "resume");
 
 		if (!json_is_integer(v) ||
 		    json_integer_value(v) != PROTO_VERSION)
 			channel_send_error(a, 0, "host speaks another "
 			    "protocol version");
 		a->hello_done = 1;
+		if (json_is_object(resume)) {
+			agent_resume(a, resume);
+			agent_hello(a);
+		}
 		break;
 	}
 	case PROTO_EXEC:

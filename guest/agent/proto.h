@@ -25,6 +25,13 @@
  *	guest: HELLO {"proto":1,"release":"6.1.0-56-cloud-amd64",
  *	              "ncpus":2,"uptime_ms":1234,"boot_id":"..."}
  *	host:  HELLO {"proto":1}        (a mismatch closes the channel)
+ *
+ * A guest restored from a snapshot was saved after that exchange; the
+ * host of the new run speaks first instead:
+ *	host:  HELLO {"proto":1,"resume":{"seed":"<hex, <= 64 bytes>",
+ *	              "realtime_ns":N}}
+ *	guest: HELLO {...}   (as above, after the seed went into the kernel's
+ *	                      random pool and the clock was set)
  *	host:  EXEC {"id":1,"argv":[...],"env":["K=V",...],"cpus":[0,1],
  *	             "timeout_ms":10000,"cwd":"/"}
  *	guest: STARTED {"id":1,"pid":123}
