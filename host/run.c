@@ -714,6 +714,7 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 	const struct vm_ops *ops;
 	char seed_s[32], smp_s[16], dur_s[32];
 	char *path, *snap_state = NULL, *snap_copy = NULL;
+	double t_restore = 0;
 	json_t *j;
 	int rc = -1;
 
@@ -858,6 +859,7 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 		}
 		if (snapshot_prepare(ops, &cfg, &snap_state) != 0)
 			goto cleanup;
+		t_restore = now_mono();
 		snap_copy = snapshot_copy(snap_state, r->id);
 		if (snap_copy == NULL)
 			goto cleanup;
@@ -878,7 +880,8 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 	if (vm_start(rs.vm) != 0) {
 		run_finish(&rs, RUN_ERROR, "the VM did not start");
 	} else {
-		rs.t0 = rs.vm->t_start;
+		/* a restore's time includes copying the snapshot */
+		rs.t0 = r->restored ? t_restore : rs.vm->t_start;
 		if (agent_init(&rs.agent, rs.vm->agent_fd) == 0)
 			rs.agent_ok = 1;
 		else
