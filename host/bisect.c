@@ -7,8 +7,10 @@
  * class, title or bucket).  It is good only after n clean runs, where n
  * makes a bug with reproduction rate p show at least once with the
  * chosen confidence c: (1 - p)^n <= 1 - c.  p is estimated from the bad
- * steps seen so far (steps / runs they took: the geometric MLE), so a
- * flaky bug asks for more clean runs.  Crashes of other bugs are
+ * steps seen so far with Laplace's rule, (steps + 1) / (runs they took
+ * + 2): the plain ratio says 1.0 after a single bad step that crashed at
+ * once, and one clean run would then pass for proof.  A flaky bug asks
+ * for more clean runs.  Crashes of other bugs are
  * recorded and reported but are neither bad nor clean.  Runs go in
  * batches of --jobs parallel VMs.
  */
@@ -177,8 +179,8 @@ bisect_step(const struct bisect_opts *o, const char *image,
 
 	memset(v, 0, sizeof(*v));
 	bisect_state_load(o->state_path, &bad_steps, &bad_runs);
-	v->rate = bad_steps > 0 ? (double)bad_steps / (double)bad_runs :
-	    o->prior_rate;
+	v->rate = bad_steps > 0 ? (double)(bad_steps + 1) /
+	    (double)(bad_runs + 2) : o->prior_rate;
 	need = bisect_runs_needed(v->rate, o->confidence);
 	v->needed = need;
 	bisect_log(o, "step %s: rate estimate %.2f (%ld bad steps in %ld "
