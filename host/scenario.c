@@ -144,7 +144,7 @@ scenario_check_vm(const struct scenario *s, const struct param_values *vals,
 
 		if (v == NULL)
 			continue;
-		if (p->is_cpus) {
+		if (p->is_cpus && strcmp(v, "all") != 0) {
 			const char *c = v;
 
 			while (*c != '\0') {

@@ -257,6 +257,9 @@ install_binary() {
 # helpers, under /scenarios/NAME.
 install_scenarios() {
 	local r=$1 s=$2 b=$3 d name p
+	# helpers several scenarios share
+	mkdir -p "$r/scenarios/lib"
+	for p in "$s"/scenarios/lib/*.sh; do [ -f "$p" ] && install -m 0755 "$p" "$r/scenarios/lib/"; done
 	for d in "$s"/scenarios/*/; do
 		name=$(basename "$d")
 		[ -f "$d/scenario.json" ] || continue
