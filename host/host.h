@@ -587,6 +587,7 @@ const char	*qemu_binary(void);	/* $RACERIG_QEMU or the default */
 int		 snapshot_prepare(const struct vm_ops *ops,
 		     const struct vm_config *cfg, char **state_out);
 char		*snapshot_copy(const char *state, const char *id);
+void		 snapshot_make_spare(const char *state, const char *id);
 const char	*vm_qemu_accel(const char *kernel, const char *initrd);
 
 /*

@@ -71,6 +71,7 @@ struct run_state {
 	int			 agent_ok;
 	double			 t0;		/* vm start */
 	double			 ready_at;	/* agent HELLO, 0 before */
+	const char		*snap_state;	/* restored from this snapshot */
 	double			 last_hb;
 	double			 crash_at;	/* first crash/panic line */
 	double			 hang_at;	/* first lockup/stall line */
@@ -315,6 +316,9 @@ run_on_agent_event(struct run_state *rs, const struct agent_event *ev)
 		}
 		rs->ready_at = rs->last_hb = now_mono();
 		rs->res->agent_ready_s = rs->ready_at - rs->t0;
+		/* the next restore's copy, made while this run goes on */
+		if (rs->snap_state != NULL)
+			snapshot_make_spare(rs->snap_state, rs->res->id);
 		if (ev->release != NULL)
 			snprintf(rs->res->guest_release,
 			    sizeof(rs->res->guest_release), "%s", ev->release);
@@ -866,6 +870,7 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 		cfg.state_disk = snap_copy;
 		cfg.loadvm = SNAPSHOT_TAG;
 		r->restored = 1;
+		rs.snap_state = snap_state;
 	}
 
 	rs.opts = o;
