@@ -155,6 +155,8 @@ image_cmd_kernel(int argc, char **argv)
 		}
 	}
 	rc = kernel_build(argv + 1, &tree);
+	if (rc == 3)
+		return EXIT_VERDICT;	/* --check: not built (said why) */
 	if (rc != 0)
 		return rc == 1 ? EXIT_INFRA : EXIT_USAGE;
 	printf("%s\n", tree);

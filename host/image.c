@@ -182,8 +182,8 @@ cleanup:
  * Build a kernel from source with images/build-kernel, passing args
  * through (see that script for them).  Its progress goes to stderr; the
  * built tree is its last stdout line, returned in *tree (caller frees).
- * Returns 0, 1 if the kernel did not build, -1 if the request was bad or
- * the script could not run.
+ * Returns 0, 1 if the kernel did not build, 3 if --check found it not
+ * built, -1 if the request was bad or the script could not run.
  */
 int
 kernel_build(char *const args[], char **tree)
@@ -212,8 +212,8 @@ kernel_build(char *const args[], char **tree)
 		line = memrchr(out.data, '\n', (size_t)(end - out.data));
 		*tree = xstrdup(line ? line + 1 : out.data);
 		rc = 0;
-	} else if (st == 1) {
-		rc = 1;
+	} else if (st == 1 || st == 3) {
+		rc = st;	/* did not build; --check: not built */
 	} else {
 		if (st == 0)
 			error("build-kernel printed no tree");
