@@ -37,7 +37,7 @@ else
 Q = @
 endif
 
-HOST_LIBS = -ljansson -lkdumpfile -lsqlite3 -lm
+HOST_LIBS = -ljansson -lkdumpfile -lsqlite3 -lvirt -lpthread -lm
 
 HOST_SRCS := $(filter-out host/racerig.c,$(wildcard host/*.c)) \
 	     guest/agent/proto.c

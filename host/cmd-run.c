@@ -15,7 +15,7 @@ enum {
 	OPT_IMAGE = 256, OPT_SMP, OPT_MEM, OPT_DURATION, OPT_SEED, OPT_OUT,
 	OPT_DUMP, OPT_CMDLINE, OPT_BACKEND, OPT_ACCEL, OPT_JSON,
 	OPT_CONSOLE_LIMIT, OPT_BOOT_TIMEOUT, OPT_HB_TIMEOUT, OPT_RAW,
-	OPT_COUNT, OPT_REPLAY, OPT_DB, OPT_SNAPSHOT,
+	OPT_COUNT, OPT_REPLAY, OPT_DB, OPT_SNAPSHOT, OPT_CONNECT,
 };
 
 static const struct option run_options[] = {
@@ -39,6 +39,7 @@ static const struct option run_options[] = {
 	{ "replay",		required_argument, NULL, OPT_REPLAY },
 	{ "db",			required_argument, NULL, OPT_DB },
 	{ "snapshot",		no_argument,       NULL, OPT_SNAPSHOT },
+	{ "connect",		required_argument, NULL, OPT_CONNECT },
 	{ "verbose",		no_argument,       NULL, 'v' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -167,6 +168,9 @@ run_parse(int argc, char **argv, struct run_opts *o, int *json, int *count)
 			break;
 		case OPT_SNAPSHOT:
 			o->snapshot = 1;
+			break;
+		case OPT_CONNECT:
+			o->connect = optarg;
 			break;
 		case OPT_COUNT:
 			if (parse_long(optarg, 1, 1000, &v) != 0)
@@ -459,7 +463,8 @@ cmd_boot_exec(int argc, char **argv)
 	"[--image IMAGE] [--smp N] [--mem MB] [--seed N] [--out DIR]\n" \
 	"           [--dump qemu|kdump|none] [--cmdline WORDS] [--accel kvm|tcg]\n" \
 	"           [--console-limit BYTES] [--boot-timeout S]\n" \
-	"           [--heartbeat-timeout S] [--snapshot]"
+	"           [--heartbeat-timeout S] [--snapshot]\n" \
+	"           [--backend qemu|libvirt] [--connect URI]"
 
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",

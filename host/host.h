@@ -117,6 +117,7 @@ struct vm_config {
 	 */
 	const char	*state_disk;
 	const char	*loadvm;
+	const char	*connect;	/* libvirt URI (NULL: qemu:///system) */
 };
 
 /*
@@ -342,6 +343,7 @@ struct run_opts {
 	size_t		 nparams;
 	const char	*image;
 	const char	*backend;
+	const char	*connect;	/* libvirt URI, --backend libvirt */
 	const char	*accel;
 	int		 smp;
 	int		 mem_mb;
@@ -580,6 +582,7 @@ const char	*vm_state_name(enum vm_state state);
 
 /* vm-qemu.c */
 extern const struct vm_ops vm_qemu_ops;
+extern const struct vm_ops vm_libvirt_ops;
 const char	*qemu_binary(void);	/* $RACERIG_QEMU or the default */
 
 /* snapshot.c */

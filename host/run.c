@@ -850,6 +850,7 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 	cfg.mem_mb = r->mem_mb;
 	cfg.dir = r->dir;
 	cfg.accel = o->accel;
+	cfg.connect = o->connect;
 	cfg.console_limit = o->console_limit ? o->console_limit :
 	    16u * 1024 * 1024;
 	r->accel = xstrdup(cfg.accel ? cfg.accel :

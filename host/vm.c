@@ -11,6 +11,7 @@
 
 static const struct vm_ops *const vm_backends[] = {
 	&vm_qemu_ops,
+	&vm_libvirt_ops,
 };
 
 /* Find a backend by name; NULL (reported) if there is none. */

@@ -1,0 +1,497 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The libvirt VM backend ("--backend libvirt --connect URI"): the same
+ * guest as vm-qemu.c, described as a transient libvirt domain and driven
+ * through libvirt's C API, so racerig runs where VMs are libvirt's.
+ *
+ * The domain boots the image's kernel directly; its serial console and
+ * the agent's virtio-serial port are unix sockets that QEMU connects to
+ * and racerig listens on, so the console is parsed as it streams and the
+ * agent protocol is the same as with vm-qemu.c.  Lifecycle events come
+ * from virConnectDomainEventRegisterAny, delivered by one event-loop
+ * thread per process into a pipe per VM.  A panic (<panic model='isa'/>,
+ * <on_crash>preserve</on_crash>) leaves the domain paused for
+ * virDomainCoreDumpWithFormat.  Domains are named racerig-<run id>, so
+ * racerig never touches a domain it did not create.
+ */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "host.h"
+#include "proto.h"
+
+#define LV_ACCEPT_TIMEOUT_MS	30000
+#define LV_DUMP_TIMEOUT_S	300
+
+/* What the event thread hands to one VM; freed by libvirt's freecb. */
+struct lv_sink {
+	int	wfd;
+};
+
+struct vm_libvirt {
+	virConnectPtr	 conn;
+	virDomainPtr	 dom;
+	int		 cb_id;
+	int		 ev_rfd;
+	int		 console_fd;
+	char		*con_path;
+	char		*ag_path;
+};
+
+static pthread_once_t lv_loop_once = PTHREAD_ONCE_INIT;
+static int lv_loop_ok;
+
+/* libvirt's own error, once, where it happened. */
+static int
+lv_error(const char *what)
+{
+	const virError *e = virGetLastError();
+
+	return error("libvirt: %s: %s", what, e && e->message ? e->message :
+	    "unknown error");
+}
+
+/* libvirt prints errors itself unless told not to: racerig reports them. */
+static void
+lv_quiet(void *opaque, virErrorPtr e)
+{
+	(void)opaque;
+	(void)e;
+}
+
+static void
+lv_tick(int timer, void *opaque)
+{
+	(void)timer;
+	(void)opaque;
+}
+
+static void *
+lv_loop(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		if (virEventRunDefaultImpl() < 0)
+			usleep(100000);
+	}
+	return NULL;
+}
+
+static void
+lv_loop_start(void)
+{
+	pthread_t t;
+
+	virSetErrorFunc(NULL, lv_quiet);
+	if (virEventRegisterDefaultImpl() < 0)
+		return;
+	/* a tick keeps the loop turning when no event comes */
+	virEventAddTimeout(500, lv_tick, NULL, NULL);
+	if (pthread_create(&t, NULL, lv_loop, NULL) != 0)
+		return;
+	pthread_detach(t);
+	lv_loop_ok = 1;
+}
+
+static int
+lv_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail,
+    void *opaque)
+{
+	struct lv_sink *s = opaque;
+	unsigned char b[2] = { (unsigned char)event, (unsigned char)detail };
+
+	(void)conn;
+	(void)dom;
+	(void)!write(s->wfd, b, sizeof(b));	/* nonblocking; never waits */
+	return 0;
+}
+
+static void
+lv_sink_free(void *opaque)
+{
+	struct lv_sink *s = opaque;
+
+	close(s->wfd);
+	free(s);
+}
+
+/* A listening unix socket at path (removed first). */
+static int
+lv_listen(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return error("socket path '%s' is too long", path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    listen(fd, 1) != 0) {
+		error("cannot listen on '%s': %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+lv_accept(int lfd, const char *what)
+{
+	struct pollfd p = { .fd = lfd, .events = POLLIN };
+	int fd;
+
+	if (poll(&p, 1, LV_ACCEPT_TIMEOUT_MS) <= 0)
+		return error("QEMU did not connect the %s socket", what);
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0)
+		return error("accept (%s): %s", what, strerror(errno));
+	return fd;
+}
+
+/* Text for an XML element or attribute value. */
+static void
+lv_xml_text(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': buf_addstr(b, "&amp;"); break;
+		case '<': buf_addstr(b, "&lt;"); break;
+		case '>': buf_addstr(b, "&gt;"); break;
+		case '\'': buf_addstr(b, "&apos;"); break;
+		case '"': buf_addstr(b, "&quot;"); break;
+		default: buf_add(b, s, 1);
+		}
+	}
+}
+
+/* libvirt wants the emulator's absolute path (caller frees). */
+static char *
+lv_emulator(void)
+{
+	const char *q = qemu_binary(), *path = getenv("PATH");
+	char *dirs, *d, *save = NULL, *found = NULL;
+
+	if (strchr(q, '/') != NULL)
+		return xstrdup(q);
+	dirs = xstrdup(path ? path : "/usr/bin:/bin");
+	for (d = strtok_r(dirs, ":", &save); d && !found;
+	    d = strtok_r(NULL, ":", &save)) {
+		char *p = xasprintf("%s/%s", d, q);
+
+		if (access(p, X_OK) == 0)
+			found = p;
+		else
+			free(p);
+	}
+	free(dirs);
+	return found ? found : xstrdup(q);
+}
+
+static char *
+lv_domain_xml(const struct vm_config *cfg, const char *name,
+    const char *con_path, const char *ag_path)
+{
+	struct buf b = BUF_INIT;
+	char *emulator;
+
+	/* KVM only where the probe said it works; TCG otherwise */
+	buf_addf(&b, "<domain type='%s'>\n  <name>", cfg->accel != NULL &&
+	    strcmp(cfg->accel, "kvm") == 0 ? "kvm" : "qemu");
+	lv_xml_text(&b, name);
+	buf_addf(&b, "</name>\n  <memory unit='MiB'>%d</memory>\n"
+	    "  <vcpu>%d</vcpu>\n  <os>\n"
+	    "    <type arch='x86_64'>hvm</type>\n    <kernel>", cfg->mem_mb,
+	    cfg->smp);
+	lv_xml_text(&b, cfg->kernel);
+	buf_addstr(&b, "</kernel>\n    <initrd>");
+	lv_xml_text(&b, cfg->initrd);
+	buf_addstr(&b, "</initrd>\n    <cmdline>");
+	lv_xml_text(&b, cfg->cmdline);
+	buf_addstr(&b, "</cmdline>\n  </os>\n"
+	    "  <features><acpi/><vmcoreinfo state='on'/></features>\n"
+	    "  <cpu mode='maximum'/>\n"
+	    "  <on_poweroff>destroy</on_poweroff>\n"
+	    "  <on_reboot>destroy</on_reboot>\n"
+	    "  <on_crash>preserve</on_crash>\n"
+	    "  <devices>\n    <emulator>");
+	emulator = lv_emulator();
+	lv_xml_text(&b, emulator);
+	free(emulator);
+	buf_addstr(&b, "</emulator>\n"
+	    "    <serial type='unix'><source mode='connect' path='");
+	lv_xml_text(&b, con_path);
+	buf_addstr(&b, "'/><target port='0'/></serial>\n"
+	    "    <channel type='unix'><source mode='connect' path='");
+	lv_xml_text(&b, ag_path);
+	buf_addstr(&b, "'/><target type='virtio' name='" PROTO_PORT_NAME
+	    "'/></channel>\n"
+	    "    <panic model='isa'/>\n"
+	    "    <memballoon model='none'/>\n"
+	    "  </devices>\n</domain>\n");
+	return b.data;
+}
+
+static int
+vm_libvirt_start(struct vm *vm)
+{
+	const struct vm_config *cfg = &vm->cfg;
+	struct vm_libvirt *l;
+	struct lv_sink *sink;
+	int lcon = -1, lag = -1, pfd[2], rc = -1;
+	char *name = NULL, *xml = NULL, *path = NULL;
+	const char *base;
+
+	if (cfg->disk != NULL || cfg->state_disk != NULL)
+		return error("the libvirt backend takes no disks (--dump "
+		    "kdump and --snapshot are QEMU-backend only)");
+	pthread_once(&lv_loop_once, lv_loop_start);
+	if (!lv_loop_ok)
+		return error("libvirt: cannot start the event loop");
+	l = xcalloc(1, sizeof(*l));
+	l->cb_id = -1;
+	l->ev_rfd = l->console_fd = -1;
+	vm->priv = l;
+
+	path = xasprintf("%s/console.log", cfg->dir);
+	if (console_open(&vm->console, path, cfg->console_limit) != 0)
+		goto out;
+	l->conn = virConnectOpen(cfg->connect ? cfg->connect :
+	    "qemu:///system");
+	if (l->conn == NULL) {
+		lv_error("cannot connect");
+		goto out;
+	}
+	/* the run directory's name is unique: so is the domain's */
+	base = strrchr(cfg->dir, '/');
+	name = xasprintf("racerig-%s", base ? base + 1 : cfg->dir);
+	l->con_path = xasprintf("%s/console.sock", cfg->dir);
+	l->ag_path = xasprintf("%s/agent.sock", cfg->dir);
+	if ((lcon = lv_listen(l->con_path)) < 0 ||
+	    (lag = lv_listen(l->ag_path)) < 0)
+		goto out;
+	xml = lv_domain_xml(cfg, name, l->con_path, l->ag_path);
+	free(path);
+	path = xasprintf("%s/domain.xml", cfg->dir);
+	(void)write_file_atomic(path, xml, strlen(xml));
+
+	if (pipe2(pfd, O_CLOEXEC | O_NONBLOCK) != 0) {
+		error("pipe: %s", strerror(errno));
+		goto out;
+	}
+	l->ev_rfd = pfd[0];
+	sink = xcalloc(1, sizeof(*sink));
+	sink->wfd = pfd[1];
+	l->dom = virDomainCreateXML(l->conn, xml, 0);
+	if (l->dom == NULL) {
+		lv_error("cannot create the domain");
+		lv_sink_free(sink);
+		goto out;
+	}
+	l->cb_id = virConnectDomainEventRegisterAny(l->conn, l->dom,
+	    VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+	    VIR_DOMAIN_EVENT_CALLBACK(lv_lifecycle), sink, lv_sink_free);
+	if (l->cb_id < 0) {
+		lv_error("cannot register for domain events");
+		lv_sink_free(sink);
+		goto out;
+	}
+	if ((l->console_fd = lv_accept(lcon, "console")) < 0 ||
+	    (vm->agent_fd = lv_accept(lag, "agent")) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (lcon >= 0)
+		close(lcon);
+	if (lag >= 0)
+		close(lag);
+	free(name);
+	free(xml);
+	free(path);
+	return rc;
+}
+
+/* One lifecycle event from the pipe, as a VM event; 0 if not one. */
+static int
+vm_libvirt_event(struct vm *vm, int event, int detail, struct vm_event *ev)
+{
+	switch (event) {
+	case VIR_DOMAIN_EVENT_CRASHED:
+		vm->state = VM_PANICKED;
+		ev->type = VM_EV_PANIC;
+		snprintf(ev->detail, sizeof(ev->detail), "guest panicked "
+		    "(libvirt crashed event, detail %d)", detail);
+		return 1;
+	case VIR_DOMAIN_EVENT_SHUTDOWN:
+		if (vm->state == VM_RUNNING)
+			vm->state = VM_STOPPED;
+		ev->type = VM_EV_SHUTDOWN;
+		snprintf(ev->detail, sizeof(ev->detail), "guest shut down");
+		return 1;
+	case VIR_DOMAIN_EVENT_STOPPED:
+		vm->state = VM_EXITED;
+		ev->type = VM_EV_EXITED;
+		snprintf(ev->detail, sizeof(ev->detail), "domain stopped "
+		    "(detail %d)", detail);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int
+vm_libvirt_next_event(struct vm *vm, struct vm_event *ev, int timeout_ms)
+{
+	struct vm_libvirt *l = vm->priv;
+	double deadline = now_mono() + timeout_ms / 1000.0;
+
+	for (;;) {
+		struct pollfd p[3] = {
+			{ .fd = l->ev_rfd, .events = POLLIN },
+			{ .fd = l->console_fd, .events = POLLIN },
+			{ .fd = vm->agent_fd, .events = POLLIN },
+		};
+		int left = (int)((deadline - now_mono()) * 1000), rc;
+
+		rc = poll(p, 3, left < 0 ? 0 : left);
+		if (rc < 0 && errno != EINTR)
+			return error("poll: %s", strerror(errno));
+		if (rc > 0 && (p[0].revents & POLLIN)) {
+			unsigned char b[2];
+
+			if (read(l->ev_rfd, b, sizeof(b)) == 2 &&
+			    vm_libvirt_event(vm, b[0], b[1], ev))
+				return 0;
+		}
+		if (rc > 0 && (p[1].revents & (POLLIN | POLLHUP))) {
+			char chunk[65536];
+			ssize_t n = read(l->console_fd, chunk, sizeof(chunk));
+
+			if (n > 0) {
+				console_feed(&vm->console, chunk, (size_t)n);
+				ev->type = VM_EV_CONSOLE;
+				return 0;
+			}
+			if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+				close(l->console_fd);
+				l->console_fd = -1;
+			}
+		}
+		if (rc > 0 && (p[2].revents & (POLLIN | POLLHUP | POLLERR))) {
+			ev->type = VM_EV_AGENT;
+			return 0;
+		}
+		if (now_mono() >= deadline) {
+			ev->type = VM_EV_TIMEOUT;
+			return 0;
+		}
+	}
+}
+
+/*
+ * Memory-only kdump-zlib dump.  libvirt streams it through a pipe, so it
+ * may come in makedumpfile's flattened form: rearranged with -R then.
+ */
+static int
+vm_libvirt_dump(struct vm *vm, const char *path)
+{
+	struct vm_libvirt *l = vm->priv;
+	char *flat = xasprintf("%s.flat", path);
+	char *argv[] = { "makedumpfile", "-R", (char *)path, NULL };
+	char sig[16] = "";
+	int fd, rc = -1;
+
+	if (virDomainCoreDumpWithFormat(l->dom, flat,
+	    VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_ZLIB, VIR_DUMP_MEMORY_ONLY) < 0) {
+		lv_error("memory dump failed");
+		goto out;
+	}
+	fd = open(flat, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)!read(fd, sig, sizeof(sig) - 1);
+		close(fd);
+	}
+	if (strncmp(sig, "makedumpfile", 12) == 0) {
+		int st = run_command(argv, flat, NULL, NULL, LV_DUMP_TIMEOUT_S,
+		    NULL, 0);
+
+		if (st != 0) {
+			error("makedumpfile -R failed (status %d) on '%s'", st,
+			    flat);
+			goto out;
+		}
+		unlink(flat);
+	} else if (rename(flat, path) != 0) {
+		error("cannot rename '%s': %s", flat, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(flat);
+	return rc;
+}
+
+static void
+vm_libvirt_stop(struct vm *vm)
+{
+	struct vm_libvirt *l = vm->priv;
+
+	if (l == NULL)
+		return;
+	if (l->dom != NULL) {
+		(void)virDomainDestroy(l->dom);	/* gone already: fine */
+		virDomainFree(l->dom);
+	}
+	if (l->cb_id >= 0)
+		virConnectDomainEventDeregisterAny(l->conn, l->cb_id);
+	if (l->conn != NULL)
+		virConnectClose(l->conn);
+	if (l->ev_rfd >= 0)
+		close(l->ev_rfd);
+	/* keep the last console bytes */
+	while (l->console_fd >= 0) {
+		char chunk[65536];
+		ssize_t n = read(l->console_fd, chunk, sizeof(chunk));
+
+		if (n <= 0)
+			break;
+		console_feed(&vm->console, chunk, (size_t)n);
+	}
+	if (l->console_fd >= 0)
+		close(l->console_fd);
+	if (vm->agent_fd >= 0) {
+		close(vm->agent_fd);
+		vm->agent_fd = -1;
+	}
+	if (l->con_path != NULL)
+		unlink(l->con_path);
+	if (l->ag_path != NULL)
+		unlink(l->ag_path);
+	free(l->con_path);
+	free(l->ag_path);
+	free(l);
+	vm->priv = NULL;
+	vm->state = VM_EXITED;
+}
+
+const struct vm_ops vm_libvirt_ops = {
+	.name = "libvirt",
+	.start = vm_libvirt_start,
+	.next_event = vm_libvirt_next_event,
+	.dump = vm_libvirt_dump,
+	.stop = vm_libvirt_stop,
+};

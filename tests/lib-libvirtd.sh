@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+# A private libvirt daemon for tests: its own config, state and sockets,
+# in a mount namespace, so the system's libvirt files are neither read
+# nor written (CI has no systemd, and tests must not touch the host).
+#
+#   uri=$(libvirtd_start DIR)    starts virtlogd and libvirtd, prints the URI
+#   libvirtd_stop DIR            stops them
+#
+# Settings from what was measured to work without systemd: root, no
+# dynamic ownership, no security driver, no cgroups, no namespaces.
+
+libvirtd_start() {
+	d=$1
+	mkdir -p "$d/etc" "$d/lib" "$d/cache" "$d/log" "$d/sock"
+	cp -a /etc/libvirt/. "$d/etc/"
+	cat >"$d/etc/qemu.conf" <<-CONF
+	user = "root"
+	group = "root"
+	dynamic_ownership = 0
+	security_driver = "none"
+	cgroup_controllers = [ ]
+	namespaces = [ ]
+	CONF
+	cat >"$d/libvirtd.conf" <<-CONF
+	unix_sock_dir = "$d/sock"
+	unix_sock_rw_perms = "0700"
+	auth_unix_rw = "none"
+	auth_unix_ro = "none"
+	CONF
+	cat >"$d/start" <<-SH
+	#!/bin/sh
+	set -e
+	mount --make-rprivate /
+	mount -t tmpfs racerig-run /run
+	mount --bind "$d/etc" /etc/libvirt
+	mount --bind "$d/lib" /var/lib/libvirt
+	mount --bind "$d/cache" /var/cache/libvirt
+	mount --bind "$d/log" /var/log/libvirt
+	virtlogd -d -p "$d/virtlogd.pid"
+	libvirtd -d -f "$d/libvirtd.conf" -p "$d/libvirtd.pid"
+	SH
+	chmod +x "$d/start"
+	unshare -m "$d/start" >"$d/start.log" 2>&1 || { cat "$d/start.log" >&2; return 1; }
+	for i in $(seq 100); do
+		[ -S "$d/sock/libvirt-sock" ] && break
+		sleep 0.1
+	done
+	[ -S "$d/sock/libvirt-sock" ] || { echo "libvirtd did not start" >&2; return 1; }
+	echo "qemu:///system?socket=$d/sock/libvirt-sock"
+}
+
+libvirtd_stop() {
+	for p in libvirtd virtlogd; do
+		[ -f "$1/$p.pid" ] && kill "$(cat "$1/$p.pid")" 2>/dev/null
+	done
+	return 0
+}
