@@ -141,10 +141,13 @@ input_stamp() {
 		echo "binaries: $RR_BINARIES kdump: $RR_KDUMP"
 		for b in $RR_BINARIES; do ls -lL --time-style=+%s "$b" 2>&1; done
 		sha256sum <"$agent"
-		# relative paths: two checkouts of one tree make one image
-		(cd "$modsrc" && find . -path ./.git -prune -o -type f \( -name '*.[ch]' \
-			-o -name Kbuild -o -name Makefile \) -print | LC_ALL=C sort |
-			xargs -r sha256sum)
+		# relative paths: two checkouts of one tree make one image;
+		# racerig's own modules fill in what a --modules-src lacks
+		for d in "$modsrc" "$src/guest/modules"; do
+			(cd "$d" && find . -path ./.git -prune -o -type f \( -name '*.[ch]' \
+				-o -name Kbuild -o -name Makefile \) -print | LC_ALL=C sort |
+				xargs -r sha256sum)
+		done
 		(cd "$src" && find scenarios -type f \
 			\( -name '*.json' -o -name '*.sh' -o -name '*.c' -o -name '*.h' \
 			   -o -name 'Kbuild' -o -name 'Makefile' \) 2>/dev/null |
@@ -216,14 +219,18 @@ install_modules() {
 	done
 }
 
-# Build each of RR_GUEST_MODULES against the image's kernel.
+# Build each of RR_GUEST_MODULES against the image's kernel, from s
+# (--modules-src: a tree being bisected) where s has it, else from
+# racerig's own guest/modules.
 build_guest_modules() {
-	local r=$1 rel=$2 kd=$3 s=$4 m w
+	local r=$1 rel=$2 kd=$3 s=$4 m w from
 	for m in $RR_GUEST_MODULES; do
-		[ -d "$s/$m" ] || die "no guest module '$m' in '$s'"
+		from=$s
+		[ -d "$from/$m" ] || from="$src/guest/modules"
+		[ -d "$from/$m" ] || die "no guest module '$m' in '$s'"
 		[ -n "$kd" ] && [ -d "$kd" ] || die "no kernel headers for '$rel' to build guest module '$m'"
 		w="$work/kmod-$m"
-		cp -r "$s/$m" "$w"
+		cp -r "$from/$m" "$w"
 		if ! make -C "$kd" M="$w" modules >"$work/kmod-$m.log" 2>&1; then
 			grep -E 'error|Error' "$work/kmod-$m.log" | head -20 >&2
 			die "guest module '$m' does not build against kernel $rel (log above)"
