@@ -96,6 +96,26 @@ dump_extract_dmesg(const char *vmcore, const char *out_path)
 }
 
 /*
+ * Rearrange a vmcore in makedumpfile's flattened form (what QEMU and
+ * libvirt stream out, and what the capture kernel saves) into a normal
+ * kdump-compressed file at path, which tools can open.  flat is removed
+ * once that worked.  origin names the dump in the error, if any.
+ * Returns 0 or -1 (reported).
+ */
+int
+dump_unflatten(const char *flat, const char *path, const char *origin)
+{
+	char *argv[] = { "makedumpfile", "-R", (char *)path, NULL };
+	int st = run_command(argv, flat, NULL, NULL, 300, NULL, 0);
+
+	if (st != 0)
+		return error("makedumpfile -R failed (status %d) on %s", st,
+		    origin);
+	unlink(flat);
+	return 0;
+}
+
+/*
  * Read the vmcore the guest's capture kernel saved on the kdump disk
  * (layout in guest/agent/kdump.c) and write it to vmcore as a normal
  * kdump-compressed file.  The disk is guest-written: the header must
@@ -105,8 +125,7 @@ dump_extract_dmesg(const char *vmcore, const char *out_path)
 int
 dump_from_kdump_disk(const char *disk, const char *vmcore)
 {
-	char head[64], *flat = xasprintf("%s.flat", vmcore);
-	char *argv[] = { "makedumpfile", "-R", (char *)vmcore, NULL };
+	char head[64], *flat = xasprintf("%s.flat", vmcore), *origin;
 	unsigned long long len, left;
 	struct stat st;
 	int in = -1, out = -1, rc = -1, n;
@@ -148,13 +167,9 @@ dump_from_kdump_disk(const char *disk, const char *vmcore)
 	}
 	close(out);
 	out = -1;
-	n = run_command(argv, flat, NULL, NULL, 300, NULL, 0);
-	if (n != 0) {
-		error("makedumpfile -R failed (status %d) on the vmcore from "
-		    "'%s'", n, disk);
-		goto cleanup;
-	}
-	rc = 0;
+	origin = xasprintf("the vmcore from '%s'", disk);
+	rc = dump_unflatten(flat, vmcore, origin);
+	free(origin);
 cleanup:
 	if (in >= 0)
 		close(in);

@@ -614,6 +614,8 @@ int		 agent_sample(struct agent *a, char *const *paths,
 		     size_t npaths, long interval_ms);
 
 /* dump.c */
+int		 dump_unflatten(const char *flat, const char *path,
+		     const char *origin);
 int		 dump_vmcoreinfo_release(const char *path, char *release,
 		     size_t n);
 int		 dump_extract_dmesg(const char *vmcore, const char *out_path);

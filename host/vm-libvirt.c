@@ -33,7 +33,6 @@
 #include "proto.h"
 
 #define LV_ACCEPT_TIMEOUT_MS	30000
-#define LV_DUMP_TIMEOUT_S	300
 
 /* What the event thread hands to one VM; freed by libvirt's freecb. */
 struct lv_sink {
@@ -410,10 +409,9 @@ static int
 vm_libvirt_dump(struct vm *vm, const char *path)
 {
 	struct vm_libvirt *l = vm->priv;
-	char *flat = xasprintf("%s.flat", path);
-	char *argv[] = { "makedumpfile", "-R", (char *)path, NULL };
+	char *flat = xasprintf("%s.flat", path), *origin;
 	char sig[16] = "";
-	int fd, rc = -1;
+	int fd, st, rc = -1;
 
 	if (virDomainCoreDumpWithFormat(l->dom, flat,
 	    VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_ZLIB, VIR_DUMP_MEMORY_ONLY) < 0) {
@@ -426,15 +424,11 @@ vm_libvirt_dump(struct vm *vm, const char *path)
 		close(fd);
 	}
 	if (strncmp(sig, "makedumpfile", 12) == 0) {
-		int st = run_command(argv, flat, NULL, NULL, LV_DUMP_TIMEOUT_S,
-		    NULL, 0);
-
-		if (st != 0) {
-			error("makedumpfile -R failed (status %d) on '%s'", st,
-			    flat);
+		origin = xasprintf("'%s'", flat);
+		st = dump_unflatten(flat, path, origin);
+		free(origin);
+		if (st != 0)
 			goto out;
-		}
-		unlink(flat);
 	} else if (rename(flat, path) != 0) {
 		error("cannot rename '%s': %s", flat, strerror(errno));
 		goto out;

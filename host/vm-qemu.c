@@ -528,10 +528,9 @@ vm_qemu_dump(struct vm *vm, const char *path)
 {
 	struct vm_qemu *q = vm->priv;
 	char *flat = xasprintf("%s.flat", path);
-	char *proto = xasprintf("file:%s", flat);
-	char *argv[] = { "makedumpfile", "-R", (char *)path, NULL };
+	char *proto = xasprintf("file:%s", flat), *origin = NULL;
 	json_t *args, *ret = NULL;
-	int rc = -1, st;
+	int rc = -1;
 
 	if (!q->qmp_ok) {
 		error("cannot dump: the QEMU monitor is gone");
@@ -548,15 +547,10 @@ vm_qemu_dump(struct vm *vm, const char *path)
 	json_decref(ret);
 	if (rc != 0)
 		goto cleanup;
-	st = run_command(argv, flat, NULL, NULL, 300, NULL, 0);
-	if (st != 0) {
-		rc = error("makedumpfile -R failed (status %d) on '%s'", st,
-		    flat);
-		goto cleanup;
-	}
-	unlink(flat);
-	rc = 0;
+	origin = xasprintf("'%s'", flat);
+	rc = dump_unflatten(flat, path, origin);
 cleanup:
+	free(origin);
 	free(flat);
 	free(proto);
 	return rc;
