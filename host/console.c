@@ -148,6 +148,25 @@ console_line(struct console *c, const char *line, size_t len)
 }
 
 /*
+ * Read what fd (a console stream) has and take it as console_feed()
+ * does.  Returns the bytes read, 0 if none were ready, -1 at EOF or on a
+ * read error (the caller closes fd).
+ */
+ssize_t
+console_read(struct console *c, int fd)
+{
+	char chunk[65536];
+	ssize_t n = read(fd, chunk, sizeof(chunk));
+
+	if (n < 0)
+		return (errno == EAGAIN || errno == EINTR) ? 0 : -1;
+	if (n == 0)
+		return -1;
+	console_feed(c, chunk, (size_t)n);
+	return n;
+}
+
+/*
  * Take n console bytes: log them (within the limit) and run the markers
  * over each completed line.  Lines longer than CONSOLE_LINE are cut into
  * pieces; a marker split across such a cut is missed, which only affects

@@ -567,6 +567,7 @@ json_t		*qmp_next_event(struct qmp *q);
 int		 console_open(struct console *c, const char *path,
 		     size_t log_limit);
 void		 console_feed(struct console *c, const char *data, size_t n);
+ssize_t		 console_read(struct console *c, int fd);
 void		 console_close(struct console *c);
 
 /* vm.c */

@@ -377,15 +377,13 @@ vm_libvirt_next_event(struct vm *vm, struct vm_event *ev, int timeout_ms)
 				return 0;
 		}
 		if (rc > 0 && (p[1].revents & (POLLIN | POLLHUP))) {
-			char chunk[65536];
-			ssize_t n = read(l->console_fd, chunk, sizeof(chunk));
+			ssize_t n = console_read(&vm->console, l->console_fd);
 
 			if (n > 0) {
-				console_feed(&vm->console, chunk, (size_t)n);
 				ev->type = VM_EV_CONSOLE;
 				return 0;
 			}
-			if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+			if (n < 0) {
 				close(l->console_fd);
 				l->console_fd = -1;
 			}
@@ -457,14 +455,9 @@ vm_libvirt_stop(struct vm *vm)
 	if (l->ev_rfd >= 0)
 		close(l->ev_rfd);
 	/* keep the last console bytes */
-	while (l->console_fd >= 0) {
-		char chunk[65536];
-		ssize_t n = read(l->console_fd, chunk, sizeof(chunk));
-
-		if (n <= 0)
-			break;
-		console_feed(&vm->console, chunk, (size_t)n);
-	}
+	while (l->console_fd >= 0 && console_read(&vm->console,
+	    l->console_fd) > 0)
+		;
 	if (l->console_fd >= 0)
 		close(l->console_fd);
 	if (vm->agent_fd >= 0) {

@@ -381,16 +381,8 @@ static ssize_t
 vm_qemu_read_console(struct vm *vm)
 {
 	struct vm_qemu *q = vm->priv;
-	char chunk[65536];
-	ssize_t n;
 
-	n = read(q->console_fd, chunk, sizeof(chunk));
-	if (n < 0)
-		return (errno == EAGAIN || errno == EINTR) ? 0 : -1;
-	if (n == 0)
-		return -1;
-	console_feed(&vm->console, chunk, (size_t)n);
-	return n;
+	return console_read(&vm->console, q->console_fd);
 }
 
 static int
