@@ -111,12 +111,16 @@ struct vm_config {
 	const char	*disk;		/* optional raw disk (kdump target) */
 	size_t		 console_limit;	/* bytes of console.log kept */
 	/*
-	 * Snapshots (snapshot.c): a qcow2 file that holds saved VM state
-	 * (no guest device sees it), and the snapshot in it to start from
-	 * instead of booting (NULL: boot).
+	 * Snapshots (snapshot.c).  mem_file: guest RAM is this file instead
+	 * of anonymous memory; mem_shared: the guest writes into the file
+	 * (the boot that saves a snapshot) rather than into private copies
+	 * of its pages (restores, which leave the file as saved).
+	 * incoming: the saved device state to start from instead of
+	 * booting (NULL: boot); its RAM is mem_file.
 	 */
-	const char	*state_disk;
-	const char	*loadvm;
+	const char	*mem_file;
+	int		 mem_shared;
+	const char	*incoming;
 	const char	*connect;	/* libvirt URI (NULL: qemu:///system) */
 };
 
@@ -175,9 +179,11 @@ struct vm;
  *             Returns 0, or -1 on an infrastructure failure (reported).
  * dump:       write guest memory to path as a kdump-compressed file that
  *             makedumpfile and crash can read.  0 or -1 (reported).
- * save:       pause the guest and save its whole state as snapshot tag
- *             in cfg.state_disk, for later starts with cfg.loadvm; may be
- *             NULL (unsupported).  0 or -1 (reported).
+ * save:       stop the guest and write its device state to path; its
+ *             RAM stays in cfg.mem_file (which must be shared), so path
+ *             and mem_file together restore it as cfg.incoming and
+ *             cfg.mem_file.  May be NULL (unsupported).  0 or -1
+ *             (reported).
  * stop:       kill the guest and free backend state; never fails.
  */
 struct vm_ops {
@@ -186,7 +192,7 @@ struct vm_ops {
 	int		(*next_event)(struct vm *vm, struct vm_event *ev,
 			    int timeout_ms);
 	int		(*dump)(struct vm *vm, const char *path);
-	int		(*save)(struct vm *vm, const char *tag);
+	int		(*save)(struct vm *vm, const char *path);
 	void		(*stop)(struct vm *vm);
 };
 
@@ -561,6 +567,8 @@ void		 qmp_release(struct qmp *q);
 int		 qmp_handshake(struct qmp *q, int timeout_ms);
 int		 qmp_command(struct qmp *q, const char *cmd, json_t *args,
 		     json_t **ret, int timeout_ms);
+int		 qmp_send_fd(struct qmp *q, const char *name, int fd,
+		     int timeout_ms);
 json_t		*qmp_next_event(struct qmp *q);
 
 /* console.c */
@@ -574,7 +582,7 @@ void		 console_close(struct console *c);
 const struct vm_ops *vm_backend(const char *name);
 struct vm	*vm_new(const struct vm_ops *ops, const struct vm_config *cfg);
 int		 vm_start(struct vm *vm);
-int		 vm_save(struct vm *vm, const char *tag);
+int		 vm_save(struct vm *vm, const char *path);
 int		 vm_next_event(struct vm *vm, struct vm_event *ev,
 		     int timeout_ms);
 int		 vm_dump(struct vm *vm, const char *path);
@@ -587,11 +595,8 @@ extern const struct vm_ops vm_libvirt_ops;
 const char	*qemu_binary(void);	/* $RACERIG_QEMU or the default */
 
 /* snapshot.c */
-#define SNAPSHOT_TAG	"racerig-ready"
 int		 snapshot_prepare(const struct vm_ops *ops,
-		     const struct vm_config *cfg, char **state_out);
-char		*snapshot_copy(const char *state, const char *id);
-void		 snapshot_make_spare(const char *state, const char *id);
+		     const struct vm_config *cfg, char **dir_out);
 const char	*vm_qemu_accel(const char *kernel, const char *initrd);
 
 /*

@@ -225,6 +225,68 @@ qmp_command(struct qmp *q, const char *cmd, json_t *args, json_t **ret,
 }
 
 /*
+ * Give QEMU an open file descriptor under name (QMP "getfd"): the command
+ * travels with the descriptor attached (SCM_RIGHTS), which is how QMP
+ * takes fds for commands such as "migrate fd:NAME".  0 or -1 (reported).
+ */
+int
+qmp_send_fd(struct qmp *q, const char *name, int fd, int timeout_ms)
+{
+	union {
+		char		buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr	align;
+	} ctl;
+	struct msghdr msg;
+	struct cmsghdr *cm;
+	struct iovec iov;
+	json_t *req, *reply;
+	char *text;
+	ssize_t n;
+	int rc = -1;
+
+	req = json_pack("{s:s, s:{s:s}}", "execute", "getfd", "arguments",
+	    "fdname", name);
+	text = req ? json_dumps(req, JSON_COMPACT) : NULL;
+	json_decref(req);
+	if (text == NULL)
+		fatal("qmp: cannot encode getfd");
+	/* one line; the descriptor rides on its first byte */
+	memset(&msg, 0, sizeof(msg));
+	memset(&ctl, 0, sizeof(ctl));
+	iov.iov_base = text;
+	iov.iov_len = strlen(text);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = ctl.buf;
+	msg.msg_controllen = sizeof(ctl.buf);
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	do
+		n = sendmsg(q->fd, &msg, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 || (size_t)n != iov.iov_len ||
+	    write_all(q->fd, "\n", 1) != 0) {
+		free(text);
+		return error("qmp: cannot send getfd: %s", strerror(errno));
+	}
+	free(text);
+	reply = qmp_wait_reply(q, timeout_ms);
+	if (reply == NULL)
+		return error("qmp: command 'getfd' got no reply");
+	if (json_object_get(reply, "return") != NULL)
+		rc = 0;
+	else
+		error("qmp: 'getfd' failed: %s", json_string_value(
+		    json_object_get(json_object_get(reply, "error"), "desc")) ?:
+		    "no reason");
+	json_decref(reply);
+	return rc;
+}
+
+/*
  * Hand out one queued or newly arrived event without blocking.  Returns
  * the event object (caller owns it) or NULL if there is none.  Sets
  * q->eof when QEMU closed the monitor.

@@ -71,7 +71,6 @@ struct run_state {
 	int			 agent_ok;
 	double			 t0;		/* vm start */
 	double			 ready_at;	/* agent HELLO, 0 before */
-	const char		*snap_state;	/* restored from this snapshot */
 	double			 last_hb;
 	double			 crash_at;	/* first crash/panic line */
 	double			 hang_at;	/* first lockup/stall line */
@@ -316,9 +315,6 @@ run_on_agent_event(struct run_state *rs, const struct agent_event *ev)
 		}
 		rs->ready_at = rs->last_hb = now_mono();
 		rs->res->agent_ready_s = rs->ready_at - rs->t0;
-		/* the next restore's copy, made while this run goes on */
-		if (rs->snap_state != NULL)
-			snapshot_make_spare(rs->snap_state, rs->res->id);
 		if (ev->release != NULL)
 			snprintf(rs->res->guest_release,
 			    sizeof(rs->res->guest_release), "%s", ev->release);
@@ -717,8 +713,7 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 	struct vm_config cfg;
 	const struct vm_ops *ops;
 	char seed_s[32], smp_s[16], dur_s[32];
-	char *path, *snap_state = NULL, *snap_copy = NULL;
-	double t_restore = 0;
+	char *path, *snap_dir = NULL, *snap_ram = NULL, *snap_state = NULL;
 	json_t *j;
 	int rc = -1;
 
@@ -862,16 +857,14 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 			error("--snapshot and --dump kdump do not go together");
 			goto cleanup;
 		}
-		if (snapshot_prepare(ops, &cfg, &snap_state) != 0)
+		if (snapshot_prepare(ops, &cfg, &snap_dir) != 0)
 			goto cleanup;
-		t_restore = now_mono();
-		snap_copy = snapshot_copy(snap_state, r->id);
-		if (snap_copy == NULL)
-			goto cleanup;
-		cfg.state_disk = snap_copy;
-		cfg.loadvm = SNAPSHOT_TAG;
+		snap_ram = xasprintf("%s/ram", snap_dir);
+		snap_state = xasprintf("%s/state", snap_dir);
+		cfg.mem_file = snap_ram;
+		cfg.mem_shared = 0;
+		cfg.incoming = snap_state;
 		r->restored = 1;
-		rs.snap_state = snap_state;
 	}
 
 	rs.opts = o;
@@ -886,8 +879,7 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 	if (vm_start(rs.vm) != 0) {
 		run_finish(&rs, RUN_ERROR, "the VM did not start");
 	} else {
-		/* a restore's time includes copying the snapshot */
-		rs.t0 = r->restored ? t_restore : rs.vm->t_start;
+		rs.t0 = rs.vm->t_start;
 		if (agent_init(&rs.agent, rs.vm->agent_fd) == 0)
 			rs.agent_ok = 1;
 		else
@@ -927,8 +919,6 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 	r->console_dropped = rs.vm->console.dropped;
 	vm_free(rs.vm);
 	rs.vm = NULL;
-	if (snap_copy != NULL)
-		unlink(snap_copy);
 	if (r->outcome != RUN_OK && r->outcome != RUN_ERROR)
 		run_classify(r);
 
@@ -956,9 +946,8 @@ cleanup:
 		unlink(rs.kdump_disk);	/* the vmcore was copied out */
 		free(rs.kdump_disk);
 	}
-	if (snap_copy != NULL)
-		unlink(snap_copy);
-	free(snap_copy);
+	free(snap_dir);
+	free(snap_ram);
 	free(snap_state);
 	json_decref(rs.steps_json);
 	json_decref(rs.metrics_first);

@@ -2,18 +2,24 @@
 /*
  * Boot-once snapshots ("racerig run --snapshot"): a guest booted to
  * agent-ready is saved once per image and VM configuration, and every
- * further run starts from a private copy of that state instead of
- * booting.  After the restore the host sends the agent a fresh random
- * seed and the time (agent_send_resume), so runs still differ.
+ * further run starts from that state instead of booting.  After the
+ * restore the host sends the agent a fresh random seed and the time
+ * (agent_send_resume), so runs still differ.
  *
- * A snapshot lives in <cache>/snapshots/<key>/state.qcow2, where key
- * hashes everything that must be equal at save and restore: kernel and
- * initramfs (path, size, mtime), command line, vCPUs, memory,
- * accelerator and the QEMU binary.  Creation is serialised with a lock
- * file, so parallel campaign jobs make one snapshot, not several.
+ * A snapshot is a directory <cache>/snapshots/<key>/ with "ram", the
+ * guest's memory as a file the saving boot wrote through a shared
+ * mapping, and "state", the device state migrated without that RAM
+ * (x-ignore-shared).  Restores map "ram" privately, so the files are
+ * read-only after the save and shared by every run.  "state" is renamed
+ * into place last: a directory without it holds no snapshot.
+ *
+ * key hashes everything that must be equal at save and restore: kernel
+ * and initramfs (path, size, mtime), command line, vCPUs, memory,
+ * accelerator, the QEMU binary and the snapshot format.  Creation is
+ * serialised with a lock file, so parallel campaign jobs make one
+ * snapshot, not several.
  */
 #include <sys/file.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -26,6 +32,8 @@
 #include "host.h"
 
 #define SNAPSHOT_BOOT_TIMEOUT_S	180
+/* changes whenever what a snapshot directory holds changes */
+#define SNAPSHOT_FORMAT		"ram+state/x-ignore-shared 2"
 
 static void
 snapshot_hash_add(unsigned long long *h, const char *s)
@@ -67,32 +75,28 @@ snapshot_dir(const struct vm_config *cfg)
 	snapshot_hash_add(&h, num);
 	snapshot_hash_add(&h, cfg->accel ? cfg->accel : "auto");
 	snapshot_hash_file(&h, qemu_binary());
+	snapshot_hash_add(&h, SNAPSHOT_FORMAT);
 	return xasprintf("%s/snapshots/%016llx", cache_dir(), h);
 }
 
 /*
- * Boot cfg's guest to agent-ready, make sure the agent is in its loop
- * (a query answered), and save it as SNAPSHOT_TAG in state.  (Zeroing
- * free guest memory first was tried: the state stayed at 114 MiB, what
- * the booted guest really holds, so it is not done.)  0 or -1
- * (reported).
+ * Boot cfg's guest with its RAM in the file ram, wait for agent-ready,
+ * make sure the agent is in its loop (a query answered), and save the
+ * device state in state.  0 or -1 (reported).
  */
 static int
 snapshot_create(const struct vm_ops *ops, const struct vm_config *cfg,
-    const char *dir, const char *state)
+    const char *dir, const char *ram, const char *state)
 {
-	char *qemu_img[] = { "qemu-img", "create", "-q", "-f", "qcow2",
-	    (char *)state, "1M", NULL };
 	struct vm_config c = *cfg;
 	struct agent agent;
 	struct vm *vm;
 	double deadline;
 	int hello = 0, ready = 0, agent_ok = 0, rc = -1;
 
-	if (run_command(qemu_img, NULL, NULL, NULL, 30, NULL, 0) != 0)
-		return error("qemu-img cannot create '%s'", state);
-	c.state_disk = state;
-	c.loadvm = NULL;
+	c.mem_file = ram;
+	c.mem_shared = 1;
+	c.incoming = NULL;
 	c.disk = NULL;
 	c.dir = dir;		/* the boot's console.log stays with it */
 	vm = vm_new(ops, &c);
@@ -136,7 +140,7 @@ snapshot_create(const struct vm_ops *ops, const struct vm_config *cfg,
 		    "(console: %s/console.log)", SNAPSHOT_BOOT_TIMEOUT_S, dir);
 		goto out;
 	}
-	rc = vm_save(vm, SNAPSHOT_TAG);
+	rc = vm_save(vm, state);
 out:
 	if (agent_ok)
 		agent_release(&agent);
@@ -144,19 +148,29 @@ out:
 	return rc;
 }
 
+/*
+ * Make sure the snapshot for cfg exists, booting once to save it if not,
+ * and store its directory in *dir_out (caller frees).  0 or -1
+ * (reported).
+ */
 int
 snapshot_prepare(const struct vm_ops *ops, const struct vm_config *cfg,
-    char **state_out)
+    char **dir_out)
 {
-	char *dir = snapshot_dir(cfg), *state, *tmp, *lock;
+	char *dir = snapshot_dir(cfg), *state, *ram, *tmp_state, *tmp_ram;
+	char *lock;
 	int fd, rc = 0;
 
-	*state_out = NULL;
-	if (cfg->disk != NULL)
+	*dir_out = NULL;
+	if (cfg->disk != NULL) {
+		free(dir);
 		return error("snapshots cannot hold a run with a disk "
-		    "(--dump kdump)"), free(dir), -1;
-	state = xasprintf("%s/state.qcow2", dir);
-	tmp = xasprintf("%s/state.qcow2.tmp", dir);
+		    "(--dump kdump)");
+	}
+	state = xasprintf("%s/state", dir);
+	ram = xasprintf("%s/ram", dir);
+	tmp_state = xasprintf("%s/state.tmp", dir);
+	tmp_ram = xasprintf("%s/ram.tmp", dir);
 	lock = xasprintf("%s/lock", dir);
 	if (mkdir_p(dir, 0755) != 0) {
 		rc = -1;
@@ -174,115 +188,29 @@ snapshot_prepare(const struct vm_ops *ops, const struct vm_config *cfg,
 
 		fprintf(stderr, "racerig: snapshot: booting once to save "
 		    "agent-ready state in %s\n", dir);
-		unlink(tmp);
-		rc = snapshot_create(ops, cfg, dir, tmp);
-		if (rc == 0 && rename(tmp, state) != 0)
-			rc = error("cannot rename '%s': %s", tmp,
-			    strerror(errno));
+		/* a fresh file: the boot must not see an older guest's RAM */
+		unlink(tmp_state);
+		unlink(tmp_ram);
+		rc = snapshot_create(ops, cfg, dir, tmp_ram, tmp_state);
+		if (rc == 0 && (rename(tmp_ram, ram) != 0 ||
+		    rename(tmp_state, state) != 0))
+			rc = error("cannot rename the snapshot files in '%s': "
+			    "%s", dir, strerror(errno));
 		if (rc == 0)
 			fprintf(stderr, "racerig: snapshot: saved in %.1f s\n",
 			    now_mono() - t0);
-		else
-			unlink(tmp);
+		unlink(tmp_state);
+		unlink(tmp_ram);
 	}
 	close(fd);		/* and the lock with it */
 	if (rc == 0)
-		*state_out = xstrdup(state);
+		*dir_out = xstrdup(dir);
 out:
 	free(dir);
 	free(state);
-	free(tmp);
+	free(ram);
+	free(tmp_state);
+	free(tmp_ram);
 	free(lock);
 	return rc;
-}
-
-/*
- * A private copy of a snapshot for one run, in /dev/shm: loadvm rewrites
- * the image's active state, so runs cannot share one file, and the copy
- * is read once, at the restore.  Caller unlinks and frees it.
- */
-static int
-snapshot_copy_file(const char *state, const char *to)
-{
-	int in, out = -1;
-	struct stat st;
-	off_t off = 0;
-
-	in = open(state, O_RDONLY | O_CLOEXEC);
-	if (in < 0 || fstat(in, &st) != 0)
-		goto fail;
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (out < 0)
-		goto fail;
-	while (off < st.st_size) {
-		ssize_t n = sendfile(out, in, &off, (size_t)(st.st_size -
-		    off));
-
-		if (n <= 0)
-			goto fail;
-	}
-	close(in);
-	return close(out);
-fail:
-	error("cannot copy snapshot '%s' to '%s': %s", state, to,
-	    strerror(errno));
-	if (in >= 0)
-		close(in);
-	if (out >= 0) {
-		close(out);
-		unlink(to);
-	}
-	return -1;
-}
-
-/* Where the next run of state finds a ready copy (caller frees). */
-static char *
-snapshot_spare_path(const char *state)
-{
-	unsigned long long h = 0xcbf29ce484222325ULL;
-
-	snapshot_hash_add(&h, state);
-	return xasprintf("/dev/shm/racerig-spare-%016llx.qcow2", h);
-}
-
-char *
-snapshot_copy(const char *state, const char *id)
-{
-	char *to = xasprintf("/dev/shm/racerig-%s.qcow2", id);
-	char *spare = snapshot_spare_path(state);
-	struct stat st_spare, st_state;
-
-	/*
-	 * A spare made by the previous run, if it is a copy of this state:
-	 * rename() hands it to exactly one run, however many take at once.
-	 */
-	if (stat(state, &st_state) == 0 && stat(spare, &st_spare) == 0 &&
-	    st_spare.st_mtime >= st_state.st_mtime &&
-	    st_spare.st_size == st_state.st_size && rename(spare, to) == 0) {
-		free(spare);
-		return to;
-	}
-	free(spare);
-	if (snapshot_copy_file(state, to) != 0) {
-		free(to);
-		return NULL;
-	}
-	return to;
-}
-
-/*
- * Copy state to the spare path for the next run, while this one runs:
- * the copy (about 0.07 s for 115 MiB) then is not part of its restore.
- */
-void
-snapshot_make_spare(const char *state, const char *id)
-{
-	char *spare = snapshot_spare_path(state);
-	char *tmp = xasprintf("%s.%s", spare, id);
-
-	if (access(spare, F_OK) != 0 && snapshot_copy_file(state, tmp) == 0 &&
-	    rename(tmp, spare) != 0)
-		unlink(tmp);
-	free(tmp);
-	free(spare);
 }

@@ -255,7 +255,7 @@ vm_libvirt_start(struct vm *vm)
 	char *name = NULL, *xml = NULL, *path = NULL;
 	const char *base;
 
-	if (cfg->disk != NULL || cfg->state_disk != NULL)
+	if (cfg->disk != NULL || cfg->mem_file != NULL)
 		return error("the libvirt backend takes no disks (--dump "
 		    "kdump and --snapshot are QEMU-backend only)");
 	pthread_once(&lv_loop_once, lv_loop_start);

@@ -6,6 +6,13 @@
  * (fd=N), so no socket path can be raced and nothing is lost before the
  * host connects.
  *
+ * Snapshots: guest RAM can be a file (memory-backend-file).  A save
+ * migrates only the device state, with the x-ignore-shared capability
+ * that leaves shared file-backed RAM out of the stream; a restore maps
+ * the same file privately (share=off) and takes the device state as an
+ * incoming migration, so it reads a few hundred KiB, copies no RAM and
+ * never writes the file: any number of runs can start from it at once.
+ *
  * Panics: -device pvpanic (the guest loads the pvpanic driver) raises
  * GUEST_PANICKED and -action panic=pause keeps memory for the dump.  As a
  * fallback for guests without the driver, the kernel runs with panic=-1
@@ -18,7 +25,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -167,10 +173,21 @@ argv_free(char **argv)
 	free(argv);
 }
 
-/* Build QEMU's command line; fds are the guest ends of the socketpairs. */
+/* Append s to b with QEMU's option escaping (a comma is doubled). */
+static void
+qemu_opt_escape(struct buf *b, const char *s)
+{
+	for (; *s; s++)
+		buf_addf(b, *s == ',' ? ",," : "%c", *s);
+}
+
+/*
+ * Build QEMU's command line; fds are the guest ends of the socketpairs and
+ * incoming_fd the snapshot's device state (-1: boot).
+ */
 static char **
 qemu_argv(const struct vm_config *cfg, const char *accel, int con_fd,
-    int qmp_fd, int agent_fd)
+    int qmp_fd, int agent_fd, int incoming_fd)
 {
 	char **argv = NULL;
 	size_t argc = 0;
@@ -197,6 +214,19 @@ qemu_argv(const struct vm_config *cfg, const char *accel, int con_fd,
 	snprintf(tmp, sizeof(tmp), "%d", cfg->mem_mb);
 	argv_add(&argv, &argc, "-m");
 	argv_add(&argv, &argc, tmp);
+	if (cfg->mem_file != NULL) {
+		struct buf b = BUF_INIT;
+
+		buf_addf(&b, "memory-backend-file,id=rrram,size=%dM,mem-path=",
+		    cfg->mem_mb);
+		qemu_opt_escape(&b, cfg->mem_file);
+		buf_addstr(&b, cfg->mem_shared ? ",share=on" : ",share=off");
+		argv_add(&argv, &argc, "-object");
+		argv_add(&argv, &argc, b.data);
+		argv_add(&argv, &argc, "-machine");
+		argv_add(&argv, &argc, "memory-backend=rrram");
+		buf_release(&b);
+	}
 	argv_add(&argv, &argc, "-kernel");
 	argv_add(&argv, &argc, cfg->kernel);
 	argv_add(&argv, &argc, "-initrd");
@@ -239,19 +269,12 @@ qemu_argv(const struct vm_config *cfg, const char *accel, int con_fd,
 		argv_add(&argv, &argc, tmp);
 	}
 	/*
-	 * savevm needs a block device that can hold VM state; this one is
-	 * attached to nothing, so the guest never sees it.  Restores use a
-	 * private copy (loadvm rewrites the image's active state).
+	 * The capability must be set before the stream is read, which the
+	 * command line cannot do in QEMU 7.2: "defer", then QMP (start).
 	 */
-	if (cfg->state_disk != NULL) {
-		snprintf(tmp, sizeof(tmp), "file=%s,format=qcow2,if=none,"
-		    "id=rrstate", cfg->state_disk);
-		argv_add(&argv, &argc, "-drive");
-		argv_add(&argv, &argc, tmp);
-		if (cfg->loadvm != NULL) {
-			argv_add(&argv, &argc, "-loadvm");
-			argv_add(&argv, &argc, cfg->loadvm);
-		}
+	if (incoming_fd >= 0) {
+		argv_add(&argv, &argc, "-incoming");
+		argv_add(&argv, &argc, "defer");
 	}
 	return argv;
 }
@@ -275,11 +298,72 @@ vm_qemu_free(struct vm *vm)
 	vm->priv = NULL;
 }
 
+/* Migration capabilities both ends of a snapshot use. */
+static int
+vm_qemu_ignore_shared(struct vm_qemu *q)
+{
+	json_t *args = json_pack("{s:[{s:s, s:b}]}", "capabilities",
+	    "capability", "x-ignore-shared", "state", 1);
+	int rc = qmp_command(&q->qmp, "migrate-set-capabilities", args, NULL,
+	    QMP_TIMEOUT_MS);
+
+	json_decref(args);
+	return rc;
+}
+
+/*
+ * Load a snapshot's device state from fd (QEMU's inherited copy has the
+ * same number) and wait until it is in; the guest then runs by itself.
+ * A state QEMU cannot load (truncated, from another QEMU) makes it exit:
+ * that is an error of the snapshot, not of the guest.
+ */
+static int
+vm_qemu_incoming(struct vm *vm, int fd)
+{
+	struct vm_qemu *q = vm->priv;
+	double deadline = now_mono() + QMP_TIMEOUT_MS / 1000.0;
+	const char *status = NULL;
+	json_t *args, *ret = NULL;
+	char uri[32];
+	int rc;
+
+	if (vm_qemu_ignore_shared(q) != 0)
+		return -1;
+	snprintf(uri, sizeof(uri), "fd:%d", fd);
+	args = json_pack("{s:s}", "uri", uri);
+	rc = qmp_command(&q->qmp, "migrate-incoming", args, NULL,
+	    QMP_TIMEOUT_MS);
+	json_decref(args);
+	while (rc == 0) {
+		json_decref(ret);
+		rc = qmp_command(&q->qmp, "query-migrate", NULL, &ret,
+		    QMP_TIMEOUT_MS);
+		status = json_string_value(json_object_get(ret, "status"));
+		if (rc != 0 || (status != NULL &&
+		    strcmp(status, "completed") == 0))
+			break;
+		if (status != NULL && strcmp(status, "failed") == 0)
+			rc = -1;
+		else if (now_mono() > deadline)
+			rc = error("QEMU did not load the snapshot state in "
+			    "%d s", QMP_TIMEOUT_MS / 1000);
+		else
+			usleep(2000);
+	}
+	json_decref(ret);
+	if (rc != 0)
+		error("QEMU could not load the snapshot state '%s' (see "
+		    "'%s/qemu.log'; delete the snapshot directory to make it "
+		    "again)", vm->cfg.incoming, vm->cfg.dir);
+	return rc;
+}
+
 static int
 vm_qemu_start(struct vm *vm)
 {
 	const struct vm_config *cfg = &vm->cfg;
 	int con[2] = { -1, -1 }, mon[2] = { -1, -1 }, ag[2] = { -1, -1 };
+	int in_fd = -1;
 	struct vm_qemu *q;
 	char *log_path = NULL, *cmd_path = NULL;
 	char **argv = NULL;
@@ -308,7 +392,13 @@ vm_qemu_start(struct vm *vm)
 		error("cannot create socketpair: %s", strerror(errno));
 		goto cleanup;
 	}
-	argv = qemu_argv(cfg, accel, con[1], mon[1], ag[1]);
+	if (cfg->incoming != NULL &&
+	    (in_fd = open(cfg->incoming, O_RDONLY | O_CLOEXEC)) < 0) {
+		error("cannot open snapshot state '%s': %s", cfg->incoming,
+		    strerror(errno));
+		goto cleanup;
+	}
+	argv = qemu_argv(cfg, accel, con[1], mon[1], ag[1], in_fd);
 	for (size_t i = 0; argv[i] != NULL; i++)
 		buf_addf(&cmdline, "%s%s", i ? " " : "", argv[i]);
 	buf_addstr(&cmdline, "\n");
@@ -333,6 +423,8 @@ vm_qemu_start(struct vm *vm)
 		fcntl(con[1], F_SETFD, 0);
 		fcntl(mon[1], F_SETFD, 0);
 		fcntl(ag[1], F_SETFD, 0);
+		if (in_fd >= 0)
+			fcntl(in_fd, F_SETFD, 0);
 		setpgid(0, 0);
 		/* QEMU must not outlive the racerig process that runs it */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -357,6 +449,8 @@ vm_qemu_start(struct vm *vm)
 		goto cleanup;
 	}
 	q->qmp_ok = 1;
+	if (in_fd >= 0 && vm_qemu_incoming(vm, in_fd) != 0)
+		goto cleanup;
 	fcntl(q->console_fd, F_SETFL, O_NONBLOCK);
 	fcntl(vm->agent_fd, F_SETFL, O_NONBLOCK);
 	rc = 0;
@@ -369,6 +463,8 @@ cleanup:
 		if (ag[i] >= 0)
 			close(ag[i]);
 	}
+	if (in_fd >= 0)
+		close(in_fd);
 	argv_free(argv);
 	buf_release(&cmdline);
 	free(log_path);
@@ -549,39 +645,51 @@ cleanup:
 }
 
 /*
- * Save the guest's state as snapshot tag in the state disk (HMP savevm:
- * QEMU 7.2's QMP snapshot-save is a job for the same thing).  The caller
- * stops the VM next.
+ * Migrate the device state to path; RAM is left in the shared memory
+ * file (x-ignore-shared).  The guest is running while it starts and is
+ * paused when it completes, which the state does not record: restores
+ * run.  The caller stops the VM next.
  */
 static int
-vm_qemu_save(struct vm *vm, const char *tag)
+vm_qemu_save(struct vm *vm, const char *path)
 {
 	struct vm_qemu *q = vm->priv;
+	double deadline = now_mono() + DUMP_TIMEOUT_MS / 1000.0;
 	json_t *args, *ret = NULL;
-	char *line;
-	int rc;
+	const char *status = NULL;
+	int fd, rc;
 
 	if (!q->qmp_ok)
 		return error("cannot save: the QEMU monitor is gone");
-	for (const char *c = tag; *c; c++) {
-		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_')
-			return error("bad snapshot tag '%s'", tag);
-	}
-	/*
-	 * No "stop" first: savevm pauses the guest itself, and the state it
-	 * saves includes the run state, so a guest stopped before saving
-	 * would stay paused after every restore.
-	 */
-	line = xasprintf("savevm %s", tag);
-	args = json_pack("{s:s}", "command-line", line);
-	rc = qmp_command(&q->qmp, "human-monitor-command", args, &ret,
-	    DUMP_TIMEOUT_MS);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return error("cannot create '%s': %s", path, strerror(errno));
+	rc = qmp_send_fd(&q->qmp, "rrsave", fd, QMP_TIMEOUT_MS);
+	close(fd);		/* QEMU has its own copy now */
+	if (rc != 0 || vm_qemu_ignore_shared(q) != 0)
+		return -1;
+	args = json_pack("{s:s}", "uri", "fd:rrsave");
+	rc = qmp_command(&q->qmp, "migrate", args, NULL, QMP_TIMEOUT_MS);
 	json_decref(args);
-	/* HMP reports failure as text, not as a QMP error */
-	if (rc == 0 && json_is_string(ret) && json_string_length(ret) > 0)
-		rc = error("savevm %s: %s", tag, json_string_value(ret));
+	while (rc == 0) {
+		json_decref(ret);
+		if (qmp_command(&q->qmp, "query-migrate", NULL, &ret,
+		    QMP_TIMEOUT_MS) != 0)
+			return -1;
+		status = json_string_value(json_object_get(ret, "status"));
+		if (status != NULL && strcmp(status, "completed") == 0)
+			break;
+		if (status == NULL || strcmp(status, "failed") == 0 ||
+		    strcmp(status, "cancelled") == 0) {
+			rc = error("saving the snapshot failed: %s",
+			    json_string_value(json_object_get(ret,
+			    "error-desc")) ?: status ?: "no status");
+		} else if (now_mono() > deadline)
+			rc = error("saving the snapshot did not finish");
+		else
+			usleep(5000);
+	}
 	json_decref(ret);
-	free(line);
 	return rc;
 }
 

@@ -95,7 +95,7 @@ vm_dump(struct vm *vm, const char *path)
 }
 
 int
-vm_save(struct vm *vm, const char *tag)
+vm_save(struct vm *vm, const char *path)
 {
 	if (vm->ops->save == NULL)
 		return error("VM backend '%s' cannot save snapshots "
@@ -103,9 +103,10 @@ vm_save(struct vm *vm, const char *tag)
 	if (vm->state != VM_RUNNING)
 		return error("cannot save a VM that is %s",
 		    vm_state_name(vm->state));
-	if (vm->cfg.state_disk == NULL)
-		return error("cannot save a VM without a state disk");
-	return vm->ops->save(vm, tag);
+	if (vm->cfg.mem_file == NULL || !vm->cfg.mem_shared)
+		return error("cannot save a VM whose memory is not a shared "
+		    "file");
+	return vm->ops->save(vm, path);
 }
 
 void

@@ -38,6 +38,24 @@ test_expect_success QEMU,IMAGE 'a snapshot run can crash and be dumped like a bo
 	grep -q "sysrq: Trigger a crash" dmesg.txt
 '
 
+# A private cache (the real one's entries linked in, snapshots not), so
+# that damaging the snapshot below touches no other test's.
+test_expect_success QEMU,IMAGE 'a damaged snapshot is an error naming it, and is made again once removed' '
+	real=${RACERIG_CACHE:-$HOME/.cache/racerig} &&
+	mkdir cache && for e in "$real"/*; do
+		test "${e##*/}" = snapshots || ln -s "$e" cache/ || exit 1
+	done &&
+	RACERIG_CACHE=$PWD/cache "$RACERIG" run noop --snapshot --out "$OUT" >out 2>err &&
+	state=$(ls cache/snapshots/*/state) && test -s "$state" &&
+	head -c 1000 "$state" >cut && cat cut >"$state" &&
+	RACERIG_CACHE=$PWD/cache "$RACERIG" run noop --snapshot --out "$OUT" >out 2>err; test $? = 2 &&
+	grep -q "^outcome: *error" out &&
+	grep -q "could not load the snapshot state .*$state" err &&
+	rm -rf "${state%/state}" &&
+	RACERIG_CACHE=$PWD/cache "$RACERIG" run noop --snapshot --out "$OUT" >out 2>err &&
+	grep -q "^outcome: *ok" out && grep -q "snapshot: saved in" err
+'
+
 test_expect_success '--snapshot with --dump kdump is refused' '
 	test_have_prereq IMAGE || exit 0
 	"$RACERIG" run noop --snapshot --dump kdump --out "$OUT" >out 2>err; test $? != 0 &&
