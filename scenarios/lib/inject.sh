@@ -11,6 +11,13 @@ case "$point" in
 none)		exec modprobe racerig_delay ;;
 # seed race 1: the module's own call_rcu() of a link (not every call_rcu)
 rcu-queue)	set -- symbol=call_rcu arg2_symbol=rp_reinsert_rcu ;;
+# seed race 1: once the module's call_rcu() of a link returns, the CPU
+# that queued it spins without a quiescent state, so the grace period,
+# and with it the window for a second call_rcu(), stays open that long
+rcu-queued)	set -- symbol=call_rcu on_return=1 arg2_symbol=rp_reinsert_rcu ;;
+# seed race 1: two CPUs about to queue a link meet at call_rcu() and
+# queue it together (the first waits up to DELAY_US for the second)
+rcu-pair)	set -- symbol=call_rcu arg2_symbol=rp_reinsert_rcu rendezvous=1 ;;
 # seed race 1: the link's callback runs late (its pending bit stays set)
 rcu-callback)	set -- symbol=rp_reinsert_rcu ;;
 # seed race 1: a CPU's callback batch starts late, so what it queued
