@@ -161,12 +161,101 @@ test_oversized_line(void **state)
 	qmp_release(&q);
 }
 
+/*
+ * getfd's peer: the command must carry exactly one descriptor, which
+ * must be the file the client opened (it reads the marker back).
+ */
+static void
+fd_peer(int fd)
+{
+	union {
+		char		buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr	align;
+	} ctl;
+	char line[512], marker[8] = "";
+	struct msghdr msg;
+	struct cmsghdr *cm;
+	struct iovec iov;
+	ssize_t n;
+	int got;
+
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = line;
+	iov.iov_len = sizeof(line) - 1;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = ctl.buf;
+	msg.msg_controllen = sizeof(ctl.buf);
+	n = recvmsg(fd, &msg, 0);
+	if (n <= 0)
+		_exit(10);
+	line[n] = '\0';
+	if (strstr(line, "\"getfd\"") == NULL ||
+	    strstr(line, "\"fdname\":\"rrsave\"") == NULL)
+		_exit(11);
+	cm = CMSG_FIRSTHDR(&msg);
+	if (cm == NULL || cm->cmsg_type != SCM_RIGHTS ||
+	    cm->cmsg_len != CMSG_LEN(sizeof(int)))
+		_exit(12);
+	memcpy(&got, CMSG_DATA(cm), sizeof(int));
+	if (pread(got, marker, 6, 0) != 6 || strcmp(marker, "marker") != 0)
+		_exit(13);
+	/* the rest of the line, if it came apart */
+	if (strchr(line, '\n') == NULL)
+		peer_read_line(fd, line, sizeof(line));
+	peer_say(fd, "{\"return\": {}}\r\n");
+	/* a second getfd is refused */
+	n = recv(fd, line, sizeof(line) - 1, 0);
+	if (n <= 0)
+		_exit(14);
+	line[n] = '\0';
+	if (strchr(line, '\n') == NULL)
+		peer_read_line(fd, line, sizeof(line));
+	peer_say(fd, "{\"error\": {\"class\": \"GenericError\", "
+	    "\"desc\": \"No file descriptor supplied via SCM_RIGHTS\"}}\r\n");
+	close(fd);
+	_exit(0);
+}
+
+/* qmp_send_fd() hands over a descriptor with the command (SCM_RIGHTS). */
+static void
+test_send_fd(void **state)
+{
+	char path[] = "/tmp/u-qmp-fd-XXXXXX";
+	struct qmp q;
+	int sv[2], status, fd;
+	pid_t pid;
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	unlink(path);
+	assert_int_equal(write(fd, "marker", 6), 6);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(sv[0]);
+		close(fd);	/* only the passed copy may be read */
+		fd_peer(sv[1]);
+	}
+	close(sv[1]);
+	qmp_init(&q, sv[0]);
+	assert_int_equal(qmp_send_fd(&q, "rrsave", fd, 5000), 0);
+	assert_int_equal(qmp_send_fd(&q, "rrsave", fd, 5000), -1);
+	waitpid(pid, &status, 0);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	close(fd);
+	qmp_release(&q);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conversation),
 		cmocka_unit_test(test_oversized_line),
+		cmocka_unit_test(test_send_fd),
 	};
 
 	return cmocka_run_group_tests_name("qmp", tests, NULL, NULL);
