@@ -718,7 +718,8 @@ long long	 db_campaign(struct db *db, const char *name, const char *file,
 		     unsigned long long seed, double duration_s,
 		     const char *mode, int *resumed, double *elapsed_s,
 		     unsigned long long *seed_out);
-long long	 db_campaign_runs(struct db *db, long long campaign_id);
+long long	 db_campaign_runs(struct db *db, long long campaign_id,
+		     long long *next, long long **missing, size_t *nmissing);
 int		 db_campaign_progress(struct db *db, long long campaign_id,
 		     double elapsed_s, int finished);
 int		 db_add_run(struct db *db, long long campaign_id, long long seq,
