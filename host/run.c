@@ -938,7 +938,8 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 			run_capture(&rs);
 	}
 	/* end background steps politely; the VM goes away next anyway */
-	for (size_t i = 0; rs.agent_ok && i < rs.nbg; i++)
+	for (size_t i = 0; rs.agent_ok && !rs.vm->host_lost && i < rs.nbg;
+	    i++)
 		(void)agent_kill(&rs.agent, rs.bg_ids[i]);
 	r->total_s = now_mono() - (rs.t0 ? rs.t0 : now_mono());
 	r->console_bytes = rs.vm->console.total;

@@ -641,7 +641,8 @@ vm_libvirt_next_event(struct vm *vm, struct vm_event *ev, int timeout_ms)
 		struct pollfd p[3] = {
 			{ .fd = l->ev_rfd, .events = POLLIN },
 			{ .fd = l->console_fd, .events = POLLIN },
-			{ .fd = vm->agent_fd, .events = POLLIN },
+			/* RDHUP: a TCP peer's FIN is no POLLHUP */
+			{ .fd = vm->agent_fd, .events = POLLIN | POLLRDHUP },
 		};
 		int left = (int)((deadline - now_mono()) * 1000), rc;
 
@@ -676,8 +677,9 @@ vm_libvirt_next_event(struct vm *vm, struct vm_event *ev, int timeout_ms)
 					return -1;
 			}
 		}
-		if (rc > 0 && (p[2].revents & (POLLIN | POLLHUP | POLLERR))) {
-			if ((p[2].revents & (POLLHUP | POLLERR)) &&
+		if (rc > 0 && (p[2].revents & (POLLIN | POLLRDHUP | POLLHUP |
+		    POLLERR))) {
+			if ((p[2].revents & (POLLRDHUP | POLLHUP | POLLERR)) &&
 			    lv_vanished(vm))
 				return -1;
 			ev->type = VM_EV_AGENT;
