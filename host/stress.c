@@ -83,7 +83,7 @@ stress_host_counts(struct stress_state *s, struct buf *b)
 	for (size_t i = 0; i < s->c->nhosts; i++) {
 		struct stress_host *h = &s->hosts[i];
 
-		buf_addf(b, "%s %s: %lld runs", i ? ";" : " [", h->h->label,
+		buf_addf(b, "%s%s: %lld runs", i ? "; " : " [", h->h->label,
 		    h->runs);
 		if (h->down)
 			buf_addstr(b, ", down");
