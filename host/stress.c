@@ -443,9 +443,9 @@ stress_lost(struct stress_state *s, struct stress_slot *slot, char *line)
 		h->down = 1;
 		for (size_t i = 0; i < s->c->nhosts; i++)
 			up += !s->hosts[i].down;
-		stress_say(s, "host %s is down (%s); no more runs there, %zu "
-		    "host%s left", h->h->label, reason ? reason : "lost",
-		    up, up == 1 ? "" : "s");
+		stress_say(s, "host %s is down, no more runs there, %zu "
+		    "host%s left: %s", h->h->label, up, up == 1 ? "" : "s",
+		    reason ? reason : "lost");
 	}
 	h->rescheduled++;
 	stress_say(s, "run %lld was lost with host %s: rescheduled (%lld "
