@@ -88,13 +88,27 @@ test_expect_success ROOT,QEMU,IMAGE 'host 2 dies midway: the campaign finishes o
 	campaign "[{\"uri\": \"$H1\", \"capacity\": 1, \"callback\": \"10.77.1.1\"},
 		   {\"uri\": \"$H2\", \"capacity\": 1, \"callback\": \"10.77.2.1\"}]" >camp.json &&
 	"$RACERIG" stress camp.json --db "$DB" --out "$OUT" 2>log &
-	pid=$! && sleep 30 &&
+	pid=$! && sleep 25 &&
 	test "$(sqlite3 "$DB" "select count(*) from runs where host=\"$H2\"")" -gt 0 &&
+	# kill it with a guest booting in it (the console is streaming),
+	# and its daemon with it, as a dying host would
+	for i in $(seq 100); do
+		booting=$(for x in "$OUT"/t9002/*/domain.xml; do
+			r=${x%/domain.xml}
+			grep -q "10.77.2.1" "$x" && test -s "$r/console.log" &&
+			test ! -e "$r/run.json" && echo "$r"
+		done)
+		test -n "$booting" && break
+		sleep 0.2
+	done &&
 	kill -9 $(ip netns pids rr-h2) && killed=$(date +%s.%N) &&
+	echo "# killed host 2 while $(basename "$booting") was running" >&3 &&
 	wait $pid && cat log >&3 &&
 	n=$(sqlite3 "$DB" "select count(*) from runs") &&
 	echo "# $n runs: host 1 $(sqlite3 "$DB" "select count(*) from runs where host=\"$H1\""), host 2 $(sqlite3 "$DB" "select count(*) from runs where host=\"$H2\"")" >&3 &&
+	sqlite3 "$DB" "select \"# host 2: seq \" || seq || \" \" || outcome || \": \" || reason from runs where host=\"$H2\"" >&3 &&
 	test "$n" -gt 4 &&
+	test "$(sqlite3 "$DB" "select count(*) from runs where outcome in (\"lost\", \"failed\", \"error\")")" = 0 &&
 	test "$(sqlite3 "$DB" "select count(distinct seq) || \" \" || min(seq) || \" \" || max(seq) from runs")" = "$n 0 $((n - 1))" &&
 	test "$(sqlite3 "$DB" "select count(*) from runs where host=\"$H1\"")" -gt 0 &&
 	test "$(sqlite3 "$DB" "select count(*) from runs where started_at > $killed and host != \"$H1\"")" = 0 &&
