@@ -24,11 +24,29 @@
  * or a counter the scenario prints, such as "collisions N") or found a
  * new bucket, and mutates them preferentially, as a fuzzer keeps inputs
  * that found new coverage.
+ *
+ * Multi-host campaigns list libvirt hosts instead of "jobs":
+ *
+ *   "hosts": [ { "uri": "qemu+tcp://10.77.1.2/system", "capacity": 2,
+ *                "callback": "10.77.1.1" }, ... ]
+ *
+ * capacity is how many runs that host takes at once; callback is this
+ * machine's IP address as the host sees it, where its QEMU connects the
+ * console and agent channel back to (required for a URI with a host
+ * part, optional for a local one such as qemu:///system).  The hosts
+ * must see racerig's cache and run directories at the same paths.
  */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "host.h"
 
@@ -68,6 +86,12 @@ campaign_release(struct campaign *c)
 	for (size_t i = 0; i < c->nkernels; i++)
 		free(c->kernels[i]);
 	free(c->kernels);
+	for (size_t i = 0; i < c->nhosts; i++) {
+		free(c->hosts[i].uri);
+		free(c->hosts[i].callback);
+		free(c->hosts[i].label);
+	}
+	free(c->hosts);
 	free(c->name);
 	free(c->file);
 	free(c->mode);
@@ -118,6 +142,129 @@ campaign_check_param(const struct scenario *s, const char *file,
 		return error("%s: '%s.%s' must be [min, max], a list or a "
 		    "value", file, s->name, key);
 	return scenario_check_value(s, p, buf);
+}
+
+/*
+ * Is addr an IP address of this machine?  Binds a socket to it (port 0)
+ * and lets it go: the run's listener will bind the same way.
+ */
+static int
+campaign_local_addr(const char *path, size_t i, const char *addr)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+	socklen_t len;
+	int fd, rc = 0;
+
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		len = sizeof(*in4);
+		if (in4->sin_addr.s_addr == htonl(INADDR_ANY))
+			return error("%s: hosts[%zu].callback '%s' must be one "
+			    "address, not any", path, i, addr);
+	} else if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		len = sizeof(*in6);
+		if (IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr))
+			return error("%s: hosts[%zu].callback '%s' must be one "
+			    "address, not any", path, i, addr);
+	} else
+		return error("%s: hosts[%zu].callback '%s' is not an IPv4 or "
+		    "IPv6 address", path, i, addr);
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) != 0)
+		rc = error("%s: hosts[%zu].callback '%s' is not an address of "
+		    "this machine: %s", path, i, addr, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/*
+ * The "hosts" list of the campaign file at path (root), strictly: each
+ * entry an object with a libvirt QEMU URI, a capacity in 1..
+ * CAMPAIGN_MAX_CAPACITY and, for a remote URI, a callback address of
+ * this machine; no URI twice; no more than CAMPAIGN_MAX_SLOTS runs at
+ * once in all.  0 (c->hosts filled, or none without "hosts") or -1.
+ */
+static int
+campaign_load_hosts(const char *path, json_t *root, struct campaign *c)
+{
+	json_t *arr = json_object_get(root, "hosts"), *h, *v;
+	const char *key;
+	size_t i;
+	int slots = 0;
+
+	if (arr == NULL)
+		return 0;
+	if (!json_is_array(arr) || json_array_size(arr) == 0)
+		return error("%s: 'hosts' must be a non-empty list of "
+		    "{\"uri\", \"capacity\", \"callback\"}", path);
+	if (json_object_get(root, "jobs") != NULL)
+		return error("%s: 'jobs' and 'hosts' exclude each other (with "
+		    "hosts, runs at once are the sum of their capacities)",
+		    path);
+	c->hosts = xcalloc(json_array_size(arr), sizeof(*c->hosts));
+	json_array_foreach(arr, i, h) {
+		struct campaign_host *ch;
+		char host[256];
+		const char *uri;
+
+		if (!json_is_object(h))
+			return error("%s: hosts[%zu] must be an object", path,
+			    i);
+		json_object_foreach(h, key, v) {
+			if (strcmp(key, "uri") != 0 &&
+			    strcmp(key, "capacity") != 0 &&
+			    strcmp(key, "callback") != 0)
+				return error("%s: hosts[%zu] has an unknown "
+				    "field '%s'", path, i, key);
+		}
+		v = json_object_get(h, "uri");
+		if (!json_is_string(v))
+			return error("%s: hosts[%zu].uri must be a string",
+			    path, i);
+		uri = json_string_value(v);
+		if (vm_libvirt_uri_host(uri, host, sizeof(host)) != 0)
+			return error("%s: hosts[%zu].uri '%s' is not a libvirt "
+			    "QEMU URI such as qemu+tcp://HOST/system", path, i,
+			    uri);
+		for (size_t k = 0; k < c->nhosts; k++) {
+			if (strcmp(c->hosts[k].uri, uri) == 0)
+				return error("%s: hosts[%zu].uri '%s' is listed "
+				    "twice (hosts[%zu])", path, i, uri, k);
+		}
+		ch = &c->hosts[c->nhosts++];
+		ch->uri = xstrdup(uri);
+		ch->label = xstrdup(host[0] ? host : uri);
+		v = json_object_get(h, "capacity");
+		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+		    json_integer_value(v) > CAMPAIGN_MAX_CAPACITY)
+			return error("%s: hosts[%zu].capacity must be an "
+			    "integer in 1..%d", path, i, CAMPAIGN_MAX_CAPACITY);
+		ch->capacity = (int)json_integer_value(v);
+		slots += ch->capacity;
+		v = json_object_get(h, "callback");
+		if (v != NULL && !json_is_string(v))
+			return error("%s: hosts[%zu].callback must be a string "
+			    "(an IP address)", path, i);
+		if (v == NULL && host[0] != '\0')
+			return error("%s: hosts[%zu].callback is needed: '%s' "
+			    "is remote and must connect back to an address of "
+			    "this machine", path, i, uri);
+		if (v != NULL) {
+			if (campaign_local_addr(path, i,
+			    json_string_value(v)) != 0)
+				return -1;
+			ch->callback = xstrdup(json_string_value(v));
+		}
+	}
+	if (slots > CAMPAIGN_MAX_SLOTS)
+		return error("%s: the hosts' capacities add up to %d, more than "
+		    "%d runs at once", path, slots, CAMPAIGN_MAX_SLOTS);
+	return 0;
 }
 
 int
@@ -174,6 +321,9 @@ campaign_load(const char *path, struct campaign *c)
 	v = json_object_get(root, "db");
 	if (json_is_string(v))
 		c->db_path = xstrdup(json_string_value(v));
+	/* before kernels and scenarios: a host mistake needs no image */
+	if (campaign_load_hosts(path, root, c) != 0)
+		goto cleanup;
 	arr = json_object_get(root, "kernels");
 	if (!json_is_array(arr) || json_array_size(arr) == 0) {
 		error("%s: 'kernels' must list images or kernel releases",

@@ -3,6 +3,8 @@
  * Run a scenario once in a fresh guest and print the outcome
  * ("racerig run"), and boot a guest to agent-ready ("racerig boot").
  */
+#include <arpa/inet.h>
+
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +17,7 @@ enum {
 	OPT_IMAGE = 256, OPT_SMP, OPT_MEM, OPT_DURATION, OPT_SEED, OPT_OUT,
 	OPT_DUMP, OPT_CMDLINE, OPT_BACKEND, OPT_ACCEL, OPT_JSON,
 	OPT_CONSOLE_LIMIT, OPT_BOOT_TIMEOUT, OPT_HB_TIMEOUT, OPT_RAW,
-	OPT_COUNT, OPT_REPLAY, OPT_DB, OPT_SNAPSHOT, OPT_CONNECT,
+	OPT_COUNT, OPT_REPLAY, OPT_DB, OPT_SNAPSHOT, OPT_CONNECT, OPT_CALLBACK,
 };
 
 static const struct option run_options[] = {
@@ -40,6 +42,7 @@ static const struct option run_options[] = {
 	{ "db",			required_argument, NULL, OPT_DB },
 	{ "snapshot",		no_argument,       NULL, OPT_SNAPSHOT },
 	{ "connect",		required_argument, NULL, OPT_CONNECT },
+	{ "callback",		required_argument, NULL, OPT_CALLBACK },
 	{ "verbose",		no_argument,       NULL, 'v' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -71,6 +74,7 @@ static const char *replay_id, *replay_db;
 static int
 run_parse(int argc, char **argv, struct run_opts *o, int *json, int *count)
 {
+	unsigned char addr[16];
 	long v;
 	int c;
 
@@ -171,6 +175,14 @@ run_parse(int argc, char **argv, struct run_opts *o, int *json, int *count)
 			break;
 		case OPT_CONNECT:
 			o->connect = optarg;
+			break;
+		case OPT_CALLBACK:
+			if (inet_pton(AF_INET, optarg, addr) != 1 &&
+			    inet_pton(AF_INET6, optarg, addr) != 1)
+				return error("--callback must be an IP address "
+				    "of this machine, not '%s'", optarg),
+				    EXIT_USAGE;
+			o->callback = optarg;
 			break;
 		case OPT_COUNT:
 			if (parse_long(optarg, 1, 1000, &v) != 0)
@@ -464,7 +476,7 @@ cmd_boot_exec(int argc, char **argv)
 	"           [--dump qemu|kdump|none] [--cmdline WORDS] [--accel kvm|tcg]\n" \
 	"           [--console-limit BYTES] [--boot-timeout S]\n" \
 	"           [--heartbeat-timeout S] [--snapshot]\n" \
-	"           [--backend qemu|libvirt] [--connect URI]"
+	"           [--backend qemu|libvirt] [--connect URI] [--callback IP]"
 
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",

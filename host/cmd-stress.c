@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Run a stress campaign ("racerig stress CAMPAIGN [--resume]").
+ * Run a stress campaign ("racerig stress CAMPAIGN [--resume]"), on local
+ * QEMU or on the libvirt hosts the campaign lists.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -87,9 +88,15 @@ cmd_stress_exec(int argc, char **argv)
 	}
 	if (campaign_load(argv[optind], &c) != 0)
 		return EXIT_USAGE;
+	if (jobs > 0 && c.nhosts > 0) {
+		error("--jobs does not go with a campaign of hosts (runs at "
+		    "once are the sum of their capacities)");
+		campaign_release(&c);
+		return EXIT_USAGE;
+	}
 	if (jobs > 0)
 		c.jobs = jobs;
-	if (c.jobs == 0)
+	if (c.jobs == 0 && c.nhosts == 0)
 		c.jobs = stress_default_jobs(c.smp ? c.smp : 2);
 	if (duration > 0)
 		c.duration_s = (double)duration;

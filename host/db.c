@@ -7,6 +7,10 @@
  * synchronous=FULL, so killing racerig at any moment loses no finished
  * run and never leaves half of one.  Readers (the report) can read while
  * a campaign writes.
+ *
+ * Schema changes are additive and made on open, so an older database
+ * keeps working: runs.host (the libvirt URI a run used) is added if
+ * missing, and a unique index keeps each (campaign, seq) to one run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +46,50 @@ static const char db_schema[] =
 	"CREATE TABLE IF NOT EXISTS metrics ("
 	"  run_id TEXT, name TEXT, value REAL, PRIMARY KEY (run_id, name));";
 
+/* Does table have column?  (PRAGMA table_info lists them.) */
+static int
+db_has_column(struct db *db, const char *table, const char *column)
+{
+	sqlite3_stmt *st;
+	char *q = sqlite3_mprintf("PRAGMA table_info(%q)", table);
+	int found = 0;
+
+	sqlite3_prepare_v2(db->h, q, -1, &st, NULL);
+	while (!found && sqlite3_step(st) == SQLITE_ROW)
+		found = strcmp((const char *)sqlite3_column_text(st, 1),
+		    column) == 0;
+	sqlite3_finalize(st);
+	sqlite3_free(q);
+	return found;
+}
+
+/*
+ * Bring an older database up to this schema.  The unique index cannot
+ * be made where old runs already share a seq: db_add_run()'s own check
+ * still keeps new runs apart then.
+ */
+static int
+db_migrate(struct db *db, const char *path)
+{
+	char *err = NULL;
+
+	if (!db_has_column(db, "runs", "host") &&
+	    sqlite3_exec(db->h, "ALTER TABLE runs ADD COLUMN host TEXT", NULL,
+	    NULL, &err) != SQLITE_OK) {
+		error("cannot add runs.host to database '%s': %s", path, err);
+		sqlite3_free(err);
+		return -1;
+	}
+	if (sqlite3_exec(db->h, "CREATE UNIQUE INDEX IF NOT EXISTS "
+	    "runs_campaign_seq ON runs (campaign_id, seq)", NULL, NULL,
+	    &err) != SQLITE_OK) {
+		warning("database '%s': runs share a seq, no unique index: %s",
+		    path, err);
+		sqlite3_free(err);
+	}
+	return 0;
+}
+
 int
 db_open(struct db *db, const char *path)
 {
@@ -59,6 +107,10 @@ db_open(struct db *db, const char *path)
 	if (sqlite3_exec(db->h, db_schema, NULL, NULL, &err) != SQLITE_OK) {
 		error("cannot set up database '%s': %s", path, err);
 		sqlite3_free(err);
+		db_close(db);
+		return -1;
+	}
+	if (db_migrate(db, path) != 0) {
 		db_close(db);
 		return -1;
 	}
@@ -119,20 +171,61 @@ db_campaign(struct db *db, const char *name, const char *file,
 	return id;
 }
 
-/* The number of runs a campaign recorded (the next run's sequence). */
+/*
+ * Where a campaign's runs stand.  Runs finish out of order, so a kill
+ * can leave seqs below the highest one unrecorded: *next is one past the
+ * highest recorded seq, and the seqs below it without a run go into
+ * *missing (ascending, caller frees), to be run on resume.  Returns the
+ * number of runs recorded.
+ */
 long long
-db_campaign_runs(struct db *db, long long campaign_id)
+db_campaign_runs(struct db *db, long long campaign_id, long long *next,
+    long long **missing, size_t *nmissing)
 {
 	sqlite3_stmt *st;
-	long long n = 0;
+	long long n = 0, want = 0;
 
-	sqlite3_prepare_v2(db->h, "SELECT COALESCE(MAX(seq) + 1, 0) FROM runs "
-	    "WHERE campaign_id = ?", -1, &st, NULL);
+	*next = 0;
+	*missing = NULL;
+	*nmissing = 0;
+	sqlite3_prepare_v2(db->h, "SELECT DISTINCT seq FROM runs WHERE "
+	    "campaign_id = ? AND seq >= 0 ORDER BY seq", -1, &st, NULL);
+	sqlite3_bind_int64(st, 1, campaign_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		long long seq = sqlite3_column_int64(st, 0);
+
+		for (; want < seq; want++) {
+			*missing = xrealloc(*missing, (*nmissing + 1) *
+			    sizeof(**missing));
+			(*missing)[(*nmissing)++] = want;
+		}
+		want = seq + 1;
+		*next = seq + 1;
+	}
+	sqlite3_finalize(st);
+	sqlite3_prepare_v2(db->h, "SELECT COUNT(*) FROM runs WHERE "
+	    "campaign_id = ?", -1, &st, NULL);
 	sqlite3_bind_int64(st, 1, campaign_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return n;
+}
+
+/* Is seq of the campaign recorded? */
+static int
+db_has_seq(struct db *db, long long campaign_id, long long seq)
+{
+	sqlite3_stmt *st;
+	int found;
+
+	sqlite3_prepare_v2(db->h, "SELECT 1 FROM runs WHERE campaign_id = ? "
+	    "AND seq = ?", -1, &st, NULL);
+	sqlite3_bind_int64(st, 1, campaign_id);
+	sqlite3_bind_int64(st, 2, seq);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
 }
 
 int
@@ -188,6 +281,13 @@ db_add_run(struct db *db, long long campaign_id, long long seq,
 		return error("'%s/run.json' has no run id", dir);
 	}
 	sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	/* inside the transaction: no other writer records seq meanwhile */
+	if (db_has_seq(db, campaign_id, seq)) {
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		free(params);
+		return error("run '%s': seq %lld of the campaign is recorded "
+		    "already", run_id, seq);
+	}
 
 	sqlite3_prepare_v2(db->h, "INSERT OR IGNORE INTO kernels (release, "
 	    "image) VALUES (?, ?)", -1, &st, NULL);
@@ -199,8 +299,8 @@ db_add_run(struct db *db, long long campaign_id, long long seq,
 
 	sqlite3_prepare_v2(db->h, "INSERT INTO runs (campaign_id, run_id, seq, "
 	    "scenario, kernel, image, params, seed, smp, outcome, reason, "
-	    "started_at, total_s, crash_s, hits_per_s, dir, duration_s) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
+	    "started_at, total_s, crash_s, hits_per_s, dir, duration_s, host) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
 	    &st, NULL);
 	sqlite3_bind_int64(st, 1, campaign_id);
 	sqlite3_bind_text(st, 2, run_id, -1, SQLITE_STATIC);
@@ -225,6 +325,8 @@ db_add_run(struct db *db, long long campaign_id, long long seq,
 	sqlite3_bind_text(st, 16, dir, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 17, json_integer_value(json_object_get(run,
 	    "duration_s")));
+	/* the libvirt URI; NULL for a local QEMU run */
+	bind_json_text(st, 18, run, "connect");
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);

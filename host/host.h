@@ -122,6 +122,13 @@ struct vm_config {
 	int		 mem_shared;
 	const char	*incoming;
 	const char	*connect;	/* libvirt URI (NULL: qemu:///system) */
+	/*
+	 * libvirt: this machine's address as the libvirt host sees it.
+	 * Set, console and agent channel are TCP connections that QEMU
+	 * makes back to racerig on that address; NULL, unix sockets in
+	 * dir (a local daemon only).
+	 */
+	const char	*callback;
 };
 
 /*
@@ -203,6 +210,12 @@ struct vm {
 	struct console		 console;
 	int			 agent_fd;	/* host end, -1 if none */
 	double			 t_start;	/* now_mono() at start */
+	/*
+	 * Set by the backend when the hypervisor's host or service went
+	 * away (connection refused, closed or not answering): whatever
+	 * happened to the guest then is no kernel verdict.
+	 */
+	int			 host_lost;
 	void			*priv;		/* backend state */
 };
 
@@ -350,6 +363,7 @@ struct run_opts {
 	const char	*image;
 	const char	*backend;
 	const char	*connect;	/* libvirt URI, --backend libvirt */
+	const char	*callback;	/* our address for a remote URI */
 	const char	*accel;
 	int		 smp;
 	int		 mem_mb;
@@ -389,6 +403,7 @@ struct run_result {
 	int		 mem_mb;
 	unsigned long long seed;
 	double		 started_at;
+	int		 host_lost;	/* RUN_ERROR: the VM host went away */
 	double		 agent_ready_s;
 	int		 restored;	/* started from a snapshot */
 	double		 crash_s;
@@ -426,6 +441,20 @@ struct campaign_scenario {
 	size_t		 ncorpus;
 };
 
+/*
+ * A libvirt host of a multi-host campaign.  label is the URI's host part
+ * (or the whole URI of a local one), for progress lines.
+ */
+struct campaign_host {
+	char		*uri;
+	char		*callback;	/* NULL: unix sockets (local URI) */
+	char		*label;
+	int		 capacity;	/* runs at once */
+};
+
+#define CAMPAIGN_MAX_CAPACITY	32	/* per host */
+#define CAMPAIGN_MAX_SLOTS	64	/* runs at once, all hosts */
+
 struct campaign {
 	char		*name;
 	char		*file;
@@ -441,6 +470,8 @@ struct campaign {
 	size_t		 nkernels;
 	struct campaign_scenario *scenarios;
 	size_t		 nscenarios;
+	struct campaign_host *hosts;	/* none: local QEMU, jobs VMs */
+	size_t		 nhosts;
 };
 
 /* One run's draw from a campaign. */
@@ -592,6 +623,7 @@ const char	*vm_state_name(enum vm_state state);
 /* vm-qemu.c */
 extern const struct vm_ops vm_qemu_ops;
 extern const struct vm_ops vm_libvirt_ops;
+int		 vm_libvirt_uri_host(const char *uri, char *host, size_t n);
 const char	*qemu_binary(void);	/* $RACERIG_QEMU or the default */
 
 /* snapshot.c */
@@ -691,7 +723,8 @@ long long	 db_campaign(struct db *db, const char *name, const char *file,
 		     unsigned long long seed, double duration_s,
 		     const char *mode, int *resumed, double *elapsed_s,
 		     unsigned long long *seed_out);
-long long	 db_campaign_runs(struct db *db, long long campaign_id);
+long long	 db_campaign_runs(struct db *db, long long campaign_id,
+		     long long *next, long long **missing, size_t *nmissing);
 int		 db_campaign_progress(struct db *db, long long campaign_id,
 		     double elapsed_s, int finished);
 int		 db_add_run(struct db *db, long long campaign_id, long long seq,

@@ -67,6 +67,7 @@ struct run_state {
 	struct param_values	*vals;
 	const char		*builtins[8];
 	struct vm		*vm;
+	const struct vm_ops	*vm_ops;
 	struct agent		 agent;
 	int			 agent_ok;
 	double			 t0;		/* vm start */
@@ -442,7 +443,14 @@ run_loop(struct run_state *rs)
 
 	while (!rs->done) {
 		if (vm_next_event(rs->vm, &ev, 200) != 0) {
-			run_finish(rs, RUN_ERROR, "lost contact with the VM");
+			if (rs->vm->host_lost)
+				run_finish(rs, RUN_ERROR, "lost the VM host "
+				    "'%s' (its daemon or the connection went "
+				    "away)", rs->opts->connect ?
+				    rs->opts->connect : "local");
+			else
+				run_finish(rs, RUN_ERROR, "lost contact with "
+				    "the VM");
 			break;
 		}
 		switch (ev.type) {
@@ -655,6 +663,10 @@ run_to_json(const struct run_state *rs)
 	    "dump_s", r->dump_s, "crash_s", r->crash_s));
 	json_object_set_new(j, "started_at", json_real(r->started_at));
 	json_object_set_new(j, "accel", json_string(r->accel ? r->accel : ""));
+	json_object_set_new(j, "backend", json_string(rs->vm_ops->name));
+	if (rs->opts->connect != NULL)
+		json_object_set_new(j, "connect",
+		    json_string(rs->opts->connect));
 	json_object_set_new(j, "restored_from_snapshot",
 	    json_boolean(r->restored));
 	json_object_set(j, "steps", rs->steps_json);
@@ -846,6 +858,7 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 	cfg.dir = r->dir;
 	cfg.accel = o->accel;
 	cfg.connect = o->connect;
+	cfg.callback = o->callback;
 	cfg.console_limit = o->console_limit ? o->console_limit :
 	    16u * 1024 * 1024;
 	r->accel = xstrdup(cfg.accel ? cfg.accel :
@@ -873,11 +886,17 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 	rs.vals = &vals;
 	rs.steps_json = json_array();
 	rs.vm = vm_new(ops, &cfg);
+	rs.vm_ops = ops;
 	if (o->progress != NULL)
 		fprintf(stderr, "racerig: run %s: booting %s (%d vCPUs, %s)\n",
 		    r->id, img.release, r->smp, r->accel);
 	if (vm_start(rs.vm) != 0) {
-		run_finish(&rs, RUN_ERROR, "the VM did not start");
+		if (rs.vm->host_lost)
+			run_finish(&rs, RUN_ERROR, "the VM did not start: "
+			    "cannot reach or lost the VM host '%s'", o->connect ?
+			    o->connect : "local");
+		else
+			run_finish(&rs, RUN_ERROR, "the VM did not start");
 	} else {
 		rs.t0 = rs.vm->t_start;
 		if (agent_init(&rs.agent, rs.vm->agent_fd) == 0)
@@ -911,12 +930,14 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 			run_capture(&rs);
 	}
 	/* end background steps politely; the VM goes away next anyway */
-	for (size_t i = 0; rs.agent_ok && i < rs.nbg; i++)
+	for (size_t i = 0; rs.agent_ok && !rs.vm->host_lost && i < rs.nbg;
+	    i++)
 		(void)agent_kill(&rs.agent, rs.bg_ids[i]);
 	r->total_s = now_mono() - (rs.t0 ? rs.t0 : now_mono());
 	r->console_bytes = rs.vm->console.total;
 	r->console_logged = rs.vm->console.logged;
 	r->console_dropped = rs.vm->console.dropped;
+	r->host_lost = r->outcome == RUN_ERROR && rs.vm->host_lost;
 	vm_free(rs.vm);
 	rs.vm = NULL;
 	if (r->outcome != RUN_OK && r->outcome != RUN_ERROR)

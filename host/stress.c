@@ -7,7 +7,18 @@
  * Resuming after a kill: the campaign's elapsed time is in the database;
  * runs that finished (run.json written) but were not recorded yet are
  * recorded first; run directories of runs that never finished are
- * removed, so the database and the directories agree.
+ * removed, so the database and the directories agree.  Seqs below the
+ * highest recorded one that have no run (runs finish out of order) are
+ * run first.
+ *
+ * Multi-host campaigns (c->hosts) run each child on a libvirt host: the
+ * least loaded one that is up and has a free slot.  A child whose host
+ * went away (vm->host_lost) exits EXIT_INFRA and is not recorded; its
+ * host is marked down for the rest of the campaign, its run directory
+ * removed, and the same seq with the same draw is run on another host,
+ * so the database holds every seq once.  Such reruns are made even when
+ * the campaign's time is spent.  With every host down the campaign
+ * stops with an error; what was recorded stays and --resume goes on.
  */
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -16,6 +27,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -26,11 +38,26 @@
 
 #include "host.h"
 
+/* A drawn run waiting for a slot: a rerun, or a seq a kill left out. */
+struct stress_job {
+	long long	 seq;
+	struct campaign_draw d;
+};
+
 struct stress_slot {
 	pid_t		 pid;
-	long long	 seq;
-	size_t		 scenario;
+	struct stress_job job;	/* kept until reaped: a lost run reruns it */
+	int		 host;		/* index in c->hosts; -1: local */
 	int		 fd;		/* the child writes its run dir here */
+};
+
+/* A libvirt host of the campaign, as the scheduler sees it. */
+struct stress_host {
+	const struct campaign_host *h;
+	int		 running;
+	int		 down;
+	long long	 runs;		/* recorded in this session */
+	long long	 rescheduled;	/* lost with it, rerun elsewhere */
 };
 
 struct stress_state {
@@ -44,30 +71,80 @@ struct stress_state {
 	double		 t0, elapsed0;
 	int		 tty;
 	double		 last_line;
+	struct stress_host *hosts;	/* c->nhosts of them */
+	struct stress_job *pending;	/* run these first, lowest seq first */
+	size_t		 npending;
 };
+
+/* Per-host counts for the progress line ("" without hosts). */
+static void
+stress_host_counts(struct stress_state *s, struct buf *b)
+{
+	for (size_t i = 0; i < s->c->nhosts; i++) {
+		struct stress_host *h = &s->hosts[i];
+
+		buf_addf(b, "%s%s: %lld runs", i ? "; " : " [", h->h->label,
+		    h->runs);
+		if (h->down)
+			buf_addstr(b, ", down");
+		else
+			buf_addf(b, ", %d running", h->running);
+		if (h->rescheduled)
+			buf_addf(b, ", %lld rescheduled", h->rescheduled);
+	}
+	if (s->c->nhosts > 0)
+		buf_addstr(b, "]");
+}
 
 static void
 stress_progress(struct stress_state *s, int running, int force)
 {
 	double el = s->elapsed0 + now_mono() - s->t0;
 	double left = s->c->duration_s - el;
+	struct buf hosts = BUF_INIT;
 
 	if (left < 0)
 		left = 0;
+	stress_host_counts(s, &hosts);
 	if (s->tty) {
 		fprintf(stderr, "\r\033[K[%s] %5.0fs elapsed, %5.0fs left: %lld "
-		    "runs (%d running), %lld crashes, %lld buckets, %.1f hits/s",
-		    s->c->name, el, left, s->runs, running, s->crashes,
-		    s->buckets, s->runs ? s->hits / (double)s->runs : 0);
+		    "runs (%d running), %lld crashes, %lld buckets, %.1f "
+		    "hits/s%s", s->c->name, el, left, s->runs, running,
+		    s->crashes, s->buckets, s->runs ? s->hits /
+		    (double)s->runs : 0, hosts.data ? hosts.data : "");
 		fflush(stderr);
 	} else if (force || now_mono() - s->last_line >= 30) {
 		/* not a terminal: a plain line now and then */
 		fprintf(stderr, "racerig: stress %s: %.0fs elapsed, %.0fs left, "
-		    "%lld runs, %lld crashes, %lld buckets, %.1f hits/s\n",
+		    "%lld runs, %lld crashes, %lld buckets, %.1f hits/s%s\n",
 		    s->c->name, el, left, s->runs, s->crashes, s->buckets,
-		    s->runs ? s->hits / (double)s->runs : 0);
+		    s->runs ? s->hits / (double)s->runs : 0,
+		    hosts.data ? hosts.data : "");
 		s->last_line = now_mono();
 	}
+	buf_release(&hosts);
+}
+
+/*
+ * An event worth its own line (a host went down): on a terminal it
+ * must not be overwritten by the next status line.
+ */
+static void
+stress_say(struct stress_state *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+stress_say(struct stress_state *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (s->tty)
+		fprintf(stderr, "\r\033[K");
+	fprintf(stderr, "racerig: stress %s: ", s->c->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
 }
 
 /* Record the run in dir (finished: it has run.json).  0 or -1. */
@@ -213,23 +290,67 @@ stress_recover(struct stress_state *s)
 		closedir(d);
 }
 
-/* Start run seq in a child process. */
-static int
-stress_start(struct stress_state *s, long long seq, struct stress_slot *slot)
+/* Queue job to run before new seqs; the queue stays sorted by seq. */
+static void
+stress_push(struct stress_state *s, struct stress_job *job)
 {
-	struct campaign_draw d;
+	size_t i = s->npending;
+
+	s->pending = xrealloc(s->pending, (s->npending + 1) *
+	    sizeof(*s->pending));
+	while (i > 0 && s->pending[i - 1].seq > job->seq) {
+		s->pending[i] = s->pending[i - 1];
+		i--;
+	}
+	s->pending[i] = *job;
+	s->npending++;
+	memset(job, 0, sizeof(*job));
+}
+
+/*
+ * The host for the next run: the up host with a free slot and the
+ * smallest share of its capacity in use (the first listed on a tie).
+ * -1 if there is none.
+ */
+static int
+stress_pick_host(struct stress_state *s)
+{
+	int best = -1;
+
+	for (size_t i = 0; i < s->c->nhosts; i++) {
+		struct stress_host *h = &s->hosts[i];
+
+		if (h->down || h->running >= h->h->capacity)
+			continue;
+		if (best < 0 || (double)h->running / h->h->capacity <
+		    (double)s->hosts[best].running /
+		    s->hosts[best].h->capacity)
+			best = (int)i;
+	}
+	return best;
+}
+
+/*
+ * Start job in a child process on host (-1: local QEMU).  The slot takes
+ * the job over, also when the fork fails.
+ */
+static int
+stress_start(struct stress_state *s, struct stress_job *job,
+    struct stress_slot *slot, int host)
+{
 	int pfd[2];
 	pid_t pid;
 
-	campaign_draw(s->c, seq, &d);
-	if (pipe(pfd) != 0) {
-		campaign_draw_release(&d);
+	slot->job = *job;
+	memset(job, 0, sizeof(*job));
+	slot->host = host;
+	if (pipe(pfd) != 0)
 		return error("cannot create a pipe: %s", strerror(errno));
-	}
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		struct campaign_scenario *cs = &s->c->scenarios[d.scenario];
+		struct campaign_draw *d = &slot->job.d;
+		struct campaign_scenario *cs = &s->c->scenarios[d->scenario];
 		struct run_opts o;
 		struct run_result r;
 		int devnull = open("/dev/null", O_WRONLY);
@@ -244,70 +365,201 @@ stress_start(struct stress_state *s, long long seq, struct stress_slot *slot)
 			dup2(devnull, 2);
 		memset(&o, 0, sizeof(o));
 		o.scenario = cs->name;
-		o.params = d.params;
-		o.nparams = d.nparams;
-		o.image = s->c->kernels[d.kernel];
+		o.params = d->params;
+		o.nparams = d->nparams;
+		o.image = s->c->kernels[d->kernel];
 		o.smp = s->c->smp;
 		o.duration_s = cs->duration_s;
-		o.seed = d.seed;
+		o.seed = d->seed;
 		o.seed_set = 1;
 		o.out_dir = s->out;
 		o.boot_timeout_s = 120;
 		o.heartbeat_timeout_s = 30;
-		o.seq = seq;
+		o.seq = slot->job.seq;
 		o.in_campaign = 1;
+		if (host >= 0) {
+			o.backend = "libvirt";
+			o.connect = s->c->hosts[host].uri;
+			o.callback = s->c->hosts[host].callback;
+		}
 		if (run_scenario(&o, &r) != 0)
 			_exit(EXIT_INFRA);
+		if (r.host_lost) {
+			char *json = xasprintf("%s/run.json", r.dir);
+
+			/* never recorded, not even by a resume */
+			unlink(json);
+			dprintf(pfd[1], "lost\t%s\t%s\n", r.dir, r.reason);
+			_exit(EXIT_INFRA);
+		}
 		dprintf(pfd[1], "%s\n", r.dir);
 		_exit(0);
 	}
 	close(pfd[1]);
-	campaign_draw_release(&d);
 	if (pid < 0) {
 		close(pfd[0]);
 		return error("cannot fork: %s", strerror(errno));
 	}
 	slot->pid = pid;
-	slot->seq = seq;
-	slot->scenario = d.scenario;
 	slot->fd = pfd[0];
+	if (host >= 0)
+		s->hosts[host].running++;
 	return 0;
 }
 
+/* Remove dir, a run directory of this campaign (checked: rm -rf). */
 static void
-stress_reap(struct stress_state *s, struct stress_slot *slot)
+stress_remove_run(struct stress_state *s, const char *dir)
 {
-	char line[1024] = "";
-	ssize_t n = read(slot->fd, line, sizeof(line) - 1);
+	size_t n = strlen(s->out);
+	char *argv[] = { "rm", "-rf", (char *)dir, NULL };
 
-	if (n > 0) {
-		line[n] = '\0';
-		line[strcspn(line, "\n")] = '\0';
-		(void)stress_record(s, slot->seq, slot->scenario, line);
+	if (strncmp(dir, s->out, n) != 0 || dir[n] != '/' ||
+	    strchr(dir + n + 1, '/') != NULL || strstr(dir, "..") != NULL) {
+		warning("not removing '%s': not a run directory of '%s'", dir,
+		    s->out);
+		return;
+	}
+	(void)run_command(argv, NULL, NULL, NULL, 60, NULL, 0);
+}
+
+/*
+ * The run in slot lost its host: the host goes down, the run directory
+ * goes, and the job is queued to run again elsewhere.
+ */
+static void
+stress_lost(struct stress_state *s, struct stress_slot *slot, char *line)
+{
+	struct stress_host *h = &s->hosts[slot->host];
+	char *dir = line + strlen("lost\t"), *reason;
+
+	reason = strchr(dir, '\t');
+	if (reason != NULL)
+		*reason++ = '\0';
+	stress_remove_run(s, dir);
+	if (!h->down) {
+		size_t up = 0;
+
+		h->down = 1;
+		for (size_t i = 0; i < s->c->nhosts; i++)
+			up += !s->hosts[i].down;
+		stress_say(s, "host %s is down, no more runs there, %zu "
+		    "host%s left: %s", h->h->label, up, up == 1 ? "" : "s",
+		    reason ? reason : "lost");
+	}
+	h->rescheduled++;
+	stress_say(s, "run %lld was lost with host %s: rescheduled (%lld "
+	    "rescheduled from it so far)", slot->job.seq, h->h->label,
+	    h->rescheduled);
+	stress_push(s, &slot->job);
+}
+
+/* The child in slot exited with status st: record or reschedule it. */
+static void
+stress_reap(struct stress_state *s, struct stress_slot *slot, int st)
+{
+	char line[2048];
+	size_t len = 0;
+	ssize_t n;
+
+	/* the child is gone: read to EOF, bounded */
+	while (len < sizeof(line) - 1 && (n = read(slot->fd, line + len,
+	    sizeof(line) - 1 - len)) > 0)
+		len += (size_t)n;
+	line[len] = '\0';
+	line[strcspn(line, "\n")] = '\0';
+	if (slot->host >= 0)
+		s->hosts[slot->host].running--;
+	if (slot->host >= 0 && WIFEXITED(st) && WEXITSTATUS(st) ==
+	    EXIT_INFRA && strncmp(line, "lost\t", 5) == 0)
+		stress_lost(s, slot, line);
+	else if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && line[0] != '\0') {
+		long long before = s->runs;
+
+		(void)stress_record(s, slot->job.seq, slot->job.d.scenario,
+		    line);
+		if (slot->host >= 0)
+			s->hosts[slot->host].runs += s->runs - before;
 		stress_prune(s);
 	} else
 		warning("run %lld of campaign '%s' ended without a result",
-		    slot->seq, s->c->name);
+		    slot->job.seq, s->c->name);
+	campaign_draw_release(&slot->job.d);
 	close(slot->fd);
 	slot->pid = 0;
 }
 
 /*
+ * Start runs in free slots: queued jobs first (even when the time is
+ * spent: they were started within it), then new seqs while time is
+ * left.  Returns how many were started.
+ */
+static int
+stress_fill(struct stress_state *s, struct stress_slot *slots, int nslots,
+    long long *seq, double el)
+{
+	int started = 0;
+
+	for (int i = 0; i < nslots; i++) {
+		struct stress_job job;
+		int host = -1;
+
+		if (slots[i].pid != 0)
+			continue;
+		if (s->npending == 0 && el >= s->c->duration_s)
+			break;
+		if (s->c->nhosts > 0 && (host = stress_pick_host(s)) < 0)
+			break;
+		if (s->npending > 0) {
+			job = s->pending[0];
+			memmove(s->pending, s->pending + 1, (s->npending - 1) *
+			    sizeof(*s->pending));
+			s->npending--;
+		} else {
+			job.seq = (*seq)++;
+			campaign_draw(s->c, job.seq, &job.d);
+		}
+		if (stress_start(s, &job, &slots[i], host) == 0)
+			started++;
+		else {
+			/* no pipe or no fork: try it again later */
+			stress_push(s, &slots[i].job);
+			slots[i].pid = 0;
+			break;
+		}
+	}
+	return started;
+}
+
+/* Are all hosts down (never, without hosts)? */
+static int
+stress_all_down(struct stress_state *s)
+{
+	for (size_t i = 0; i < s->c->nhosts; i++) {
+		if (!s->hosts[i].down)
+			return 0;
+	}
+	return s->c->nhosts > 0;
+}
+
+/*
  * Run (or resume) campaign c, recording into db.  Returns the number of
- * new buckets found (>= 0) or -1 (reported).
+ * new buckets found (>= 0) or -1 (reported), also when every host of a
+ * multi-host campaign went down: what was recorded stays, and --resume
+ * continues it.
  */
 int
 stress_run(struct campaign *c, struct db *db, const char *out_root,
     int resume)
 {
 	struct stress_state s;
-	struct stress_slot slots[16];
+	struct stress_slot *slots;
 	unsigned long long seed;
-	long long seq;
-	int resumed, running = 0;
+	long long seq, *missing;
+	size_t nmissing;
+	int resumed, running = 0, nslots = 0, rc = -1;
 
 	memset(&s, 0, sizeof(s));
-	memset(slots, 0, sizeof(slots));
 	s.c = c;
 	s.db = db;
 	s.budget = c->disk_budget_mb ? c->disk_budget_mb << 20 :
@@ -321,42 +573,68 @@ stress_run(struct campaign *c, struct db *db, const char *out_root,
 		    "--resume to continue it", c->name);
 	c->seed = seed;
 	s.out = xasprintf("%s/%s", out_root, c->name);
-	if (mkdir_p(s.out, 0755) != 0)
+	if (mkdir_p(s.out, 0755) != 0) {
+		free((char *)s.out);
 		return -1;
+	}
 	if (resumed)
 		stress_recover(&s);
-	seq = db_campaign_runs(db, s.campaign_id);
 	/* what was recorded before counts towards the totals shown */
-	s.runs = seq;
-	if (c->jobs < 1)
-		c->jobs = 1;
-	if (c->jobs > 16)
-		c->jobs = 16;
+	s.runs = db_campaign_runs(db, s.campaign_id, &seq, &missing,
+	    &nmissing);
+	for (size_t i = 0; i < nmissing; i++) {
+		struct stress_job job;
+
+		job.seq = missing[i];
+		campaign_draw(c, job.seq, &job.d);
+		stress_push(&s, &job);
+	}
+	free(missing);
+	if (c->nhosts > 0) {
+		s.hosts = xcalloc(c->nhosts, sizeof(*s.hosts));
+		for (size_t i = 0; i < c->nhosts; i++) {
+			s.hosts[i].h = &c->hosts[i];
+			nslots += c->hosts[i].capacity;
+		}
+	} else {
+		if (c->jobs < 1)
+			c->jobs = 1;
+		if (c->jobs > 16)
+			c->jobs = 16;
+		nslots = c->jobs;
+	}
+	slots = xcalloc((size_t)nslots, sizeof(*slots));
 	s.t0 = now_mono();
 	s.tty = isatty(2);
-	fprintf(stderr, "racerig: stress %s: %s, %zu kernels x %zu scenarios, "
-	    "%d jobs, %.0f s%s\n", c->name, c->mode, c->nkernels,
-	    c->nscenarios, c->jobs, c->duration_s - s.elapsed0,
-	    resumed ? " left (resumed)" : "");
+	if (c->nhosts > 0)
+		fprintf(stderr, "racerig: stress %s: %s, %zu kernels x %zu "
+		    "scenarios, %zu libvirt hosts, %d runs at once, %.0f s%s\n",
+		    c->name, c->mode, c->nkernels, c->nscenarios, c->nhosts,
+		    nslots, c->duration_s - s.elapsed0, resumed ?
+		    " left (resumed)" : "");
+	else
+		fprintf(stderr, "racerig: stress %s: %s, %zu kernels x %zu "
+		    "scenarios, %d jobs, %.0f s%s\n", c->name, c->mode,
+		    c->nkernels, c->nscenarios, c->jobs, c->duration_s -
+		    s.elapsed0, resumed ? " left (resumed)" : "");
+	if (nmissing > 0)
+		fprintf(stderr, "racerig: stress %s: %zu seq%s below %lld "
+		    "had no recorded run: run first\n", c->name, nmissing,
+		    nmissing == 1 ? "" : "s", seq);
 	for (;;) {
 		double el = s.elapsed0 + now_mono() - s.t0;
 		int st;
 		pid_t pid;
 
-		for (int i = 0; i < c->jobs && el < c->duration_s; i++) {
-			if (slots[i].pid == 0 &&
-			    stress_start(&s, seq, &slots[i]) == 0) {
-				seq++;
-				running++;
-			}
-		}
+		if (!stress_all_down(&s))
+			running += stress_fill(&s, slots, nslots, &seq, el);
 		if (running == 0)
 			break;
 		pid = waitpid(-1, &st, WNOHANG);
 		if (pid > 0) {
-			for (int i = 0; i < c->jobs; i++) {
+			for (int i = 0; i < nslots; i++) {
 				if (slots[i].pid == pid) {
-					stress_reap(&s, &slots[i]);
+					stress_reap(&s, &slots[i], st);
 					running--;
 				}
 			}
@@ -366,10 +644,29 @@ stress_run(struct campaign *c, struct db *db, const char *out_root,
 		    el < c->duration_s ? el : c->duration_s, 0);
 		stress_progress(&s, running, 0);
 	}
-	(void)db_campaign_progress(db, s.campaign_id, c->duration_s, 1);
 	if (s.tty)
 		fprintf(stderr, "\n");
+	if (stress_all_down(&s)) {
+		double el = s.elapsed0 + now_mono() - s.t0;
+
+		(void)db_campaign_progress(db, s.campaign_id,
+		    el < c->duration_s ? el : c->duration_s, 0);
+		stress_progress(&s, 0, 1);
+		error("campaign '%s': every host is down; %lld runs are "
+		    "recorded, %zu lost runs were not run again (--resume "
+		    "goes on when a host is back)", c->name, s.runs,
+		    s.npending);
+		goto cleanup;
+	}
+	(void)db_campaign_progress(db, s.campaign_id, c->duration_s, 1);
 	stress_progress(&s, 0, 1);
+	rc = (int)s.new_buckets;
+cleanup:
+	for (size_t i = 0; i < s.npending; i++)
+		campaign_draw_release(&s.pending[i].d);
+	free(s.pending);
+	free(s.hosts);
+	free(slots);
 	free((char *)s.out);
-	return (int)s.new_buckets;
+	return rc;
 }

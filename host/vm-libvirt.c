@@ -13,9 +13,27 @@
  * <on_crash>preserve</on_crash>) leaves the domain paused for
  * virDomainCoreDumpWithFormat.  Domains are named racerig-<run id>, so
  * racerig never touches a domain it did not create.
+ *
+ * A remote daemon (cfg->callback set) cannot reach sockets in the run
+ * directory: console and agent channel are then TCP chardevs that QEMU
+ * connects back with, to a listener racerig binds on the callback
+ * address (port 0) just before it creates the domain.  Kernel, initrd
+ * and the dump file are still paths, read and written by the remote
+ * host: it must see racerig's cache and run directories at the same
+ * paths (a shared filesystem).
+ *
+ * The daemon may die or become unreachable with the guest in it.  A
+ * keepalive and a close callback notice that; so does a probe made
+ * whenever the domain seems to have vanished (channels hung up, stopped
+ * event).  Then vm->host_lost is set and next_event fails: the run is
+ * an infrastructure failure, never mistaken for a guest crash.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +51,11 @@
 #include "proto.h"
 
 #define LV_ACCEPT_TIMEOUT_MS	30000
+/* keepalive: a daemon that misses 3 probes 2 s apart is gone */
+#define LV_KEEPALIVE_S		2
+#define LV_KEEPALIVE_COUNT	3
+/* how long a vanished domain's daemon gets to show it died too */
+#define LV_SETTLE_MS		1500
 
 /* What the event thread hands to one VM; freed by libvirt's freecb. */
 struct lv_sink {
@@ -45,8 +68,11 @@ struct vm_libvirt {
 	int		 cb_id;
 	int		 ev_rfd;
 	int		 console_fd;
-	char		*con_path;
+	char		*con_path;	/* unix sockets; NULL with TCP */
 	char		*ag_path;
+	int		 close_cb;	/* the close callback is registered */
+	int		 closed;	/* set by it, on the event thread */
+	int		 probed;	/* the vanished-domain probe was made */
 };
 
 static pthread_once_t lv_loop_once = PTHREAD_ONCE_INIT;
@@ -126,6 +152,51 @@ lv_sink_free(void *opaque)
 	free(s);
 }
 
+/* The connection closed (daemon gone, keepalive timed out, EOF). */
+static void
+lv_closed(virConnectPtr conn, int reason, void *opaque)
+{
+	struct vm_libvirt *l = opaque;
+
+	(void)conn;
+	__atomic_store_n(&l->closed, reason + 1, __ATOMIC_RELEASE);
+}
+
+static int
+lv_is_closed(struct vm_libvirt *l)
+{
+	return __atomic_load_n(&l->closed, __ATOMIC_ACQUIRE) != 0;
+}
+
+/*
+ * Is the daemon gone?  Checks the close flag, then makes one round trip.
+ * With settle, first waits up to LV_SETTLE_MS for the flag: a host that
+ * dies takes its daemon and its QEMU down in no fixed order, and QEMU's
+ * end is seen first when the daemon goes a moment later.
+ */
+static int
+lv_host_gone(struct vm_libvirt *l, int settle)
+{
+	unsigned long ver;
+
+	for (int ms = 0; settle && ms < LV_SETTLE_MS && !lv_is_closed(l);
+	    ms += 100)
+		usleep(100000);
+	if (l->conn == NULL || lv_is_closed(l))
+		return 1;
+	return virConnectIsAlive(l->conn) != 1 ||
+	    virConnectGetLibVersion(l->conn, &ver) < 0;
+}
+
+/* Mark the host lost and say so; returns -1 for next_event. */
+static int
+lv_lost(struct vm *vm)
+{
+	vm->host_lost = 1;
+	return error("libvirt: lost the connection to '%s'", vm->cfg.connect ?
+	    vm->cfg.connect : "qemu:///system");
+}
+
 /* A listening unix socket at path (removed first). */
 static int
 lv_listen(const char *path)
@@ -148,18 +219,160 @@ lv_listen(const char *path)
 	return fd;
 }
 
+/*
+ * A listening TCP socket on addr (an IPv4 or IPv6 literal) and a port
+ * the kernel picks, put in *port.  Bound to that address only, so the
+ * channel is not offered on other networks.
+ */
 static int
-lv_accept(int lfd, const char *what)
+lv_listen_tcp(const char *addr, int *port)
 {
-	struct pollfd p = { .fd = lfd, .events = POLLIN };
+	struct sockaddr_storage ss;
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+	socklen_t len;
 	int fd;
 
-	if (poll(&p, 1, LV_ACCEPT_TIMEOUT_MS) <= 0)
-		return error("QEMU did not connect the %s socket", what);
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		len = sizeof(*in4);
+	} else if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		len = sizeof(*in6);
+	} else
+		return error("callback address '%s' is not an IP address",
+		    addr);
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) != 0 ||
+	    listen(fd, 1) != 0 || getsockname(fd, (struct sockaddr *)&ss,
+	    &len) != 0) {
+		error("cannot listen on '%s': %s", addr, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*port = ntohs(ss.ss_family == AF_INET ? in4->sin_port :
+	    in6->sin6_port);
+	return fd;
+}
+
+/*
+ * Take the one connection QEMU makes to listener lfd, within
+ * LV_ACCEPT_TIMEOUT_MS; gives up early when the daemon's connection
+ * closes (its QEMU will not come).
+ */
+static int
+lv_accept(struct vm_libvirt *l, int lfd, const char *what)
+{
+	struct pollfd p = { .fd = lfd, .events = POLLIN };
+	int fd, one = 1, waited = 0;
+
+	for (;;) {
+		int rc = poll(&p, 1, 250);
+
+		if (rc > 0)
+			break;
+		if (rc < 0 && errno != EINTR)
+			return error("poll (%s): %s", what, strerror(errno));
+		waited += 250;
+		if (lv_is_closed(l) || waited >= LV_ACCEPT_TIMEOUT_MS)
+			return error("QEMU did not connect the %s channel",
+			    what);
+	}
 	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd < 0)
 		return error("accept (%s): %s", what, strerror(errno));
+	/* small agent frames must not wait for Nagle (no-op on unix) */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	return fd;
+}
+
+/*
+ * Check uri as a libvirt QEMU URI: qemu[+TRANSPORT]://[USER@]HOST[:PORT]
+ * /system or /session, an optional ?query, nothing a shell or XML would
+ * read specially.  On success puts the host part in host ("" for a local
+ * URI) and returns 0; returns -1 without a message otherwise, since the
+ * caller knows which file and field to name.
+ */
+int
+vm_libvirt_uri_host(const char *uri, char *host, size_t n)
+{
+	static const char *const transports[] = { "tcp", "tls", "ssh",
+	    "libssh", "libssh2", "unix" };
+	const char *p, *auth, *end, *h, *he;
+	size_t tl;
+	int ok = 0;
+
+	if (n == 0 || strlen(uri) > 512)
+		return -1;
+	host[0] = '\0';
+	for (p = uri; *p; p++) {
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '\'' ||
+		    *p == '"' || *p == '<' || *p == '>' || *p == '\\' ||
+		    *p == '`')
+			return -1;
+	}
+	if (strncmp(uri, "qemu", 4) != 0)
+		return -1;
+	p = uri + 4;
+	if (*p == '+') {
+		tl = strcspn(++p, ":");
+		for (size_t i = 0; i < ARRAY_SIZE(transports) && !ok; i++)
+			ok = strlen(transports[i]) == tl &&
+			    strncmp(p, transports[i], tl) == 0;
+		if (!ok)
+			return -1;
+		p += tl;
+	}
+	if (strncmp(p, "://", 3) != 0)
+		return -1;
+	auth = p + 3;
+	end = auth + strcspn(auth, "/?#");
+	if (*end != '/' || (strncmp(end, "/system", 7) != 0 &&
+	    strncmp(end, "/session", 8) != 0))
+		return -1;
+	p = end + (end[1] == 's' && end[2] == 'y' ? 7 : 8);
+	if (*p != '\0' && *p != '?')
+		return -1;
+	/* the authority: [user@]host[:port], host maybe [IPv6] */
+	h = memchr(auth, '@', (size_t)(end - auth));
+	h = h ? h + 1 : auth;
+	if (*h == '[') {
+		he = memchr(h, ']', (size_t)(end - h));
+		if (he == NULL)
+			return -1;
+		h++;
+		p = he + 1;
+	} else {
+		he = h + strcspn(h, ":/");
+		if (he > end)
+			he = end;
+		p = he;
+	}
+	for (const char *c = h; c < he; c++) {
+		if (!(*c >= 'a' && *c <= 'z') && !(*c >= 'A' && *c <= 'Z') &&
+		    !(*c >= '0' && *c <= '9') && *c != '.' && *c != '-' &&
+		    *c != ':' && *c != '_')
+			return -1;
+	}
+	if (p < end) {
+		long port;
+		char num[8];
+
+		if (*p != ':' || (size_t)(end - p - 1) >= sizeof(num) ||
+		    end - p < 2)
+			return -1;
+		memcpy(num, p + 1, (size_t)(end - p - 1));
+		num[end - p - 1] = '\0';
+		if (parse_long(num, 1, 65535, &port) != 0)
+			return -1;
+	}
+	if ((size_t)(he - h) >= n)
+		return -1;
+	memcpy(host, h, (size_t)(he - h));
+	host[he - h] = '\0';
+	return 0;
 }
 
 /* Text for an XML element or attribute value. */
@@ -201,9 +414,39 @@ lv_emulator(void)
 	return found ? found : xstrdup(q);
 }
 
+/*
+ * Where QEMU connects a channel: a unix socket path, or addr:port over
+ * TCP.
+ */
+struct lv_chan {
+	const char	*path;
+	const char	*addr;
+	int		 port;
+};
+
+/* <serial>/<channel> element elem with source ch and inner XML target. */
+static void
+lv_xml_chardev(struct buf *b, const char *elem, const struct lv_chan *ch,
+    const char *target)
+{
+	if (ch->path != NULL) {
+		buf_addf(b, "    <%s type='unix'><source mode='connect' path='",
+		    elem);
+		lv_xml_text(b, ch->path);
+		buf_addstr(b, "'/>");
+	} else {
+		buf_addf(b, "    <%s type='tcp'><source mode='connect' host='",
+		    elem);
+		lv_xml_text(b, ch->addr);
+		buf_addf(b, "' service='%d'/><protocol type='raw'/>",
+		    ch->port);
+	}
+	buf_addf(b, "%s</%s>\n", target, elem);
+}
+
 static char *
 lv_domain_xml(const struct vm_config *cfg, const char *name,
-    const char *con_path, const char *ag_path)
+    const struct lv_chan *con, const struct lv_chan *ag)
 {
 	struct buf b = BUF_INIT;
 	char *emulator;
@@ -231,15 +474,11 @@ lv_domain_xml(const struct vm_config *cfg, const char *name,
 	emulator = lv_emulator();
 	lv_xml_text(&b, emulator);
 	free(emulator);
-	buf_addstr(&b, "</emulator>\n"
-	    "    <serial type='unix'><source mode='connect' path='");
-	lv_xml_text(&b, con_path);
-	buf_addstr(&b, "'/><target port='0'/></serial>\n"
-	    "    <channel type='unix'><source mode='connect' path='");
-	lv_xml_text(&b, ag_path);
-	buf_addstr(&b, "'/><target type='virtio' name='" PROTO_PORT_NAME
-	    "'/></channel>\n"
-	    "    <panic model='isa'/>\n"
+	buf_addstr(&b, "</emulator>\n");
+	lv_xml_chardev(&b, "serial", con, "<target port='0'/>");
+	lv_xml_chardev(&b, "channel", ag, "<target type='virtio' name='"
+	    PROTO_PORT_NAME "'/>");
+	buf_addstr(&b, "    <panic model='isa'/>\n"
 	    "    <memballoon model='none'/>\n"
 	    "  </devices>\n</domain>\n");
 	return b.data;
@@ -251,6 +490,7 @@ vm_libvirt_start(struct vm *vm)
 	const struct vm_config *cfg = &vm->cfg;
 	struct vm_libvirt *l;
 	struct lv_sink *sink;
+	struct lv_chan con = { NULL, NULL, 0 }, ag = { NULL, NULL, 0 };
 	int lcon = -1, lag = -1, pfd[2], rc = -1;
 	char *name = NULL, *xml = NULL, *path = NULL;
 	const char *base;
@@ -272,18 +512,34 @@ vm_libvirt_start(struct vm *vm)
 	l->conn = virConnectOpen(cfg->connect ? cfg->connect :
 	    "qemu:///system");
 	if (l->conn == NULL) {
+		/* refused or unreachable: the host, not this run, failed */
+		vm->host_lost = 1;
 		lv_error("cannot connect");
 		goto out;
 	}
+	/* a local driver has no keepalive (1): nothing to watch then */
+	(void)virConnectSetKeepAlive(l->conn, LV_KEEPALIVE_S,
+	    LV_KEEPALIVE_COUNT);
+	if (virConnectRegisterCloseCallback(l->conn, lv_closed, l,
+	    NULL) == 0)
+		l->close_cb = 1;
 	/* the run directory's name is unique: so is the domain's */
 	base = strrchr(cfg->dir, '/');
 	name = xasprintf("racerig-%s", base ? base + 1 : cfg->dir);
-	l->con_path = xasprintf("%s/console.sock", cfg->dir);
-	l->ag_path = xasprintf("%s/agent.sock", cfg->dir);
-	if ((lcon = lv_listen(l->con_path)) < 0 ||
-	    (lag = lv_listen(l->ag_path)) < 0)
-		goto out;
-	xml = lv_domain_xml(cfg, name, l->con_path, l->ag_path);
+	if (cfg->callback != NULL) {
+		con.addr = ag.addr = cfg->callback;
+		if ((lcon = lv_listen_tcp(cfg->callback, &con.port)) < 0 ||
+		    (lag = lv_listen_tcp(cfg->callback, &ag.port)) < 0)
+			goto out;
+	} else {
+		con.path = l->con_path = xasprintf("%s/console.sock",
+		    cfg->dir);
+		ag.path = l->ag_path = xasprintf("%s/agent.sock", cfg->dir);
+		if ((lcon = lv_listen(l->con_path)) < 0 ||
+		    (lag = lv_listen(l->ag_path)) < 0)
+			goto out;
+	}
+	xml = lv_domain_xml(cfg, name, &con, &ag);
 	free(path);
 	path = xasprintf("%s/domain.xml", cfg->dir);
 	(void)write_file_atomic(path, xml, strlen(xml));
@@ -299,6 +555,8 @@ vm_libvirt_start(struct vm *vm)
 	if (l->dom == NULL) {
 		lv_error("cannot create the domain");
 		lv_sink_free(sink);
+		if (lv_host_gone(l, 0))
+			(void)lv_lost(vm);
 		goto out;
 	}
 	l->cb_id = virConnectDomainEventRegisterAny(l->conn, l->dom,
@@ -309,9 +567,12 @@ vm_libvirt_start(struct vm *vm)
 		lv_sink_free(sink);
 		goto out;
 	}
-	if ((l->console_fd = lv_accept(lcon, "console")) < 0 ||
-	    (vm->agent_fd = lv_accept(lag, "agent")) < 0)
+	if ((l->console_fd = lv_accept(l, lcon, "console")) < 0 ||
+	    (vm->agent_fd = lv_accept(l, lag, "agent")) < 0) {
+		if (lv_host_gone(l, 0))
+			(void)lv_lost(vm);
 		goto out;
+	}
 	rc = 0;
 out:
 	if (lcon >= 0)
@@ -352,6 +613,24 @@ vm_libvirt_event(struct vm *vm, int event, int detail, struct vm_event *ev)
 	}
 }
 
+/*
+ * The domain seems to have vanished (a channel hung up, a stopped
+ * event): returns 1 if its daemon went with it, which vm->host_lost then
+ * records.  Probed once per VM: the answer does not change.
+ */
+static int
+lv_vanished(struct vm *vm)
+{
+	struct vm_libvirt *l = vm->priv;
+
+	if (l->probed)
+		return vm->host_lost;
+	l->probed = 1;
+	if (lv_host_gone(l, 1))
+		return lv_lost(vm), 1;
+	return 0;
+}
+
 static int
 vm_libvirt_next_event(struct vm *vm, struct vm_event *ev, int timeout_ms)
 {
@@ -362,19 +641,27 @@ vm_libvirt_next_event(struct vm *vm, struct vm_event *ev, int timeout_ms)
 		struct pollfd p[3] = {
 			{ .fd = l->ev_rfd, .events = POLLIN },
 			{ .fd = l->console_fd, .events = POLLIN },
-			{ .fd = vm->agent_fd, .events = POLLIN },
+			/* RDHUP: a TCP peer's FIN is no POLLHUP */
+			{ .fd = vm->agent_fd, .events = POLLIN | POLLRDHUP },
 		};
 		int left = (int)((deadline - now_mono()) * 1000), rc;
 
-		rc = poll(p, 3, left < 0 ? 0 : left);
+		if (lv_is_closed(l))
+			return vm->host_lost ? -1 : lv_lost(vm);
+		/* short slices: the close flag is not a file descriptor */
+		rc = poll(p, 3, left < 0 ? 0 : left > 250 ? 250 : left);
 		if (rc < 0 && errno != EINTR)
 			return error("poll: %s", strerror(errno));
 		if (rc > 0 && (p[0].revents & POLLIN)) {
 			unsigned char b[2];
 
 			if (read(l->ev_rfd, b, sizeof(b)) == 2 &&
-			    vm_libvirt_event(vm, b[0], b[1], ev))
+			    vm_libvirt_event(vm, b[0], b[1], ev)) {
+				if (ev->type == VM_EV_EXITED &&
+				    lv_vanished(vm))
+					return -1;
 				return 0;
+			}
 		}
 		if (rc > 0 && (p[1].revents & (POLLIN | POLLHUP))) {
 			ssize_t n = console_read(&vm->console, l->console_fd);
@@ -386,9 +673,15 @@ vm_libvirt_next_event(struct vm *vm, struct vm_event *ev, int timeout_ms)
 			if (n < 0) {
 				close(l->console_fd);
 				l->console_fd = -1;
+				if (lv_vanished(vm))
+					return -1;
 			}
 		}
-		if (rc > 0 && (p[2].revents & (POLLIN | POLLHUP | POLLERR))) {
+		if (rc > 0 && (p[2].revents & (POLLIN | POLLRDHUP | POLLHUP |
+		    POLLERR))) {
+			if ((p[2].revents & (POLLRDHUP | POLLHUP | POLLERR)) &&
+			    lv_vanished(vm))
+				return -1;
 			ev->type = VM_EV_AGENT;
 			return 0;
 		}
@@ -450,6 +743,9 @@ vm_libvirt_stop(struct vm *vm)
 	}
 	if (l->cb_id >= 0)
 		virConnectDomainEventDeregisterAny(l->conn, l->cb_id);
+	/* before l goes: the callback writes to it */
+	if (l->close_cb)
+		virConnectUnregisterCloseCallback(l->conn, lv_closed);
 	if (l->conn != NULL)
 		virConnectClose(l->conn);
 	if (l->ev_rfd >= 0)

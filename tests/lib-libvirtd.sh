@@ -4,13 +4,18 @@
 # nor written (CI has no systemd, and tests must not touch the host).
 #
 #   uri=$(libvirtd_start DIR)    starts virtlogd and libvirtd, prints the URI
+#   uri=$(libvirtd_start DIR NETNS IP)
+#                                the same inside network namespace NETNS,
+#                                also listening on IP:16509 over plain TCP
+#                                without authentication (a stand-in for a
+#                                remote host); prints qemu+tcp://IP/system
 #   libvirtd_stop DIR            stops them
 #
 # Settings from what was measured to work without systemd: root, no
 # dynamic ownership, no security driver, no cgroups, no namespaces.
 
 libvirtd_start() {
-	d=$1
+	d=$1 netns=${2:-} addr=${3:-}
 	mkdir -p "$d/etc" "$d/lib" "$d/cache" "$d/log" "$d/sock"
 	cp -a /etc/libvirt/. "$d/etc/"
 	cat >"$d/etc/qemu.conf" <<-CONF
@@ -27,6 +32,16 @@ libvirtd_start() {
 	auth_unix_rw = "none"
 	auth_unix_ro = "none"
 	CONF
+	listen=""
+	if [ -n "$netns" ]; then
+		cat >>"$d/libvirtd.conf" <<-CONF
+		listen_tls = 0
+		listen_tcp = 1
+		auth_tcp = "none"
+		listen_addr = "$addr"
+		CONF
+		listen="--listen"
+	fi
 	cat >"$d/start" <<-SH
 	#!/bin/sh
 	set -e
@@ -37,16 +52,25 @@ libvirtd_start() {
 	mount --bind "$d/cache" /var/cache/libvirt
 	mount --bind "$d/log" /var/log/libvirt
 	virtlogd -d -p "$d/virtlogd.pid"
-	libvirtd -d -f "$d/libvirtd.conf" -p "$d/libvirtd.pid"
+	libvirtd -d $listen -f "$d/libvirtd.conf" -p "$d/libvirtd.pid"
 	SH
 	chmod +x "$d/start"
-	unshare -m "$d/start" >"$d/start.log" 2>&1 || { cat "$d/start.log" >&2; return 1; }
+	if [ -n "$netns" ]; then
+		set -- ip netns exec "$netns" unshare -m "$d/start"
+	else
+		set -- unshare -m "$d/start"
+	fi
+	"$@" >"$d/start.log" 2>&1 || { cat "$d/start.log" >&2; return 1; }
 	for i in $(seq 100); do
 		[ -S "$d/sock/libvirt-sock" ] && break
 		sleep 0.1
 	done
 	[ -S "$d/sock/libvirt-sock" ] || { echo "libvirtd did not start" >&2; return 1; }
-	echo "qemu:///system?socket=$d/sock/libvirt-sock"
+	if [ -n "$netns" ]; then
+		echo "qemu+tcp://$addr/system"
+	else
+		echo "qemu:///system?socket=$d/sock/libvirt-sock"
+	fi
 }
 
 libvirtd_stop() {

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Unit tests for the "hosts" of campaign files (campaign.c) and the
+ * libvirt URI check behind them (vm-libvirt.c).  Hosts are checked before
+ * kernels and scenarios, so these files need no image.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "host.h"
+
+static void
+test_uri(void **state)
+{
+	char host[64];
+
+	assert_int_equal(vm_libvirt_uri_host("qemu+tcp://10.77.1.2/system",
+	    host, sizeof(host)), 0);
+	assert_string_equal(host, "10.77.1.2");
+	assert_int_equal(vm_libvirt_uri_host("qemu:///system", host,
+	    sizeof(host)), 0);
+	assert_string_equal(host, "");
+	assert_int_equal(vm_libvirt_uri_host("qemu:///system?socket=/x/sock",
+	    host, sizeof(host)), 0);
+	assert_int_equal(vm_libvirt_uri_host(
+	    "qemu+ssh://root@lab-3:2222/system", host, sizeof(host)), 0);
+	assert_string_equal(host, "lab-3");
+	assert_int_equal(vm_libvirt_uri_host("qemu+tls://[fd00::2]/system",
+	    host, sizeof(host)), 0);
+	assert_string_equal(host, "fd00::2");
+
+	/* not QEMU, unknown transport, no path, bad port, odd characters */
+	assert_int_equal(vm_libvirt_uri_host("xen://h/system", host,
+	    sizeof(host)), -1);
+	assert_int_equal(vm_libvirt_uri_host("qemu+http://h/system", host,
+	    sizeof(host)), -1);
+	assert_int_equal(vm_libvirt_uri_host("qemu+tcp://h", host,
+	    sizeof(host)), -1);
+	assert_int_equal(vm_libvirt_uri_host("qemu+tcp://h/systemd", host,
+	    sizeof(host)), -1);
+	assert_int_equal(vm_libvirt_uri_host("qemu+tcp://h:0/system", host,
+	    sizeof(host)), -1);
+	assert_int_equal(vm_libvirt_uri_host("qemu+tcp://h:70000/system",
+	    host, sizeof(host)), -1);
+	assert_int_equal(vm_libvirt_uri_host("qemu+tcp://h'x/system", host,
+	    sizeof(host)), -1);
+	assert_int_equal(vm_libvirt_uri_host("qemu+tcp://h /system", host,
+	    sizeof(host)), -1);
+	assert_int_equal(vm_libvirt_uri_host("qemu+tcp://[::1/system", host,
+	    sizeof(host)), -1);
+	/* a host part longer than the caller's buffer */
+	assert_int_equal(vm_libvirt_uri_host("qemu+tcp://abcdefgh/system",
+	    host, 4), -1);
+}
+
+/* Load a campaign whose "hosts" is hosts; returns campaign_load()'s. */
+static int
+load_hosts(const char *hosts, struct campaign *c)
+{
+	char path[] = "/tmp/u-campaign.XXXXXX";
+	int fd = mkstemp(path), rc;
+	FILE *f;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fprintf(f, "{ \"name\": \"u\", \"duration_s\": 10, \"hosts\": %s, "
+	    "\"kernels\": [], \"scenarios\": [] }", hosts);
+	fclose(f);
+	rc = campaign_load(path, c);
+	unlink(path);
+	return rc;
+}
+
+static void
+test_bad_hosts(void **state)
+{
+	static const char *const bad[] = {
+		"[]",
+		"{}",
+		"[ 1 ]",
+		"[ { \"uri\": \"qemu:///system\", \"capacity\": 0 } ]",
+		"[ { \"uri\": \"qemu:///system\", \"capacity\": 33 } ]",
+		"[ { \"uri\": \"qemu:///system\", \"capacity\": \"2\" } ]",
+		"[ { \"uri\": \"qemu:///system\" } ]",
+		"[ { \"uri\": \"ftp://h/system\", \"capacity\": 1 } ]",
+		"[ { \"capacity\": 1 } ]",
+		"[ { \"uri\": \"qemu:///system\", \"capacity\": 1, "
+		    "\"cpus\": 2 } ]",
+		/* remote without a callback; callbacks that are no address */
+		"[ { \"uri\": \"qemu+tcp://h/system\", \"capacity\": 1 } ]",
+		"[ { \"uri\": \"qemu+tcp://h/system\", \"capacity\": 1, "
+		    "\"callback\": \"h\" } ]",
+		"[ { \"uri\": \"qemu+tcp://h/system\", \"capacity\": 1, "
+		    "\"callback\": \"0.0.0.0\" } ]",
+		"[ { \"uri\": \"qemu+tcp://h/system\", \"capacity\": 1, "
+		    "\"callback\": \"192.0.2.1\" } ]",
+		"[ { \"uri\": \"qemu:///system\", \"capacity\": 1 }, "
+		    "{ \"uri\": \"qemu:///system\", \"capacity\": 1 } ]",
+	};
+	struct campaign c;
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (load_hosts(bad[i], &c) != -1)
+			fail_msg("accepted: %s", bad[i]);
+	}
+}
+
+/*
+ * Good hosts get past the hosts check: the load then fails on the empty
+ * kernel list, and says so (stderr is caught in a file).
+ */
+static void
+test_good_hosts_reach_kernels(void **state)
+{
+	char path[] = "/tmp/u-campaign-err.XXXXXX", text[512] = "";
+	int fd = mkstemp(path), saved = dup(2), rc;
+	struct campaign c;
+	ssize_t n;
+
+	assert_true(fd >= 0 && saved >= 0);
+	dup2(fd, 2);
+	rc = load_hosts("[ { \"uri\": \"qemu+tcp://127.0.0.2/system\", "
+	    "\"capacity\": 2, \"callback\": \"127.0.0.1\" }, "
+	    "{ \"uri\": \"qemu:///system\", \"capacity\": 1 } ]", &c);
+	dup2(saved, 2);
+	close(saved);
+	n = pread(fd, text, sizeof(text) - 1, 0);
+	close(fd);
+	unlink(path);
+	assert_int_equal(rc, -1);
+	assert_true(n > 0);
+	assert_non_null(strstr(text, "'kernels' must list"));
+	assert_null(strstr(text, "hosts"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_uri),
+		cmocka_unit_test(test_bad_hosts),
+		cmocka_unit_test(test_good_hosts_reach_kernels),
+	};
+
+	return cmocka_run_group_tests_name("campaign", tests, NULL, NULL);
+}
