@@ -30,6 +30,9 @@
  *   "hosts": [ { "uri": "qemu+tcp://10.77.1.2/system", "capacity": 2,
  *                "callback": "10.77.1.1" }, ... ]
  *
+ * "snapshot": true starts every run from the boot-once snapshot of its
+ * kernel (snapshot.c) instead of booting it: local QEMU only.
+ *
  * capacity is how many runs that host takes at once; callback is this
  * machine's IP address as the host sees it, where its QEMU connects the
  * console and agent channel back to (required for a URI with a host
@@ -318,6 +321,17 @@ campaign_load(const char *path, struct campaign *c)
 		goto cleanup;
 	}
 	c->disk_budget_mb = v ? (unsigned long long)json_integer_value(v) : 0;
+	v = json_object_get(root, "snapshot");
+	if (v != NULL && !json_is_boolean(v)) {
+		error("%s: 'snapshot' must be true or false", path);
+		goto cleanup;
+	}
+	c->snapshot = json_is_true(v);
+	if (c->snapshot && json_object_get(root, "hosts") != NULL) {
+		error("%s: 'snapshot' needs the local QEMU backend, not "
+		    "'hosts'", path);
+		goto cleanup;
+	}
 	v = json_object_get(root, "db");
 	if (json_is_string(v))
 		c->db_path = xstrdup(json_string_value(v));

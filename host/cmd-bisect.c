@@ -17,7 +17,7 @@ enum {
 	OPT_SCENARIO = 256, OPT_SMP, OPT_DURATION, OPT_CLASS, OPT_TITLE,
 	OPT_BUCKET, OPT_CONF, OPT_PRIOR, OPT_MAXRUNS, OPT_JOBS, OPT_STATE,
 	OPT_LOG, OPT_IMAGES, OPT_IMAGE, OPT_MODSRC, OPT_KTREE, OPT_KERNEL,
-	OPT_OUT,
+	OPT_OUT, OPT_SNAPSHOT,
 };
 
 static const struct option bisect_options[] = {
@@ -40,6 +40,7 @@ static const struct option bisect_options[] = {
 	{ "kernel-tree", required_argument, NULL, OPT_KTREE },
 	{ "kernel", required_argument, NULL, OPT_KERNEL },
 	{ "out", required_argument, NULL, OPT_OUT },
+	{ "snapshot", no_argument, NULL, OPT_SNAPSHOT },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -85,6 +86,10 @@ bisect_parse(int argc, char **argv, struct bisect_args *a)
 			if (parse_long(optarg, 1, 86400, &v) != 0)
 				return error("--duration must be seconds"), -1;
 			a->o.run.duration_s = v;
+			break;
+		case OPT_SNAPSHOT:
+			/* one boot per version, then every run restores */
+			a->o.run.snapshot = 1;
 			break;
 		case OPT_CLASS:
 			a->o.target_class = optarg;
@@ -327,7 +332,8 @@ cleanup:
 	"--scenario S [--param K=V ...] (--target-class C | --target-title T" \
 	" | --target-bucket B)\n           [--confidence 0.95] " \
 	"[--prior-rate P] [--max-runs N] [--jobs N] [--smp N]\n" \
-	"           [--duration S] [--state FILE] [--log FILE] [--out DIR]"
+	"           [--duration S] [--state FILE] [--log FILE] [--out DIR] " \
+	"[--snapshot]"
 
 const struct cmd_entry cmd_bisect_entry = {
 	.name = "bisect",

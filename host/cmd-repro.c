@@ -105,6 +105,8 @@ repro_bundle(const char *out, const char *scenario, const char *image,
 	    "seed")));
 	json_object_foreach(params, k2, v)
 		buf_addf(&cmd, " --param %s=%s", k2, json_string_value(v));
+	if (o->snapshot)
+		buf_addstr(&cmd, " --snapshot");
 	repro_wilson(k, n, &lo, &hi);
 	j = json_pack("{s:s,s:s,s:s,s:O,s:O,s:i,s:i,s:i,s:f,s:f,s:f,s:s,s:s,"
 	    "s:s}", "report_title", want->title, "scenario", scenario,
@@ -172,12 +174,13 @@ cmd_repro_exec(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "runs", required_argument, NULL, 'n' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "snapshot", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *kernels[16], *out = NULL;
 	size_t nk = 0, nc = 0;
 	long budget = 600, v;
-	int jobs = 1, nruns = 10, ch, rc = EXIT_INFRA;
+	int jobs = 1, nruns = 10, ch, rc = EXIT_INFRA, snapshot = 0;
 	struct buf log = BUF_INIT;
 	struct report want;
 	char **cands = NULL;
@@ -191,6 +194,9 @@ cmd_repro_exec(int argc, char **argv)
 		case 'k':
 			if (nk < ARRAY_SIZE(kernels))
 				kernels[nk++] = optarg;
+			break;
+		case 's':
+			snapshot = 1;
 			break;
 		case 'b':
 			if (parse_long(optarg, 1, 7 * 86400, &budget) != 0)
@@ -283,6 +289,7 @@ cmd_repro_exec(int argc, char **argv)
 				o.scenario = cands[ci];
 				o.image = kernels[ki];
 				o.smp = ef->smp;
+				o.snapshot = snapshot;
 				o.boot_timeout_s = 120;
 				o.heartbeat_timeout_s = 30;
 				o.out_dir = NULL;
@@ -359,7 +366,7 @@ cleanup:
 const struct cmd_entry cmd_repro_entry = {
 	.name = "repro",
 	.usage = "racerig repro REPORT [--kernel K ...] [--budget S] "
-	    "[--jobs N] [--runs N] [--out DIR]",
+	    "[--jobs N] [--runs N] [--out DIR] [--snapshot]",
 	.help = "make a reported crash happen here and measure how often",
 	.exec = cmd_repro_exec,
 };

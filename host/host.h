@@ -472,6 +472,7 @@ struct campaign {
 	size_t		 nscenarios;
 	struct campaign_host *hosts;	/* none: local QEMU, jobs VMs */
 	size_t		 nhosts;
+	int		 snapshot;	/* runs start from a snapshot */
 };
 
 /* One run's draw from a campaign. */

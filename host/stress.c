@@ -377,6 +377,7 @@ stress_start(struct stress_state *s, struct stress_job *job,
 		o.heartbeat_timeout_s = 30;
 		o.seq = slot->job.seq;
 		o.in_campaign = 1;
+		o.snapshot = s->c->snapshot;
 		if (host >= 0) {
 			o.backend = "libvirt";
 			o.connect = s->c->hosts[host].uri;

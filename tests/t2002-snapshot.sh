@@ -56,6 +56,46 @@ test_expect_success QEMU,IMAGE 'a damaged snapshot is an error naming it, and is
 	grep -q "^outcome: *ok" out && grep -q "snapshot: saved in" err
 '
 
+test_expect_success QEMU,IMAGE 'a campaign with "snapshot": true restores every run, crashes dumped' '
+	cat >camp.json <<-JSON &&
+	{ "name": "t2002", "duration_s": 20, "jobs": 2, "seed": 9, "snapshot": true,
+	  "kernels": ["$(basename "$("$RACERIG" image show --dir 2>/dev/null)")"],
+	  "scenarios": [ { "name": "noop", "params": {} },
+	                 { "name": "sysrq-crash", "params": {} } ] }
+	JSON
+	"$RACERIG" stress camp.json --db camp.db --out camp 2>log &&
+	n=$(sqlite3 camp.db "select count(*) from runs") && test "$n" -ge 4 &&
+	test "$(ls camp/t2002/*/run.json | wc -l)" = "$n" &&
+	for j in camp/t2002/*/run.json; do
+		test "$(json_get "$j" "d[\"restored_from_snapshot\"]")" = True || exit 1
+	done &&
+	test "$(sqlite3 camp.db "select count(*) from runs where outcome not in (\"ok\", \"crashed\")")" = 0 &&
+	d=$(sqlite3 camp.db "select dir from runs where outcome=\"crashed\" limit 1") &&
+	test -s "$d/vmcore" &&
+	echo "# $n restored runs in 20 s with 2 jobs" >&3
+'
+
+test_expect_success 'a campaign cannot ask for snapshots on libvirt hosts' '
+	test_have_prereq IMAGE || exit 0
+	cat >bad.json <<-JSON &&
+	{ "name": "bad", "duration_s": 20, "snapshot": true,
+	  "hosts": [ { "uri": "qemu:///system", "capacity": 1 } ],
+	  "kernels": ["x"], "scenarios": [ { "name": "noop", "params": {} } ] }
+	JSON
+	! "$RACERIG" stress bad.json --db bad.db --out bad 2>err &&
+	grep -q "bad.json: .snapshot. needs the local QEMU backend" err
+'
+
+test_expect_success QEMU,IMAGE 'repro --snapshot reproduces seed race 1 from restored runs' '
+	"$RACERIG" repro "$TEST_ROOT/tests/data/reports/rcu-double-queue-3.10.log" \
+		--runs 3 --snapshot --out bundle >out &&
+	test "$(json_get bundle/repro.json "d[\"scenario\"]")" = rcu-peer-update &&
+	test "$(json_get bundle/repro.json "d[\"matching_runs\"]")" -ge 1 &&
+	grep -q -- "--snapshot\$" bundle/README.txt &&
+	run=$(json_get bundle/repro.json "d[\"run_dir\"]") &&
+	test "$(json_get "$run/run.json" "d[\"restored_from_snapshot\"]")" = True
+'
+
 test_expect_success '--snapshot with --dump kdump is refused' '
 	test_have_prereq IMAGE || exit 0
 	"$RACERIG" run noop --snapshot --dump kdump --out "$OUT" >out 2>err; test $? != 0 &&
