@@ -58,7 +58,16 @@ struct stress_host {
 	int		 down;
 	long long	 runs;		/* recorded in this session */
 	long long	 rescheduled;	/* lost with it, rerun elsewhere */
+	int		 errors;	/* "error" outcomes in a row there */
 };
+
+/*
+ * A host whose daemon answers but where this many runs in a row could
+ * not run a VM (outcome "error": the callback unreachable from it, the
+ * kernel missing at its path) goes down too, rather than fill the
+ * database with error runs.
+ */
+#define STRESS_HOST_MAX_ERRORS	3
 
 struct stress_state {
 	unsigned long long budget;	/* bytes of run directories kept */
@@ -72,6 +81,7 @@ struct stress_state {
 	int		 tty;
 	double		 last_line;
 	struct stress_host *hosts;	/* c->nhosts of them */
+	int		 last_error;	/* the last recorded run was "error" */
 	struct stress_job *pending;	/* run these first, lowest seq first */
 	size_t		 npending;
 };
@@ -175,6 +185,7 @@ stress_record(struct stress_state *s, long long seq, size_t scenario,
 
 		s->runs++;
 		s->hits += hits;
+		s->last_error = o != NULL && strcmp(o, "error") == 0;
 		if (o != NULL && (strcmp(o, "crashed") == 0 ||
 		    strcmp(o, "hung") == 0))
 			s->crashes++;
@@ -424,6 +435,22 @@ stress_remove_run(struct stress_state *s, const char *dir)
 	(void)run_command(argv, NULL, NULL, NULL, 60, NULL, 0);
 }
 
+/* Take host h out of the campaign (once), saying why. */
+static void
+stress_host_down(struct stress_state *s, struct stress_host *h,
+    const char *reason)
+{
+	size_t up = 0;
+
+	if (h->down)
+		return;
+	h->down = 1;
+	for (size_t i = 0; i < s->c->nhosts; i++)
+		up += !s->hosts[i].down;
+	stress_say(s, "host %s is down, no more runs there, %zu host%s left: "
+	    "%s", h->h->label, up, up == 1 ? "" : "s", reason);
+}
+
 /*
  * The run in slot lost its host: the host goes down, the run directory
  * goes, and the job is queued to run again elsewhere.
@@ -438,16 +465,7 @@ stress_lost(struct stress_state *s, struct stress_slot *slot, char *line)
 	if (reason != NULL)
 		*reason++ = '\0';
 	stress_remove_run(s, dir);
-	if (!h->down) {
-		size_t up = 0;
-
-		h->down = 1;
-		for (size_t i = 0; i < s->c->nhosts; i++)
-			up += !s->hosts[i].down;
-		stress_say(s, "host %s is down, no more runs there, %zu "
-		    "host%s left: %s", h->h->label, up, up == 1 ? "" : "s",
-		    reason ? reason : "lost");
-	}
+	stress_host_down(s, h, reason ? reason : "lost");
 	h->rescheduled++;
 	stress_say(s, "run %lld was lost with host %s: rescheduled (%lld "
 	    "rescheduled from it so far)", slot->job.seq, h->h->label,
@@ -479,8 +497,17 @@ stress_reap(struct stress_state *s, struct stress_slot *slot, int st)
 
 		(void)stress_record(s, slot->job.seq, slot->job.d.scenario,
 		    line);
-		if (slot->host >= 0)
-			s->hosts[slot->host].runs += s->runs - before;
+		if (slot->host >= 0) {
+			struct stress_host *h = &s->hosts[slot->host];
+
+			h->runs += s->runs - before;
+			h->errors = s->runs > before && s->last_error ?
+			    h->errors + 1 : 0;
+			if (h->errors >= STRESS_HOST_MAX_ERRORS)
+				stress_host_down(s, h, "the last runs there "
+				    "could not run a VM (outcome error; see "
+				    "their run directories)");
+		}
 		stress_prune(s);
 	} else
 		warning("run %lld of campaign '%s' ended without a result",

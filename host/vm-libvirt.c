@@ -34,6 +34,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <netdb.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -73,6 +74,9 @@ struct vm_libvirt {
 	int		 close_cb;	/* the close callback is registered */
 	int		 closed;	/* set by it, on the event thread */
 	int		 probed;	/* the vanished-domain probe was made */
+	/* TCP channels: the addresses the host's QEMU may connect from */
+	struct sockaddr_storage peers[8];
+	int		 npeers;	/* 0: any (a local URI) */
 };
 
 static pthread_once_t lv_loop_once = PTHREAD_ONCE_INIT;
@@ -258,9 +262,75 @@ lv_listen_tcp(const char *addr, int *port)
 }
 
 /*
+ * The addresses of the URI's host, which its QEMU connects from: a
+ * channel port is open on the network while it waits, and what connects
+ * first must not become the guest's console.  A local URI has no host
+ * part and leaves the list empty (any peer).  0 or -1 (reported).
+ */
+static int
+lv_resolve_peers(struct vm_libvirt *l, const char *uri)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	char host[256];
+	int rc;
+
+	l->npeers = 0;
+	if (vm_libvirt_uri_host(uri, host, sizeof(host)) != 0 ||
+	    host[0] == '\0')
+		return 0;
+	/* "[::1]" in a URI is "::1" to the resolver */
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	rc = getaddrinfo(host, NULL, &hints, &res);
+	if (rc != 0)
+		return error("cannot resolve '%s' of '%s': %s", host, uri,
+		    gai_strerror(rc));
+	for (ai = res; ai != NULL && l->npeers < (int)ARRAY_SIZE(l->peers);
+	    ai = ai->ai_next) {
+		if (ai->ai_addrlen <= sizeof(l->peers[0]))
+			memcpy(&l->peers[l->npeers++], ai->ai_addr,
+			    ai->ai_addrlen);
+	}
+	freeaddrinfo(res);
+	return 0;
+}
+
+/* Is ss one of the host's addresses (or may any peer connect)? */
+static int
+lv_peer_ok(const struct vm_libvirt *l, const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in *a4 = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)ss;
+
+	if (l->npeers == 0)
+		return 1;
+	for (int i = 0; i < l->npeers; i++) {
+		const struct sockaddr_in *p4 =
+		    (const struct sockaddr_in *)&l->peers[i];
+		const struct sockaddr_in6 *p6 =
+		    (const struct sockaddr_in6 *)&l->peers[i];
+
+		if (ss->ss_family != l->peers[i].ss_family)
+			continue;
+		if (ss->ss_family == AF_INET &&
+		    a4->sin_addr.s_addr == p4->sin_addr.s_addr)
+			return 1;
+		if (ss->ss_family == AF_INET6 && memcmp(&a6->sin6_addr,
+		    &p6->sin6_addr, sizeof(a6->sin6_addr)) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * Take the one connection QEMU makes to listener lfd, within
  * LV_ACCEPT_TIMEOUT_MS; gives up early when the daemon's connection
- * closes (its QEMU will not come).
+ * closes (its QEMU will not come).  A TCP connection from an address
+ * that is not the host's is closed and the wait goes on.
  */
 static int
 lv_accept(struct vm_libvirt *l, int lfd, const char *what)
@@ -269,20 +339,38 @@ lv_accept(struct vm_libvirt *l, int lfd, const char *what)
 	int fd, one = 1, waited = 0;
 
 	for (;;) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		char addr[INET6_ADDRSTRLEN] = "?";
 		int rc = poll(&p, 1, 250);
 
-		if (rc > 0)
-			break;
 		if (rc < 0 && errno != EINTR)
 			return error("poll (%s): %s", what, strerror(errno));
-		waited += 250;
-		if (lv_is_closed(l) || waited >= LV_ACCEPT_TIMEOUT_MS)
-			return error("QEMU did not connect the %s channel",
-			    what);
+		if (rc <= 0) {
+			waited += 250;
+			if (lv_is_closed(l) || waited >= LV_ACCEPT_TIMEOUT_MS)
+				return error("QEMU did not connect the %s "
+				    "channel", what);
+			continue;
+		}
+		memset(&ss, 0, sizeof(ss));
+		fd = accept4(lfd, (struct sockaddr *)&ss, &len,
+		    SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd < 0 && (errno == EAGAIN || errno == EINTR ||
+		    errno == ECONNABORTED))
+			continue;	/* gone before it was taken */
+		if (fd < 0)
+			return error("accept (%s): %s", what, strerror(errno));
+		if (ss.ss_family == AF_UNIX || lv_peer_ok(l, &ss))
+			break;
+		inet_ntop(ss.ss_family, ss.ss_family == AF_INET ?
+		    (void *)&((struct sockaddr_in *)&ss)->sin_addr :
+		    (void *)&((struct sockaddr_in6 *)&ss)->sin6_addr, addr,
+		    sizeof(addr));
+		warning("refused a connection to the %s channel from %s: "
+		    "not the libvirt host", what, addr);
+		close(fd);
 	}
-	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (fd < 0)
-		return error("accept (%s): %s", what, strerror(errno));
 	/* small agent frames must not wait for Nagle (no-op on unix) */
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	return fd;
@@ -528,6 +616,9 @@ vm_libvirt_start(struct vm *vm)
 	name = xasprintf("racerig-%s", base ? base + 1 : cfg->dir);
 	if (cfg->callback != NULL) {
 		con.addr = ag.addr = cfg->callback;
+		if (cfg->connect != NULL &&
+		    lv_resolve_peers(l, cfg->connect) != 0)
+			goto out;
 		if ((lcon = lv_listen_tcp(cfg->callback, &con.port)) < 0 ||
 		    (lag = lv_listen_tcp(cfg->callback, &ag.port)) < 0)
 			goto out;

@@ -83,6 +83,45 @@ test_expect_success ROOT,QEMU,IMAGE 'both daemons answer over TCP from their nam
 	test "$(ip netns identify "$(cat "$TRASH/lv2/libvirtd.pid")")" = rr-h2
 '
 
+# The channel ports listen on this machine's side of the veth while the
+# domain starts: a connection from anywhere but the host is refused and
+# QEMU's still gets the console.  (domain.xml, with the ports, is written
+# before the domain is created, so the intruder comes first.)
+test_expect_success ROOT,QEMU,IMAGE 'a channel connection not from the host is refused' '
+	test -n "$UP" &&
+	"$RACERIG" run noop --backend libvirt --connect "$H1" --callback 10.77.1.1 \
+		--out "$TRASH/intr" >out 2>err &
+	pid=$! &&
+	python3 - "$TRASH/intr" <<-PY &&
+	import glob, re, socket, sys, time
+	for _ in range(1000):
+	    x = glob.glob(sys.argv[1] + "/*/domain.xml")
+	    if x:
+	        break
+	    time.sleep(0.01)
+	port = re.search(r"<serial type=.tcp.><source mode=.connect. host=.10.77.1.1. service=.(\d+)", open(x[0]).read()).group(1)
+	s = socket.create_connection(("10.77.1.1", int(port)), source_address=("10.77.1.1", 0))
+	s.sendall(b"Kernel panic - not syncing: fake\n")
+	time.sleep(1)
+	PY
+	wait $pid && grep -q "^outcome: *ok" out &&
+	grep -q "refused a connection to the console channel from 10.77.1.1" err
+'
+
+# 10.77.2.1 is this machine, but not reachable from rr-h1 (no route):
+# host 1's QEMU cannot connect its channels, its daemon still answers.
+test_expect_success ROOT,QEMU,IMAGE 'a host that cannot run VMs goes down after 3 error runs' '
+	test -n "$UP" &&
+	campaign "[{\"uri\": \"$H1\", \"capacity\": 1, \"callback\": \"10.77.2.1\"},
+		   {\"uri\": \"$H2\", \"capacity\": 1, \"callback\": \"10.77.2.1\"}]" |
+		sed "s/\"duration_s\": 70/\"duration_s\": 25/; s/\"t9002\"/\"t9002e\"/" >err.json &&
+	"$RACERIG" stress err.json --db "$TRASH/err.db" --out "$TRASH/errcamp" 2>log &&
+	grep -q "host 10.77.1.2 is down.*could not run a VM" log &&
+	test "$(sqlite3 "$TRASH/err.db" "select count(*) from runs where host=\"$H1\"")" = 3 &&
+	test "$(sqlite3 "$TRASH/err.db" "select count(*) from runs where host=\"$H1\" and outcome != \"error\"")" = 0 &&
+	test "$(sqlite3 "$TRASH/err.db" "select count(*) from runs where host=\"$H2\" and outcome in (\"ok\", \"crashed\")")" -gt 0
+'
+
 test_expect_success ROOT,QEMU,IMAGE 'host 2 dies midway: the campaign finishes on host 1 and loses no seq' '
 	test -n "$UP" &&
 	campaign "[{\"uri\": \"$H1\", \"capacity\": 1, \"callback\": \"10.77.1.1\"},
