@@ -278,11 +278,6 @@ lv_resolve_peers(struct vm_libvirt *l, const char *uri)
 	if (vm_libvirt_uri_host(uri, host, sizeof(host)) != 0 ||
 	    host[0] == '\0')
 		return 0;
-	/* "[::1]" in a URI is "::1" to the resolver */
-	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-		memmove(host, host + 1, strlen(host));
-		host[strlen(host) - 1] = '\0';
-	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_STREAM;
 	rc = getaddrinfo(host, NULL, &hints, &res);
