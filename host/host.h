@@ -629,7 +629,8 @@ const char	*qemu_binary(void);	/* $RACERIG_QEMU or the default */
 
 /* snapshot.c */
 int		 snapshot_prepare(const struct vm_ops *ops,
-		     const struct vm_config *cfg, char **dir_out);
+		     const struct vm_config *cfg, char **ram_out,
+		     char **state_out);
 const char	*vm_qemu_accel(const char *kernel, const char *initrd);
 
 /*

@@ -725,7 +725,7 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 	struct vm_config cfg;
 	const struct vm_ops *ops;
 	char seed_s[32], smp_s[16], dur_s[32];
-	char *path, *snap_dir = NULL, *snap_ram = NULL, *snap_state = NULL;
+	char *path, *snap_ram = NULL, *snap_state = NULL;
 	json_t *j;
 	int rc = -1;
 
@@ -870,10 +870,8 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 			error("--snapshot and --dump kdump do not go together");
 			goto cleanup;
 		}
-		if (snapshot_prepare(ops, &cfg, &snap_dir) != 0)
+		if (snapshot_prepare(ops, &cfg, &snap_ram, &snap_state) != 0)
 			goto cleanup;
-		snap_ram = xasprintf("%s/ram", snap_dir);
-		snap_state = xasprintf("%s/state", snap_dir);
 		cfg.mem_file = snap_ram;
 		cfg.mem_shared = 0;
 		cfg.incoming = snap_state;
@@ -967,7 +965,6 @@ cleanup:
 		unlink(rs.kdump_disk);	/* the vmcore was copied out */
 		free(rs.kdump_disk);
 	}
-	free(snap_dir);
 	free(snap_ram);
 	free(snap_state);
 	json_decref(rs.steps_json);

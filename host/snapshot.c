@@ -150,18 +150,19 @@ out:
 
 /*
  * Make sure the snapshot for cfg exists, booting once to save it if not,
- * and store its directory in *dir_out (caller frees).  0 or -1
- * (reported).
+ * and store the paths of its RAM file and device state in *ram_out and
+ * *state_out (the caller frees them), to start runs from as cfg.mem_file
+ * and cfg.incoming.  0 or -1 (reported).
  */
 int
 snapshot_prepare(const struct vm_ops *ops, const struct vm_config *cfg,
-    char **dir_out)
+    char **ram_out, char **state_out)
 {
 	char *dir = snapshot_dir(cfg), *state, *ram, *tmp_state, *tmp_ram;
 	char *lock;
 	int fd, rc = 0;
 
-	*dir_out = NULL;
+	*ram_out = *state_out = NULL;
 	if (cfg->disk != NULL) {
 		free(dir);
 		return error("snapshots cannot hold a run with a disk "
@@ -203,8 +204,11 @@ snapshot_prepare(const struct vm_ops *ops, const struct vm_config *cfg,
 		unlink(tmp_ram);
 	}
 	close(fd);		/* and the lock with it */
-	if (rc == 0)
-		*dir_out = xstrdup(dir);
+	if (rc == 0) {
+		*ram_out = ram;
+		*state_out = state;
+		ram = state = NULL;
+	}
 out:
 	free(dir);
 	free(state);

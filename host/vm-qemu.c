@@ -312,6 +312,50 @@ vm_qemu_ignore_shared(struct vm_qemu *q)
 }
 
 /*
+ * Poll query-migrate until the migration started by the caller completes
+ * (0), fails or is cancelled, or timeout_s passes (-1, reported, naming
+ * what).  The incoming side has no status until its stream starts, so
+ * no_status_yet lets a missing status mean "wait"; elsewhere it is an
+ * error.
+ */
+static int
+vm_qemu_migration_wait(struct vm_qemu *q, const char *what, double timeout_s,
+    int no_status_yet)
+{
+	double deadline = now_mono() + timeout_s;
+	json_t *ret = NULL;
+	int rc = 0;
+
+	for (;;) {
+		const char *status;
+
+		json_decref(ret);
+		if (qmp_command(&q->qmp, "query-migrate", NULL, &ret,
+		    QMP_TIMEOUT_MS) != 0)
+			return -1;
+		status = json_string_value(json_object_get(ret, "status"));
+		if (status != NULL && strcmp(status, "completed") == 0)
+			break;
+		if ((status == NULL && !no_status_yet) || (status != NULL &&
+		    (strcmp(status, "failed") == 0 ||
+		    strcmp(status, "cancelled") == 0))) {
+			rc = error("%s failed: %s", what, json_string_value(
+			    json_object_get(ret, "error-desc")) ?: status ?:
+			    "no status");
+			break;
+		}
+		if (now_mono() > deadline) {
+			rc = error("%s did not finish in %.0f s", what,
+			    timeout_s);
+			break;
+		}
+		usleep(2000);
+	}
+	json_decref(ret);
+	return rc;
+}
+
+/*
  * Load a snapshot's device state from fd (QEMU's inherited copy has the
  * same number) and wait until it is in; the guest then runs by itself.
  * A state QEMU cannot load (truncated, from another QEMU) makes it exit:
@@ -321,9 +365,7 @@ static int
 vm_qemu_incoming(struct vm *vm, int fd)
 {
 	struct vm_qemu *q = vm->priv;
-	double deadline = now_mono() + QMP_TIMEOUT_MS / 1000.0;
-	const char *status = NULL;
-	json_t *args, *ret = NULL;
+	json_t *args;
 	char uri[32];
 	int rc;
 
@@ -334,23 +376,9 @@ vm_qemu_incoming(struct vm *vm, int fd)
 	rc = qmp_command(&q->qmp, "migrate-incoming", args, NULL,
 	    QMP_TIMEOUT_MS);
 	json_decref(args);
-	while (rc == 0) {
-		json_decref(ret);
-		rc = qmp_command(&q->qmp, "query-migrate", NULL, &ret,
-		    QMP_TIMEOUT_MS);
-		status = json_string_value(json_object_get(ret, "status"));
-		if (rc != 0 || (status != NULL &&
-		    strcmp(status, "completed") == 0))
-			break;
-		if (status != NULL && strcmp(status, "failed") == 0)
-			rc = -1;
-		else if (now_mono() > deadline)
-			rc = error("QEMU did not load the snapshot state in "
-			    "%d s", QMP_TIMEOUT_MS / 1000);
-		else
-			usleep(2000);
-	}
-	json_decref(ret);
+	if (rc == 0)
+		rc = vm_qemu_migration_wait(q, "loading the snapshot state",
+		    QMP_TIMEOUT_MS / 1000.0, 1);
 	if (rc != 0)
 		error("QEMU could not load the snapshot state '%s' (see "
 		    "'%s/qemu.log'; delete the snapshot directory to make it "
@@ -654,9 +682,7 @@ static int
 vm_qemu_save(struct vm *vm, const char *path)
 {
 	struct vm_qemu *q = vm->priv;
-	double deadline = now_mono() + DUMP_TIMEOUT_MS / 1000.0;
-	json_t *args, *ret = NULL;
-	const char *status = NULL;
+	json_t *args;
 	int fd, rc;
 
 	if (!q->qmp_ok)
@@ -671,25 +697,9 @@ vm_qemu_save(struct vm *vm, const char *path)
 	args = json_pack("{s:s}", "uri", "fd:rrsave");
 	rc = qmp_command(&q->qmp, "migrate", args, NULL, QMP_TIMEOUT_MS);
 	json_decref(args);
-	while (rc == 0) {
-		json_decref(ret);
-		if (qmp_command(&q->qmp, "query-migrate", NULL, &ret,
-		    QMP_TIMEOUT_MS) != 0)
-			return -1;
-		status = json_string_value(json_object_get(ret, "status"));
-		if (status != NULL && strcmp(status, "completed") == 0)
-			break;
-		if (status == NULL || strcmp(status, "failed") == 0 ||
-		    strcmp(status, "cancelled") == 0) {
-			rc = error("saving the snapshot failed: %s",
-			    json_string_value(json_object_get(ret,
-			    "error-desc")) ?: status ?: "no status");
-		} else if (now_mono() > deadline)
-			rc = error("saving the snapshot did not finish");
-		else
-			usleep(5000);
-	}
-	json_decref(ret);
+	if (rc == 0)
+		rc = vm_qemu_migration_wait(q, "saving the snapshot",
+		    DUMP_TIMEOUT_MS / 1000.0, 0);
 	return rc;
 }
 
