@@ -41,7 +41,6 @@
  */
 #include <sys/socket.h>
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include <errno.h>
@@ -155,27 +154,20 @@ static int
 campaign_local_addr(const char *path, size_t i, const char *addr)
 {
 	struct sockaddr_storage ss;
-	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+	const struct sockaddr_in *in4 = (const struct sockaddr_in *)&ss;
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&ss;
 	socklen_t len;
 	int fd, rc = 0;
 
-	memset(&ss, 0, sizeof(ss));
-	if (inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
-		in4->sin_family = AF_INET;
-		len = sizeof(*in4);
-		if (in4->sin_addr.s_addr == htonl(INADDR_ANY))
-			return error("%s: hosts[%zu].callback '%s' must be one "
-			    "address, not any", path, i, addr);
-	} else if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
-		in6->sin6_family = AF_INET6;
-		len = sizeof(*in6);
-		if (IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr))
-			return error("%s: hosts[%zu].callback '%s' must be one "
-			    "address, not any", path, i, addr);
-	} else
+	if (parse_ip(addr, &ss, &len) != 0)
 		return error("%s: hosts[%zu].callback '%s' is not an IPv4 or "
 		    "IPv6 address", path, i, addr);
+	if ((ss.ss_family == AF_INET &&
+	    in4->sin_addr.s_addr == htonl(INADDR_ANY)) ||
+	    (ss.ss_family == AF_INET6 &&
+	    IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr)))
+		return error("%s: hosts[%zu].callback '%s' must be one "
+		    "address, not any", path, i, addr);
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) != 0)
 		rc = error("%s: hosts[%zu].callback '%s' is not an address of "

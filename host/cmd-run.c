@@ -3,7 +3,6 @@
  * Run a scenario once in a fresh guest and print the outcome
  * ("racerig run"), and boot a guest to agent-ready ("racerig boot").
  */
-#include <arpa/inet.h>
 
 #include <getopt.h>
 #include <stdio.h>
@@ -74,7 +73,8 @@ static const char *replay_id, *replay_db;
 static int
 run_parse(int argc, char **argv, struct run_opts *o, int *json, int *count)
 {
-	unsigned char addr[16];
+	struct sockaddr_storage ss;
+	socklen_t sslen;
 	long v;
 	int c;
 
@@ -177,8 +177,7 @@ run_parse(int argc, char **argv, struct run_opts *o, int *json, int *count)
 			o->connect = optarg;
 			break;
 		case OPT_CALLBACK:
-			if (inet_pton(AF_INET, optarg, addr) != 1 &&
-			    inet_pton(AF_INET6, optarg, addr) != 1)
+			if (parse_ip(optarg, &ss, &sslen) != 0)
 				return error("--callback must be an IP address "
 				    "of this machine, not '%s'", optarg),
 				    EXIT_USAGE;

@@ -10,6 +10,7 @@
 #ifndef RACERIG_HOST_H
 #define RACERIG_HOST_H
 
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include <stdarg.h>
@@ -576,6 +577,8 @@ int		 write_all(int fd, const void *data, size_t n);
 int		 write_file_atomic(const char *path, const void *data,
 		     size_t n);
 int		 parse_long(const char *s, long min, long max, long *out);
+int		 parse_ip(const char *addr, struct sockaddr_storage *ss,
+		     socklen_t *len);
 const char	*cache_dir(void);
 const char	*source_dir(void);
 int		 run_command(char *const argv[], const char *in_path,

@@ -7,6 +7,9 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -314,6 +317,29 @@ write_file_atomic(const char *path, const void *data, size_t n)
 cleanup:
 	free(tmp);
 	return rc;
+}
+
+/*
+ * Parse an IPv4 or IPv6 literal (no port, no brackets) into *ss with
+ * port 0, and its length into *len.  0, or -1 without reporting if addr
+ * is neither (callers know what the address was for).
+ */
+int
+parse_ip(const char *addr, struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		*len = sizeof(*in4);
+	} else if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		*len = sizeof(*in6);
+	} else
+		return -1;
+	return 0;
 }
 
 /*

@@ -237,14 +237,7 @@ lv_listen_tcp(const char *addr, int *port)
 	socklen_t len;
 	int fd;
 
-	memset(&ss, 0, sizeof(ss));
-	if (inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
-		in4->sin_family = AF_INET;
-		len = sizeof(*in4);
-	} else if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
-		in6->sin6_family = AF_INET6;
-		len = sizeof(*in6);
-	} else
+	if (parse_ip(addr, &ss, &len) != 0)
 		return error("callback address '%s' is not an IP address",
 		    addr);
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
