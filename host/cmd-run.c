@@ -245,11 +245,13 @@ run_print(const struct run_result *r)
 		json_array_foreach(classes, i, c)
 			printf("bug class: %s\n", json_string_value(c) ?: "");
 	}
-	if (r->rates.seconds > 0)
-		printf("rates:     %.1f conntrack clashes/s, %.0f NET_RX "
-		    "softirqs/s over %.1f s of guest time\n",
-		    r->rates.clash_per_s, r->rates.net_rx_per_s,
-		    r->rates.seconds);
+	/* A rate the guest gave no counters for is -1: leave it out. */
+	if (r->rates.seconds > 0 && r->rates.clash_per_s >= 0)
+		printf("rates:     %.1f conntrack clashes/s over %.1f s of "
+		    "guest time\n", r->rates.clash_per_s, r->rates.seconds);
+	if (r->rates.seconds > 0 && r->rates.net_rx_per_s >= 0)
+		printf("rates:     %.0f NET_RX softirqs/s over %.1f s of "
+		    "guest time\n", r->rates.net_rx_per_s, r->rates.seconds);
 	if (r->vmcore != NULL)
 		printf("vmcore:    %s/vmcore (%s dump, %s)\n", r->dir,
 		    r->vmcore_source, r->vmcore_release);

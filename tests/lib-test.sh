@@ -66,12 +66,22 @@ test_expect_success() {
 			return 0
 		fi
 	done
+	before=$(cd "$TRASH" && stat -c '%n %i %s %y' out err 2>/dev/null)
 	if (cd "$TRASH" && eval "$2") 3>&1 >"$TRASH/.out" 2>&1; then
 		echo "ok $test_count - $1"
 	else
 		test_failed=$((test_failed + 1))
 		echo "not ok $test_count - $1"
 		sed 's/^/#   /' "$TRASH/.out" | tail -40
+		# most tests keep racerig's output in out or err: show it too
+		for f in out err; do
+			[ -f "$TRASH/$f" ] || continue
+			case "$before" in
+			*"$(cd "$TRASH" && stat -c '%n %i %s %y' $f)"*) continue ;;
+			esac
+			echo "#   --- $f:"
+			sed 's/^/#   /' "$TRASH/$f" | tail -20
+		done
 	fi
 }
 
