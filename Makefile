@@ -106,7 +106,7 @@ test: deps
 	$(BUILD)/racerig image build
 	$(MAKE) unit-test
 	$(MAKE) SANITIZE=1 unit-test build-san/racerig
-	RACERIG_SAN_BUILD=build-san prove -v tests/t[0-9]*.sh
+	RACERIG_SAN_BUILD=build-san prove -v --timer tests/t[0-9]*.sh
 
 check: test
 
