@@ -281,6 +281,14 @@ install_scenarios() {
 			done
 		fi
 	done
+	# Every program a scenario names must be in the image: an image
+	# built before `make` compiled them would otherwise fail every run
+	# with "No such file or directory" inside the guest.
+	for d in "$r"/scenarios/*/scenario.json; do
+		for p in $(grep -o '"/scenarios/[A-Za-z0-9._/-]*"' "$d" | tr -d '"'); do
+			[ -e "$r$p" ] || die "scenario $(basename "$(dirname "$d")") runs $p, which is not built in $b (run make first)"
+		done
+	done
 }
 
 # zstd where the kernel can unpack it (fastest to unpack), else gzip.

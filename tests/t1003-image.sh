@@ -23,7 +23,9 @@ test_expect_success IMAGE 'the initramfs is a newc cpio with /init, the agent an
 		[ -f "$TEST_ROOT/scenarios/$s/scenario.json" ] || continue
 		grep -qx "scenarios/$s/scenario.json" list || exit 1
 	done &&
-	grep -q "lib/modules/.*/extra/racerig_rcupeer.ko" list
+	grep -q "lib/modules/.*/extra/racerig_rcupeer.ko" list &&
+	grep -qx "scenarios/rcu-peer-update/driver" list &&
+	grep -qx "scenarios/nfqueue-udp-clash/nfq-verdict" list
 '
 
 test_expect_success IMAGE 'a rebuild with nothing changed takes under 2 s and rewrites nothing' '
@@ -37,6 +39,16 @@ test_expect_success IMAGE 'a rebuild with nothing changed takes under 2 s and re
 	test "$before" = "$after" && grep -q "is up to date" err &&
 	echo "# no-op rebuild: $(( (t1 - t0) / 1000000 )) ms" >&3 &&
 	test $(( (t1 - t0) / 1000000 )) -lt 2000
+'
+
+test_expect_success IMAGE 'an image whose scenario programs are not built is refused, naming one' '
+	img=$("$RACERIG" image show --dir) &&
+	mkdir -p nobuild/guest && cp "$TEST_ROOT/build/guest/racerig-agent" nobuild/guest/ &&
+	! RR_KDUMP=0 RR_GUEST_MODULES= "$TEST_ROOT/images/build-image" --src "$TEST_ROOT" \
+		--build "$PWD/nobuild" --cache "$(dirname "$(dirname "$img")")" \
+		--release "$(basename "$img")" --name t1003-nobuild 2>err &&
+	grep -q "runs /scenarios/[a-z-]*/[a-z-]*, which is not built in $PWD/nobuild" err &&
+	! test -e "$(dirname "$img")/t1003-nobuild"
 '
 
 test_expect_success 'an unknown kernel is an error naming it' '
