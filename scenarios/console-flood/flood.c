@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * flood: write N MiB of random bytes to the first serial port (the
+ * console racerig logs), straight to the UART's transmit register.
+ *
+ * The tty layer and the 8250 driver cost several port accesses and an
+ * interrupt per few bytes, which under TCG holds a flood to about
+ * 0.3 MiB/s; here each byte is one status read and one write, so the
+ * host sees the same hostile stream (it cannot tell how it was made) in
+ * a fraction of the time.  "tty" writes through /dev/ttyS0 in raw mode
+ * instead, the way a runaway program would.  Usage: flood MIB [uart|tty]
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/io.h>
+#include <sys/random.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define COM1		0x3f8
+#define UART_LSR	5	/* line status register */
+#define UART_LSR_THRE	0x20	/* transmit holding register empty */
+
+static void
+uart_write(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		while (!(inb(COM1 + UART_LSR) & UART_LSR_THRE))
+			;
+		outb(p[i], COM1);
+	}
+}
+
+static int
+tty_write(int fd, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static unsigned char buf[65536];
+	int tty = -1;
+	long long left;
+	char *end;
+
+	if (argc < 2 || argc > 3 ||
+	    (left = strtoll(argv[1], &end, 10)) < 1 || *end ||
+	    (argc == 3 && strcmp(argv[2], "uart") && strcmp(argv[2], "tty")))
+		return fprintf(stderr, "usage: flood MIB [uart|tty]\n"), 2;
+	if (argc == 3 && strcmp(argv[2], "tty") == 0) {
+		struct termios t;
+
+		tty = open("/dev/ttyS0", O_WRONLY | O_NOCTTY);
+		if (tty < 0 || tcgetattr(tty, &t) != 0)
+			return perror("flood: /dev/ttyS0"), 1;
+		cfmakeraw(&t);
+		if (tcsetattr(tty, TCSANOW, &t) != 0)
+			return perror("flood: raw mode"), 1;
+	} else if (ioperm(COM1, 8, 1) != 0) {
+		return perror("flood: ioperm"), 1;
+	}
+	left *= 1048576;
+	while (left > 0) {
+		size_t n = left < (long long)sizeof(buf) ?
+		    (size_t)left : sizeof(buf);
+
+		if (getrandom(buf, n, 0) != (ssize_t)n)
+			return perror("flood: getrandom"), 1;
+		if (tty < 0)
+			uart_write(buf, n);
+		else if (tty_write(tty, buf, n) != 0)
+			return perror("flood: /dev/ttyS0"), 1;
+		left -= (long long)n;
+	}
+	return 0;
+}
