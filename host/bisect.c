@@ -7,10 +7,12 @@
  * class, title or bucket).  It is good only after n clean runs, where n
  * makes a bug with reproduction rate p show at least once with the
  * chosen confidence c: (1 - p)^n <= 1 - c.  p is estimated from the bad
- * steps seen so far with Laplace's rule, (steps + 1) / (runs they took
+ * steps seen so far with Laplace's rule, (matching crashes + 1) / (runs
  * + 2): the plain ratio says 1.0 after a single bad step that crashed at
  * once, and one clean run would then pass for proof.  A flaky bug asks
- * for more clean runs.  Crashes of other bugs are
+ * for more clean runs.  Every matching crash of a step's last batch
+ * counts: with --jobs 2, a batch in which both runs crashed is evidence
+ * of a high rate, not of one crash in two runs.  Crashes of other bugs are
  * recorded and reported but are neither bad nor clean.  Runs go in
  * batches of --jobs parallel VMs.
  */
@@ -37,30 +39,48 @@ bisect_runs_needed(double p, double c)
 	return n < 1 ? 1 : (int)n;
 }
 
-/* Load the rate estimate (bad steps and the runs they took). */
+/*
+ * The reproduction rate: the prior until a bad step was seen, then
+ * Laplace's rule over the matching crashes and runs of bad steps.
+ */
+double
+bisect_rate_estimate(long bad_crashes, long bad_runs, double prior)
+{
+	if (bad_crashes <= 0 || bad_runs < bad_crashes)
+		return prior;
+	return (double)(bad_crashes + 1) / (double)(bad_runs + 2);
+}
+
+/*
+ * Load the rate estimate: matching crashes on bad steps and the runs
+ * those steps took.  A state file from before crashes were counted has
+ * "bad_steps" (one crash per step), which is the same for --jobs 1.
+ */
 static void
-bisect_state_load(const char *path, long *bad_steps, long *bad_runs)
+bisect_state_load(const char *path, long *bad_crashes, long *bad_runs)
 {
 	json_error_t jerr;
-	json_t *j;
+	json_t *j, *c;
 
-	*bad_steps = *bad_runs = 0;
+	*bad_crashes = *bad_runs = 0;
 	if (path == NULL || (j = json_load_file(path, 0, &jerr)) == NULL)
 		return;
-	*bad_steps = (long)json_integer_value(json_object_get(j, "bad_steps"));
+	if ((c = json_object_get(j, "bad_crashes")) == NULL)
+		c = json_object_get(j, "bad_steps");
+	*bad_crashes = (long)json_integer_value(c);
 	*bad_runs = (long)json_integer_value(json_object_get(j, "bad_runs"));
 	json_decref(j);
 }
 
 static void
-bisect_state_save(const char *path, long bad_steps, long bad_runs)
+bisect_state_save(const char *path, long bad_crashes, long bad_runs)
 {
 	json_t *j;
 	char *text;
 
 	if (path == NULL)
 		return;
-	j = json_pack("{s:I,s:I}", "bad_steps", (json_int_t)bad_steps,
+	j = json_pack("{s:I,s:I}", "bad_crashes", (json_int_t)bad_crashes,
 	    "bad_runs", (json_int_t)bad_runs);
 	text = json_dumps(j, JSON_INDENT(2));
 	if (text != NULL)
@@ -174,18 +194,18 @@ int
 bisect_step(const struct bisect_opts *o, const char *image,
     struct bisect_verdict *v)
 {
-	long bad_steps, bad_runs;
+	long bad_crashes, bad_runs;
 	int clean = 0, need, inconclusive = 0;
 
 	memset(v, 0, sizeof(*v));
-	bisect_state_load(o->state_path, &bad_steps, &bad_runs);
-	v->rate = bad_steps > 0 ? (double)(bad_steps + 1) /
-	    (double)(bad_runs + 2) : o->prior_rate;
+	bisect_state_load(o->state_path, &bad_crashes, &bad_runs);
+	v->rate = bisect_rate_estimate(bad_crashes, bad_runs, o->prior_rate);
 	need = bisect_runs_needed(v->rate, o->confidence);
 	v->needed = need;
-	bisect_log(o, "step %s: rate estimate %.2f (%ld bad steps in %ld "
-	    "runs), %d clean runs needed for %.0f%% confidence", image,
-	    v->rate, bad_steps, bad_runs, need, o->confidence * 100);
+	bisect_log(o, "step %s: rate estimate %.2f (%ld matching crashes in "
+	    "%ld runs of bad steps), %d clean runs needed for %.0f%% "
+	    "confidence", image, v->rate, bad_crashes, bad_runs, need,
+	    o->confidence * 100);
 	while (clean < need && v->runs < o->max_runs) {
 		struct bisect_run runs[16];
 		int k = need - clean, n;
@@ -222,10 +242,10 @@ bisect_step(const struct bisect_opts *o, const char *image,
 	}
 	v->clean = clean;
 	if (v->bad) {
-		bisect_state_save(o->state_path, bad_steps + 1,
+		bisect_state_save(o->state_path, bad_crashes + v->matching,
 		    bad_runs + v->runs);
-		bisect_log(o, "step %s: BAD (matching crash in run %d)", image,
-		    v->runs);
+		bisect_log(o, "step %s: BAD (%d matching crashes in %d runs)",
+		    image, v->matching, v->runs);
 		return BISECT_BAD;
 	}
 	if (clean >= need) {

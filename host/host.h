@@ -763,6 +763,8 @@ void		 repro_wilson(int k, int n, double *lo, double *hi);
 
 /* bisect.c */
 int		 bisect_runs_needed(double p, double c);
+double		 bisect_rate_estimate(long bad_crashes, long bad_runs,
+		     double prior);
 int		 bisect_step(const struct bisect_opts *o, const char *image,
 		     struct bisect_verdict *v);
 void		 bisect_log(const struct bisect_opts *o, const char *fmt, ...)

@@ -6,7 +6,7 @@ test_description='bisection: git bisect run with bisect-step over a module histo
 MOD="$TEST_ROOT/guest/modules/rcupeer"
 touch "$TRASH/.start"
 # Runs take fixed=1: the guard in the code is what is bisected.
-STEP_ARGS="--scenario rcu-peer-update --param fixed=1 --duration 15
+STEP_ARGS="--scenario rcu-peer-update --param fixed=1 --param stall_s=3 --duration 8 --jobs 2
 	--target-class rcu-callback-double-queue --prior-rate 0.9"
 
 # A history of the module: commit 5 of 9 removes the fix (the guard on
