@@ -19,9 +19,11 @@ test_expect_success QEMU,SRCKERNELS 'the vulnerable kernel crashes, classified n
 		"round(d[\"timings\"][\"crash_s\"] - d[\"timings\"][\"agent_ready_s\"], 1)") s" >&3
 '
 
+# 30 s is five times the vulnerable kernel's median time to crash (t8002:
+# 10 of 10 runs crashed, median 5.7 s).
 test_expect_success QEMU,SRCKERNELS 'the stock kernel runs clean for as long while clashes happen' '
 	img=$(src_kernel good) &&
-	"$RACERIG" run nfqueue-udp-clash --image "$img" --duration 60 --out "$OUT" >out &&
+	"$RACERIG" run nfqueue-udp-clash --image "$img" --duration 30 --out "$OUT" >out &&
 	grep -q "^outcome: *ok" out &&
 	dir=$(run_dir_of out) &&
 	rate=$(json_get "$dir/run.json" "d[\"rates\"][\"clash_per_s\"]") &&
