@@ -18,15 +18,24 @@
  * accelerator, the QEMU binary and the snapshot format.  Creation is
  * serialised with a lock file, so parallel campaign jobs make one
  * snapshot, not several.
+ *
+ * Every rebuilt image makes new keys, so old snapshots pile up (a 1 GiB
+ * guest's is about 135 MiB).  Each use touches the directory; after a
+ * save, all but the SNAPSHOT_KEEP most recently used go, except any used
+ * in the last SNAPSHOT_GRACE_S seconds (a run may be between
+ * snapshot_prepare() and QEMU opening the files) or whose lock another
+ * process holds (one being saved).
  */
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "host.h"
@@ -34,6 +43,8 @@
 #define SNAPSHOT_BOOT_TIMEOUT_S	180
 /* changes whenever what a snapshot directory holds changes */
 #define SNAPSHOT_FORMAT		"ram+state/x-ignore-shared 2"
+#define SNAPSHOT_KEEP		8
+#define SNAPSHOT_GRACE_S	600
 
 static void
 snapshot_hash_add(unsigned long long *h, const char *s)
@@ -148,6 +159,98 @@ out:
 	return rc;
 }
 
+struct snapshot_entry {
+	char	name[32];
+	time_t	used;
+};
+
+static int
+snapshot_entry_newer(const void *a, const void *b)
+{
+	const struct snapshot_entry *x = a, *y = b;
+
+	return x->used < y->used ? 1 : x->used > y->used ? -1 :
+	    strcmp(x->name, y->name);
+}
+
+/* Remove one snapshot directory (flat: files only) unless it is locked. */
+static void
+snapshot_remove(const char *top, const char *name)
+{
+	char *dir = xasprintf("%s/%s", top, name);
+	char *lock = xasprintf("%s/lock", dir);
+	int fd = open(lock, O_RDWR | O_CLOEXEC), dfd;
+	DIR *d;
+	struct dirent *de;
+
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0)
+		goto out;		/* being saved right now */
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    (d = fdopendir(dfd)) == NULL) {
+		if (dfd >= 0)
+			close(dfd);
+		goto out;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			(void)unlinkat(dirfd(d), de->d_name, 0);
+	}
+	closedir(d);
+	if (rmdir(dir) == 0)
+		fprintf(stderr, "racerig: snapshot: removed unused %s\n", dir);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(lock);
+	free(dir);
+}
+
+/*
+ * Keep the SNAPSHOT_KEEP most recently used snapshots and any used in
+ * the last SNAPSHOT_GRACE_S seconds; remove the rest.  Only directories
+ * named like a key are looked at.  Best effort: nothing here fails a run.
+ */
+void
+snapshot_prune(void)
+{
+	char *top = xasprintf("%s/snapshots", cache_dir());
+	struct snapshot_entry *e = NULL;
+	size_t n = 0, cap = 0;
+	time_t now = time(NULL);
+	struct dirent *de;
+	DIR *d = opendir(top);
+
+	if (d == NULL) {
+		free(top);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+
+		if (strlen(de->d_name) != 16 ||
+		    strspn(de->d_name, "0123456789abcdef") != 16 ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 32;
+			e = xrealloc(e, cap * sizeof(*e));
+		}
+		snprintf(e[n].name, sizeof(e[n].name), "%s", de->d_name);
+		e[n].used = st.st_mtime;
+		n++;
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(e, n, sizeof(*e), snapshot_entry_newer);
+	for (size_t i = SNAPSHOT_KEEP; i < n; i++) {
+		if (now - e[i].used >= SNAPSHOT_GRACE_S)
+			snapshot_remove(top, e[i].name);
+	}
+	free(e);
+	free(top);
+}
+
 /*
  * Make sure the snapshot for cfg exists, booting once to save it if not,
  * and store the paths of its RAM file and device state in *ram_out and
@@ -160,7 +263,7 @@ snapshot_prepare(const struct vm_ops *ops, const struct vm_config *cfg,
 {
 	char *dir = snapshot_dir(cfg), *state, *ram, *tmp_state, *tmp_ram;
 	char *lock;
-	int fd, rc = 0;
+	int fd, rc = 0, saved = 0;
 
 	*ram_out = *state_out = NULL;
 	if (cfg->disk != NULL) {
@@ -197,14 +300,18 @@ snapshot_prepare(const struct vm_ops *ops, const struct vm_config *cfg,
 		    rename(tmp_state, state) != 0))
 			rc = error("cannot rename the snapshot files in '%s': "
 			    "%s", dir, strerror(errno));
-		if (rc == 0)
+		if (rc == 0) {
 			fprintf(stderr, "racerig: snapshot: saved in %.1f s\n",
 			    now_mono() - t0);
+			saved = 1;
+		}
 		unlink(tmp_state);
 		unlink(tmp_ram);
 	}
 	close(fd);		/* and the lock with it */
 	if (rc == 0) {
+		/* the directory's mtime says when it was last used */
+		(void)utimensat(AT_FDCWD, dir, NULL, 0);
 		*ram_out = ram;
 		*state_out = state;
 		ram = state = NULL;
@@ -216,5 +323,7 @@ out:
 	free(tmp_state);
 	free(tmp_ram);
 	free(lock);
+	if (saved)
+		snapshot_prune();	/* a new one: time to drop old ones */
 	return rc;
 }

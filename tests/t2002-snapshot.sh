@@ -56,6 +56,36 @@ test_expect_success QEMU,IMAGE 'a damaged snapshot is an error naming it, and is
 	grep -q "^outcome: *ok" out && grep -q "snapshot: saved in" err
 '
 
+# Ten old snapshots (2..11 days unused), one of them locked as if being
+# saved, and a directory that is not a snapshot; a new save keeps the 8
+# most recently used (itself and 2..8 days), the locked one and the
+# stranger, and removes the rest.
+test_expect_success QEMU,IMAGE 'a new snapshot prunes old unused ones, never a locked one' '
+	mkdir -p prune && for e in cache/*; do
+		test "${e##*/}" = snapshots || ln -s "$PWD/$e" prune/ || exit 1
+	done &&
+	for d in 2 3 4 5 6 7 8 9 10 11; do
+		k=prune/snapshots/$(printf "%016x" $d) &&
+		mkdir -p $k && echo x >$k/ram && echo x >$k/state && : >$k/lock &&
+		touch -d "$d days ago" $k || exit 1
+	done &&
+	mkdir prune/snapshots/notakey && touch -d "30 days ago" prune/snapshots/notakey &&
+	( exec 9>prune/snapshots/000000000000000a/lock && flock 9 && exec sleep 60 ) \
+		>/dev/null 2>&1 3>&- &
+	locker=$! && sleep 0.5 &&
+	RACERIG_CACHE=$PWD/prune "$RACERIG" run noop --snapshot --out "$OUT" >out 2>err;
+	rc=$?; kill $locker; test $rc = 0 &&
+	grep -q "snapshot: saved in" err &&
+	for d in 2 3 4 5 6 7 8 10; do
+		test -f prune/snapshots/$(printf "%016x" $d)/state || exit 1
+	done &&
+	! test -e prune/snapshots/0000000000000009 &&
+	! test -e prune/snapshots/000000000000000b &&
+	test -d prune/snapshots/notakey &&
+	grep -q "removed unused .*/0000000000000009" err &&
+	test "$(ls prune/snapshots | wc -l)" = 10
+'
+
 test_expect_success QEMU,IMAGE 'a campaign with "snapshot": true restores every run, crashes dumped' '
 	cat >camp.json <<-JSON &&
 	{ "name": "t2002", "duration_s": 20, "jobs": 2, "seed": 9, "snapshot": true,
