@@ -271,9 +271,17 @@ static void rp_watchdog_fn(struct work_struct *work)
 {
 	s64 done = atomic64_read(&rp_callbacks) + atomic64_read(&rp_bg_frees);
 	s64 queued = atomic64_read(&rp_queued);
+	bool waiting;
 
-	if (done != rp_wd_done || queued == rp_wd_queued) {
-		/* progress, or nothing new to run */
+	/*
+	 * Waiting: more was queued since the last look, or fewer callbacks
+	 * ran than were queued (the lists may be stuck after the updates
+	 * stopped).  A double-run callback makes "done" overshoot, so the
+	 * first test is needed too.
+	 */
+	waiting = queued != rp_wd_queued || queued > done;
+	if (done != rp_wd_done || !waiting) {
+		/* progress, or nothing to run */
 		rp_wd_done = done;
 		rp_wd_idle = 0;
 	} else if (++rp_wd_idle >= stall_s) {
