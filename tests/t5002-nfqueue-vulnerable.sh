@@ -7,9 +7,23 @@ test_description='seed race 2: nfqueue-udp-clash crashes a kernel with 56b14ecec
 # by images/build-kernel (ci/nightly-bisect, or RACERIG_TEST_BUILD_KERNELS=1).
 OUT="$TRASH/runs"
 
+# The KASAN kernels have, once in about 30 boots here, oopsed 2 ms into
+# boot under TCG (KASAN wild-memory-access in handle_edge_irq), long
+# before any scenario ran: such a boot-failed run is retried once.
+# run_once_more IMAGE DURATION: racerig run into out; its exit status.
+run_once_more() {
+	for try in 1 2; do
+		"$RACERIG" run nfqueue-udp-clash --image "$1" --duration "$2" --out "$OUT" >out
+		rc=$?
+		grep -q "^outcome: *boot-failed" out || return $rc
+		echo "# boot $try failed: $(grep "^reason:" out)" >&3
+	done
+	return $rc
+}
+
 test_expect_success QEMU,SRCKERNELS 'the vulnerable kernel crashes, classified nf-conntrack-clash-uaf' '
 	img=$(src_kernel bad) &&
-	"$RACERIG" run nfqueue-udp-clash --image "$img" --duration 120 --out "$OUT" >out; test $? = 1 &&
+	run_once_more "$img" 120; test $? = 1 &&
 	grep -q "^outcome: *crashed" out &&
 	grep -q "^title: *KASAN: use-after-free" out &&
 	grep -q "^bug class: nf-conntrack-clash-uaf" out &&
@@ -23,7 +37,7 @@ test_expect_success QEMU,SRCKERNELS 'the vulnerable kernel crashes, classified n
 # 10 of 10 runs crashed, median 5.7 s).
 test_expect_success QEMU,SRCKERNELS 'the stock kernel runs clean for as long while clashes happen' '
 	img=$(src_kernel good) &&
-	"$RACERIG" run nfqueue-udp-clash --image "$img" --duration 30 --out "$OUT" >out &&
+	run_once_more "$img" 30 &&
 	grep -q "^outcome: *ok" out &&
 	dir=$(run_dir_of out) &&
 	rate=$(json_get "$dir/run.json" "d[\"rates\"][\"clash_per_s\"]") &&
