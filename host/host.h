@@ -631,7 +631,6 @@ int		 vm_libvirt_uri_host(const char *uri, char *host, size_t n);
 const char	*qemu_binary(void);	/* $RACERIG_QEMU or the default */
 
 /* snapshot.c */
-void		 snapshot_prune(void);
 int		 snapshot_prepare(const struct vm_ops *ops,
 		     const struct vm_config *cfg, char **ram_out,
 		     char **state_out);

@@ -210,7 +210,7 @@ out:
  * the last SNAPSHOT_GRACE_S seconds; remove the rest.  Only directories
  * named like a key are looked at.  Best effort: nothing here fails a run.
  */
-void
+static void
 snapshot_prune(void)
 {
 	char *top = xasprintf("%s/snapshots", cache_dir());
