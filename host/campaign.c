@@ -71,6 +71,29 @@ rand_range(unsigned long long *st, long lo, long hi)
 	return lo + (long)(campaign_rand(st) % (unsigned long long)(hi - lo + 1));
 }
 
+/*
+ * Is name fit to be a campaign's name?  It becomes a directory under the
+ * output root that resuming cleans up, so it must be one plain path
+ * component: never empty (the root itself), never "." or "..".
+ */
+int
+campaign_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > CAMPAIGN_NAME_MAX)
+		return 0;
+	if (!(name[0] >= 'a' && name[0] <= 'z') &&
+	    !(name[0] >= '0' && name[0] <= '9'))
+		return 0;
+	for (const char *p = name; *p; p++) {
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= '0' && *p <= '9') &&
+		    *p != '-' && *p != '_')
+			return 0;
+	}
+	return 1;
+}
+
 void
 campaign_release(struct campaign *c)
 {
@@ -282,22 +305,35 @@ campaign_load(const char *path, struct campaign *c)
 		goto cleanup;
 	}
 	c->name = xstrdup(json_string_value(v));
-	for (const char *p = c->name; *p; p++) {
-		if (!(*p >= 'a' && *p <= 'z') && !(*p >= '0' && *p <= '9') &&
-		    *p != '-' && *p != '_') {
-			error("%s: campaign names are [a-z0-9_-]", path);
-			goto cleanup;
-		}
+	if (!campaign_name_ok(c->name)) {
+		error("%s: campaign name '%.64s' must be 1 to %d characters of "
+		    "[a-z0-9_-], the first a letter or digit", path, c->name,
+		    CAMPAIGN_NAME_MAX);
+		goto cleanup;
 	}
-	c->duration_s = json_number_value(json_object_get(root, "duration_s"));
-	if (c->duration_s <= 0) {
-		error("%s: 'duration_s' must be a positive number", path);
+	v = json_object_get(root, "duration_s");
+	c->duration_s = json_number_value(v);
+	if (!json_is_number(v) || !(c->duration_s > 0) ||
+	    c->duration_s > CAMPAIGN_DURATION_MAX) {
+		error("%s: 'duration_s' must be a number of seconds from 1 to "
+		    "%d", path, CAMPAIGN_DURATION_MAX);
 		goto cleanup;
 	}
 	v = json_object_get(root, "jobs");
-	c->jobs = json_is_integer(v) ? (int)json_integer_value(v) : 0;
+	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > 16)) {
+		error("%s: 'jobs' must be an integer from 0 (one) to 16", path);
+		goto cleanup;
+	}
+	c->jobs = v ? (int)json_integer_value(v) : 0;
 	v = json_object_get(root, "smp");
-	c->smp = json_is_integer(v) ? (int)json_integer_value(v) : 0;
+	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) < 1 ||
+	    json_integer_value(v) > CAMPAIGN_SMP_MAX)) {
+		error("%s: 'smp' must be an integer from 1 to %d", path,
+		    CAMPAIGN_SMP_MAX);
+		goto cleanup;
+	}
+	c->smp = v ? (int)json_integer_value(v) : 0;
 	v = json_object_get(root, "seed");
 	c->seed = json_is_integer(v) ? (unsigned long long)json_integer_value(v)
 	    : 1;
@@ -308,8 +344,10 @@ campaign_load(const char *path, struct campaign *c)
 		goto cleanup;
 	}
 	v = json_object_get(root, "disk_budget_mb");
-	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) < 1)) {
-		error("%s: 'disk_budget_mb' must be a positive integer", path);
+	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) < 1 ||
+	    json_integer_value(v) > CAMPAIGN_BUDGET_MAX_MB)) {
+		error("%s: 'disk_budget_mb' must be an integer from 1 to %lld",
+		    path, (long long)CAMPAIGN_BUDGET_MAX_MB);
 		goto cleanup;
 	}
 	c->disk_budget_mb = v ? (unsigned long long)json_integer_value(v) : 0;

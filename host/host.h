@@ -454,6 +454,11 @@ struct campaign_host {
 };
 
 #define CAMPAIGN_MAX_CAPACITY	32	/* per host */
+#define CAMPAIGN_NAME_MAX	64	/* characters of a campaign's name */
+#define CAMPAIGN_SMP_MAX	64	/* vCPUs of a campaign's guests */
+#define CAMPAIGN_DURATION_MAX	(366 * 86400)	/* seconds */
+/* disk_budget_mb << 20 must not overflow: 16 TiB at most */
+#define CAMPAIGN_BUDGET_MAX_MB	(1LL << 24)
 #define CAMPAIGN_MAX_SLOTS	64	/* runs at once, all hosts */
 
 struct campaign {
@@ -707,11 +712,13 @@ void		 image_release(struct image *img);
 /* run.c */
 const char	*run_outcome_name(enum run_outcome o);
 int		 run_scenario(const struct run_opts *o, struct run_result *r);
+int		 run_id_is(const char *name, const char *scenario);
 void		 run_result_release(struct run_result *r);
 int		 run_batch(const struct run_opts *o, int k, char dirs[][1024]);
 
 /* campaign.c */
 unsigned long long campaign_rand(unsigned long long *state);
+int		 campaign_name_ok(const char *name);
 int		 campaign_load(const char *path, struct campaign *c);
 void		 campaign_release(struct campaign *c);
 void		 campaign_draw(struct campaign *c, long long seq,

@@ -506,8 +506,10 @@ run_loop(struct run_state *rs)
 }
 
 /*
- * Make the run directory: <out>/<YYYYmmdd-HHMMSS>-<scenario>-<4 hex>.
- * The random part keeps parallel runs started in the same second apart.
+ * Make the run directory <out>/<YYYYmmdd-HHMMSS>-<scenario>-<4 hex>, and
+ * make it exclusively: two runs started in the same second by different
+ * processes must never share one, so an existing name is never reused,
+ * and another random part is drawn instead.
  */
 static int
 run_make_dir(const struct run_opts *o, const char *name, struct run_result *r)
@@ -515,18 +517,66 @@ run_make_dir(const struct run_opts *o, const char *name, struct run_result *r)
 	char stamp[32], *parent;
 	time_t t = time(NULL);
 	struct tm tm;
-	unsigned short rnd = 0;
+	int rc = -1;
 
 	localtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
-		rnd = (unsigned short)getpid();
 	parent = o->out_dir ? xstrdup(o->out_dir) :
 	    xasprintf("%s/runs", cache_dir());
-	r->id = xasprintf("%s-%s-%04x", stamp, name, rnd);
-	r->dir = xasprintf("%s/%s", parent, r->id);
+	if (mkdir_p(parent, 0755) != 0)
+		goto out;
+	for (int tries = 0; tries < 64; tries++) {
+		unsigned short rnd = 0;
+
+		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+			rnd = (unsigned short)(getpid() + tries);
+		free(r->id);
+		free(r->dir);
+		r->id = xasprintf("%s-%s-%04x", stamp, name, rnd);
+		r->dir = xasprintf("%s/%s", parent, r->id);
+		if (mkdir(r->dir, 0755) == 0) {
+			rc = 0;
+			goto out;
+		}
+		if (errno != EEXIST) {
+			error("cannot create '%s': %s", r->dir,
+			    strerror(errno));
+			goto out;
+		}
+	}
+	error("cannot create a fresh run directory in '%s': every name "
+	    "tried exists", parent);
+out:
 	free(parent);
-	return mkdir_p(r->dir, 0755);
+	return rc;
+}
+
+/*
+ * Is name the name of a directory that run_make_dir() makes for
+ * scenario: <8 digits>-<6 digits>-<scenario>-<4 lowercase hex>?  Resumed
+ * campaigns remove only such entries of their own directory.
+ */
+int
+run_id_is(const char *name, const char *scenario)
+{
+	size_t sl = strlen(scenario);
+
+	for (int i = 0; i < 16; i++) {
+		if (i == 8 || i == 15) {
+			if (name[i] != '-')
+				return 0;
+		} else if (name[i] < '0' || name[i] > '9')
+			return 0;
+	}
+	if (strncmp(name + 16, scenario, sl) != 0 || name[16 + sl] != '-')
+		return 0;
+	name += 16 + sl + 1;
+	for (int i = 0; i < 4; i++) {
+		if (!((name[i] >= '0' && name[i] <= '9') ||
+		    (name[i] >= 'a' && name[i] <= 'f')))
+			return 0;
+	}
+	return name[4] == '\0';
 }
 
 static char *

@@ -20,6 +20,7 @@
  * the campaign's time is spent.  With every host down the campaign
  * stops with an error; what was recorded stays and --resume goes on.
  */
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <ftw.h>
@@ -84,6 +85,7 @@ struct stress_state {
 	int		 last_error;	/* the last recorded run was "error" */
 	struct stress_job *pending;	/* run these first, lowest seq first */
 	size_t		 npending;
+	int		 lock_fd;	/* out/.lock, flocked while we run */
 };
 
 /* Per-host counts for the progress line ("" without hosts). */
@@ -251,6 +253,39 @@ stress_prune(struct stress_state *s)
 }
 
 /*
+ * Hold the campaign's lock (<out>/.lock) for the rest of the campaign:
+ * two processes running one campaign would record its seqs twice and
+ * the resume of one would delete the other's runs in progress.  The
+ * kernel drops the lock when the process dies, however it dies.
+ */
+static int
+stress_lock(struct stress_state *s)
+{
+	char *path = xasprintf("%s/.lock", s->out);
+
+	s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (s->lock_fd < 0) {
+		error("cannot open '%s': %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno == EWOULDBLOCK)
+			error("campaign '%s' is running in another process "
+			    "(it holds '%s')", s->c->name, path);
+		else
+			error("cannot lock '%s': %s", path, strerror(errno));
+		close(s->lock_fd);
+		s->lock_fd = -1;
+		free(path);
+		return -1;
+	}
+	free(path);
+	return 0;
+}
+
+/*
  * Before resuming: record finished runs the kill left unrecorded, and
  * remove the directories of runs that never finished.
  */
@@ -264,9 +299,24 @@ stress_recover(struct stress_state *s)
 		char *dir, *json, *seqf;
 		struct buf seqb = BUF_INIT;
 		long seq = -1;
+		struct stat st;
+		int ours = 0;
 
 		if (e->d_name[0] == '.')
 			continue;
+		/*
+		 * Only directories named as this campaign's runs are named
+		 * are touched: whatever else is here is not ours to delete.
+		 */
+		for (size_t i = 0; !ours && i < s->c->nscenarios; i++)
+			ours = run_id_is(e->d_name, s->c->scenarios[i].name);
+		if (!ours || fstatat(dirfd(d), e->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode)) {
+			warning("resume: leaving '%s/%s' alone: not a run "
+			    "directory of campaign '%s'", s->out, e->d_name,
+			    s->c->name);
+			continue;
+		}
 		dir = xasprintf("%s/%s", s->out, e->d_name);
 		json = xasprintf("%s/run.json", dir);
 		seqf = xasprintf("%s/seq", dir);
@@ -581,30 +631,36 @@ stress_run(struct campaign *c, struct db *db, const char *out_root,
     int resume)
 {
 	struct stress_state s;
-	struct stress_slot *slots;
+	struct stress_slot *slots = NULL;
 	unsigned long long seed;
 	long long seq, *missing;
 	size_t nmissing;
 	int resumed, running = 0, nslots = 0, rc = -1;
 
 	memset(&s, 0, sizeof(s));
+	s.lock_fd = -1;
 	s.c = c;
 	s.db = db;
 	s.budget = c->disk_budget_mb ? c->disk_budget_mb << 20 :
 	    4ULL << 30;
-	s.campaign_id = db_campaign(db, c->name, c->file, c->seed,
-	    c->duration_s, c->mode, &resumed, &s.elapsed0, &seed);
-	if (s.campaign_id < 0)
-		return -1;
-	if (resumed && !resume)
-		return error("campaign '%s' exists in the database: use "
-		    "--resume to continue it", c->name);
-	c->seed = seed;
+	/* campaign_load() checked it; the directory below relies on it */
+	if (!campaign_name_ok(c->name))
+		return error("bad campaign name '%s'", c->name);
 	s.out = xasprintf("%s/%s", out_root, c->name);
-	if (mkdir_p(s.out, 0755) != 0) {
+	if (mkdir_p(s.out, 0755) != 0 || stress_lock(&s) != 0) {
 		free((char *)s.out);
 		return -1;
 	}
+	s.campaign_id = db_campaign(db, c->name, c->file, c->seed,
+	    c->duration_s, c->mode, &resumed, &s.elapsed0, &seed);
+	if (s.campaign_id < 0)
+		goto cleanup;
+	if (resumed && !resume) {
+		error("campaign '%s' exists in the database: use --resume to "
+		    "continue it", c->name);
+		goto cleanup;
+	}
+	c->seed = seed;
 	if (resumed)
 		stress_recover(&s);
 	/* what was recorded before counts towards the totals shown */
@@ -696,5 +752,7 @@ cleanup:
 	free(s.hosts);
 	free(slots);
 	free((char *)s.out);
+	if (s.lock_fd >= 0)
+		close(s.lock_fd);
 	return rc;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Unit tests for the "hosts" of campaign files (campaign.c) and the
- * libvirt URI check behind them (vm-libvirt.c).  Hosts are checked before
+ * Unit tests for campaign files (campaign.c): names and fields, the
+ * "hosts" and the libvirt URI check behind them (vm-libvirt.c), and the
+ * run-directory names a resume may remove (run.c).  Hosts are checked before
  * kernels and scenarios, so these files need no image.
  */
 #include <setjmp.h>
@@ -142,11 +143,112 @@ test_good_hosts_reach_kernels(void **state)
 	assert_null(strstr(text, "hosts"));
 }
 
+/* Load a campaign file whose text is json; returns campaign_load()'s. */
+static int
+load_text(const char *json, struct campaign *c)
+{
+	char path[] = "/tmp/u-campaign.XXXXXX";
+	int fd = mkstemp(path), rc;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, json, strlen(json)), (ssize_t)strlen(json));
+	close(fd);
+	rc = campaign_load(path, c);
+	unlink(path);
+	return rc;
+}
+
+/*
+ * A campaign's name becomes a directory that --resume cleans: an empty
+ * name made the output root itself the campaign's directory, and a
+ * resume deleted every other campaign's runs.
+ */
+static void
+test_names(void **state)
+{
+	static const char *const bad[] = { "", ".", "..", "-x", "_x", "a/b",
+	    "A", "a b", "a.b", "../x",
+	    "a2345678901234567890123456789012345678901234567890123456789012345" };
+	static const char *const good[] = { "a", "0", "nightly-6.1_x",
+	    "t7001", "a23456789012345678901234567890123456789012345678901234567890123" };
+	struct campaign c;
+	char json[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (campaign_name_ok(bad[i]))
+			fail_msg("name accepted: '%s'", bad[i]);
+		snprintf(json, sizeof(json), "{ \"name\": \"%s\", "
+		    "\"duration_s\": 10, \"kernels\": [], "
+		    "\"scenarios\": [] }", bad[i]);
+		if (load_text(json, &c) != -1)
+			fail_msg("campaign accepted: %s", json);
+	}
+	assert_false(campaign_name_ok(good[2]));	/* the dot */
+	assert_true(campaign_name_ok("nightly-61_x"));
+	assert_true(campaign_name_ok(good[0]));
+	assert_true(campaign_name_ok(good[1]));
+	assert_true(campaign_name_ok(good[3]));
+	assert_true(campaign_name_ok(good[4]));
+}
+
+/* Fields whose bad values went through: smp, duration_s, the budget. */
+static void
+test_bad_fields(void **state)
+{
+	static const char *const bad[] = {
+		"\"duration_s\": 0",
+		"\"duration_s\": -5",
+		"\"duration_s\": \"10\"",
+		"\"duration_s\": 1e300",
+		"\"duration_s\": 10, \"smp\": 0",
+		"\"duration_s\": 10, \"smp\": -2",
+		"\"duration_s\": 10, \"smp\": 65",
+		"\"duration_s\": 10, \"smp\": \"2\"",
+		"\"duration_s\": 10, \"smp\": 2.5",
+		"\"duration_s\": 10, \"jobs\": 17",
+		"\"duration_s\": 10, \"jobs\": -1",
+		/* << 20 of this wrapped around to a tiny budget */
+		"\"duration_s\": 10, \"disk_budget_mb\": 17592186044416",
+		"\"duration_s\": 10, \"disk_budget_mb\": 0",
+	};
+	struct campaign c;
+	char json[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		snprintf(json, sizeof(json), "{ \"name\": \"u\", %s, "
+		    "\"kernels\": [], \"scenarios\": [] }", bad[i]);
+		if (load_text(json, &c) != -1)
+			fail_msg("campaign accepted: %s", json);
+	}
+}
+
+/* Resume removes only directories named as its runs are named. */
+static void
+test_run_ids(void **state)
+{
+	assert_true(run_id_is("20261202-031500-noop-0a9f", "noop"));
+	assert_true(run_id_is("20261202-031500-rcu-peer-update-ffff",
+	    "rcu-peer-update"));
+	assert_false(run_id_is("20261202-031500-noop-0a9f", "noo"));
+	assert_false(run_id_is("20261202-031500-noop-0a9F", "noop"));
+	assert_false(run_id_is("20261202-031500-noop-0a9", "noop"));
+	assert_false(run_id_is("20261202-031500-noop-0a9f0", "noop"));
+	assert_false(run_id_is("20261202-031500-noop-0a9f/", "noop"));
+	assert_false(run_id_is("2026120-031500-noop-0a9f", "noop"));
+	assert_false(run_id_is("20261202_031500-noop-0a9f", "noop"));
+	assert_false(run_id_is("other-campaign", "noop"));
+	assert_false(run_id_is("", "noop"));
+	assert_false(run_id_is(".lock", "noop"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_uri),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_bad_fields),
+		cmocka_unit_test(test_run_ids),
 		cmocka_unit_test(test_bad_hosts),
 		cmocka_unit_test(test_good_hosts_reach_kernels),
 	};
