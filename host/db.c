@@ -46,6 +46,19 @@ static const char db_schema[] =
 	"CREATE TABLE IF NOT EXISTS metrics ("
 	"  run_id TEXT, name TEXT, value REAL, PRIMARY KEY (run_id, name));";
 
+/*
+ * Prepare sql into *st; 0, or -1 with *st NULL (the caller reports
+ * sqlite3_errmsg()).  Every statement of a write goes through this so
+ * that no write is attempted on a statement that failed to compile.
+ */
+static int
+db_prepare(struct db *db, const char *sql, sqlite3_stmt **st)
+{
+	*st = NULL;
+	return sqlite3_prepare_v2(db->h, sql, -1, st, NULL) == SQLITE_OK ?
+	    0 : -1;
+}
+
 /* Does table have column?  (PRAGMA table_info lists them.) */
 static int
 db_has_column(struct db *db, const char *table, const char *column)
@@ -54,7 +67,10 @@ db_has_column(struct db *db, const char *table, const char *column)
 	char *q = sqlite3_mprintf("PRAGMA table_info(%q)", table);
 	int found = 0;
 
-	sqlite3_prepare_v2(db->h, q, -1, &st, NULL);
+	if (db_prepare(db, q, &st) != 0) {
+		sqlite3_free(q);
+		return 0;
+	}
 	while (!found && sqlite3_step(st) == SQLITE_ROW)
 		found = strcmp((const char *)sqlite3_column_text(st, 1),
 		    column) == 0;
@@ -140,8 +156,10 @@ db_campaign(struct db *db, const char *name, const char *file,
 
 	*resumed = 0;
 	*elapsed_s = 0;
-	sqlite3_prepare_v2(db->h, "SELECT id, elapsed_s, seed FROM campaigns "
-	    "WHERE name = ?", -1, &st, NULL);
+	if (db_prepare(db, "SELECT id, elapsed_s, seed FROM campaigns "
+	    "WHERE name = ?", &st) != 0)
+		return error("cannot read campaign '%s': %s", name,
+		    sqlite3_errmsg(db->h));
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
@@ -152,9 +170,11 @@ db_campaign(struct db *db, const char *name, const char *file,
 	sqlite3_finalize(st);
 	if (id >= 0)
 		return id;
-	sqlite3_prepare_v2(db->h, "INSERT INTO campaigns (name, file, seed, "
-	    "duration_s, mode, started_at) VALUES (?, ?, ?, ?, ?, ?)", -1, &st,
-	    NULL);
+	if (db_prepare(db, "INSERT INTO campaigns (name, file, seed, "
+	    "duration_s, mode, started_at) VALUES (?, ?, ?, ?, ?, ?)",
+	    &st) != 0)
+		return error("cannot record campaign '%s': %s", name,
+		    sqlite3_errmsg(db->h));
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, file, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)seed);
@@ -188,8 +208,10 @@ db_campaign_runs(struct db *db, long long campaign_id, long long *next,
 	*next = 0;
 	*missing = NULL;
 	*nmissing = 0;
-	sqlite3_prepare_v2(db->h, "SELECT DISTINCT seq FROM runs WHERE "
-	    "campaign_id = ? AND seq >= 0 ORDER BY seq", -1, &st, NULL);
+	if (db_prepare(db, "SELECT DISTINCT seq FROM runs WHERE "
+	    "campaign_id = ? AND seq >= 0 ORDER BY seq", &st) != 0)
+		return error("cannot read the campaign's runs: %s",
+		    sqlite3_errmsg(db->h));
 	sqlite3_bind_int64(st, 1, campaign_id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		long long seq = sqlite3_column_int64(st, 0);
@@ -203,8 +225,10 @@ db_campaign_runs(struct db *db, long long campaign_id, long long *next,
 		*next = seq + 1;
 	}
 	sqlite3_finalize(st);
-	sqlite3_prepare_v2(db->h, "SELECT COUNT(*) FROM runs WHERE "
-	    "campaign_id = ?", -1, &st, NULL);
+	if (db_prepare(db, "SELECT COUNT(*) FROM runs WHERE "
+	    "campaign_id = ?", &st) != 0)
+		return error("cannot count the campaign's runs: %s",
+		    sqlite3_errmsg(db->h));
 	sqlite3_bind_int64(st, 1, campaign_id);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
@@ -219,11 +243,13 @@ db_has_seq(struct db *db, long long campaign_id, long long seq)
 	sqlite3_stmt *st;
 	int found;
 
-	sqlite3_prepare_v2(db->h, "SELECT 1 FROM runs WHERE campaign_id = ? "
-	    "AND seq = ?", -1, &st, NULL);
+	if (db_prepare(db, "SELECT 1 FROM runs WHERE campaign_id = ? "
+	    "AND seq = ?", &st) != 0)
+		return -1;
 	sqlite3_bind_int64(st, 1, campaign_id);
 	sqlite3_bind_int64(st, 2, seq);
-	found = sqlite3_step(st) == SQLITE_ROW;
+	found = sqlite3_step(st);
+	found = found == SQLITE_ROW ? 1 : found == SQLITE_DONE ? 0 : -1;
 	sqlite3_finalize(st);
 	return found;
 }
@@ -235,8 +261,9 @@ db_campaign_progress(struct db *db, long long campaign_id, double elapsed_s,
 	sqlite3_stmt *st;
 	int rc;
 
-	sqlite3_prepare_v2(db->h, "UPDATE campaigns SET elapsed_s = ?, "
-	    "finished = ? WHERE id = ?", -1, &st, NULL);
+	if (db_prepare(db, "UPDATE campaigns SET elapsed_s = ?, "
+	    "finished = ? WHERE id = ?", &st) != 0)
+		return -1;
 	sqlite3_bind_double(st, 1, elapsed_s);
 	sqlite3_bind_int(st, 2, finished);
 	sqlite3_bind_int64(st, 3, campaign_id);
@@ -280,28 +307,45 @@ db_add_run(struct db *db, long long campaign_id, long long seq,
 		free(params);
 		return error("'%s/run.json' has no run id", dir);
 	}
-	sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	/*
+	 * Nothing is written unless the transaction began: statements run
+	 * outside one would each commit on their own, and a run reported
+	 * as not recorded would be recorded in part.
+	 */
+	if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		free(params);
+		return error("cannot record run '%s': %s", run_id,
+		    sqlite3_errmsg(db->h));
+	}
 	/* inside the transaction: no other writer records seq meanwhile */
-	if (db_has_seq(db, campaign_id, seq)) {
+	switch (db_has_seq(db, campaign_id, seq)) {
+	case 0:
+		break;
+	case 1:
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 		free(params);
 		return error("run '%s': seq %lld of the campaign is recorded "
 		    "already", run_id, seq);
+	default:
+		goto fail;
 	}
 
-	sqlite3_prepare_v2(db->h, "INSERT OR IGNORE INTO kernels (release, "
-	    "image) VALUES (?, ?)", -1, &st, NULL);
+	if (db_prepare(db, "INSERT OR IGNORE INTO kernels (release, "
+	    "image) VALUES (?, ?)", &st) != 0)
+		goto fail;
 	bind_json_text(st, 1, run, "kernel_release");
 	bind_json_text(st, 2, run, "image");
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);
 
-	sqlite3_prepare_v2(db->h, "INSERT INTO runs (campaign_id, run_id, seq, "
+	if (db_prepare(db, "INSERT INTO runs (campaign_id, run_id, seq, "
 	    "scenario, kernel, image, params, seed, smp, outcome, reason, "
 	    "started_at, total_s, crash_s, hits_per_s, dir, duration_s, host) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
-	    &st, NULL);
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    &st) != 0)
+		goto fail;
 	sqlite3_bind_int64(st, 1, campaign_id);
 	sqlite3_bind_text(st, 2, run_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, seq);
@@ -337,9 +381,12 @@ db_add_run(struct db *db, long long campaign_id, long long seq,
 		const char *cls = json_string_value(json_array_get(classes, 0));
 		char *cl = json_dumps(classes, JSON_COMPACT);
 
-		sqlite3_prepare_v2(db->h, "INSERT INTO crashes (run_id, bucket, "
+		if (db_prepare(db, "INSERT INTO crashes (run_id, bucket, "
 		    "title, type, frame, classes, corrupted) VALUES (?, ?, ?, ?, "
-		    "?, ?, ?)", -1, &st, NULL);
+		    "?, ?, ?)", &st) != 0) {
+			free(cl);
+			goto fail;
+		}
 		sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, bucket, -1, SQLITE_STATIC);
 		bind_json_text(st, 3, rep, "title");
@@ -353,8 +400,9 @@ db_add_run(struct db *db, long long campaign_id, long long seq,
 			goto fail;
 		sqlite3_finalize(st);
 
-		sqlite3_prepare_v2(db->h, "UPDATE buckets SET count = count + 1, "
-		    "last_seen = ? WHERE bucket = ?", -1, &st, NULL);
+		if (db_prepare(db, "UPDATE buckets SET count = count + 1, "
+		    "last_seen = ? WHERE bucket = ?", &st) != 0)
+			goto fail;
 		sqlite3_bind_double(st, 1, now_wall());
 		sqlite3_bind_text(st, 2, bucket, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
@@ -362,10 +410,11 @@ db_add_run(struct db *db, long long campaign_id, long long seq,
 		sqlite3_finalize(st);
 		if (sqlite3_changes(db->h) == 0) {
 			new_bucket = 1;
-			sqlite3_prepare_v2(db->h, "INSERT INTO buckets (bucket, "
+			if (db_prepare(db, "INSERT INTO buckets (bucket, "
 			    "title, bug_class, first_seen, last_seen, count, "
 			    "first_run, campaign_id) VALUES (?, ?, ?, ?, ?, 1, "
-			    "?, ?)", -1, &st, NULL);
+			    "?, ?)", &st) != 0)
+				goto fail;
 			sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
 			bind_json_text(st, 2, rep, "title");
 			if (cls != NULL)
@@ -388,9 +437,10 @@ db_add_run(struct db *db, long long campaign_id, long long seq,
 		json_object_foreach(rates, k, v) {
 			if (!json_is_number(v))
 				continue;
-			sqlite3_prepare_v2(db->h, "INSERT OR REPLACE INTO metrics "
-			    "(run_id, name, value) VALUES (?, ?, ?)", -1, &st,
-			    NULL);
+			if (db_prepare(db, "INSERT OR REPLACE INTO metrics "
+			    "(run_id, name, value) VALUES (?, ?, ?)",
+			    &st) != 0)
+				goto fail;
 			sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 2, k, -1, SQLITE_STATIC);
 			sqlite3_bind_double(st, 3, json_number_value(v));
@@ -420,10 +470,15 @@ db_has_run(struct db *db, const char *run_id)
 	sqlite3_stmt *st;
 	int found;
 
-	sqlite3_prepare_v2(db->h, "SELECT 1 FROM runs WHERE run_id = ?", -1,
-	    &st, NULL);
+	if (db_prepare(db, "SELECT 1 FROM runs WHERE run_id = ?", &st) != 0)
+		return error("cannot look up run '%s': %s", run_id,
+		    sqlite3_errmsg(db->h));
 	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
+	found = sqlite3_step(st);
+	if (found != SQLITE_ROW && found != SQLITE_DONE)
+		error("cannot look up run '%s': %s", run_id,
+		    sqlite3_errmsg(db->h));
+	found = found == SQLITE_ROW ? 1 : found == SQLITE_DONE ? 0 : -1;
 	sqlite3_finalize(st);
 	return found;
 }
@@ -435,8 +490,12 @@ db_run(struct db *db, const char *run_id)
 	sqlite3_stmt *st;
 	json_t *j = NULL;
 
-	sqlite3_prepare_v2(db->h, "SELECT scenario, image, params, seed, smp, "
-	    "duration_s FROM runs WHERE run_id = ?", -1, &st, NULL);
+	if (db_prepare(db, "SELECT scenario, image, params, seed, smp, "
+	    "duration_s FROM runs WHERE run_id = ?", &st) != 0) {
+		error("cannot look up run '%s': %s", run_id,
+		    sqlite3_errmsg(db->h));
+		return NULL;
+	}
 	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		j = json_pack("{s:s,s:s,s:s,s:I,s:i,s:I}",
@@ -461,9 +520,13 @@ db_prunable_runs(struct db *db, long long campaign_id)
 	sqlite3_stmt *st;
 	json_t *a = json_array();
 
-	sqlite3_prepare_v2(db->h, "SELECT dir FROM runs WHERE campaign_id = ? "
+	if (db_prepare(db, "SELECT dir FROM runs WHERE campaign_id = ? "
 	    "AND run_id NOT IN (SELECT first_run FROM buckets WHERE first_run "
-	    "IS NOT NULL) ORDER BY id", -1, &st, NULL);
+	    "IS NOT NULL) ORDER BY id", &st) != 0) {
+		error("cannot list the campaign's runs: %s",
+		    sqlite3_errmsg(db->h));
+		return a;
+	}
 	sqlite3_bind_int64(st, 1, campaign_id);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(a, json_string((const char *)

@@ -175,9 +175,16 @@ stress_record(struct stress_state *s, long long seq, size_t scenario,
 	if (run == NULL)
 		return error("run '%s' left no readable run.json: %s", dir,
 		    jerr.text);
-	if (db_has_run(s->db, json_string_value(json_object_get(run, "id")))) {
+	switch (db_has_run(s->db, json_string_value(json_object_get(run,
+	    "id")))) {
+	case 0:
+		break;
+	case 1:
 		json_decref(run);
 		return 0;
+	default:
+		json_decref(run);
+		return -1;
 	}
 	hits = campaign_hits(cs->hit_metric, dir, run);
 	nb = db_add_run(s->db, s->campaign_id, seq, dir, run, hits);
@@ -666,6 +673,8 @@ stress_run(struct campaign *c, struct db *db, const char *out_root,
 	/* what was recorded before counts towards the totals shown */
 	s.runs = db_campaign_runs(db, s.campaign_id, &seq, &missing,
 	    &nmissing);
+	if (s.runs < 0)
+		goto cleanup;
 	for (size_t i = 0; i < nmissing; i++) {
 		struct stress_job job;
 

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Unit tests for the results database (db.c) against a real SQLite file
+ * that a second connection holds locked: a run reported as not recorded
+ * must leave no row behind, and one reported as recorded must be whole.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "host.h"
+
+static char dir[] = "/tmp/u-db.XXXXXX";
+static char path[64];
+
+/* A finished crashed run, as run.json has it. */
+static json_t *
+crashed_run(const char *id)
+{
+	return json_pack("{s:s,s:s,s:s,s:s,s:{},s:i,s:i,s:s,s:s,s:{s:f},"
+	    "s:{s:s,s:s,s:s,s:s,s:[s]},s:{s:f}}",
+	    "id", id, "scenario", "sysrq-crash", "image", "/img",
+	    "kernel_release", "6.1.0-57-cloud-amd64", "params", "seed", 7,
+	    "smp", 2, "outcome", "crashed", "reason", "guest panicked",
+	    "timings", "total_s", 3.0,
+	    "report", "title", "kernel panic: sysrq triggered crash",
+	    "bucket", "0123456789abcdef", "type", "panic", "frame", "sysrq",
+	    "classes", "sysrq",
+	    "rates", "clash_per_s", 1.5);
+}
+
+static long long
+count(sqlite3 *h, const char *table)
+{
+	char *q = sqlite3_mprintf("SELECT COUNT(*) FROM %s", table);
+	sqlite3_stmt *st;
+	long long n = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(h, q, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_free(q);
+	return n;
+}
+
+/*
+ * The busy handler of the recording connection: the first time it is
+ * asked (at BEGIN IMMEDIATE), it lets the other connection commit and
+ * gives up, so BEGIN fails but every later statement would find the
+ * database free.  Before the fix each of them then committed on its
+ * own: the run was reported as not recorded, and recorded in part.
+ */
+static int
+release_then_give_up(void *arg, int tries)
+{
+	sqlite3 *holder = arg;
+
+	if (tries == 0)
+		assert_int_equal(sqlite3_exec(holder, "COMMIT", NULL, NULL,
+		    NULL), SQLITE_OK);
+	return 0;
+}
+
+static void
+test_busy_database_records_nothing(void **state)
+{
+	struct db db;
+	sqlite3 *holder;
+	json_t *run = crashed_run("20261202-000000-sysrq-crash-0001");
+	long long cid;
+	int resumed;
+	double el;
+	unsigned long long seed;
+
+	assert_int_equal(db_open(&db, path), 0);
+	cid = db_campaign(&db, "u", "u.json", 1, 10, "random", &resumed, &el,
+	    &seed);
+	assert_true(cid >= 0);
+
+	assert_int_equal(sqlite3_open(path, &holder), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(holder, "BEGIN IMMEDIATE", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_busy_handler(db.h, release_then_give_up, holder);
+
+	assert_int_equal(db_add_run(&db, cid, 0, "/runs/x", run, 0), -1);
+	assert_int_equal(count(db.h, "runs"), 0);
+	assert_int_equal(count(db.h, "kernels"), 0);
+	assert_int_equal(count(db.h, "crashes"), 0);
+	assert_int_equal(count(db.h, "buckets"), 0);
+	assert_int_equal(count(db.h, "metrics"), 0);
+
+	/* once the database is free, the same run is recorded whole */
+	sqlite3_busy_timeout(db.h, 1000);
+	assert_int_equal(db_add_run(&db, cid, 0, "/runs/x", run, 0), 1);
+	assert_int_equal(count(db.h, "runs"), 1);
+	assert_int_equal(count(db.h, "crashes"), 1);
+	assert_int_equal(count(db.h, "buckets"), 1);
+	assert_int_equal(count(db.h, "metrics"), 1);
+	assert_int_equal(db_has_run(&db, "20261202-000000-sysrq-crash-0001"),
+	    1);
+
+	sqlite3_close(holder);
+	db_close(&db);
+	json_decref(run);
+}
+
+/* A database held locked for longer than the busy timeout: an error. */
+static void
+test_locked_database_is_an_error(void **state)
+{
+	struct db db;
+	sqlite3 *holder;
+	json_t *run = crashed_run("20261202-000000-sysrq-crash-0002");
+	long long cid;
+	int resumed;
+	double el;
+	unsigned long long seed;
+
+	assert_int_equal(db_open(&db, path), 0);
+	cid = db_campaign(&db, "u", "u.json", 1, 10, "random", &resumed, &el,
+	    &seed);
+	assert_int_equal(sqlite3_open(path, &holder), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(holder, "BEGIN IMMEDIATE", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_busy_timeout(db.h, 200);
+	assert_int_equal(db_add_run(&db, cid, 1, "/runs/y", run, 0), -1);
+	assert_int_equal(sqlite3_exec(holder, "ROLLBACK", NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(db_has_run(&db, "20261202-000000-sysrq-crash-0002"),
+	    0);
+	/* and the seq is still free for the run when it is retried */
+	assert_int_equal(db_add_run(&db, cid, 1, "/runs/y", run, 0), 0);
+	sqlite3_close(holder);
+	db_close(&db);
+	json_decref(run);
+}
+
+static int
+setup(void **state)
+{
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/results.db", dir);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char *f;
+
+	unlink(path);
+	f = xasprintf("%s-wal", path);
+	unlink(f);
+	free(f);
+	f = xasprintf("%s-shm", path);
+	unlink(f);
+	free(f);
+	return rmdir(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_busy_database_records_nothing),
+		cmocka_unit_test(test_locked_database_is_an_error),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
