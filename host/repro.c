@@ -90,6 +90,8 @@ repro_score(const struct report *r, const char *name, char *why, size_t n)
 	int score = 0;
 	size_t i;
 
+	/* why is printed whatever happens: never leave it unset */
+	snprintf(why, n, "cannot be loaded (see the error above)");
 	if (scenario_load(name, &s) != 0)
 		return -1;
 	why[0] = '\0';

@@ -13,6 +13,17 @@ test_expect_success 'an unrelated report gets "no matching scenario" within seco
 	grep -q "rcu-peer-update *rejected: bug class rcu-callback-double-queue, no signature frame" out
 '
 
+# A scenario that cannot be loaded is named and rejected with that reason;
+# on 4d8536d its line showed whatever the previous scenario's reason was.
+test_expect_success 'a scenario that fails to load is rejected as such' '
+	cp -r "$TEST_ROOT/scenarios" sc && mkdir sc/zz-broken &&
+	echo "{ \"name\": " >sc/zz-broken/scenario.json &&
+	RACERIG_SCENARIOS="$TRASH/sc" "$RACERIG" repro "$D/unrelated-ext4-warning.log" >out 2>err;
+	test $? = 1 &&
+	grep -q "^  zz-broken *rejected: cannot be loaded" out &&
+	grep -q "zz-broken/scenario.json:2:0" err
+'
+
 test_expect_success 'a report without a crash is a usage error' '
 	echo "nothing to see" >empty.log &&
 	"$RACERIG" repro empty.log 2>err; test $? = 129 && grep -q "holds no kernel crash" err
