@@ -224,6 +224,19 @@ run_exit_status(enum run_outcome o)
 	return EXIT_INFRA;
 }
 
+/*
+ * Print "label value" where value may come from the guest (a reason, a
+ * title read off its console): printable ASCII only.
+ */
+static void
+run_print_field(const char *label, const char *value)
+{
+	char clean[512];
+
+	printf("%-10s %s\n", label, str_printable(clean, value ? value : "",
+	    sizeof(clean)));
+}
+
 static void
 run_print(const struct run_result *r)
 {
@@ -231,20 +244,23 @@ run_print(const struct run_result *r)
 
 	printf("run:       %s\n", r->id);
 	printf("outcome:   %s\n", run_outcome_name(r->outcome));
-	printf("reason:    %s\n", r->reason);
+	run_print_field("reason:", r->reason);
 	if (rep != NULL) {
-		const char *title = json_string_value(json_object_get(rep,
-		    "title"));
 		json_t *classes = json_object_get(rep, "classes");
 		size_t i;
 		json_t *c;
 
-		printf("title:     %s\n", title ? title : "");
-		printf("bucket:    %s\n", json_string_value(json_object_get(
-		    rep, "bucket")) ?: "");
+		run_print_field("title:", json_string_value(json_object_get(
+		    rep, "title")));
+		run_print_field("bucket:", json_string_value(json_object_get(
+		    rep, "bucket")));
 		json_array_foreach(classes, i, c)
-			printf("bug class: %s\n", json_string_value(c) ?: "");
+			run_print_field("bug class:", json_string_value(c));
 	}
+	if (r->guest_release[0] != '\0' &&
+	    strcmp(r->guest_release, r->image_release) != 0)
+		printf("kernel:    %s (the guest claims %s)\n",
+		    r->image_release, r->guest_release);
 	/* A rate the guest gave no counters for is -1: leave it out. */
 	if (r->rates.seconds > 0 && r->rates.clash_per_s >= 0)
 		printf("rates:     %.1f conntrack clashes/s over %.1f s of "
@@ -458,8 +474,12 @@ cmd_boot_exec(int argc, char **argv)
 			break;
 		}
 		times[ok++] = r.agent_ready_s;
+		/* guest_release is what the guest claims, made printable */
 		printf("boot %d: agent ready in %.3f s (%s, %d vCPUs, %s)\n",
-		    i + 1, r.agent_ready_s, r.guest_release, r.smp, r.accel);
+		    i + 1, r.agent_ready_s, r.image_release, r.smp, r.accel);
+		if (strcmp(r.guest_release, r.image_release) != 0)
+			printf("boot %d: the guest claims kernel %s\n", i + 1,
+			    r.guest_release);
 		run_result_release(&r);
 	}
 	if (ok == count && count > 1) {

@@ -192,6 +192,11 @@ struct vm;
  *             and mem_file together restore it as cfg.incoming and
  *             cfg.mem_file.  May be NULL (unsupported).  0 or -1
  *             (reported).
+ * alive:      is the hypervisor process (or libvirt domain) still
+ *             there?  1 yes, 0 gone: the state is then EXITED and
+ *             detail says what went.  May be NULL (taken as yes).  A
+ *             broken agent channel is a guest's fault only while its
+ *             VM is alive: run.c asks before deciding.
  * stop:       kill the guest and free backend state; never fails.
  */
 struct vm_ops {
@@ -201,6 +206,7 @@ struct vm_ops {
 			    int timeout_ms);
 	int		(*dump)(struct vm *vm, const char *path);
 	int		(*save)(struct vm *vm, const char *path);
+	int		(*alive)(struct vm *vm, char *detail, size_t n);
 	void		(*stop)(struct vm *vm);
 };
 
@@ -217,6 +223,12 @@ struct vm {
 	 * happened to the guest then is no kernel verdict.
 	 */
 	int			 host_lost;
+	/*
+	 * Set by the caller once the agent channel broke (end-of-file or
+	 * a protocol error): backends stop polling agent_fd, which would
+	 * otherwise stay readable and turn the event loop into a spin.
+	 */
+	int			 agent_closed;
 	void			*priv;		/* backend state */
 };
 
@@ -566,6 +578,7 @@ void		*xrealloc(void *ptr, size_t n);
 char		*xstrdup(const char *s);
 char		*xasprintf(const char *fmt, ...)
 		     __attribute__((format(printf, 1, 2)));
+char		*str_printable(char *dst, const char *src, size_t n);
 void		 buf_init(struct buf *b);
 void		 buf_release(struct buf *b);
 void		 buf_grow(struct buf *b, size_t extra);
@@ -626,6 +639,7 @@ int		 vm_save(struct vm *vm, const char *path);
 int		 vm_next_event(struct vm *vm, struct vm_event *ev,
 		     int timeout_ms);
 int		 vm_dump(struct vm *vm, const char *path);
+int		 vm_alive(struct vm *vm, char *detail, size_t n);
 void		 vm_free(struct vm *vm);
 const char	*vm_state_name(enum vm_state state);
 

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "host.h"
+#include "proto.h"
 
 #define RUN_STEPS_LOG_LIMIT	(16u * 1024 * 1024)
 #define RUN_METRICS_LIMIT	(16u * 1024 * 1024)
@@ -40,6 +41,12 @@
 #define RUN_KDUMP_WAIT_S	120.0
 /* After a step failed, how long to wait for a crash that explains it. */
 #define RUN_FAIL_SETTLE_S	2.0
+/*
+ * After the agent channel broke, how long to wait for what explains it:
+ * a panic, or the hypervisor's exit (QEMU killed: the channel's end comes
+ * first, the exit a moment later).
+ */
+#define RUN_AGENT_SETTLE_S	1.0
 
 static const char *const run_outcome_names[] = {
 	[RUN_OK] = "ok",
@@ -76,6 +83,7 @@ struct run_state {
 	double			 crash_at;	/* first crash/panic line */
 	double			 hang_at;	/* first lockup/stall line */
 	double			 fail_at;	/* a step failed */
+	double			 agent_broken_at; /* the channel broke */
 	size_t			 next_step;
 	uint32_t		 fg_id;		/* running foreground step */
 	double			 fg_deadline;
@@ -110,6 +118,9 @@ run_finish(struct run_state *rs, enum run_outcome o, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(rs->res->reason, sizeof(rs->res->reason), fmt, ap);
 	va_end(ap);
+	/* reasons quote guest text (console lines, agent errors) */
+	str_printable(rs->res->reason, rs->res->reason,
+	    sizeof(rs->res->reason));
 }
 
 static void
@@ -309,16 +320,28 @@ run_on_agent_event(struct run_state *rs, const struct agent_event *ev)
 {
 	switch (ev->type) {
 	case AGENT_EV_HELLO:
-		if (ev->proto != 1) {
+		if (rs->ready_at != 0) {
+			/*
+			 * One HELLO per run (a restored guest's too): a
+			 * later one is a guest talking out of turn.  It gets
+			 * no answer, so a guest cannot make the host write
+			 * without bound, and changes nothing.
+			 */
+			run_log_step(rs, 0, "agent-error", "HELLO out of turn "
+			    "ignored", strlen("HELLO out of turn ignored"));
+			break;
+		}
+		if (ev->proto != PROTO_VERSION) {
 			run_finish(rs, RUN_FAILED, "agent speaks protocol %d, "
 			    "the host speaks 1", ev->proto);
 			return;
 		}
 		rs->ready_at = rs->last_hb = now_mono();
 		rs->res->agent_ready_s = rs->ready_at - rs->t0;
+		/* what the guest claims: recorded, printable, never trusted */
 		if (ev->release != NULL)
-			snprintf(rs->res->guest_release,
-			    sizeof(rs->res->guest_release), "%s", ev->release);
+			str_printable(rs->res->guest_release, ev->release,
+			    sizeof(rs->res->guest_release));
 		if (agent_send_hello(&rs->agent) != 0) {
 			run_finish(rs, RUN_ERROR, "cannot answer the agent");
 			return;
@@ -401,6 +424,23 @@ run_check_timers(struct run_state *rs)
 		run_kernel_verdict(rs, "lockup or stall reported");
 		return;
 	}
+	if (rs->agent_broken_at != 0 && rs->crash_at == 0 && rs->hang_at == 0 &&
+	    now - rs->agent_broken_at > RUN_AGENT_SETTLE_S) {
+		char why[128] = "";
+
+		/*
+		 * A channel that closes because QEMU or its domain died says
+		 * nothing about the guest: that run is lost.  Only a channel
+		 * that broke while the VM lives is the guest's doing.
+		 */
+		if (!vm_alive(rs->vm, why, sizeof(why)))
+			run_finish(rs, RUN_LOST, "%s (the agent channel closed "
+			    "with it)", why);
+		else
+			run_finish(rs, RUN_FAILED, "agent channel broken: %s",
+			    rs->res->agent_error);
+		return;
+	}
 	if (rs->fail_at != 0 && now - rs->fail_at > RUN_FAIL_SETTLE_S) {
 		char reason[sizeof(rs->res->reason)];
 
@@ -465,14 +505,12 @@ run_loop(struct run_state *rs)
 				if (rc == 0)
 					break;
 				if (rc < 0) {
+					/* the verdict waits: see run_check_timers */
 					rs->agent_ok = 0;
+					rs->vm->agent_closed = 1;
 					rs->res->agent_error = xstrdup(
 					    rs->agent.error);
-					if (rs->crash_at == 0 &&
-					    rs->hang_at == 0)
-						run_finish(rs, RUN_FAILED,
-						    "agent channel broken: %s",
-						    rs->agent.error);
+					rs->agent_broken_at = now_mono();
 					break;
 				}
 				run_on_agent_event(rs, &aev);
@@ -635,7 +673,7 @@ run_capture(struct run_state *rs)
 		r->capture_error = xstrdup("vmcore carries no VMCOREINFO");
 		goto cleanup;
 	}
-	snprintf(r->vmcore_release, sizeof(r->vmcore_release), "%s", release);
+	str_printable(r->vmcore_release, release, sizeof(r->vmcore_release));
 	if (dump_extract_dmesg(vmcore, dmesg) == 0)
 		r->dmesg = xstrdup(dmesg);
 	else
@@ -697,12 +735,15 @@ run_to_json(const struct run_state *rs)
 	j = json_pack("{s:s,s:s,s:s,s:s,s:o,s:I,s:i,s:i,s:s,s:s,s:s}",
 	    "id", r->id, "scenario", rs->sc->name,
 	    "image", r->image ? r->image : "",
-	    "kernel_release", r->guest_release[0] ? r->guest_release :
-	    r->image_release,
+	    "kernel_release", r->image_release,
 	    "params", params, "seed", (json_int_t)r->seed,
 	    "smp", r->smp, "mem_mb", r->mem_mb,
 	    "outcome", run_outcome_name(r->outcome), "reason", r->reason,
 	    "cmdline", r->cmdline ? r->cmdline : "");
+	/* the image's manifest names the kernel; the guest only claims */
+	if (r->guest_release[0] != '\0')
+		json_object_set_new(j, "guest_release",
+		    json_string(r->guest_release));
 	json_object_set_new(j, "expect", json_string(rs->sc->expect));
 	json_object_set_new(j, "duration_s", json_integer(rs->sc->duration_s));
 	if (rs->sc->bug_class)

@@ -117,6 +117,26 @@ xasprintf(const char *fmt, ...)
 	return p;
 }
 
+/*
+ * Copy the guest-supplied string src into dst (n bytes, n > 0) as plain
+ * ASCII: control characters, DEL and bytes above it become '?', so that
+ * nothing a guest sends can drive the terminal that prints it.  Returns
+ * dst.
+ */
+char *
+str_printable(char *dst, const char *src, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n && src[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		dst[i] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
+	}
+	dst[i] = '\0';
+	return dst;
+}
+
 void
 buf_init(struct buf *b)
 {

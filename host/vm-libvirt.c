@@ -721,7 +721,8 @@ vm_libvirt_next_event(struct vm *vm, struct vm_event *ev, int timeout_ms)
 			{ .fd = l->ev_rfd, .events = POLLIN },
 			{ .fd = l->console_fd, .events = POLLIN },
 			/* RDHUP: a TCP peer's FIN is no POLLHUP */
-			{ .fd = vm->agent_fd, .events = POLLIN | POLLRDHUP },
+			{ .fd = vm->agent_closed ? -1 : vm->agent_fd,
+			    .events = POLLIN | POLLRDHUP },
 		};
 		int left = (int)((deadline - now_mono()) * 1000), rc;
 
@@ -850,10 +851,41 @@ vm_libvirt_stop(struct vm *vm)
 	vm->state = VM_EXITED;
 }
 
+/*
+ * Is the domain still running?  A domain whose QEMU was killed is shut
+ * off (or gone, for a transient one) while its daemon answers: the
+ * daemon's health alone says nothing about it.  A daemon that does not
+ * answer leaves the question open (1): its loss is found elsewhere.
+ */
+static int
+vm_libvirt_alive(struct vm *vm, char *detail, size_t n)
+{
+	struct vm_libvirt *l = vm->priv;
+	int state = 0, reason = 0;
+
+	if (l->dom == NULL)
+		return 1;
+	if (virDomainGetState(l->dom, &state, &reason, 0) < 0) {
+		virErrorPtr e = virGetLastError();
+
+		if (e != NULL && e->code == VIR_ERR_NO_DOMAIN) {
+			snprintf(detail, n, "domain gone");
+			return 0;
+		}
+		return 1;
+	}
+	if (state == VIR_DOMAIN_SHUTOFF || state == VIR_DOMAIN_NOSTATE) {
+		snprintf(detail, n, "domain shut off (reason %d)", reason);
+		return 0;
+	}
+	return 1;
+}
+
 const struct vm_ops vm_libvirt_ops = {
 	.name = "libvirt",
 	.start = vm_libvirt_start,
 	.next_event = vm_libvirt_next_event,
 	.dump = vm_libvirt_dump,
+	.alive = vm_libvirt_alive,
 	.stop = vm_libvirt_stop,
 };

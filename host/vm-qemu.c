@@ -612,7 +612,8 @@ vm_qemu_next_event(struct vm *vm, struct vm_event *ev, int timeout_ms)
 		    .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = q->qmp_ok ? q->qmp.fd : -1,
 		    .events = POLLIN };
-		pfd[n++] = (struct pollfd){ .fd = vm->agent_fd,
+		pfd[n++] = (struct pollfd){ .fd = vm->agent_closed ? -1 :
+		    vm->agent_fd,
 		    .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = q->pidfd, .events = POLLIN };
 		left = (int)((deadline - now_mono()) * 1000);
@@ -774,11 +775,34 @@ vm_qemu_stop(struct vm *vm)
 	vm_qemu_free(vm);
 }
 
+/*
+ * QEMU is alive until it can be reaped.  A QEMU killed with SIGKILL
+ * closes its descriptors (the agent sees end-of-file) a moment before it
+ * becomes reapable: a live QEMU does not close its chardevs, so wait up
+ * to a second for that moment before calling it alive.
+ */
+static int
+vm_qemu_alive(struct vm *vm, char *detail, size_t n)
+{
+	struct vm_event ev;
+
+	for (int i = 0; i < 20; i++) {
+		memset(&ev, 0, sizeof(ev));
+		if (vm_qemu_reap(vm, &ev)) {
+			snprintf(detail, n, "%s", ev.detail);
+			return 0;
+		}
+		usleep(50000);
+	}
+	return 1;
+}
+
 const struct vm_ops vm_qemu_ops = {
 	.name = "qemu",
 	.start = vm_qemu_start,
 	.next_event = vm_qemu_next_event,
 	.dump = vm_qemu_dump,
 	.save = vm_qemu_save,
+	.alive = vm_qemu_alive,
 	.stop = vm_qemu_stop,
 };

@@ -4,6 +4,7 @@
  * state machine (see enum vm_state in host.h) and its invariants.
  */
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +108,27 @@ vm_save(struct vm *vm, const char *path)
 		return error("cannot save a VM whose memory is not a shared "
 		    "file");
 	return vm->ops->save(vm, path);
+}
+
+/*
+ * Is the VM's hypervisor process or domain still there?  1 yes (also
+ * when the backend cannot tell), 0 gone, with the reason in detail.
+ */
+int
+vm_alive(struct vm *vm, char *detail, size_t n)
+{
+	if (vm->state == VM_CREATED)
+		return 1;
+	if (vm->state == VM_EXITED) {
+		snprintf(detail, n, "the VM exited");
+		return 0;
+	}
+	if (vm->ops->alive == NULL)
+		return 1;
+	if (vm->ops->alive(vm, detail, n))
+		return 1;
+	vm->state = VM_EXITED;
+	return 0;
 }
 
 void

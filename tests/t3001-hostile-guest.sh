@@ -17,6 +17,20 @@ for mode in random:"bad frame magic" oversize:"exceeds the 262144 byte limit" \
 	"
 done
 
+# A guest that claims another kernel, escapes included, in a second
+# HELLO: on 4d8536d the run was attributed to "6.66.6-evil" and the
+# escapes reached the terminal.
+test_expect_success QEMU,IMAGE 'the image names the kernel, not the guest; guest strings print clean' '
+	"$RACERIG" run agent-garbage --param mode=hello --out "$OUT" >out &&
+	dir=$(run_dir_of out) &&
+	release=$("$RACERIG" image show | sed -n "s/^release: *//p") &&
+	test -n "$release" &&
+	test "$(json_get "$dir/run.json" "d[\"kernel_release\"]")" = "$release" &&
+	! grep -q "evil" "$dir/run.json" &&
+	grep -q "HELLO out of turn ignored" "$dir/steps.log" &&
+	! grep -q "$(printf "\033")" out
+'
+
 # The guest writes FLOOD_MB MiB (default 100) of random bytes to its
 # serial console; the host keeps 16 MiB of log plus the tail, and its own
 # peak memory is recorded in run.json.
@@ -33,6 +47,50 @@ test_expect_success QEMU,IMAGE "a ${FLOOD_MB} MiB console flood is recorded with
 	size=$(stat -c %s "$dir/console.log") &&
 	test "$size" -lt $((18 * 1048576)) &&
 	grep -aq "console.log limit of 16777216 bytes reached" "$dir/console.log"
+'
+
+# Floods of one byte over and over: a line-oriented parser's worst case.
+# The newline flood ends in a crash (sysrq) without a vmcore, so the host
+# classifies the flooded console log itself: 16 MiB of empty lines and
+# one BUG took 449 MB and 7.8 s to index on 4d8536d.
+for flood in newline:17:crash nul:6:none cr:6:none; do
+	fill=${flood%%:*} rest=${flood#*:} mb=${rest%%:*} then=${rest#*:}
+	test_expect_success QEMU,IMAGE "a $mb MiB $fill flood ($then after) is recorded with bounded host memory" "
+		\"\$RACERIG\" run console-flood --param mb=$mb --param fill=$fill \\
+			--param then=$then --dump none --out \"\$OUT\" >out;
+		rc=\$? && dir=\$(run_dir_of out) &&
+		rss=\$(json_get \"\$dir/run.json\" 'd[\"host\"][\"peak_rss_kb\"]') &&
+		total=\$(json_get \"\$dir/run.json\" 'd[\"timings\"][\"total_s\"]') &&
+		echo \"# $fill: exit \$rc, host peak RSS \$rss KiB, \$total s\" >&3 &&
+		test \"\$rss\" -lt 65536 &&
+		size=\$(stat -c %s \"\$dir/console.log\") && test \"\$size\" -lt \$((18 * 1048576)) &&
+		if test $then = crash; then
+			test \$rc = 1 && grep -q '^outcome: *crashed' out &&
+			json_get \"\$dir/report.json\" 'd[\"title\"]' | grep -q 'sysrq'
+		else
+			test \$rc = 0 && grep -q '^outcome: *ok' out
+		fi
+	"
+done
+
+# QEMU killed under a running guest: the agent channel's end comes first,
+# the process exit a moment later.  On 4d8536d that was a kernel verdict
+# ("failed: agent channel broken"); it is the infrastructure's: lost.
+test_expect_success QEMU,IMAGE 'QEMU killed mid-run ends lost, not failed' '
+	mkdir -p "$OUT/kill" &&
+	"$RACERIG" run console-flood --param mb=4000 --param via=tty --out "$OUT/kill" >out 2>err &
+	pid=$! && dir="" &&
+	for i in $(seq 600); do
+		dir=$(ls -d "$OUT"/kill/*/ 2>/dev/null | head -1) &&
+		test -n "$dir" && grep -q "\[1:exec\]" "$dir/steps.log" 2>/dev/null && break
+		sleep 0.2
+	done &&
+	sleep 1 && pkill -KILL -P $pid -f qemu-system &&
+	wait $pid; rc=$? &&
+	echo "# exit $rc: $(grep "^reason" out)" >&3 &&
+	test $rc = 2 && grep -q "^outcome: *lost" out &&
+	grep -q "^reason: *QEMU killed by signal 9" out &&
+	test "$(json_get "$dir/run.json" "d[\"outcome\"]")" = lost
 '
 
 test_done

@@ -5,7 +5,8 @@
  *
  * Modes: random (random bytes), oversize (a valid header announcing a
  * payload over the limit), badjson (a well-framed exit message that is
- * not JSON), badfield (a well-formed exit message with a string status).
+ * not JSON), badfield (a well-formed exit message with a string status),
+ * hello (a second HELLO claiming another kernel, escapes included).
  * Expected verdict: the host records the run as "failed" with a reason
  * naming the violation, stays up, and keeps its memory bounded.
  */
@@ -84,6 +85,17 @@ main(int argc, char **argv)
 		    "\"timed_out\":false,\"duration_ms\":1}";
 
 		return frame(PROTO_EXIT, p, (uint32_t)strlen(p)) != 0;
+	} else if (strcmp(mode, "hello") == 0) {
+		/*
+		 * A second HELLO that claims another kernel, with terminal
+		 * escapes in it: the run must stay attributed to the image's
+		 * kernel, and nothing the host prints may carry the escapes.
+		 */
+		const char *p = "{\"proto\":1,\"release\":\"\\u001b]0;pwned"
+		    "\\u0007\\u001b[2J6.66.6-evil\",\"ncpus\":64}";
+
+		if (frame(PROTO_HELLO, p, (uint32_t)strlen(p)) != 0)
+			return 1;
 	} else {
 		fprintf(stderr, "unknown mode %s\n", mode);
 		return 2;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * flood: write N MiB of random bytes to the first serial port (the
+ * flood: write N MiB of hostile bytes to the first serial port (the
  * console racerig logs), straight to the UART's transmit register.
  *
  * The tty layer and the 8250 driver cost several port accesses and an
@@ -8,7 +8,15 @@
  * 0.3 MiB/s; here each byte is one status read and one write, so the
  * host sees the same hostile stream (it cannot tell how it was made) in
  * a fraction of the time.  "tty" writes through /dev/ttyS0 in raw mode
- * instead, the way a runaway program would.  Usage: flood MIB [uart|tty]
+ * instead, the way a runaway program would.
+ *
+ * FILL is what the bytes are: random, or one byte over and over
+ * (newline: millions of empty lines; nul; cr), the shapes that make a
+ * line-oriented parser on the host work hardest.  With "crash" the
+ * kernel is crashed through sysrq after the flood, so the host must
+ * classify a console log made of it.
+ *
+ *	flood MIB [uart|tty] [random|newline|nul|cr] [crash]
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -55,11 +63,27 @@ main(int argc, char **argv)
 	long long left;
 	char *end;
 
-	if (argc < 2 || argc > 3 ||
+	const char *fill = argc >= 4 ? argv[3] : "random";
+	int crash = argc == 5 && strcmp(argv[4], "crash") == 0;
+	int byte = -1;
+
+	if (argc < 2 || argc > 5 ||
 	    (left = strtoll(argv[1], &end, 10)) < 1 || *end ||
-	    (argc == 3 && strcmp(argv[2], "uart") && strcmp(argv[2], "tty")))
-		return fprintf(stderr, "usage: flood MIB [uart|tty]\n"), 2;
-	if (argc == 3 && strcmp(argv[2], "tty") == 0) {
+	    (argc >= 3 && strcmp(argv[2], "uart") && strcmp(argv[2], "tty")) ||
+	    (argc == 5 && !crash && strcmp(argv[4], "none")))
+		return fprintf(stderr, "usage: flood MIB [uart|tty] "
+		    "[random|newline|nul|cr] [crash|none]\n"), 2;
+	if (strcmp(fill, "newline") == 0)
+		byte = '\n';
+	else if (strcmp(fill, "nul") == 0)
+		byte = 0;
+	else if (strcmp(fill, "cr") == 0)
+		byte = '\r';
+	else if (strcmp(fill, "random") != 0)
+		return fprintf(stderr, "flood: unknown fill '%s'\n", fill), 2;
+	if (byte >= 0)
+		memset(buf, byte, sizeof(buf));
+	if (argc >= 3 && strcmp(argv[2], "tty") == 0) {
 		struct termios t;
 
 		tty = open("/dev/ttyS0", O_WRONLY | O_NOCTTY);
@@ -76,13 +100,19 @@ main(int argc, char **argv)
 		size_t n = left < (long long)sizeof(buf) ?
 		    (size_t)left : sizeof(buf);
 
-		if (getrandom(buf, n, 0) != (ssize_t)n)
+		if (byte < 0 && getrandom(buf, n, 0) != (ssize_t)n)
 			return perror("flood: getrandom"), 1;
 		if (tty < 0)
 			uart_write(buf, n);
 		else if (tty_write(tty, buf, n) != 0)
 			return perror("flood: /dev/ttyS0"), 1;
 		left -= (long long)n;
+	}
+	if (crash) {
+		int fd = open("/proc/sysrq-trigger", O_WRONLY);
+
+		if (fd < 0 || write(fd, "c", 1) != 1)
+			return perror("flood: /proc/sysrq-trigger"), 1;
 	}
 	return 0;
 }
