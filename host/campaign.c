@@ -6,7 +6,7 @@
  * duration, jobs and a seed:
  *
  *   { "name": "nightly", "duration_s": 1200, "jobs": 2, "seed": 1,
- *     "mode": "guided", "smp": 2, "disk_budget_mb": 4096,
+ *     "mode": "guided", "smp": 2, "disk_budget_mb": 4096, "max_vmcores": 64,
  *     "kernels": ["6.1.0-56-cloud-amd64", "6.12.117+deb12-cloud-amd64"],
  *     "scenarios": [
  *       { "name": "rcu-peer-update", "duration_s": 20,
@@ -29,6 +29,11 @@
  *
  *   "hosts": [ { "uri": "qemu+tcp://10.77.1.2/system", "capacity": 2,
  *                "callback": "10.77.1.1" }, ... ]
+ *
+ * disk_budget_mb (default 4096) and max_vmcores (default 64) are hard
+ * limits on what the campaign's run directories keep: past them, files
+ * of repeated crashes go first, then those of each bucket's first run
+ * (stress.c), since a guest can mint a bucket per run.
  *
  * "snapshot": true starts every run from the boot-once snapshot of its
  * kernel (snapshot.c) instead of booting it: local QEMU only.
@@ -351,6 +356,15 @@ campaign_load(const char *path, struct campaign *c)
 		goto cleanup;
 	}
 	c->disk_budget_mb = v ? (unsigned long long)json_integer_value(v) : 0;
+	v = json_object_get(root, "max_vmcores");
+	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) < 1 ||
+	    json_integer_value(v) > CAMPAIGN_VMCORES_MAX)) {
+		error("%s: 'max_vmcores' must be an integer from 1 to %d", path,
+		    CAMPAIGN_VMCORES_MAX);
+		goto cleanup;
+	}
+	c->max_vmcores = v ? (unsigned long long)json_integer_value(v) :
+	    CAMPAIGN_VMCORES_DEFAULT;
 	v = json_object_get(root, "snapshot");
 	if (v != NULL && !json_is_boolean(v)) {
 		error("%s: 'snapshot' must be true or false", path);

@@ -510,17 +510,21 @@ db_run(struct db *db, const char *run_id)
 }
 
 /*
- * Directories of the campaign's runs whose files may go when the disk
- * budget is exceeded: all but the first run of each bucket, oldest
- * first.
+ * Directories of the campaign's runs whose files may go when its disk
+ * budget or vmcore cap is exceeded, oldest first: with firsts 0, all but
+ * the first run of each bucket; with firsts 1, those first runs.
  */
 json_t *
-db_prunable_runs(struct db *db, long long campaign_id)
+db_prunable_runs(struct db *db, long long campaign_id, int firsts)
 {
 	sqlite3_stmt *st;
 	json_t *a = json_array();
 
-	if (db_prepare(db, "SELECT dir FROM runs WHERE campaign_id = ? "
+	if (db_prepare(db, firsts ?
+	    "SELECT dir FROM runs WHERE campaign_id = ? AND run_id IN "
+	    "(SELECT first_run FROM buckets WHERE first_run IS NOT NULL) "
+	    "ORDER BY id" :
+	    "SELECT dir FROM runs WHERE campaign_id = ? "
 	    "AND run_id NOT IN (SELECT first_run FROM buckets WHERE first_run "
 	    "IS NOT NULL) ORDER BY id", &st) != 0) {
 		error("cannot list the campaign's runs: %s",

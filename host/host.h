@@ -430,6 +430,7 @@ struct run_result {
 	char		 vmcore_release[128];
 	char		*dmesg;
 	char		*capture_error;
+	int		 dump_skipped;	/* too little disk for a vmcore */
 	char		*agent_error;
 	json_t		*report;	/* report_to_json() of the crash */
 	struct metrics_rates live;	/* between the last two samples */
@@ -471,6 +472,8 @@ struct campaign_host {
 #define CAMPAIGN_DURATION_MAX	(366 * 86400)	/* seconds */
 /* disk_budget_mb << 20 must not overflow: 16 TiB at most */
 #define CAMPAIGN_BUDGET_MAX_MB	(1LL << 24)
+#define CAMPAIGN_VMCORES_DEFAULT 64	/* vmcores a campaign keeps */
+#define CAMPAIGN_VMCORES_MAX	100000
 #define CAMPAIGN_MAX_SLOTS	64	/* runs at once, all hosts */
 
 struct campaign {
@@ -484,6 +487,7 @@ struct campaign {
 	char		*db_path;
 	char		*out_dir;
 	unsigned long long disk_budget_mb;	/* 0: 4 GiB */
+	unsigned long long max_vmcores;	/* vmcores kept at most */
 	char		**kernels;
 	size_t		 nkernels;
 	struct campaign_scenario *scenarios;
@@ -757,7 +761,8 @@ int		 db_add_run(struct db *db, long long campaign_id, long long seq,
 		     const char *dir, json_t *run, double hits_per_s);
 int		 db_has_run(struct db *db, const char *run_id);
 json_t		*db_run(struct db *db, const char *run_id);
-json_t		*db_prunable_runs(struct db *db, long long campaign_id);
+json_t		*db_prunable_runs(struct db *db, long long campaign_id,
+		     int firsts);
 
 /* summary.c */
 long long	 summary_campaign(struct db *db, const char *name,

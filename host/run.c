@@ -19,6 +19,7 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -47,6 +48,8 @@
  * first, the exit a moment later).
  */
 #define RUN_AGENT_SETTLE_S	1.0
+/* Free space left beside a vmcore: run.json, logs, other users. */
+#define RUN_DUMP_MARGIN_MB	64
 
 static const char *const run_outcome_names[] = {
 	[RUN_OK] = "ok",
@@ -641,6 +644,32 @@ run_cmdline(const struct run_opts *o, const struct scenario *sc)
 	return b.data;
 }
 
+/*
+ * Is the run directory's filesystem too short of space for a vmcore?  A
+ * dump writes up to guest memory twice (QEMU's flattened file, then the
+ * rearranged one) plus the log read back from it; the margin leaves
+ * room for run.json and for whatever else shares the disk.  Says why in
+ * r->capture_error.
+ */
+static int
+run_disk_short(struct run_result *r)
+{
+	struct statvfs sv;
+	unsigned long long avail, need;
+
+	if (statvfs(r->dir, &sv) != 0)
+		return 0;	/* cannot tell: the dump reports its own error */
+	avail = (unsigned long long)sv.f_bavail * sv.f_frsize;
+	need = ((unsigned long long)r->mem_mb * 2 + RUN_DUMP_MARGIN_MB) << 20;
+	if (avail >= need)
+		return 0;
+	free(r->capture_error);
+	r->capture_error = xasprintf("vmcore not saved: %llu MiB free in "
+	    "'%s', a dump of %d MiB of guest memory needs up to %llu MiB",
+	    avail >> 20, r->dir, r->mem_mb, need >> 20);
+	return 1;
+}
+
 /* Capture memory and the kernel log of a crashed or hung guest. */
 static void
 run_capture(struct run_state *rs)
@@ -653,6 +682,10 @@ run_capture(struct run_state *rs)
 
 	if (rs->opts->dump != NULL && strcmp(rs->opts->dump, "none") == 0)
 		goto cleanup;
+	if (run_disk_short(r)) {
+		r->dump_skipped = 1;
+		goto cleanup;
+	}
 	if (rs->kdump && (rs->vm->console.flags & CONSOLE_KDUMP_SAVED)) {
 		if (dump_from_kdump_disk(rs->kdump_disk, vmcore) != 0) {
 			r->capture_error = xstrdup("kdump vmcore unreadable");
@@ -769,6 +802,9 @@ run_to_json(const struct run_state *rs)
 	if (r->capture_error != NULL)
 		json_object_set_new(j, "capture_error",
 		    json_string(r->capture_error));
+	if (r->dump_skipped)
+		json_object_set_new(j, "dump_skipped", json_string("disk "
+		    "short"));
 	if (r->agent_error != NULL)
 		json_object_set_new(j, "agent_error",
 		    json_string(r->agent_error));

@@ -209,53 +209,87 @@ stress_record(struct stress_state *s, long long seq, size_t scenario,
 	return nb < 0 ? -1 : 0;
 }
 
+/* What nftw() found under the campaign's directory (it takes no cookie). */
 static unsigned long long du_total;
+static unsigned long long du_vmcores;
 
 static int
 du_add(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-	(void)path;
 	(void)flag;
-	(void)ftw;
 	du_total += (unsigned long long)st->st_blocks * 512;
+	if (S_ISREG(st->st_mode) && strcmp(path + ftw->base, "vmcore") == 0)
+		du_vmcores++;
 	return 0;
 }
 
+/* Over the budget in bytes, or (for vmcores) over the count? */
+static int
+stress_over(const struct stress_state *s, int vmcores)
+{
+	return du_total > s->budget ||
+	    (vmcores && du_vmcores > s->c->max_vmcores);
+}
+
 /*
- * Keep the run directories within the disk budget: delete the vmcores,
- * then the logs, of runs that are not the first of their bucket, oldest
- * first.  The first vmcore and logs of every bucket are always kept.
+ * Delete file victim of each run in dirs, in order, while the campaign
+ * is over its limits.
+ */
+static void
+stress_prune_pass(struct stress_state *s, json_t *dirs, const char *victim)
+{
+	int core = strcmp(victim, "vmcore") == 0;
+	size_t i;
+	json_t *d;
+
+	json_array_foreach(dirs, i, d) {
+		char *f;
+		struct stat st;
+
+		if (!stress_over(s, core))
+			break;
+		f = xasprintf("%s/%s", json_string_value(d), victim);
+		if (lstat(f, &st) == 0 && S_ISREG(st.st_mode) &&
+		    unlink(f) == 0) {
+			unsigned long long sz =
+			    (unsigned long long)st.st_blocks * 512;
+
+			du_total = du_total > sz ? du_total - sz : 0;
+			if (core && du_vmcores > 0)
+				du_vmcores--;
+		}
+		free(f);
+	}
+}
+
+/*
+ * Keep the run directories within the disk budget and the vmcore cap:
+ * delete the vmcores, then the logs, of runs that are not the first of
+ * their bucket, oldest first; then, if that is not enough, those of the
+ * first runs too, oldest first.  The cap is hard because a guest can
+ * mint buckets: one that prints a new made-up title every run would
+ * otherwise keep a vmcore per run.  run.json and report.json always
+ * stay, so every run stays readable and recorded.  The limits hold
+ * between runs: while jobs runs dump at once they are exceeded by at
+ * most those runs.
  */
 static void
 stress_prune(struct stress_state *s)
 {
 	static const char *const victims[] = { "vmcore", "dmesg.txt",
-	    "console.log", "metrics.jsonl", NULL };
+	    "console.log", "metrics.jsonl", "steps.log", NULL };
 
-	du_total = 0;
-	if (nftw(s->out, du_add, 16, FTW_PHYS) != 0 || du_total <= s->budget)
+	du_total = du_vmcores = 0;
+	if (nftw(s->out, du_add, 16, FTW_PHYS) != 0 || !stress_over(s, 1))
 		return;
-	for (size_t v = 0; victims[v] != NULL && du_total > s->budget; v++) {
-		json_t *dirs = db_prunable_runs(s->db, s->campaign_id);
-		size_t i;
-		json_t *d;
+	for (int firsts = 0; firsts < 2; firsts++) {
+		json_t *dirs = db_prunable_runs(s->db, s->campaign_id, firsts);
 
-		json_array_foreach(dirs, i, d) {
-			char *f = xasprintf("%s/%s", json_string_value(d),
-			    victims[v]);
-			struct stat st;
-
-			if (stat(f, &st) == 0 && unlink(f) == 0) {
-				unsigned long long sz =
-				    (unsigned long long)st.st_blocks * 512;
-
-				du_total = du_total > sz ? du_total - sz : 0;
-			}
-			free(f);
-			if (du_total <= s->budget)
-				break;
-		}
+		for (size_t v = 0; victims[v] != NULL; v++)
+			stress_prune_pass(s, dirs, victims[v]);
 		json_decref(dirs);
+		if (!stress_over(s, 1))
+			return;
 	}
 }
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-test_description='campaigns never delete what is not theirs: names, the campaign lock, resume'
+test_description='runs and campaigns lose nothing and delete nothing not theirs: names, the campaign lock, resume, disk limits'
 . "$(dirname "$0")/lib-test.sh"
 
 DB="$TRASH/results.db"
@@ -59,6 +59,39 @@ test_expect_success QEMU,IMAGE 'a second process refuses a campaign that is runn
 	kill $pid; wait $pid;
 	echo "# second process: exit $rc: $(head -1 err)" >&3 &&
 	test "$rc" != 0 && grep -q "running in another process" err
+'
+
+# A guest that prints a new made-up title each run opens a bucket per run,
+# and a bucket's first run was never pruned: on 4d8536d every one of
+# these runs kept its vmcore.
+test_expect_success QEMU,IMAGE 'a campaign keeps at most max_vmcores vmcores, however many buckets its guests mint' '
+	cat >mint.json <<-JSON &&
+	{ "name": "t7002-mint", "duration_s": 30, "jobs": 2, "seed": 5, "max_vmcores": 2,
+	  "kernels": ["$KERNEL"], "scenarios": [ { "name": "made-up-bug", "params": {} } ] }
+	JSON
+	"$RACERIG" stress mint.json --db "$DB" --out "$OUT" 2>log4;
+	runs=$(sqlite3 "$DB" "select count(*) from runs r join campaigns c on c.id = r.campaign_id where c.name = \"t7002-mint\" and outcome = \"crashed\"") &&
+	buckets=$(sqlite3 "$DB" "select count(distinct bucket) from crashes where run_id like \"%made-up-bug%\"") &&
+	cores=$(ls "$OUT"/t7002-mint/*/vmcore 2>/dev/null | wc -l) &&
+	reports=$(ls "$OUT"/t7002-mint/*/report.json | wc -l) &&
+	echo "# $runs crashed runs, $buckets buckets, $cores vmcores kept" >&3 &&
+	test "$runs" -ge 4 && test "$cores" -le 2 && test "$reports" = "$runs"
+'
+
+# A crash on a disk too small for its vmcore: the run is recorded, the
+# capture says why there is no vmcore.  On 4d8536d the dump was tried and
+# failed as "memory dump failed", with part of a file left behind.
+test_expect_success QEMU,IMAGE,ROOT 'a crash on a disk too short for a vmcore is recorded and says so' '
+	mkdir small && mount -t tmpfs -o size=300m tmpfs small &&
+	{ "$RACERIG" run sysrq-crash --out "$TRASH/small" >out; rc=$?; } ;
+	dir=$(run_dir_of out) &&
+	ok=$(test "$rc" = 1 && grep -q "^outcome: *crashed" out &&
+		grep -q "^capture: *vmcore not saved: [0-9]* MiB free" out &&
+		test -s "$dir/console.log" && test -s "$dir/report.json" &&
+		! ls "$dir" | grep -q vmcore &&
+		test "$(json_get "$dir/run.json" "d[\"dump_skipped\"]")" = "disk short" &&
+		echo yes);
+	umount small; test "$ok" = yes
 '
 
 test_done
