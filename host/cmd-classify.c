@@ -6,6 +6,7 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -100,20 +101,22 @@ classify_bench(const char *dir, int rounds)
 	struct buf *logs;
 	size_t n = 0, found = 0;
 	double t0, dt;
-	char *cmd;
-	FILE *ls;
-	char line[4096];
+	struct dirent **ents;
+	int nents;
 
-	cmd = xasprintf("ls -1 '%s'", dir);
-	ls = popen(cmd, "r");
-	free(cmd);
-	while (ls != NULL && fgets(line, sizeof(line), ls) != NULL) {
-		line[strcspn(line, "\n")] = '\0';
-		names = xrealloc(names, (n + 1) * sizeof(char *));
-		names[n++] = xasprintf("%s/%s", dir, line);
+	/* no shell: the directory's name is the user's, not a command */
+	nents = scandir(dir, &ents, NULL, alphasort);
+	if (nents < 0)
+		return error("cannot list '%s': %s", dir, strerror(errno)),
+		    EXIT_USAGE;
+	for (int i = 0; i < nents; i++) {
+		if (ents[i]->d_name[0] != '.') {
+			names = xrealloc(names, (n + 1) * sizeof(char *));
+			names[n++] = xasprintf("%s/%s", dir, ents[i]->d_name);
+		}
+		free(ents[i]);
 	}
-	if (ls != NULL)
-		pclose(ls);
+	free(ents);
 	logs = xcalloc(n + 1, sizeof(*logs));
 	for (size_t i = 0; i < n; i++) {
 		if (classify_input(names[i], &logs[i]) != 0)

@@ -3,10 +3,12 @@
  * Write a campaign's results as HTML, JSON and JUnit XML
  * ("racerig report"); exit 1 when the campaign found a new bucket.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "host.h"
 
@@ -14,18 +16,26 @@ static int
 write_with(const char *path, int (*fn)(struct db *, long long, const char *,
     FILE *), struct db *db, long long cid, const char *name)
 {
-	char *tmp = xasprintf("%s.tmp", path);
-	FILE *f = fopen(tmp, "we");
-	int rc;
+	char *tmp;
+	int fd = tmp_create_beside(path, &tmp), rc;
+	FILE *f;
 
+	if (fd < 0)
+		return -1;
+	f = fdopen(fd, "w");
 	if (f == NULL) {
-		rc = error("cannot create '%s'", tmp);
+		int e = errno;
+
+		close(fd);
+		unlink(tmp);
 		free(tmp);
-		return rc;
+		return error("cannot write '%s': %s", path, strerror(e));
 	}
 	rc = fn(db, cid, name, f);
-	if (fclose(f) != 0 || rc != 0 || rename(tmp, path) != 0)
+	if (fclose(f) != 0 || rc != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
 		rc = error("cannot write '%s'", path);
+	}
 	free(tmp);
 	return rc;
 }
@@ -79,10 +89,8 @@ cmd_report_exec(int argc, char **argv)
 	{
 		json_t *j = summary_json(&db, cid, name);
 
-		if (jpath != NULL && json_dump_file(j, jpath,
-		    JSON_INDENT(2)) != 0) {
+		if (jpath != NULL && json_write_atomic(jpath, j) != 0) {
 			json_decref(j);
-			error("cannot write '%s'", jpath);
 			goto close;
 		}
 		printf("campaign %s: %lld runs, %lld crashes, %lld new "

@@ -117,7 +117,7 @@ repro_bundle(const char *out, const char *scenario, const char *image,
 	    "time_to_crash_median_s", ttc_med, "match", how, "rerun", cmd.data,
 	    "run_dir", dir);
 	f = xasprintf("%s/repro.json", out);
-	json_dump_file(j, f, JSON_INDENT(2));
+	(void)json_write_atomic(f, j);
 	free(f);
 	f = xasprintf("%s/console.log", dir);
 	{

@@ -59,8 +59,8 @@ int
 console_open(struct console *c, const char *path, size_t log_limit)
 {
 	memset(c, 0, sizeof(*c));
-	c->log_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644);
+	c->log_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOFOLLOW, 0644);
 	if (c->log_fd < 0)
 		return error("cannot create '%s': %s", path, strerror(errno));
 	c->log_limit = log_limit;

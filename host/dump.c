@@ -19,6 +19,9 @@
 
 #include "host.h"
 
+/* dmesg.txt from a vmcore: a kernel log buffer is at most a few MiB */
+#define DUMP_DMESG_MAX	(16 * 1024 * 1024)
+
 /*
  * Open path as a dump and read the kernel release recorded in its
  * VMCOREINFO note into release (n bytes).  Returns 0, or -1 (reported)
@@ -65,7 +68,8 @@ cleanup:
 
 /*
  * Write the kernel log held in vmcore to out_path with makedumpfile
- * --dump-dmesg.  Returns 0 or -1 (reported).
+ * --dump-dmesg, at most DUMP_DMESG_MAX bytes of it.  Returns 0 or -1
+ * (reported).
  */
 int
 dump_extract_dmesg(const char *vmcore, const char *out_path)
@@ -73,6 +77,7 @@ dump_extract_dmesg(const char *vmcore, const char *out_path)
 	char *argv[] = { "makedumpfile", "--dump-dmesg", (char *)vmcore,
 	    (char *)out_path, NULL };
 	struct buf out = BUF_INIT;
+	struct stat sb;
 	int st;
 
 	unlink(out_path);	/* makedumpfile refuses to overwrite */
@@ -92,6 +97,25 @@ dump_extract_dmesg(const char *vmcore, const char *out_path)
 		return -1;
 	}
 	buf_release(&out);
+	/*
+	 * The log's size comes from the vmcore, which the guest wrote: keep
+	 * what a kernel's log can hold and cut the rest, saying so.
+	 */
+	if (stat(out_path, &sb) == 0 && sb.st_size > DUMP_DMESG_MAX) {
+		int fd = open(out_path, O_WRONLY | O_APPEND | O_CLOEXEC |
+		    O_NOFOLLOW);
+		static const char note[] = "\n[racerig: dmesg.txt cut at "
+		    "16777216 bytes]\n";
+
+		if (fd < 0 || ftruncate(fd, DUMP_DMESG_MAX) != 0 ||
+		    write_all(fd, note, sizeof(note) - 1) != 0) {
+			if (fd >= 0)
+				close(fd);
+			return error("cannot cut '%s' to %d bytes: %s",
+			    out_path, DUMP_DMESG_MAX, strerror(errno));
+		}
+		close(fd);
+	}
 	return 0;
 }
 
@@ -149,7 +173,8 @@ dump_from_kdump_disk(const char *disk, const char *vmcore)
 		    disk, len);
 		goto cleanup;
 	}
-	out = open(flat, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	out = open(flat, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
 	if (out < 0 || lseek(in, 4096, SEEK_SET) < 0) {
 		error("cannot create '%s': %s", flat, strerror(errno));
 		goto cleanup;

@@ -596,8 +596,10 @@ double		 now_wall(void);
 int		 mkdir_p(const char *path, mode_t mode);
 int		 read_file(const char *path, struct buf *b, size_t max);
 int		 write_all(int fd, const void *data, size_t n);
+int		 tmp_create_beside(const char *path, char **tmp);
 int		 write_file_atomic(const char *path, const void *data,
 		     size_t n);
+int		 json_write_atomic(const char *path, const json_t *j);
 int		 parse_long(const char *s, long min, long max, long *out);
 int		 parse_ip(const char *addr, struct sockaddr_storage *ss,
 		     socklen_t *len);

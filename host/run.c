@@ -745,7 +745,7 @@ run_classify(struct run_result *r)
 
 			r->report = j;
 			if (j != NULL)
-				(void)json_dump_file(j, out, JSON_INDENT(2));
+				(void)json_write_atomic(out, j);
 			free(out);
 			report_release(&rep);
 			buf_release(&log);
@@ -931,13 +931,13 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 	r->started_at = now_wall();
 
 	path = xasprintf("%s/steps.log", r->dir);
-	rs.steps_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644);
+	rs.steps_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOFOLLOW, 0644);
 	free(path);
 	path = xasprintf("%s/metrics.jsonl", r->dir);
 	if (sc.nsample > 0)
 		rs.metrics_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC |
-		    O_CLOEXEC, 0644);
+		    O_CLOEXEC | O_NOFOLLOW, 0644);
 	free(path);
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -958,8 +958,8 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 		}
 		rs.kdump = 1;
 		rs.kdump_disk = xasprintf("%s/kdump.disk", r->dir);
-		fd = open(rs.kdump_disk, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0600);
+		fd = open(rs.kdump_disk, O_RDWR | O_CREAT | O_TRUNC |
+		    O_CLOEXEC | O_NOFOLLOW, 0600);
 		/* sparse: only what the capture kernel writes takes space */
 		if (fd < 0 || ftruncate(fd, (off_t)r->mem_mb << 20) != 0) {
 			error("cannot create '%s': %s", rs.kdump_disk,
@@ -1070,14 +1070,8 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 
 	j = run_to_json(&rs);
 	path = xasprintf("%s/run.json", r->dir);
-	{
-		char *text = json_dumps(j, JSON_INDENT(2));
-
-		if (text == NULL || write_file_atomic(path, text,
-		    strlen(text)) != 0)
-			warning("run.json of '%s' was not written", r->dir);
-		free(text);
-	}
+	if (json_write_atomic(path, j) != 0)
+		warning("run.json of '%s' was not written", r->dir);
 	free(path);
 	json_decref(j);
 	rc = 0;

@@ -306,20 +306,42 @@ write_all(int fd, const void *data, size_t n)
 }
 
 /*
+ * Create a fresh temporary file beside path (same directory, so a
+ * rename() onto path is atomic): a random name made with O_EXCL, never
+ * following a link someone placed there.  Returns its descriptor, mode
+ * 0644, and its name in *tmp (caller frees), or -1 (reported).
+ */
+int
+tmp_create_beside(const char *path, char **tmp)
+{
+	int fd;
+
+	*tmp = xasprintf("%s.tmp.XXXXXX", path);
+	fd = mkostemp(*tmp, O_CLOEXEC);
+	if (fd < 0) {
+		error("cannot create a temporary file for '%s': %s", path,
+		    strerror(errno));
+		free(*tmp);
+		*tmp = NULL;
+		return -1;
+	}
+	(void)fchmod(fd, 0644);
+	return fd;
+}
+
+/*
  * Replace path with data atomically (write a temporary file beside it,
  * fsync, rename), so a reader or a crash never sees half a file.
  */
 int
 write_file_atomic(const char *path, const void *data, size_t n)
 {
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	char *tmp;
 	int fd, rc = -1;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		error("cannot create '%s': %s", tmp, strerror(errno));
-		goto cleanup;
-	}
+	fd = tmp_create_beside(path, &tmp);
+	if (fd < 0)
+		return -1;
 	if (write_all(fd, data, n) != 0 || fsync(fd) != 0) {
 		error("cannot write '%s': %s", tmp, strerror(errno));
 		close(fd);
@@ -336,6 +358,20 @@ write_file_atomic(const char *path, const void *data, size_t n)
 	rc = 0;
 cleanup:
 	free(tmp);
+	return rc;
+}
+
+/* Write j to path atomically, indented; 0 or -1 (reported). */
+int
+json_write_atomic(const char *path, const json_t *j)
+{
+	char *text = json_dumps(j, JSON_INDENT(2));
+	int rc;
+
+	if (text == NULL)
+		return error("cannot write '%s': out of memory", path);
+	rc = write_file_atomic(path, text, strlen(text));
+	free(text);
 	return rc;
 }
 

@@ -279,10 +279,15 @@ qemu_argv(const struct vm_config *cfg, const char *accel, int con_fd,
 	argv_add(&argv, &argc, "panic=pause,reboot=shutdown,shutdown=pause");
 
 	if (cfg->disk != NULL) {
-		snprintf(tmp, sizeof(tmp), "file=%s,format=raw,if=virtio",
-		    cfg->disk);
+		struct buf b = BUF_INIT;
+
+		/* a comma in the path would start another option */
+		buf_addstr(&b, "file=");
+		qemu_opt_escape(&b, cfg->disk);
+		buf_addstr(&b, ",format=raw,if=virtio");
 		argv_add(&argv, &argc, "-drive");
-		argv_add(&argv, &argc, tmp);
+		argv_add(&argv, &argc, b.data);
+		buf_release(&b);
 	}
 	/*
 	 * The capability must be set before the stream is read, which the
@@ -466,7 +471,8 @@ vm_qemu_start(struct vm *vm)
 		goto cleanup;
 	}
 	if (q->pid == 0) {
-		int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC |
+		    O_NOFOLLOW, 0644);
 
 		if (fd >= 0) {
 			dup2(fd, 1);
@@ -720,7 +726,8 @@ vm_qemu_save(struct vm *vm, const char *path)
 
 	if (!q->qmp_ok)
 		return error("cannot save: the QEMU monitor is gone");
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return error("cannot create '%s': %s", path, strerror(errno));
 	rc = qmp_send_fd(&q->qmp, "rrsave", fd, QMP_TIMEOUT_MS);

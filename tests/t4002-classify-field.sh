@@ -87,4 +87,13 @@ test_expect_success 'huge lines, NUL bytes and invalid UTF-8 are handled' '
 	  cat "$D/rcu-double-queue-6.1.log"; } >junk.log &&
 	"$RACERIG" classify junk.log >out && test -s out
 '
+# classify --bench lists a directory: on 4d8536d through "ls" in a shell,
+# so a directory named like a command ran it.
+test_expect_success 'classify --bench runs no shell on a directory name' '
+	d="$TRASH/b'"'"'x; touch pwned'"'"'" && mkdir -p "$d" &&
+	cp "$TEST_ROOT"/tests/data/reports/*.log "$d"/ &&
+	"$RACERIG" classify --bench "$d" >out 2>err &&
+	! test -e "$TRASH/pwned" && grep -q "^classify_logs_per_s: [0-9]" out
+'
+
 test_done
