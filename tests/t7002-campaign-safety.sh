@@ -94,4 +94,27 @@ test_expect_success QEMU,IMAGE,ROOT 'a crash on a disk too short for a vmcore is
 	umount small; test "$ok" = yes
 '
 
+# Run directories are named by the second and 16 random bits; on
+# 4d8536d a name that existed was used again, so two runs could share a
+# directory.  Every name of the next seconds is taken here: the run must
+# refuse rather than write into one of them.
+test_expect_success QEMU,IMAGE,ROOT 'a run never reuses an existing run directory' '
+	mkdir taken && mount -t tmpfs -o size=256m tmpfs taken &&
+	python3 -c "
+import os, time
+s = int(time.time())
+# every name of each second, until the names run 3 s ahead of the clock
+while s < time.time() + 3:
+    assert s < time.time() + 30, \"too slow to get ahead of the clock\"
+    stamp = time.strftime(\"%Y%m%d-%H%M%S\", time.localtime(s))
+    for r in range(65536):
+        os.mkdir(\"taken/%s-noop-%04x\" % (stamp, r))
+    s += 1
+" && { "$RACERIG" run noop --out "$TRASH/taken" >out 2>err; rc=$?; };
+	ok=$(test "$rc" = 2 && grep -q "cannot create a fresh run directory" err &&
+		test -z "$(find taken -mindepth 2 | head -1)" && echo yes);
+	echo "# exit $rc: $(cat err)" >&3;
+	umount taken; test "$ok" = yes
+'
+
 test_done
