@@ -269,9 +269,11 @@ stress_prune_pass(struct stress_state *s, json_t *dirs, const char *victim)
  * first runs too, oldest first.  The cap is hard because a guest can
  * mint buckets: one that prints a new made-up title every run would
  * otherwise keep a vmcore per run.  run.json and report.json always
- * stay, so every run stays readable and recorded.  The limits hold
- * between runs: while jobs runs dump at once they are exceeded by at
- * most those runs.
+ * stay, so every run stays readable and recorded.  Only recorded runs
+ * count: runs in progress cannot be pruned, and counting a dump being
+ * written would sacrifice a bucket's first vmcore to a transient peak.
+ * So the limits hold between runs, exceeded by at most the jobs runs
+ * in progress.
  */
 static void
 stress_prune(struct stress_state *s)
@@ -279,18 +281,21 @@ stress_prune(struct stress_state *s)
 	static const char *const victims[] = { "vmcore", "dmesg.txt",
 	    "console.log", "metrics.jsonl", "steps.log", NULL };
 
-	du_total = du_vmcores = 0;
-	if (nftw(s->out, du_add, 16, FTW_PHYS) != 0 || !stress_over(s, 1))
-		return;
-	for (int firsts = 0; firsts < 2; firsts++) {
-		json_t *dirs = db_prunable_runs(s->db, s->campaign_id, firsts);
+	json_t *dirs[2];
+	size_t i;
+	json_t *d;
 
+	dirs[0] = db_prunable_runs(s->db, s->campaign_id, 0);
+	dirs[1] = db_prunable_runs(s->db, s->campaign_id, 1);
+	du_total = du_vmcores = 0;
+	for (int firsts = 0; firsts < 2; firsts++)
+		json_array_foreach(dirs[firsts], i, d)
+			(void)nftw(json_string_value(d), du_add, 16, FTW_PHYS);
+	for (int firsts = 0; firsts < 2 && stress_over(s, 1); firsts++)
 		for (size_t v = 0; victims[v] != NULL; v++)
-			stress_prune_pass(s, dirs, victims[v]);
-		json_decref(dirs);
-		if (!stress_over(s, 1))
-			return;
-	}
+			stress_prune_pass(s, dirs[firsts], victims[v]);
+	json_decref(dirs[0]);
+	json_decref(dirs[1]);
 }
 
 /*

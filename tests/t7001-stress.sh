@@ -19,7 +19,13 @@ JSON
 
 test_expect_success QEMU,IMAGE 'a campaign killed with SIGKILL midway resumes and loses nothing' '
 	"$RACERIG" stress "$TRASH/camp.json" --db "$DB" --out "$OUT" 2>log1 &
-	pid=$! && sleep 35 && kill -9 $pid && wait $pid;
+	pid=$! &&
+	for i in $(seq 1 100); do
+		# kill it once it has recorded a run (35 s on a quiet machine)
+		n=$(sqlite3 "$DB" "select count(*) from runs" 2>/dev/null) &&
+			test "${n:-0}" -gt 0 && test $i -ge 35 && break
+		sleep 1
+	done && kill -9 $pid && wait $pid;
 	before=$(sqlite3 "$DB" "select count(*) from runs") &&
 	test "$before" -gt 0 &&
 	! "$RACERIG" stress "$TRASH/camp.json" --db "$DB" --out "$OUT" 2>err &&
