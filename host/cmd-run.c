@@ -205,7 +205,10 @@ run_parse(int argc, char **argv, struct run_opts *o, int *json, int *count)
 	return 0;
 }
 
-/* The exit status for an outcome: 0 ok, 1 kernel verdict, 2 infra. */
+/*
+ * The exit status for an outcome: 0 ok, 1 kernel verdict, 2 anything
+ * else (infrastructure, a lost VM, a workload that died on its own).
+ */
 static int
 run_exit_status(enum run_outcome o)
 {
@@ -219,6 +222,7 @@ run_exit_status(enum run_outcome o)
 		return EXIT_VERDICT;
 	case RUN_LOST:
 	case RUN_ERROR:
+	case RUN_WORKLOAD_FAILED:	/* not the kernel's doing either */
 		break;
 	}
 	return EXIT_INFRA;

@@ -51,6 +51,8 @@ static const struct console_marker console_markers[] = {
 	{ "detected stalls on CPUs",		CONSOLE_HANG },
 	{ "blocked for more than",		CONSOLE_HANG },
 	{ "hard LOCKUP",			CONSOLE_HANG },
+	{ "Out of memory: Killed process",	CONSOLE_OOM },
+	{ "Memory cgroup out of memory: Killed",	CONSOLE_OOM },
 	{ "racerig-agent: ready",		CONSOLE_AGENT_READY },
 	{ "racerig-kdump: saved",		CONSOLE_KDUMP_SAVED },
 };

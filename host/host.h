@@ -70,7 +70,8 @@ struct qmp {
 #define CONSOLE_HANG		0x04	/* soft lockup, RCU stall, hung task */
 #define CONSOLE_AGENT_READY	0x08	/* the agent's ready line */
 #define CONSOLE_KDUMP_SAVED	0x10	/* the capture kernel saved a vmcore */
-#define CONSOLE_NFLAGS		5
+#define CONSOLE_OOM		0x20	/* the OOM killer killed a process */
+#define CONSOLE_NFLAGS		6
 #define CONSOLE_LINE		4096	/* longest line parsed as one */
 #define CONSOLE_TAIL		(1024 * 1024)	/* kept past the limit */
 
@@ -263,6 +264,7 @@ struct scenario_step {
 	int		 background;
 	int		 raw_channel;	/* fd 3 is the agent port (tests) */
 	int		 expect_exit;
+	int		 workload;	/* its failure is no kernel verdict */
 };
 
 /* A loaded, validated scenario.json. */
@@ -284,6 +286,7 @@ struct scenario {
 	size_t		 nparams;
 	struct scenario_step *steps;
 	size_t		 nsteps;
+	int		 workload_image; /* boots with the workload archive */
 };
 
 /* Parameter values of one run, parallel arrays in scenario order. */
@@ -364,6 +367,12 @@ enum run_outcome {
 	RUN_LOST,
 	RUN_FAILED,
 	RUN_ERROR,		/* racerig or the host failed, not the kernel */
+	/*
+	 * A step marked "workload" (stress-ng, trinity, a traffic mix) died,
+	 * was OOM-killed or exited other than expected while the kernel
+	 * stayed up: the workload's verdict, not the kernel's.
+	 */
+	RUN_WORKLOAD_FAILED,
 };
 
 struct run_result;
@@ -519,6 +528,13 @@ struct image {
 	char		*vmlinuz;
 	char		*initramfs;
 	char		*kdump_initramfs;	/* NULL if the image has none */
+	/*
+	 * The same two with the workload archive appended (programs such as
+	 * stress-ng that only workload scenarios load): NULL if the image
+	 * has none.
+	 */
+	char		*workload_initramfs;
+	char		*kdump_workload_initramfs;
 	char		 release[128];
 };
 

@@ -67,7 +67,8 @@ image_collect(json_t *list, const char *file, const char *field, int path,
  * "image" section is read.
  */
 static int
-image_requirements(struct buf *mods, struct buf *gmods, struct buf *bins)
+image_requirements(struct buf *mods, struct buf *gmods, struct buf *bins,
+    struct buf *wbins)
 {
 	char **names;
 	size_t n;
@@ -94,7 +95,10 @@ image_requirements(struct buf *mods, struct buf *gmods, struct buf *bins)
 			    image_collect(json_object_get(img, "guest_modules"),
 			    s.file, "guest_modules", 0, gmods) != 0 ||
 			    image_collect(json_object_get(img, "binaries"),
-			    s.file, "binaries", 1, bins) != 0))
+			    s.file, "binaries", 1, bins) != 0 ||
+			    image_collect(json_object_get(img,
+			    "workload_binaries"), s.file, "workload_binaries",
+			    1, wbins) != 0))
 				rc = -1;
 			json_decref(root);
 			scenario_release(&s);
@@ -117,12 +121,13 @@ image_build(const char *release, const char *tree, int force,
     const char *name, const char *modules_src)
 {
 	struct buf mods = BUF_INIT, gmods = BUF_INIT, bins = BUF_INIT;
+	struct buf wbins = BUF_INIT;
 	char *script, *build;
 	char *argv[20];
 	int argc = 0, status, rc = -1;
 	pid_t pid;
 
-	if (image_requirements(&mods, &gmods, &bins) != 0)
+	if (image_requirements(&mods, &gmods, &bins, &wbins) != 0)
 		goto cleanup;
 	script = xasprintf("%s/images/build-image", source_dir());
 	build = xasprintf("%s/build", source_dir());
@@ -160,6 +165,8 @@ image_build(const char *release, const char *tree, int force,
 		setenv("RR_MODULES", mods.data ? mods.data : "", 1);
 		setenv("RR_GUEST_MODULES", gmods.data ? gmods.data : "", 1);
 		setenv("RR_BINARIES", bins.data ? bins.data : "", 1);
+		setenv("RR_WORKLOAD_BINARIES", wbins.data ? wbins.data : "",
+		    1);
 		execv(script, argv);
 		fprintf(stderr, "racerig: error: cannot run '%s': %s\n",
 		    script, strerror(errno));
@@ -175,6 +182,7 @@ cleanup:
 	buf_release(&mods);
 	buf_release(&gmods);
 	buf_release(&bins);
+	buf_release(&wbins);
 	return rc;
 }
 
@@ -259,6 +267,16 @@ image_newest(void)
  * NULL for $RACERIG_IMAGE, else the image of Debian's default kernel,
  * else the newest image) and check the image has what a VM needs.  Returns 0 or -1 (reported).
  */
+/* Forget *path (an image's optional file) unless it is there. */
+static void
+image_optional(char **path)
+{
+	if (access(*path, R_OK) != 0) {
+		free(*path);
+		*path = NULL;
+	}
+}
+
 int
 image_open(const char *arg, struct image *img)
 {
@@ -313,10 +331,13 @@ image_open(const char *arg, struct image *img)
 	img->vmlinuz = xasprintf("%s/vmlinuz", img->dir);
 	img->initramfs = xasprintf("%s/initramfs.cpio", img->dir);
 	img->kdump_initramfs = xasprintf("%s/kdump.cpio", img->dir);
-	if (access(img->kdump_initramfs, R_OK) != 0) {
-		free(img->kdump_initramfs);
-		img->kdump_initramfs = NULL;
-	}
+	img->workload_initramfs = xasprintf("%s/initramfs-workloads.cpio",
+	    img->dir);
+	img->kdump_workload_initramfs = xasprintf("%s/kdump-workloads.cpio",
+	    img->dir);
+	image_optional(&img->kdump_initramfs);
+	image_optional(&img->workload_initramfs);
+	image_optional(&img->kdump_workload_initramfs);
 	if (access(img->vmlinuz, R_OK) != 0 ||
 	    access(img->initramfs, R_OK) != 0) {
 		error("image '%s' lacks vmlinuz or initramfs.cpio", img->dir);
@@ -338,5 +359,7 @@ image_release(struct image *img)
 	free(img->vmlinuz);
 	free(img->initramfs);
 	free(img->kdump_initramfs);
+	free(img->workload_initramfs);
+	free(img->kdump_workload_initramfs);
 	memset(img, 0, sizeof(*img));
 }

@@ -14,7 +14,9 @@
  *
  * Outcomes (enum run_outcome): ok, crashed, hung, boot-failed, lost
  * (QEMU died or the guest went away unasked), failed (a step exited
- * other than expected, or the agent broke the protocol).
+ * other than expected, or the agent broke the protocol), workload-failed
+ * (a step marked "workload" died, was OOM-killed or exited other than
+ * expected while the kernel stayed up), error (racerig or the host).
  */
 #include <sys/random.h>
 #include <sys/resource.h>
@@ -59,6 +61,7 @@ static const char *const run_outcome_names[] = {
 	[RUN_LOST] = "lost",
 	[RUN_FAILED] = "failed",
 	[RUN_ERROR] = "error",
+	[RUN_WORKLOAD_FAILED] = "workload-failed",
 };
 
 const char *
@@ -87,6 +90,7 @@ struct run_state {
 	double			 hang_at;	/* first lockup/stall line */
 	double			 fail_at;	/* a step failed */
 	double			 agent_broken_at; /* the channel broke */
+	int			 fail_workload;	/* the failed step is one */
 	size_t			 next_step;
 	uint32_t		 fg_id;		/* running foreground step */
 	double			 fg_deadline;
@@ -269,11 +273,19 @@ run_on_exit(struct run_state *rs, const struct agent_event *ev)
 		/* give a crash that caused this a moment to show itself */
 		if (rs->fail_at == 0) {
 			rs->fail_at = now_mono();
+			rs->fail_workload = st->workload;
 			snprintf(rs->res->reason, sizeof(rs->res->reason),
 			    "step %u (%s) %s", ev->id, st->argv[0],
 			    ev->timed_out ? "timed out" : ev->signal ?
 			    "was killed by a signal" :
 			    "exited with an unexpected status");
+			if (ev->signal != 0 || !ev->timed_out)
+				snprintf(rs->res->reason +
+				    strlen(rs->res->reason),
+				    sizeof(rs->res->reason) -
+				    strlen(rs->res->reason), " (%s %d)",
+				    ev->signal ? "signal" : "status",
+				    ev->signal ? ev->signal : ev->status);
 		}
 		return;
 	}
@@ -448,7 +460,12 @@ run_check_timers(struct run_state *rs)
 		char reason[sizeof(rs->res->reason)];
 
 		snprintf(reason, sizeof(reason), "%s", rs->res->reason);
-		run_finish(rs, RUN_FAILED, "%s", reason);
+		if (rs->fail_workload)
+			run_finish(rs, RUN_WORKLOAD_FAILED, "%s%s", reason,
+			    rs->vm->console.flags & CONSOLE_OOM ? "; the OOM "
+			    "killer killed a process (see console.log)" : "");
+		else
+			run_finish(rs, RUN_FAILED, "%s", reason);
 		return;
 	}
 	if (rs->ready_at == 0 && now - rs->t0 > o->boot_timeout_s) {
@@ -942,7 +959,14 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.kernel = img.vmlinuz;
-	cfg.initrd = img.initramfs;
+	cfg.initrd = sc.workload_image ? img.workload_initramfs :
+	    img.initramfs;
+	if (cfg.initrd == NULL) {
+		error("image '%s' has no workload archive, which scenario "
+		    "'%s' needs (rebuild it with 'racerig image build')",
+		    img.dir, sc.name);
+		goto cleanup;
+	}
 	if (o->dump != NULL && strcmp(o->dump, "kdump") == 0) {
 		int fd;
 
@@ -969,7 +993,13 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 			goto cleanup;
 		}
 		close(fd);
-		cfg.initrd = img.kdump_initramfs;
+		cfg.initrd = sc.workload_image ?
+		    img.kdump_workload_initramfs : img.kdump_initramfs;
+		if (cfg.initrd == NULL) {
+			error("image '%s' has no kdump variant with the "
+			    "workload archive (rebuild it)", img.dir);
+			goto cleanup;
+		}
 		cfg.disk = rs.kdump_disk;
 		{
 			char *c = xasprintf("%s crashkernel=192M "

@@ -279,6 +279,11 @@ scenario_load_step(const char *file, size_t idx, json_t *o,
 		    "CPU numbers", file, idx);
 	st->background = json_is_true(json_object_get(o, "background"));
 	st->raw_channel = json_is_true(json_object_get(o, "raw_channel"));
+	t = json_object_get(o, "workload");
+	if (t != NULL && !json_is_boolean(t))
+		return error("%s: step %zu: 'workload' is true or false", file,
+		    idx);
+	st->workload = json_is_true(t);
 	t = json_object_get(o, "expect_exit");
 	st->expect_exit = json_is_integer(t) ? (int)json_integer_value(t) : 0;
 	return 0;
@@ -380,6 +385,14 @@ scenario_load(const char *name, struct scenario *s)
 		error("%s: 'expect' must be ok, crashed or hung", file);
 		goto cleanup;
 	}
+
+	/*
+	 * image.c validates the "image" section when it builds; here only
+	 * whether this scenario's runs boot with the workload archive.
+	 */
+	o = json_object_get(root, "image");
+	v = json_is_object(o) ? json_object_get(o, "workload_binaries") : NULL;
+	s->workload_image = json_is_array(v) && json_array_size(v) > 0;
 
 	s->smp = 2;
 	s->mem_mb = 1024;

@@ -139,7 +139,10 @@ input_stamp() {
 		echo "modules: $BOOT_MODULES $RR_MODULES"
 		echo "guest modules: $RR_GUEST_MODULES"
 		echo "binaries: $RR_BINARIES kdump: $RR_KDUMP"
-		for b in $RR_BINARIES; do ls -lL --time-style=+%s "$b" 2>&1; done
+		echo "workload binaries: $RR_WORKLOAD_BINARIES"
+		for b in $RR_BINARIES $RR_WORKLOAD_BINARIES; do
+			ls -lL --time-style=+%s "$b" 2>&1
+		done
 		sha256sum <"$agent"
 		# relative paths: two checkouts of one tree make one image;
 		# racerig's own modules fill in what a --modules-src lacks
@@ -336,6 +339,26 @@ write_manifest() {
 			"$(json_str "${f#.}")" "$size" "$sum"
 	done
 	printf '\n  ]\n}\n'
+}
+
+# The workload archive: the big programs that only workload scenarios
+# run (stress-ng, trinity and their libraries: 40 MB, which would cost
+# every other boot 2 s under TCG to unpack).  The kernel unpacks
+# concatenated cpio archives in turn, so runs of those scenarios boot
+# initramfs-workloads.cpio (and kdump-workloads.cpio), the image's
+# archives with this one appended; a file in both comes out the same.
+build_workload_images() {
+	local w=$1 out=$2 wl="$1/workloads" b
+	mkdir -p "$wl"
+	for b in $RR_WORKLOAD_BINARIES; do install_binary "$wl" "$b"; done
+	(cd "$wl" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio --quiet -o -H newc --reproducible) >"$w/workloads.cpio"
+	cat "$out/initramfs.cpio" "$w/workloads.cpio" >"$out/.initramfs-workloads.tmp"
+	mv "$out/.initramfs-workloads.tmp" "$out/initramfs-workloads.cpio"
+	if [ -f "$out/kdump.cpio" ] && [ "$RR_KDUMP" = 1 ]; then
+		cat "$out/kdump.cpio" "$w/workloads.cpio" >"$out/.kdump-workloads.tmp"
+		mv "$out/.kdump-workloads.tmp" "$out/kdump-workloads.cpio"
+	fi
 }
 
 # The in-guest kdump variant: kdump.cpio is the image plus the kernel and
