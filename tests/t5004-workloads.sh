@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+test_description='general race workloads: stress-ng, trinity and the networking mix run clean on the default kernel; a workload that dies is the workload-failed outcome, not a kernel verdict'
+. "$(dirname "$0")/lib-test.sh"
+
+# How long each workload runs here (60 s when checked by hand: see the
+# README); the test asserts the declared outcome, not a duration.
+SECS=${RACERIG_TEST_WORKLOAD_S:-30}
+
+test_expect_success 'each workload scenario passes scenario check' '
+	for s in stress-ng trinity net-mix; do
+		"$RACERIG" scenario check "$s" >out 2>err || { cat err; exit 1; }
+	done
+'
+
+for s in stress-ng trinity net-mix; do
+	test_expect_success QEMU,IMAGE "a ${SECS} s run of $s ends ok, booted with the workload archive only if it needs it" "
+		\"\$RACERIG\" run $s --duration $SECS --out runs >out 2>err &&
+		grep -q '^outcome: *ok' out &&
+		dir=\$(run_dir_of out) &&
+		case $s in
+		net-mix) ! grep -q initramfs-workloads \"\$dir/qemu.cmdline\" ;;
+		*) grep -q initramfs-workloads \"\$dir/qemu.cmdline\" ;;
+		esac
+	"
+done
+
+# Scenarios of the test's own (RACERIG_SCENARIOS): steps from busybox.
+mk_scenario() {	# NAME WORKLOAD ARGV-JSON
+	mkdir -p "sc/$1" && cat >"sc/$1/scenario.json" <<JSON
+{ "name": "$1", "description": "t5004: a step that $1", "bug_class": null,
+  "expect": "ok", "vm": { "smp": 2, "mem_mb": 256, "cmdline": [] },
+  "params": {}, "duration_s": 30,
+  "steps": [ { "argv": $3, "workload": $2, "timeout_s": 120 } ] }
+JSON
+}
+
+test_expect_success QEMU,IMAGE 'a workload that exits non-zero is workload-failed (exit 2); the same step unmarked is failed (exit 1)' '
+	cp -r "$TEST_ROOT/scenarios" sc &&
+	mk_scenario wl-exit true "[\"/bin/sh\", \"-c\", \"exit 3\"]" &&
+	mk_scenario step-exit false "[\"/bin/sh\", \"-c\", \"exit 3\"]" &&
+	{ RACERIG_SCENARIOS="$TRASH/sc" "$RACERIG" run wl-exit --out runs >out 2>err; rc=$?; } &&
+	test $rc = 2 && grep -q "^outcome: *workload-failed" out &&
+	grep -q "^reason: .*(status 3)" out &&
+	{ RACERIG_SCENARIOS="$TRASH/sc" "$RACERIG" run step-exit --out runs >out 2>err; rc=$?; } &&
+	test $rc = 1 && grep -q "^outcome: *failed" out
+'
+
+test_expect_success QEMU,IMAGE 'a workload the OOM killer kills is workload-failed and says so' '
+	mk_scenario wl-oom true "[\"/bin/sh\", \"-c\", \"tail /dev/zero\"]" &&
+	{ RACERIG_SCENARIOS="$TRASH/sc" "$RACERIG" run wl-oom --out runs >out 2>err; rc=$?; } &&
+	echo "# exit $rc: $(grep "^reason" out)" >&3 &&
+	test $rc = 2 && grep -q "^outcome: *workload-failed" out &&
+	grep -q "^reason: .*(signal 9).*OOM killer" out
+'
+
+test_done
