@@ -182,7 +182,7 @@ const struct cmd_entry cmd_image_entry = {
 	.usage = "racerig image [build [--kernel RELEASE | --kernel-tree DIR] "
 	    "[--name NAME] [--modules-src DIR] [--force] | list | "
 	    "show [IMAGE] [--dir] | kernel [--source debian|DIR | "
-	    "--in-place DIR] [--kasan] [--patch FILE]... [--jobs N]]",
+	    "--in-place DIR] [--kasan | --kcsan] [--patch FILE]... [--jobs N]]",
 	.help = "build guest images from Debian kernels or kernel trees, "
 	    "and kernels from source",
 	.exec = cmd_image_exec,
