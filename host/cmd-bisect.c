@@ -44,6 +44,59 @@ static const struct option bisect_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* bisect_options documented; the defaults are bisect_parse()'s. */
+static const struct cmd_option_doc bisect_docs[] = {
+	{ "--images A,B,...", "(required by bisect)",
+	    "The images to search, oldest first, comma-separated; the "
+	    "newest must be bad (bisect only)." },
+	{ "--image IMAGE", "$RACERIG_IMAGE, else Debian's default kernel",
+	    "The image to decide (bisect-step only)." },
+	{ "--modules-src DIR", "(no default)",
+	    "Build an image with the guest modules from DIR, the module tree "
+	    "being bisected, and decide it (bisect-step only)." },
+	{ "--kernel-tree DIR", "(no default)",
+	    "Build the kernel in DIR in place, then an image of it, and "
+	    "decide it (bisect-step only)." },
+	{ "--kernel RELEASE", "Debian's default cloud kernel",
+	    "The Debian kernel of the image that --modules-src builds "
+	    "(bisect-step only)." },
+	{ "--scenario NAME", "(required)", "The scenario that triggers the "
+	    "crash." },
+	{ "-p, --param NAME=VALUE", "the scenario's",
+	    "Set a scenario parameter; repeatable." },
+	{ "--smp N", "the scenario's", "Guest vCPUs, 1..64." },
+	{ "--duration S", "the scenario's",
+	    "Seconds each run lasts, 1..86400." },
+	{ "--target-class CLASS", "(no default)",
+	    "Only a crash with this bug class counts as bad. One of "
+	    "--target-class, --target-title and --target-bucket is required; "
+	    "other crashes are neither good nor bad." },
+	{ "--target-title TITLE", "(no default)",
+	    "Only a crash with exactly this title counts as bad." },
+	{ "--target-bucket BUCKET", "(no default)",
+	    "Only a crash in this bucket counts as bad." },
+	{ "--confidence C", "0.95",
+	    "In (0, 1): a version is good after enough clean runs that a bug "
+	    "at the estimated rate would have shown with this probability." },
+	{ "--prior-rate P", "0.5",
+	    "In (0, 1]: the reproduction rate assumed until a bad version "
+	    "was seen." },
+	{ "--max-runs N", "30",
+	    "At most N runs, 1..10000, per version; too few clean ones is "
+	    "skip." },
+	{ "--jobs N", "1", "Runs at once, in parallel VMs, 1..16." },
+	{ "--state FILE", "bisect: none; bisect-step: "
+	    "$GIT_DIR/racerig-bisect.json",
+	    "Where the rate estimate is kept between steps." },
+	{ "--log FILE", "bisect: none; bisect-step: "
+	    "$GIT_DIR/racerig-bisect.log",
+	    "Append each step's verdict and why to FILE." },
+	{ "--out DIR", "CACHE/runs", "Where run directories are made." },
+	{ "--snapshot", "off",
+	    "Boot each version once and start its runs from a snapshot." },
+	{ NULL, NULL, NULL }
+};
+
 struct bisect_args {
 	struct bisect_opts o;
 	const char	*images;
@@ -335,11 +388,61 @@ cleanup:
 	"           [--duration S] [--state FILE] [--log FILE] [--out DIR] " \
 	"[--snapshot]"
 
+static const struct cmd_exit_doc bisect_exits[] = {
+	{ EXIT_PASS, "The first bad image was found (and printed)." },
+	{ EXIT_VERDICT, "The newest image is not bad: nothing to bisect." },
+	{ EXIT_INFRA, "An image could not be tested (skip), or racerig or "
+	    "the host failed." },
+	{ EXIT_USAGE, "A bad command line." },
+	{ 0, NULL }
+};
+
+static const struct cmd_example bisect_examples[] = {
+	{ "racerig bisect --images old,mid,new --scenario nfqueue-udp-clash "
+	    "--target-class nf-conntrack-clash-uaf", "Find the first of three "
+	    "images (built with image build --name) in which the conntrack "
+	    "clash use-after-free appears." },
+	{ NULL, NULL }
+};
+
 const struct cmd_entry cmd_bisect_entry = {
 	.name = "bisect",
 	.usage = "racerig bisect --images OLDEST,...,NEWEST " BISECT_USAGE,
 	.help = "find the first image in which a crash appears",
 	.exec = cmd_bisect_exec,
+	.description = "Binary search over images, oldest first, for the "
+	    "first in which the scenario produces the target crash. A "
+	    "version is bad at its first matching crash and good only after "
+	    "enough clean runs for the confidence asked, given the crash's "
+	    "reproduction rate as estimated from the bad versions so far: a "
+	    "flaky race asks for more runs. A version that cannot be decided "
+	    "stops the search.",
+	.getopt = bisect_options,
+	.options = bisect_docs,
+	.exits = bisect_exits,
+	.examples = bisect_examples,
+};
+
+/* git bisect run's conventions: 125 skip, 128 and up would abort it. */
+static const struct cmd_exit_doc bisect_step_exits[] = {
+	{ BISECT_GOOD, "Good: enough clean runs." },
+	{ BISECT_BAD, "Bad: a run crashed with the target crash." },
+	{ BISECT_SKIP, "Skip: the version did not build, boot or run "
+	    "cleanly often enough to decide, or the host failed." },
+	{ EXIT_USAGE, "A bad command line; stops \"git bisect run\"." },
+	{ 0, NULL }
+};
+
+static const struct cmd_example bisect_step_examples[] = {
+	{ "git bisect run racerig bisect-step --kernel-tree . --scenario "
+	    "nfqueue-udp-clash --target-class nf-conntrack-clash-uaf "
+	    "--prior-rate 0.8", "In a kernel tree: build each version git "
+	    "picks and decide it." },
+	{ "git bisect run racerig bisect-step --modules-src . --scenario "
+	    "rcu-peer-update --target-class rcu-callback-double-queue "
+	    "--jobs 2", "In a tree of the guest modules: build them against "
+	    "the default kernel and decide each version." },
+	{ NULL, NULL }
 };
 
 const struct cmd_entry cmd_bisect_step_entry = {
@@ -349,4 +452,14 @@ const struct cmd_entry cmd_bisect_step_entry = {
 	.help = "decide one version for git bisect run (0 good, 1 bad, 125 "
 	    "skip)",
 	.exec = cmd_bisect_step_exec,
+	.description = "Decide the version checked out in the current tree "
+	    "the way bisect decides one image, and exit as \"git bisect run\" "
+	    "expects. With --kernel-tree or --modules-src it first builds the "
+	    "version (a failed build is skip). The rate estimate and the log "
+	    "are kept in the git directory, so later steps learn from "
+	    "earlier ones.",
+	.getopt = bisect_options,
+	.options = bisect_docs,
+	.exits = bisect_step_exits,
+	.examples = bisect_step_examples,
 };

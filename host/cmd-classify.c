@@ -146,22 +146,34 @@ classify_bench(const char *dir, int rounds)
 	return EXIT_PASS;
 }
 
+static const struct option classify_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "rules", required_argument, NULL, 'r' },
+	{ "bench", required_argument, NULL, 'b' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const struct cmd_option_doc classify_docs[] = {
+	{ "--json", "off", "Print the report as JSON, or null when the log "
+	    "holds no crash." },
+	{ "--rules FILE", "$RACERIG_RULES, else host/bug-classes.rules",
+	    "The rules that map crash signatures to bug classes." },
+	{ "--bench DIR", "(no default)",
+	    "Classify every file in DIR five times over in one process and "
+	    "print logs per second (the classifier's speed)." },
+	{ NULL, NULL, NULL }
+};
+
 static int
 cmd_classify_exec(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "rules", required_argument, NULL, 'r' },
-		{ "bench", required_argument, NULL, 'b' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct buf log = BUF_INIT;
 	struct report r;
 	const char *bench = NULL;
 	int c, json = 0, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", classify_options, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = 1;
@@ -206,9 +218,27 @@ cmd_classify_exec(int argc, char **argv)
 	return EXIT_PASS;
 }
 
+static const struct cmd_example classify_examples[] = {
+	{ "racerig classify tests/data/reports/conntrack-clash-kasan-6.1.log",
+	    "Name the crash in a saved console log." },
+	{ "dmesg | racerig classify --json -", "The first crash in this "
+	    "machine's kernel log, as JSON." },
+	{ NULL, NULL }
+};
+
 const struct cmd_entry cmd_classify_entry = {
 	.name = "classify",
 	.usage = "racerig classify [--json] [--rules FILE] FILE|RUN_DIR|-",
 	.help = "name the first crash in a log the way syzkaller does",
 	.exec = cmd_classify_exec,
+	.description = "Read a console log, a dmesg, a crash(8) backtrace, a "
+	    "run directory (its dmesg.txt, else its console.log) or standard "
+	    "input (-), and name its first crash the way syzkaller does: the "
+	    "title on the first line, then the crash type, guilty frame, "
+	    "frames, bucket and bug classes with their explanations. A log "
+	    "without a crash prints nothing and still exits 0. Logs are read "
+	    "up to 64 MiB.",
+	.getopt = classify_options,
+	.options = classify_docs,
+	.examples = classify_examples,
 };

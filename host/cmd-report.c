@@ -40,17 +40,29 @@ write_with(const char *path, int (*fn)(struct db *, long long, const char *,
 	return rc;
 }
 
+static const struct option report_options[] = {
+	{ "db", required_argument, NULL, 'd' },
+	{ "campaign", required_argument, NULL, 'c' },
+	{ "html", required_argument, NULL, 'h' },
+	{ "json", required_argument, NULL, 'j' },
+	{ "junit", required_argument, NULL, 'u' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const struct cmd_option_doc report_docs[] = {
+	{ "--db FILE", "CACHE/results.db", "The results database." },
+	{ "--campaign NAME", "the latest campaign", "The campaign to report." },
+	{ "--html FILE", "none", "Write an HTML report to FILE." },
+	{ "--json FILE", "none", "Write the summary as JSON to FILE." },
+	{ "--junit FILE", "none",
+	    "Write JUnit XML to FILE for CI: a test case per scenario and "
+	    "kernel, failed when one of its runs crashed or hung." },
+	{ NULL, NULL, NULL }
+};
+
 static int
 cmd_report_exec(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "campaign", required_argument, NULL, 'c' },
-		{ "html", required_argument, NULL, 'h' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "junit", required_argument, NULL, 'u' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *db_arg = NULL, *cname = NULL, *html = NULL, *jpath = NULL;
 	const char *junit = NULL;
 	char *dbp, *name = NULL;
@@ -59,7 +71,7 @@ cmd_report_exec(int argc, char **argv)
 	int ch, rc = EXIT_INFRA;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "", report_options, NULL)) != -1) {
 		switch (ch) {
 		case 'd': db_arg = optarg; break;
 		case 'c': cname = optarg; break;
@@ -112,6 +124,22 @@ out:
 	return rc;
 }
 
+/* A nightly job fails on a new bucket. */
+static const struct cmd_exit_doc report_exits[] = {
+	{ EXIT_PASS, "The campaign found no new bucket." },
+	{ EXIT_VERDICT, "The campaign found a new bucket." },
+	{ EXIT_INFRA, "No such campaign, or the database or a report could "
+	    "not be read or written." },
+	{ EXIT_USAGE, "A bad command line." },
+	{ 0, NULL }
+};
+
+static const struct cmd_example report_examples[] = {
+	{ "racerig report --html report.html --junit junit.xml",
+	    "Report the latest campaign for a CI job." },
+	{ NULL, NULL }
+};
+
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
 	.usage = "racerig report [--db FILE] [--campaign NAME] [--html FILE] "
@@ -119,4 +147,12 @@ const struct cmd_entry cmd_report_entry = {
 	.help = "write a campaign's results (HTML, JSON, JUnit); exit 1 on "
 	    "a new bucket",
 	.exec = cmd_report_exec,
+	.description = "Summarize a campaign recorded by racerig stress: "
+	    "runs, crashes and new buckets (buckets this campaign was the "
+	    "first in the database to find), printed as one line and written "
+	    "in the formats asked for.",
+	.getopt = report_options,
+	.options = report_docs,
+	.exits = report_exits,
+	.examples = report_examples,
 };

@@ -165,18 +165,37 @@ cmp_d(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static const struct option repro_options[] = {
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "budget", required_argument, NULL, 'b' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "runs", required_argument, NULL, 'n' },
+	{ "out", required_argument, NULL, 'o' },
+	{ "snapshot", no_argument, NULL, 's' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Defaults are cmd_repro_exec()'s. */
+static const struct cmd_option_doc repro_docs[] = {
+	{ "--kernel IMAGE", "$RACERIG_IMAGE, else Debian's default kernel",
+	    "An image to try, in order; repeatable, up to 16." },
+	{ "--budget S", "600",
+	    "Seconds, 1..604800, to search for a matching crash before "
+	    "giving up." },
+	{ "--jobs N", "1", "Runs at once, in parallel VMs, 1..16." },
+	{ "--runs N", "10",
+	    "Runs, 1..1000, that measure the reliability once a crash "
+	    "matched." },
+	{ "--out DIR", "CACHE/repro/UNIX_TIME",
+	    "Where the reproducer bundle is written." },
+	{ "--snapshot", "off",
+	    "Start runs from a boot-once snapshot of each image." },
+	{ NULL, NULL, NULL }
+};
+
 static int
 cmd_repro_exec(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "budget", required_argument, NULL, 'b' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "runs", required_argument, NULL, 'n' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "snapshot", no_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *kernels[16], *out = NULL;
 	size_t nk = 0, nc = 0;
 	long budget = 600, v;
@@ -189,7 +208,7 @@ cmd_repro_exec(int argc, char **argv)
 
 	memset(&want, 0, sizeof(want));
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "", repro_options, NULL)) != -1) {
 		switch (ch) {
 		case 'k':
 			if (nk < ARRAY_SIZE(kernels))
@@ -363,10 +382,38 @@ cleanup:
 	return rc;
 }
 
+static const struct cmd_exit_doc repro_exits[] = {
+	{ EXIT_PASS, "Reproduced; the bundle's path is printed." },
+	{ EXIT_VERDICT, "Not reproduced within the budget, or no scenario "
+	    "fits the report." },
+	{ EXIT_INFRA, "racerig or the host failed." },
+	{ EXIT_USAGE, "A bad command line, or the report holds no crash." },
+	{ 0, NULL }
+};
+
+static const struct cmd_example repro_examples[] = {
+	{ "racerig repro tests/data/reports/conntrack-clash-kasan-6.1.log "
+	    "--budget 1800 --jobs 2", "Reproduce a reported conntrack crash, "
+	    "two VMs at a time, for at most half an hour." },
+	{ NULL, NULL }
+};
+
 const struct cmd_entry cmd_repro_entry = {
 	.name = "repro",
 	.usage = "racerig repro REPORT [--kernel K ...] [--budget S] "
 	    "[--jobs N] [--runs N] [--out DIR] [--snapshot]",
 	.help = "make a reported crash happen here and measure how often",
 	.exec = cmd_repro_exec,
+	.description = "Classify the crash report (a console log, dmesg or "
+	    "crash backtrace; - reads standard input), pick the scenarios "
+	    "whose bug class or signature frames fit it, and run them on each "
+	    "image with rising effort (the defaults, then softirq load, then "
+	    "4 vCPUs) until a crash matches. Then measure how often it "
+	    "reproduces and write a bundle: scenario.json, repro.json with "
+	    "the exact parameters, seed and reliability, the console log, any "
+	    "vmcore and a README with the command that reruns it.",
+	.getopt = repro_options,
+	.options = repro_docs,
+	.exits = repro_exits,
+	.examples = repro_examples,
 };

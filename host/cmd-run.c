@@ -46,6 +46,70 @@ static const struct option run_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/*
+ * run_options documented; run and boot share both tables.  Defaults are
+ * those run_parse() and run_scenario() apply.
+ */
+static const struct cmd_option_doc run_docs[] = {
+	{ "-p, --param NAME=VALUE", "the scenario's",
+	    "Set a scenario parameter (\"racerig scenario show\" lists them "
+	    "with their ranges); repeatable." },
+	{ "--image IMAGE", "$RACERIG_IMAGE, else Debian's default kernel",
+	    "The guest image: a name under the cache's images/ or a "
+	    "directory." },
+	{ "--smp N", "the scenario's", "Guest vCPUs, 1..64." },
+	{ "--mem MB", "the scenario's", "Guest memory in MiB, 128..65536." },
+	{ "--duration S", "the scenario's",
+	    "How long the scenario runs, in seconds (1..604800)." },
+	{ "--seed N", "random (recorded in run.json)",
+	    "The seed the scenario's programs get, decimal or 0x hex, so a "
+	    "run can be repeated." },
+	{ "--out DIR", "CACHE/runs",
+	    "Where the run directory is made (CACHE is $RACERIG_CACHE, else "
+	    "~/.cache/racerig)." },
+	{ "--dump qemu|kdump|none", "qemu",
+	    "How a crashed guest's memory is saved: QEMU's dump-guest-memory, "
+	    "the guest's own kdump kernel, or not at all." },
+	{ "--cmdline WORDS", "none",
+	    "Words appended to the guest kernel's command line." },
+	{ "--backend qemu|libvirt", "qemu",
+	    "Run the guest under QEMU directly or as a libvirt domain." },
+	{ "--accel kvm|tcg", "kvm if /dev/kvm works, else tcg",
+	    "QEMU's accelerator ($RACERIG_ACCEL sets the default)." },
+	{ "--json", "off", "Print run.json instead of the summary (run only)." },
+	{ "--console-limit BYTES", "16777216",
+	    "Bytes of console output kept in console.log, at least 4096; the "
+	    "tail past it is kept too." },
+	{ "--boot-timeout S", "120",
+	    "Seconds, 1..3600, for the guest to boot to its agent; longer is "
+	    "boot-failed." },
+	{ "--heartbeat-timeout S", "30",
+	    "Seconds, 1..3600, without a heartbeat from the agent before the "
+	    "guest is declared hung." },
+	{ "--raw-channel", "off",
+	    "Give steps the agent's port as file descriptor 3 (tests of the "
+	    "agent protocol)." },
+	{ "--count N", "1",
+	    "Boot N times, 1..1000, and print the median time to agent-ready "
+	    "(boot only)." },
+	{ "--replay RUN_ID", "(no default)",
+	    "Repeat a recorded campaign run: its scenario, image, parameters, "
+	    "vCPUs, duration and seed (run only)." },
+	{ "--db FILE", "CACHE/results.db",
+	    "The results database --replay reads." },
+	{ "--snapshot", "off",
+	    "Boot once to agent-ready, save a snapshot, and start this and "
+	    "later runs of the same image from it." },
+	{ "--connect URI", "qemu:///system",
+	    "The libvirt connection (--backend libvirt)." },
+	{ "--callback IP", "none: unix sockets, a local libvirtd only",
+	    "This machine's address as a remote libvirt host sees it; the "
+	    "guest's console and agent connect back to it." },
+	{ "-v, --verbose", "off",
+	    "Echo the steps' output to standard error." },
+	{ NULL, NULL, NULL }
+};
+
 /* A live status line on a terminal: elapsed time and what is going on. */
 static void
 run_progress(void *arg, const struct run_result *r, double elapsed)
@@ -503,6 +567,31 @@ cmd_boot_exec(int argc, char **argv)
 	"           [--heartbeat-timeout S] [--snapshot]\n" \
 	"           [--backend qemu|libvirt] [--connect URI] [--callback IP]"
 
+/* Kernel verdicts apart from everything else, as run_exit_status() does. */
+static const struct cmd_exit_doc run_exits[] = {
+	{ EXIT_PASS, "The outcome is ok." },
+	{ EXIT_VERDICT, "A kernel verdict: crashed, hung, boot-failed, or a "
+	    "scenario step failed." },
+	{ EXIT_INFRA, "No verdict: racerig or the host failed (error), the "
+	    "VM or its host was lost (lost), or a workload step died on its "
+	    "own (workload-failed)." },
+	{ EXIT_USAGE, "A bad command line, scenario or parameter, found "
+	    "before anything boots." },
+	{ 0, NULL }
+};
+
+static const struct cmd_example run_examples[] = {
+	{ "racerig run sysrq-crash", "Crash a guest on purpose and show the "
+	    "classified crash and where its vmcore is." },
+	{ "racerig run nfqueue-udp-clash --param queues=4 --smp 4 "
+	    "--duration 60", "Run a race for a minute with more queues and "
+	    "vCPUs than the scenario's defaults." },
+	{ "racerig run --replay 20261202-140512-nfqueue-udp-clash-3f2a",
+	    "Repeat a campaign's run exactly: same scenario, image, "
+	    "parameters and seed." },
+	{ NULL, NULL }
+};
+
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
 	.usage = "racerig run SCENARIO [--param NAME=VALUE ...] "
@@ -511,6 +600,26 @@ const struct cmd_entry cmd_run_entry = {
 	    RUN_OPTIONS_USAGE,
 	.help = "run a scenario once in a fresh guest and print the outcome",
 	.exec = cmd_run_exec,
+	.description = "Boot the image in a fresh guest, run the scenario's "
+	    "steps through the guest agent, and decide one outcome: ok, "
+	    "crashed, hung, boot-failed, failed (a step failed), lost, "
+	    "workload-failed or error. A crash is classified (title, bucket, "
+	    "bug classes) and the guest's memory saved as a vmcore.\n\n"
+	    "Everything the run produced goes into a new run directory: "
+	    "run.json, console.log, the steps' output and any vmcore. "
+	    "Scenario and parameters are checked before anything boots.",
+	.getopt = run_options,
+	.options = run_docs,
+	.exits = run_exits,
+	.examples = run_examples,
+};
+
+static const struct cmd_example boot_examples[] = {
+	{ "racerig boot", "Boot the default image once and print the time to "
+	    "agent-ready." },
+	{ "racerig boot --count 10 --accel tcg", "Measure the median boot "
+	    "time over ten boots without KVM." },
+	{ NULL, NULL }
 };
 
 const struct cmd_entry cmd_boot_entry = {
@@ -518,4 +627,12 @@ const struct cmd_entry cmd_boot_entry = {
 	.usage = "racerig boot [--count N] " RUN_OPTIONS_USAGE,
 	.help = "boot a guest and report the time to agent-ready",
 	.exec = cmd_boot_exec,
+	.description = "Boot the image to agent-ready (the noop scenario) and "
+	    "stop, N times; print each boot's time and, for more than one, "
+	    "the median. It takes run's options; those that only matter to a "
+	    "scenario are ignored.",
+	.getopt = run_options,
+	.options = run_docs,
+	.exits = run_exits,
+	.examples = boot_examples,
 };

@@ -94,22 +94,47 @@ scenario_cmd_check(int argc, char **argv)
 }
 
 static const struct cmd_verb scenario_verbs[] = {
-	{ "list", scenario_cmd_list },
-	{ "check", scenario_cmd_check },
-	{ "show", scenario_cmd_show },
+	{ "list", scenario_cmd_list, "racerig scenario list",
+	    "list the scenarios: name, bug class and description",
+	    NULL, NULL },
+	{ "check", scenario_cmd_check,
+	    "racerig scenario check NAME [NAME=VALUE ...]",
+	    "validate a scenario and, if given, parameter values as run "
+	    "would, without booting; print \"NAME: ok\"",
+	    NULL, NULL },
+	{ "show", scenario_cmd_show, "racerig scenario show NAME",
+	    "describe a scenario: its VM, duration, parameters with their "
+	    "defaults and ranges, and steps",
+	    NULL, NULL },
+	{ NULL, NULL, NULL, NULL, NULL, NULL }
 };
 
 static int
 cmd_scenario_exec(int argc, char **argv)
 {
-	return cmd_run_verb(scenario_verbs, ARRAY_SIZE(scenario_verbs), argc, argv);
+	return cmd_run_verb(scenario_verbs, argc, argv);
 }
+
+static const struct cmd_example scenario_examples[] = {
+	{ "racerig scenario show nfqueue-udp-clash", "The parameters a run "
+	    "or a campaign can set, with their ranges." },
+	{ "racerig scenario check nfqueue-udp-clash queues=4",
+	    "Check a parameter value before a long run." },
+	{ NULL, NULL }
+};
 
 const struct cmd_entry cmd_scenario_entry = {
 	.name = "scenario",
-	.usage = "racerig scenario [list | show NAME | check NAME "
-	    "[NAME=VALUE ...]]",
+	.usage = "racerig scenario [list]\n"
+	    "       racerig scenario show NAME\n"
+	    "       racerig scenario check NAME [NAME=VALUE ...]",
 	.help = "list scenarios, describe one, or validate one and its "
 	    "parameters",
 	.exec = cmd_scenario_exec,
+	.description = "A scenario is a directory under scenarios/ (or "
+	    "$RACERIG_SCENARIOS) with a scenario.json: the VM it needs, its "
+	    "parameters and the steps the guest agent runs. The verbs take no "
+	    "options.",
+	.verbs = scenario_verbs,
+	.examples = scenario_examples,
 };

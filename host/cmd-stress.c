@@ -34,17 +34,36 @@ stress_db_path(const char *arg)
 	    xasprintf("%s/results.db", cache_dir());
 }
 
+static const struct option stress_options[] = {
+	{ "resume", no_argument, NULL, 'r' },
+	{ "db", required_argument, NULL, 'd' },
+	{ "out", required_argument, NULL, 'o' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "duration", required_argument, NULL, 't' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Defaults are cmd_stress_exec()'s, after the campaign file's. */
+static const struct cmd_option_doc stress_docs[] = {
+	{ "--resume", "off",
+	    "Go on with a campaign that stopped: record the runs that "
+	    "finished, remove those that never did, and go on for the rest "
+	    "of its time." },
+	{ "--db FILE", "the campaign's \"db\", else CACHE/results.db",
+	    "The results database runs are recorded in." },
+	{ "--out DIR", "CACHE/campaigns",
+	    "Where the campaign's run directories are made." },
+	{ "--jobs N", "the campaign's \"jobs\", else from host cores and "
+	    "memory", "Runs at once, 1..16; not with a campaign of libvirt "
+	    "hosts (their capacities add up)." },
+	{ "--duration S", "the campaign's \"duration_s\"",
+	    "How long the campaign runs, 1..604800 seconds." },
+	{ NULL, NULL, NULL }
+};
+
 static int
 cmd_stress_exec(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "resume", no_argument, NULL, 'r' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "duration", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *db_arg = NULL, *out = NULL;
 	struct campaign c;
 	struct db db;
@@ -53,7 +72,7 @@ cmd_stress_exec(int argc, char **argv)
 	long v, duration = 0;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "", stress_options, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			resume = 1;
@@ -119,10 +138,32 @@ cleanup:
 	return rc;
 }
 
+static const struct cmd_example stress_examples[] = {
+	{ "racerig stress ci/nightly-campaign.json --duration 3600",
+	    "Run the nightly campaign for an hour." },
+	{ "racerig stress ci/nightly-campaign.json --resume",
+	    "Finish it after an interruption." },
+	{ NULL, NULL }
+};
+
 const struct cmd_entry cmd_stress_entry = {
 	.name = "stress",
 	.usage = "racerig stress CAMPAIGN.json [--resume] [--db FILE] "
 	    "[--out DIR] [--jobs N] [--duration S]",
 	.help = "run a campaign of parameter-fuzzed runs in parallel VMs",
 	.exec = cmd_stress_exec,
+	.description = "Run the campaign file: for its duration, runs of its "
+	    "scenarios on its kernels with parameters drawn from their ranges "
+	    "(random mode) or mutated from the parameter sets that raised "
+	    "the race-hit metric or found a bucket (guided mode), in parallel "
+	    "VMs on this machine or on the libvirt hosts the file lists. "
+	    "Every run is recorded in the database with its seed and "
+	    "parameters, so \"racerig run --replay\" repeats it; crashes are "
+	    "bucketed, and disk_budget_mb and max_vmcores bound what the run "
+	    "directories keep. See host/campaign.c for the file's fields. "
+	    "Exits 0 when the campaign ran, whatever it found: \"racerig "
+	    "report\" tells.",
+	.getopt = stress_options,
+	.options = stress_docs,
+	.examples = stress_examples,
 };

@@ -6,11 +6,16 @@
  *  1. write host/cmd-NAME.c defining "const struct cmd_entry cmd_NAME_entry"
  *     (name, usage, help, exec); keep it thin: parse options, call library
  *     code, return an EXIT_* status;
- *  2. declare it below and add it to cmd_table[], which stays sorted;
- *  3. the Makefile picks up every host/ source file by itself;
- *  4. add a test under tests/ (every command must answer -h, checked by
+ *  2. give it its documentation: description, examples, and for each
+ *     option of its getopt table (which .getopt points to) a line in its
+ *     .options table, default included (tests/unit/u-help.c fails on an
+ *     option in one table and not the other);
+ *  3. declare it below and add it to cmd_table[], which stays sorted;
+ *  4. the Makefile picks up every host/ source file by itself;
+ *  5. add a test under tests/ (every command must answer -h, checked by
  *     tests/t0001-help.sh);
- *  5. describe it in README.md.
+ *  6. regenerate the man page, host/racerig.1, with "make man";
+ *  7. describe it in README.md.
  */
 #include <stdio.h>
 #include <string.h>
@@ -56,28 +61,32 @@ cmd_find(const char *name)
 	return NULL;
 }
 
-void
-cmd_print_usage(const struct cmd_entry *entry, int to_stderr)
+const struct cmd_verb *
+cmd_find_verb(const struct cmd_entry *entry, const char *name)
 {
-	fprintf(to_stderr ? stderr : stdout, "usage: %s\n", entry->usage);
+	for (const struct cmd_verb *v = entry->verbs; v && v->name; v++) {
+		if (strcmp(v->name, name) == 0)
+			return v;
+	}
+	return NULL;
 }
 
 /*
- * Run the verb argv[1] from verbs (the first entry when there is none),
- * passing it argv from the verb on.  An unknown verb is a usage error
- * that lists the verbs.
+ * Run the verb argv[1] from verbs, a table ending with a NULL name (the
+ * first verb when there is none), passing it argv from the verb on.  An
+ * unknown verb is a usage error that lists the verbs.
  */
 int
-cmd_run_verb(const struct cmd_verb *verbs, size_t n, int argc, char **argv)
+cmd_run_verb(const struct cmd_verb *verbs, int argc, char **argv)
 {
 	const char *verb = argc > 1 ? argv[1] : verbs[0].name;
 	struct buf names = BUF_INIT;
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; verbs[i].name != NULL; i++) {
 		if (strcmp(verbs[i].name, verb) == 0)
 			return verbs[i].fn(argc > 1 ? argc - 1 : 0, argv + 1);
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; verbs[i].name != NULL; i++)
 		buf_addf(&names, "%s%s", i ? ", " : "", verbs[i].name);
 	error("unknown verb '%s' (%s)", verb, names.data);
 	buf_release(&names);

@@ -8,10 +8,17 @@
 
 #include "host.h"
 
+static int
+is_help(const char *arg)
+{
+	return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct cmd_entry *entry;
+	const struct cmd_verb *verb;
 	int status;
 
 	if (argc < 2) {
@@ -19,7 +26,7 @@ main(int argc, char **argv)
 		    "       racerig help\n");
 		return EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
+	if (is_help(argv[1]))
 		argv[1] = "help";
 	if (strcmp(argv[1], "--version") == 0)
 		argv[1] = "version";
@@ -28,11 +35,14 @@ main(int argc, char **argv)
 		error("unknown command '%s' (see 'racerig help')", argv[1]);
 		return EXIT_USAGE;
 	}
-	if (argc > 2 && (strcmp(argv[2], "-h") == 0 ||
-	    strcmp(argv[2], "--help") == 0)) {
-		cmd_print_usage(entry, 0);
-		if (entry->help != NULL)
-			printf("\n%s\n", entry->help);
+	/* "COMMAND -h" and "COMMAND VERB -h": the manual, no setup */
+	if (argc > 2 && is_help(argv[2])) {
+		help_command(stdout, entry, NULL);
+		return EXIT_PASS;
+	}
+	if (argc > 3 && is_help(argv[3]) &&
+	    (verb = cmd_find_verb(entry, argv[2])) != NULL) {
+		help_command(stdout, entry, verb);
 		return EXIT_PASS;
 	}
 	/* A guest that dies under us must not kill the orchestrator. */
