@@ -9,6 +9,7 @@
 #   make demo         install, build, fetch the default kernel, boot it,
 #                     run sysrq-crash and print the classified result
 #   make image        build the default guest image into the cache
+#   make man          regenerate host/racerig.1 from the commands' tables
 #
 # Sources are found by wildcard: host/*.c is the orchestrator, guest/agent
 # the agent, and each scenarios/NAME/build.mk adds that scenario's
@@ -51,7 +52,8 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 SCENARIO_PROGS :=
 -include $(wildcard scenarios/*/build.mk)
 
-.PHONY: all deps test unit-test check demo image clean bench fuzz checkpatch
+.PHONY: all deps test unit-test check demo image clean bench fuzz checkpatch \
+	man
 all: $(BUILD)/racerig $(BUILD)/guest/racerig-agent $(SCENARIO_PROGS)
 
 $(BUILD)/obj/%.o: %.c
@@ -122,6 +124,13 @@ bench: all
 
 clean:
 	rm -rf build build-san
+
+# The man page is generated from the commands' own tables and committed,
+# so "man racerig" works without a build; tests/t0001-help.sh fails when
+# it differs from what "racerig help --man" prints now.
+man: $(BUILD)/racerig
+	$(BUILD)/racerig help --man >host/racerig.1+
+	mv host/racerig.1+ host/racerig.1
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
