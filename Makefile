@@ -9,6 +9,7 @@
 #   make demo         install, build, fetch the default kernel, boot it,
 #                     run sysrq-crash and print the classified result
 #   make image        build the default guest image into the cache
+#   make install      install into PREFIX (/usr/local), DESTDIR honoured
 #   make man          regenerate host/racerig.1 from the commands' tables
 #
 # Sources are found by wildcard: host/*.c is the orchestrator, guest/agent
@@ -53,7 +54,7 @@ SCENARIO_PROGS :=
 -include $(wildcard scenarios/*/build.mk)
 
 .PHONY: all deps test unit-test check demo image clean bench fuzz checkpatch \
-	man
+	install man
 all: $(BUILD)/racerig $(BUILD)/guest/racerig-agent $(SCENARIO_PROGS)
 
 $(BUILD)/obj/%.o: %.c
@@ -131,6 +132,36 @@ clean:
 man: $(BUILD)/racerig
 	$(BUILD)/racerig help --man >host/racerig.1+
 	mv host/racerig.1+ host/racerig.1
+
+# The binary finds what it reads at run time through source_dir()
+# (host/util.c): the directory above its own, symlinks resolved.  So the
+# runtime tree keeps the source tree's layout under LIBDIR: build/ with the
+# binary, the agent and the scenario programs; the scenario definitions
+# and scripts, the image recipes, the guest modules' sources (built against
+# each guest kernel) and the bug-class rules.  bin/racerig is a symlink.
+PREFIX	?= /usr/local
+LIBDIR	 = $(PREFIX)/lib/racerig
+MANDIR	 = $(PREFIX)/share/man
+RUNTIME_DIRS = scenarios images guest/modules
+
+install: all
+	@echo "  INSTALL $(DESTDIR)$(PREFIX)"
+	$(Q)install -d $(DESTDIR)$(LIBDIR)/build/guest $(DESTDIR)$(LIBDIR)/host \
+		$(DESTDIR)$(LIBDIR)/guest $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(MANDIR)/man1
+	$(Q)install -m 0755 $(BUILD)/racerig $(DESTDIR)$(LIBDIR)/build/racerig
+	$(Q)install -m 0755 $(BUILD)/guest/racerig-agent \
+		$(DESTDIR)$(LIBDIR)/build/guest/racerig-agent
+	$(Q)for p in $(SCENARIO_PROGS:$(BUILD)/%=%); do \
+		install -D -m 0755 $(BUILD)/$$p $(DESTDIR)$(LIBDIR)/build/$$p || exit; \
+	done
+	$(Q)for d in $(RUNTIME_DIRS); do \
+		rm -rf $(DESTDIR)$(LIBDIR)/$$d && \
+		cp -R --preserve=mode $$d $(DESTDIR)$(LIBDIR)/$$d || exit; \
+	done
+	$(Q)install -m 0644 host/bug-classes.rules $(DESTDIR)$(LIBDIR)/host/
+	$(Q)ln -sfn ../lib/racerig/build/racerig $(DESTDIR)$(PREFIX)/bin/racerig
+	$(Q)install -m 0644 host/racerig.1 $(DESTDIR)$(MANDIR)/man1/racerig.1
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 

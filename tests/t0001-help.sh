@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-test_description='every command answers -h without a VM; the man page'
+test_description='every command answers -h without a VM; the man page and make install'
 . "$(dirname "$0")/lib-test.sh"
 
 test_expect_success 'racerig help lists commands' '
@@ -63,5 +63,39 @@ if command -v man >/dev/null 2>&1; then
 else
 	echo "ok $((test_count += 1)) # skip the man page renders (man-db is not installed)"
 fi
+
+# The installed binary must find scenarios, scripts and rules through its
+# own location: no RACERIG_ROOT, another working directory.
+test_expect_success 'make install PREFIX=... installs a racerig that finds its data' '
+	make -s -C "$TEST_ROOT" install PREFIX="$TRASH/inst" \
+		DESTDIR= >make.out 2>&1 &&
+	test -L "$TRASH/inst/bin/racerig" &&
+	mkdir elsewhere && cd elsewhere &&
+	env -u RACERIG_ROOT "$TRASH/inst/bin/racerig" scenario list >out &&
+	grep -q "^noop " out &&
+	env -u RACERIG_ROOT "$TRASH/inst/bin/racerig" scenario check noop >out &&
+	grep -q "^noop: ok" out &&
+	env -u RACERIG_ROOT -u RACERIG_RULES "$TRASH/inst/bin/racerig" \
+		classify "$TEST_ROOT/tests/data/reports/conntrack-clash-kasan-6.1.log" \
+		>out &&
+	grep -q "^classes: .*nf-conntrack-clash-uaf" out
+'
+
+if command -v man >/dev/null 2>&1; then
+	test_expect_success 'man finds the installed page' '
+		MANPATH="$TRASH/inst/share/man" man -w racerig >out &&
+		test "$(cat out)" = "$TRASH/inst/share/man/man1/racerig.1"
+	'
+fi
+
+test_expect_success 'make install DESTDIR=... stages under DESTDIR' '
+	make -s -C "$TEST_ROOT" install PREFIX=/opt/rr DESTDIR="$TRASH/stage" \
+		>make.out 2>&1 &&
+	test "$(readlink "$TRASH/stage/opt/rr/bin/racerig")" = \
+		../lib/racerig/build/racerig &&
+	test -x "$TRASH/stage/opt/rr/lib/racerig/build/guest/racerig-agent" &&
+	test -f "$TRASH/stage/opt/rr/lib/racerig/host/bug-classes.rules" &&
+	test -f "$TRASH/stage/opt/rr/share/man/man1/racerig.1"
+'
 
 test_done
