@@ -44,6 +44,17 @@ test_expect_success 'racerig help bisect-step gives git bisect run statuses' '
 	grep -q "^    125$" exits
 '
 
+# image kernel checks its options against its own table before it runs
+# images/build-kernel: an option added to the script must be added there.
+test_expect_success 'image kernel knows every option of images/build-kernel' '
+	sed -n "s/^	\(--[a-z-]*\)).*/\1/p" "$TEST_ROOT/images/build-kernel" |
+		grep -v "^--cache\$" | sort >expect &&
+	test -s expect &&
+	"$RACERIG" help image kernel | sed -n "s/^    \(--[a-z-]*\).*/\1/p" |
+		sort >actual &&
+	cmp expect actual
+'
+
 test_expect_success 'an unknown command is a usage error (129)' '
 	"$RACERIG" no-such-command 2>err; test $? = 129 &&
 	grep -q "unknown command .no-such-command." err
