@@ -173,7 +173,8 @@ cmd_classify_exec(int argc, char **argv)
 	int c, json = 0, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", classify_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", classify_options, NULL))
+	    != -1) {
 		switch (c) {
 		case 'j':
 			json = 1;

@@ -31,9 +31,11 @@ help_fill(FILE *fp, const char *text, int first, int indent)
 	for (;;) {
 		size_t ws = strspn(p, " \t\n"), len;
 		const char *nl = memchr(p, '\n', ws);
+		size_t rest = nl ? ws - (size_t)(nl + 1 - p) : 0;
 
-		if (nl != NULL && memchr(nl + 1, '\n', ws - (size_t)(nl + 1 - p))
-		    != NULL && col >= 0) {
+		/* two newlines in the run: a paragraph ends */
+		if (nl != NULL && memchr(nl + 1, '\n', rest) != NULL &&
+		    col >= 0) {
 			fputs("\n\n", fp);
 			col = -1;
 		}

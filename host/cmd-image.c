@@ -146,7 +146,8 @@ image_cmd_show(int argc, char **argv)
 		dir_only = 1;
 	}
 	if (optind < argc - 1) {
-		error("image show takes one image (see 'racerig image show -h')");
+		error("image show takes one image (see 'racerig image show "
+		    "-h')");
 		return EXIT_USAGE;
 	}
 	if (optind == argc - 1)
@@ -251,7 +252,8 @@ image_cmd_kernel(int argc, char **argv)
 			args[n++] = xstrdup(optarg);
 	}
 	if (optind != argc) {
-		error("image kernel takes options only, not '%s'", argv[optind]);
+		error("image kernel takes options only, not '%s'",
+		    argv[optind]);
 		rc = EXIT_USAGE;
 		goto cleanup;
 	}

@@ -76,7 +76,8 @@ static const struct cmd_option_doc run_docs[] = {
 	    "Run the guest under QEMU directly or as a libvirt domain." },
 	{ "--accel kvm|tcg", "kvm if /dev/kvm works, else tcg",
 	    "QEMU's accelerator ($RACERIG_ACCEL sets the default)." },
-	{ "--json", "off", "Print run.json instead of the summary (run only)." },
+	{ "--json", "off",
+	    "Print run.json instead of the summary (run only)." },
 	{ "--console-limit BYTES", "16777216",
 	    "Bytes of console output kept in console.log, at least 4096; the "
 	    "tail past it is kept too." },
