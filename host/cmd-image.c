@@ -305,7 +305,8 @@ cmd_image_exec(int argc, char **argv)
 static const struct cmd_exit_doc image_exits[] = {
 	{ EXIT_PASS, "Done (kernel --check: the tree is built)." },
 	{ EXIT_VERDICT, "kernel --check: this kernel is not built yet." },
-	{ EXIT_INFRA, "A build failed; the log is named on standard error." },
+	{ EXIT_INFRA, "A build failed (its log is named on standard error), "
+	    "or show found no such image." },
 	{ EXIT_USAGE, "A bad command line or input." },
 	{ 0, NULL }
 };
