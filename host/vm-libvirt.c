@@ -621,7 +621,12 @@ vm_libvirt_start(struct vm *vm)
 	xml = lv_domain_xml(cfg, name, &con, &ag);
 	free(path);
 	path = xasprintf("%s/domain.xml", cfg->dir);
-	(void)write_file_atomic(path, xml, strlen(xml));
+	/*
+	 * Kept for the record, readable by racerig's user alone: it names
+	 * the ports the channels listen on while the domain starts.
+	 */
+	if (write_file_excl(path, xml, strlen(xml), 0600) != 0)
+		goto out;
 
 	if (pipe2(pfd, O_CLOEXEC | O_NONBLOCK) != 0) {
 		error("pipe: %s", strerror(errno));
