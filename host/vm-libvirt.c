@@ -51,6 +51,7 @@
 #include "host.h"
 #include "proto.h"
 
+/* QEMU connects the channels while the domain starts: by then, absolutely */
 #define LV_ACCEPT_TIMEOUT_MS	30000
 /* keepalive: a daemon that misses 3 probes 2 s apart is gone */
 #define LV_KEEPALIVE_S		2
@@ -76,7 +77,7 @@ struct vm_libvirt {
 	int		 probed;	/* the vanished-domain probe was made */
 	/* TCP channels: the addresses the host's QEMU may connect from */
 	struct sockaddr_storage peers[8];
-	int		 npeers;	/* 0: any (a local URI) */
+	int		 npeers;	/* >= 1 with TCP channels */
 };
 
 static pthread_once_t lv_loop_once = PTHREAD_ONCE_INIT;
@@ -257,20 +258,24 @@ lv_listen_tcp(const char *addr, int *port)
 /*
  * The addresses of the URI's host, which its QEMU connects from: a
  * channel port is open on the network while it waits, and what connects
- * first must not become the guest's console.  A local URI has no host
- * part and leaves the list empty (any peer).  0 or -1 (reported).
+ * first must not become the guest's console.  A URI without a host part
+ * (a local one) names no address to check against, so TCP channels are
+ * refused with it: commands refuse that pairing first, this is the
+ * backstop.  0 or -1 (reported).
  */
 static int
 lv_resolve_peers(struct vm_libvirt *l, const char *uri)
 {
 	struct addrinfo hints, *res = NULL, *ai;
-	char host[256];
+	char host[256] = "";
 	int rc;
 
 	l->npeers = 0;
-	if (vm_libvirt_uri_host(uri, host, sizeof(host)) != 0 ||
+	if (uri == NULL || vm_libvirt_uri_host(uri, host, sizeof(host)) != 0 ||
 	    host[0] == '\0')
-		return 0;
+		return error("TCP channels need a libvirt URI that names its "
+		    "host, whose addresses alone may connect them: '%s' "
+		    "names none", uri ? uri : "qemu:///system");
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_STREAM;
 	rc = getaddrinfo(host, NULL, &hints, &res);
@@ -284,18 +289,18 @@ lv_resolve_peers(struct vm_libvirt *l, const char *uri)
 			    ai->ai_addrlen);
 	}
 	freeaddrinfo(res);
+	if (l->npeers == 0)
+		return error("'%s' of '%s' has no address", host, uri);
 	return 0;
 }
 
-/* Is ss one of the host's addresses (or may any peer connect)? */
+/* Is ss one of the host's addresses? */
 static int
 lv_peer_ok(const struct vm_libvirt *l, const struct sockaddr_storage *ss)
 {
 	const struct sockaddr_in *a4 = (const struct sockaddr_in *)ss;
 	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)ss;
 
-	if (l->npeers == 0)
-		return 1;
 	for (int i = 0; i < l->npeers; i++) {
 		const struct sockaddr_in *p4 =
 		    (const struct sockaddr_in *)&l->peers[i];
@@ -315,28 +320,32 @@ lv_peer_ok(const struct vm_libvirt *l, const struct sockaddr_storage *ss)
 }
 
 /*
- * Take the one connection QEMU makes to listener lfd, within
- * LV_ACCEPT_TIMEOUT_MS; gives up early when the daemon's connection
- * closes (its QEMU will not come).  A TCP connection from an address
- * that is not the host's is closed and the wait goes on.
+ * Take the one connection QEMU makes to listener lfd by deadline (a
+ * now_mono() time, fixed when the listeners opened); gives up early when
+ * the daemon's connection closes (its QEMU will not come).  A TCP
+ * connection from an address that is not the host's is closed and the
+ * wait goes on, to the same deadline: connection attempts never extend
+ * it, so a connector knocking every few milliseconds cannot keep a run
+ * waiting forever.  A connection already waiting is taken even past the
+ * deadline (domain creation can be slow; QEMU connected during it).
  */
 static int
-lv_accept(struct vm_libvirt *l, int lfd, const char *what)
+lv_accept(struct vm_libvirt *l, int lfd, const char *what, double deadline)
 {
 	struct pollfd p = { .fd = lfd, .events = POLLIN };
-	int fd, one = 1, waited = 0;
+	int fd, one = 1;
 
 	for (;;) {
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof(ss);
 		char addr[INET6_ADDRSTRLEN] = "?";
-		int rc = poll(&p, 1, 250);
+		int left = (int)((deadline - now_mono()) * 1000), rc;
 
+		rc = poll(&p, 1, left < 0 ? 0 : left > 250 ? 250 : left);
 		if (rc < 0 && errno != EINTR)
 			return error("poll (%s): %s", what, strerror(errno));
 		if (rc <= 0) {
-			waited += 250;
-			if (lv_is_closed(l) || waited >= LV_ACCEPT_TIMEOUT_MS)
+			if (lv_is_closed(l) || now_mono() >= deadline)
 				return error("QEMU did not connect the %s "
 				    "channel", what);
 			continue;
@@ -570,6 +579,7 @@ vm_libvirt_start(struct vm *vm)
 	int lcon = -1, lag = -1, pfd[2], rc = -1;
 	char *name = NULL, *xml = NULL, *path = NULL;
 	const char *base;
+	double deadline;
 
 	if (cfg->disk != NULL || cfg->mem_file != NULL)
 		return error("the libvirt backend takes no disks (--dump "
@@ -604,8 +614,7 @@ vm_libvirt_start(struct vm *vm)
 	name = xasprintf("racerig-%s", base ? base + 1 : cfg->dir);
 	if (cfg->callback != NULL) {
 		con.addr = ag.addr = cfg->callback;
-		if (cfg->connect != NULL &&
-		    lv_resolve_peers(l, cfg->connect) != 0)
+		if (lv_resolve_peers(l, cfg->connect) != 0)
 			goto out;
 		if ((lcon = lv_listen_tcp(cfg->callback, &con.port)) < 0 ||
 		    (lag = lv_listen_tcp(cfg->callback, &ag.port)) < 0)
@@ -618,6 +627,8 @@ vm_libvirt_start(struct vm *vm)
 		    (lag = lv_listen(l->ag_path)) < 0)
 			goto out;
 	}
+	/* one deadline for both channels, however many knock meanwhile */
+	deadline = now_mono() + LV_ACCEPT_TIMEOUT_MS / 1000.0;
 	xml = lv_domain_xml(cfg, name, &con, &ag);
 	free(path);
 	path = xasprintf("%s/domain.xml", cfg->dir);
@@ -651,8 +662,8 @@ vm_libvirt_start(struct vm *vm)
 		lv_sink_free(sink);
 		goto out;
 	}
-	if ((l->console_fd = lv_accept(l, lcon, "console")) < 0 ||
-	    (vm->agent_fd = lv_accept(l, lag, "agent")) < 0) {
+	if ((l->console_fd = lv_accept(l, lcon, "console", deadline)) < 0 ||
+	    (vm->agent_fd = lv_accept(l, lag, "agent", deadline)) < 0) {
 		if (lv_host_gone(l, 0))
 			(void)lv_lost(vm);
 		goto out;
