@@ -159,8 +159,8 @@ agent_send(struct agent *a, unsigned type, json_t *obj)
 		if (left <= 0) {
 			a->stalled = 1;
 			snprintf(a->stall_reason, sizeof(a->stall_reason),
-			    "a %s frame (%zu bytes, %zu sent) could not be "
-			    "sent within %d s", name, frame.len, off,
+			    "sending the %s frame stalled: %zu of %zu bytes "
+			    "went out in %d s", name, off, frame.len,
 			    a->send_timeout_ms / 1000);
 			goto cleanup;
 		}

@@ -152,6 +152,10 @@ agent_dispatch(struct agent *a, const struct proto_hdr *hdr,
 			channel_send_error(a, 0, "host speaks another "
 			    "protocol version");
 		a->hello_done = 1;
+		if (a->test_stop_reading) {
+			agent_log("test: no longer reading the channel");
+			a->reading_stopped = 1;
+		}
 		if (json_is_object(resume)) {
 			agent_resume(a, resume);
 			agent_hello(a);
@@ -209,7 +213,8 @@ agent_read_port(struct agent *a)
 			return -1;
 		}
 		off += (size_t)took;
-		while (proto_reader_next(&a->reader, &hdr, &payload) == 1) {
+		while (!a->reading_stopped &&
+		    proto_reader_next(&a->reader, &hdr, &payload) == 1) {
 			agent_dispatch(a, &hdr, payload);
 			proto_reader_consume(&a->reader);
 		}
@@ -245,8 +250,8 @@ agent_loop(struct agent *a)
 		}
 		child_check_deadlines(a);
 
-		pfd[n] = (struct pollfd){ .fd = port_ok ? a->port_fd : -1,
-		    .events = POLLIN };
+		pfd[n] = (struct pollfd){ .fd = port_ok && !a->reading_stopped ?
+		    a->port_fd : -1, .events = POLLIN };
 		owner[n++] = NULL;
 		for (int i = 0; i < AGENT_MAX_CHILDREN; i++) {
 			struct child *c = &a->children[i];
@@ -324,6 +329,13 @@ main(int argc, char **argv)
 			for (;;)
 				pause();
 		}
+	}
+	if (!a.serve_only) {
+		char v[32];
+
+		if (setup_cmdline_get("racerig.agent_test", v, sizeof(v)) ==
+		    0 && strcmp(v, "stop-reading") == 0)
+			a.test_stop_reading = 1;
 	}
 	agent_hello(&a);
 	/*
