@@ -377,6 +377,9 @@ agent_decode(struct agent *a, unsigned type, const unsigned char *payload,
 		if (get_int(o, "id", 0, UINT32_MAX, &v) == 0)
 			ev->id = (uint32_t)v;
 		return 0;
+	case PROTO_AUTH:
+		/* the backend took the one AUTH before handing the channel on */
+		return agent_broken(a, "agent sent an auth frame out of turn");
 	default:
 		return agent_broken(a, "agent sent a %s frame, which only the "
 		    "host may send", name);
