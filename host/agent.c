@@ -378,7 +378,7 @@ agent_decode(struct agent *a, unsigned type, const unsigned char *payload,
 			ev->id = (uint32_t)v;
 		return 0;
 	case PROTO_AUTH:
-		/* the backend took the one AUTH before handing the channel on */
+		/* the backend took the one AUTH before it handed us the fd */
 		return agent_broken(a, "agent sent an auth frame out of turn");
 	default:
 		return agent_broken(a, "agent sent a %s frame, which only the "

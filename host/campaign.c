@@ -211,8 +211,9 @@ campaign_local_addr(const char *path, size_t i, const char *addr)
  * The "hosts" list of the campaign file at path (root), strictly: each
  * entry an object with a libvirt QEMU URI, a capacity in 1..
  * CAMPAIGN_MAX_CAPACITY, a callback address of this machine for a
- * remote URI and none for a local one; no URI twice; no more than CAMPAIGN_MAX_SLOTS runs at
- * once in all.  0 (c->hosts filled, or none without "hosts") or -1.
+ * remote URI and none for a local one; no URI twice; no more than
+ * CAMPAIGN_MAX_SLOTS runs at once in all.  0 (c->hosts filled, or none
+ * without "hosts") or -1.
  */
 static int
 campaign_load_hosts(const char *path, json_t *root, struct campaign *c)
@@ -282,8 +283,8 @@ campaign_load_hosts(const char *path, json_t *root, struct campaign *c)
 		if (v != NULL && host[0] == '\0')
 			return error("%s: hosts[%zu].callback is refused: '%s' "
 			    "names no host, whose addresses alone may connect "
-			    "TCP channels (a local URI uses unix sockets; leave "
-			    "callback out)", path, i, uri);
+			    "TCP channels (a local URI uses unix sockets; "
+			    "leave callback out)", path, i, uri);
 		if (v != NULL) {
 			if (campaign_local_addr(path, i,
 			    json_string_value(v)) != 0)

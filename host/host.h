@@ -610,8 +610,8 @@ int		 write_all(int fd, const void *data, size_t n);
 int		 tmp_create_beside(const char *path, char **tmp);
 int		 write_file_atomic(const char *path, const void *data,
 		     size_t n);
-int		 write_file_excl(const char *path, const void *data, size_t n,
-		     mode_t mode);
+int		 write_file_excl(const char *path, const void *data,
+		     size_t n, mode_t mode);
 int		 json_write_atomic(const char *path, const json_t *j);
 int		 parse_long(const char *s, long min, long max, long *out);
 int		 parse_ip(const char *addr, struct sockaddr_storage *ss,

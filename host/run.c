@@ -89,7 +89,7 @@ struct run_state {
 	double			 hang_at;	/* first lockup/stall line */
 	double			 fail_at;	/* a step failed */
 	double			 agent_broken_at; /* the channel broke */
-	double			 stalled_at;	/* a send to it stalled */
+	double			 stalled_at;	/* a send stalled */
 	size_t			 next_step;
 	uint32_t		 fg_id;		/* running foreground step */
 	double			 fg_deadline;
@@ -220,7 +220,8 @@ run_next_steps(struct run_state *rs)
 			json_array_append_new(rs->steps_json, sj);
 			buf_release(&cmd);
 			if (agent_exec(&rs->agent, id, argv, env, cpus, ncpus,
-			    timeout_s * 1000, st->raw_channel || rs->opts->raw_channel) != 0) {
+			    timeout_s * 1000, st->raw_channel ||
+			    rs->opts->raw_channel) != 0) {
 				char what[64];
 
 				snprintf(what, sizeof(what), "cannot send step "
@@ -479,8 +480,8 @@ run_check_timers(struct run_state *rs)
 			run_finish(rs, RUN_LOST, "%s (sends to the agent "
 			    "stalled)", why);
 		else
-			run_finish(rs, RUN_HUNG, "the guest stopped reading its "
-			    "agent channel: %s", rs->agent.stall_reason);
+			run_finish(rs, RUN_HUNG, "the guest stopped reading "
+			    "its agent channel: %s", rs->agent.stall_reason);
 		return;
 	}
 	if (rs->fail_at != 0 && now - rs->fail_at > RUN_FAIL_SETTLE_S) {

@@ -113,7 +113,7 @@ struct vm_libvirt {
 	 */
 	int		 authed;
 	char		 token[PROTO_TOKEN_LEN + 1];
-	char		*token_path;	/* until the domain has started */
+	char		*token_path;	/* until the domain started */
 	int		 ag_listen;
 	double		 accept_deadline;
 	struct lv_cand	 cands[LV_MAX_CANDIDATES];
@@ -539,7 +539,7 @@ lv_cand_accept(struct vm_libvirt *l)
 	fd = accept4(l->ag_listen, (struct sockaddr *)&ss, &len,
 	    SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd < 0)
-		return;		/* gone before it was taken, or will be seen */
+		return;		/* gone already, or seen next time */
 	lv_addr_text(&ss, addr, sizeof(addr));
 	if (!lv_peer_ok(l, &ss)) {
 		warning("refused a connection to the agent channel from %s: "
@@ -820,7 +820,8 @@ lv_domain_xml(const struct vm_config *cfg, const char *name,
 		lv_xml_text(&b, token_path);
 		buf_addstr(&b, "'/>\n  </sysinfo>\n");
 	}
-	buf_addstr(&b, "  <features><acpi/><vmcoreinfo state='on'/></features>\n"
+	buf_addstr(&b,
+	    "  <features><acpi/><vmcoreinfo state='on'/></features>\n"
 	    "  <cpu mode='maximum'/>\n"
 	    "  <on_poweroff>destroy</on_poweroff>\n"
 	    "  <on_reboot>destroy</on_reboot>\n"

@@ -126,7 +126,8 @@ const char	*proto_type_name(unsigned type);
 void		 proto_hdr_encode(unsigned char *out, unsigned type,
 		     uint32_t length);
 /* PROTO_HDR_SIZE bytes at p into *hdr, unchecked */
-void		 proto_hdr_decode(const unsigned char *p, struct proto_hdr *hdr);
+void		 proto_hdr_decode(const unsigned char *p,
+		     struct proto_hdr *hdr);
 int		 proto_reader_init(struct proto_reader *r);
 void		 proto_reader_release(struct proto_reader *r);
 /*
