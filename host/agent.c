@@ -8,8 +8,14 @@
  * violation marks the channel broken with a message saying what was
  * wrong, and it is never read again: there is no resynchronising with a
  * guest that has shown it cannot be trusted.
+ *
+ * A guest may also stop reading.  Sends wait for the channel to drain
+ * (poll) to a deadline per frame and mark the channel stalled past it;
+ * while a send waits, what the guest writes is read into a bounded
+ * buffer, so two sides each waiting to write do not wait on each other.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,11 +25,19 @@
 #include "host.h"
 #include "proto.h"
 
+/*
+ * What a send may read ahead while it waits for the guest to drain the
+ * channel: a guest that writes more than this without reading what it
+ * is sent is not waited on (its send stalls).
+ */
+#define AGENT_READ_AHEAD	(1u << 20)
+
 struct agent_priv {
 	struct proto_reader	 reader;
 	json_t			*msg;		/* the last decoded message */
 	int			 have_frame;	/* reader holds a frame */
-	struct buf		 pending;	/* read, not yet fed */
+	/* read, not yet fed: one read's worth, or read ahead by a send */
+	struct buf		 pending;
 };
 
 int
@@ -33,6 +47,7 @@ agent_init(struct agent *a, int fd)
 
 	memset(a, 0, sizeof(*a));
 	a->fd = fd;
+	a->send_timeout_ms = AGENT_SEND_TIMEOUT_MS;
 	if (proto_reader_init(&p->reader) != 0)
 		fatal("out of memory for the agent reader");
 	a->priv = p;
@@ -71,25 +86,90 @@ agent_broken(struct agent *a, const char *fmt, ...)
 	return -1;
 }
 
+/*
+ * While a send waits: take what the guest wrote, up to AGENT_READ_AHEAD
+ * in all, so that it is not blocked writing while we are blocked
+ * writing.  Returns 0 when nothing more should be read during this
+ * send (the buffer is full, or end-of-file or an error, which
+ * agent_read() will meet again and report).
+ */
+static int
+agent_read_ahead(struct agent *a)
+{
+	struct agent_priv *p = a->priv;
+	unsigned char chunk[4096];
+	ssize_t n;
+
+	if (p->pending.len >= AGENT_READ_AHEAD)
+		return 0;
+	n = read(a->fd, chunk, sizeof(chunk));
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR;
+	if (n == 0)
+		return 0;
+	buf_add(&p->pending, chunk, (size_t)n);
+	return 1;
+}
+
+/*
+ * Send one frame, header and payload in one buffer, waiting for the
+ * non-blocking channel to take it by a->send_timeout_ms.  Past that the
+ * frame may be half sent: the channel is marked stalled and never
+ * written again.
+ */
 static int
 agent_send(struct agent *a, unsigned type, json_t *obj)
 {
+	struct buf frame = BUF_INIT;
 	unsigned char hdr[PROTO_HDR_SIZE];
+	const char *name = proto_type_name(type);
+	double deadline = now_mono() + a->send_timeout_ms / 1000.0;
+	int reading = a->priv != NULL, rc = -1;
+	size_t off = 0;
 	char *text;
-	size_t len;
-	int rc = 0;
 
 	text = json_dumps(obj, JSON_COMPACT);
 	json_decref(obj);
 	if (text == NULL)
-		return error("cannot encode a %s request", proto_type_name(type));
-	len = strlen(text);
-	proto_hdr_encode(hdr, type, (uint32_t)len);
-	if (write_all(a->fd, hdr, sizeof(hdr)) != 0 ||
-	    write_all(a->fd, text, len) != 0)
-		rc = error("cannot send a %s request to the agent: %s",
-		    proto_type_name(type), strerror(errno));
+		return error("cannot encode a %s request", name);
+	if (a->stalled) {
+		free(text);
+		return -1;	/* said once, when it stalled */
+	}
+	proto_hdr_encode(hdr, type, (uint32_t)strlen(text));
+	buf_add(&frame, hdr, sizeof(hdr));
+	buf_addstr(&frame, text);
 	free(text);
+	while (off < frame.len) {
+		struct pollfd pfd = { .fd = a->fd,
+		    .events = POLLOUT | (reading ? POLLIN : 0) };
+		ssize_t w = write(a->fd, frame.data + off, frame.len - off);
+		int left;
+
+		if (w > 0) {
+			off += (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno != EAGAIN && errno != EINTR) {
+			error("cannot send a %s request to the agent: %s", name,
+			    strerror(errno));
+			goto cleanup;
+		}
+		left = (int)((deadline - now_mono()) * 1000);
+		if (left <= 0) {
+			a->stalled = 1;
+			snprintf(a->stall_reason, sizeof(a->stall_reason),
+			    "sending the %s frame stalled: %zu of %zu bytes "
+			    "went out in %d s", name, off, frame.len,
+			    a->send_timeout_ms / 1000);
+			goto cleanup;
+		}
+		if (poll(&pfd, 1, left) > 0 && (pfd.revents & POLLIN))
+			reading = agent_read_ahead(a);
+	}
+	rc = 0;
+cleanup:
+	buf_release(&frame);
 	return rc;
 }
 
@@ -297,6 +377,9 @@ agent_decode(struct agent *a, unsigned type, const unsigned char *payload,
 		if (get_int(o, "id", 0, UINT32_MAX, &v) == 0)
 			ev->id = (uint32_t)v;
 		return 0;
+	case PROTO_AUTH:
+		/* the backend took the one AUTH before it handed us the fd */
+		return agent_broken(a, "agent sent an auth frame out of turn");
 	default:
 		return agent_broken(a, "agent sent a %s frame, which only the "
 		    "host may send", name);
@@ -360,7 +443,8 @@ agent_read(struct agent *a, struct agent_event *ev)
 		/*
 		 * The reader stops taking bytes at a frame boundary; what
 		 * it left is fed before anything new is read, so pending
-		 * never holds more than one read's worth.
+		 * never holds more than one read's worth, or what a send
+		 * read ahead (AGENT_READ_AHEAD).
 		 */
 		if (p->pending.len > 0) {
 			long took = proto_reader_feed(&p->reader,
@@ -385,4 +469,12 @@ agent_read(struct agent *a, struct agent_event *ev)
 			return agent_broken(a, "agent channel closed");
 		buf_add(&p->pending, chunk, (size_t)n);
 	}
+}
+
+int
+agent_pending(const struct agent *a)
+{
+	const struct agent_priv *p = a->priv;
+
+	return p != NULL && !a->broken && p->pending.len > 0;
 }

@@ -40,9 +40,11 @@
  *
  * capacity is how many runs that host takes at once; callback is this
  * machine's IP address as the host sees it, where its QEMU connects the
- * console and agent channel back to (required for a URI with a host
- * part, optional for a local one such as qemu:///system).  The hosts
- * must see racerig's cache and run directories at the same paths.
+ * console and agent channel back to: required for a URI with a host
+ * part, refused for a local one such as qemu:///system (which uses unix
+ * sockets), since a TCP channel is taken only from the addresses of the
+ * URI's host.  The hosts must see racerig's cache and run directories
+ * at the same paths.
  */
 #include <sys/socket.h>
 
@@ -208,9 +210,10 @@ campaign_local_addr(const char *path, size_t i, const char *addr)
 /*
  * The "hosts" list of the campaign file at path (root), strictly: each
  * entry an object with a libvirt QEMU URI, a capacity in 1..
- * CAMPAIGN_MAX_CAPACITY and, for a remote URI, a callback address of
- * this machine; no URI twice; no more than CAMPAIGN_MAX_SLOTS runs at
- * once in all.  0 (c->hosts filled, or none without "hosts") or -1.
+ * CAMPAIGN_MAX_CAPACITY, a callback address of this machine for a
+ * remote URI and none for a local one; no URI twice; no more than
+ * CAMPAIGN_MAX_SLOTS runs at once in all.  0 (c->hosts filled, or none
+ * without "hosts") or -1.
  */
 static int
 campaign_load_hosts(const char *path, json_t *root, struct campaign *c)
@@ -277,6 +280,11 @@ campaign_load_hosts(const char *path, json_t *root, struct campaign *c)
 			return error("%s: hosts[%zu].callback is needed: '%s' "
 			    "is remote and must connect back to an address of "
 			    "this machine", path, i, uri);
+		if (v != NULL && host[0] == '\0')
+			return error("%s: hosts[%zu].callback is refused: '%s' "
+			    "names no host, whose addresses alone may connect "
+			    "TCP channels (a local URI uses unix sockets; "
+			    "leave callback out)", path, i, uri);
 		if (v != NULL) {
 			if (campaign_local_addr(path, i,
 			    json_string_value(v)) != 0)

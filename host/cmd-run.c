@@ -267,6 +267,22 @@ run_parse(int argc, char **argv, struct run_opts *o, int *json, int *count)
 			return EXIT_USAGE;
 		}
 	}
+	/*
+	 * TCP channels are taken only from the libvirt host's addresses: a
+	 * URI without a host part names none, and then any process that
+	 * found a channel's port could pose as the guest.
+	 */
+	if (o->callback != NULL) {
+		char host[256] = "";
+
+		if (o->connect == NULL || vm_libvirt_uri_host(o->connect, host,
+		    sizeof(host)) != 0 || host[0] == '\0')
+			return error("--callback needs a --connect URI that "
+			    "names the libvirt host, such as qemu+tcp://HOST/"
+			    "system: TCP channels are taken only from its "
+			    "addresses (a local daemon uses unix sockets)"),
+			    EXIT_USAGE;
+	}
 	return 0;
 }
 

@@ -397,11 +397,22 @@ struct agent_event {
  * The host side of the agent channel.  broken is set after the first
  * protocol violation; error then says what it was, and the channel is
  * never read again.
+ *
+ * Sends are whole frames that wait for the channel to drain, up to
+ * send_timeout_ms each (AGENT_SEND_TIMEOUT_MS unless a test lowers it).
+ * A frame that cannot go out by then sets stalled, says which in
+ * stall_reason, and nothing is sent again: the guest stopped reading,
+ * and a frame after a partly sent one would be garbage to it.
  */
+#define AGENT_SEND_TIMEOUT_MS	10000
+
 struct agent {
 	int		 fd;
 	int		 broken;
 	char		 error[256];
+	int		 stalled;
+	char		 stall_reason[160];
+	int		 send_timeout_ms;
 	/* private to agent.c */
 	void		*priv;
 };
@@ -671,6 +682,8 @@ int		 write_all(int fd, const void *data, size_t n);
 int		 tmp_create_beside(const char *path, char **tmp);
 int		 write_file_atomic(const char *path, const void *data,
 		     size_t n);
+int		 write_file_excl(const char *path, const void *data,
+		     size_t n, mode_t mode);
 int		 json_write_atomic(const char *path, const json_t *j);
 int		 parse_long(const char *s, long min, long max, long *out);
 int		 parse_ip(const char *addr, struct sockaddr_storage *ss,
@@ -736,11 +749,16 @@ const char	*vm_qemu_accel(const char *kernel, const char *initrd);
 /*
  * agent.c: interface used by run.c.  agent_read() returns 1 with *ev set,
  * 0 if no complete message is available without blocking, -1 when the
- * channel is broken (a->error says why) or closed.
+ * channel is broken (a->error says why) or closed.  agent_pending() is
+ * 1 when bytes read while a send waited are not decoded yet: the channel
+ * need not poll readable for them.  The senders return 0, or -1: with
+ * a->stalled set when the guest stopped reading (not reported: the run
+ * decides what that means), reported otherwise.
  */
 int		 agent_init(struct agent *a, int fd);
 void		 agent_release(struct agent *a);
 int		 agent_read(struct agent *a, struct agent_event *ev);
+int		 agent_pending(const struct agent *a);
 int		 agent_send_hello(struct agent *a);
 int		 agent_send_resume(struct agent *a, const unsigned char *seed,
 		     size_t n, long long realtime_ns);

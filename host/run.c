@@ -12,11 +12,13 @@
  *	report.json  the classification of the first crash
  *	run.json     what ran, how it ended, and the timings
  *
- * Outcomes (enum run_outcome): ok, crashed, hung, boot-failed, lost
- * (QEMU died or the guest went away unasked), failed (a step exited
- * other than expected, or the agent broke the protocol), workload-failed
- * (a step marked "workload" died, was OOM-killed or exited other than
- * expected while the kernel stayed up), error (racerig or the host).
+ * Outcomes (enum run_outcome): ok, crashed, hung (a lockup or stall
+ * report, no heartbeat, or a guest that stopped reading its agent
+ * channel), boot-failed, lost (QEMU died or the guest went away
+ * unasked), failed (a step exited other than expected, or the agent
+ * broke the protocol), workload-failed (a step marked "workload" died,
+ * was OOM-killed or exited other than expected while the kernel stayed
+ * up), error (racerig or the host).
  */
 #include <sys/random.h>
 #include <sys/resource.h>
@@ -91,6 +93,7 @@ struct run_state {
 	double			 fail_at;	/* a step failed */
 	double			 agent_broken_at; /* the channel broke */
 	int			 fail_workload;	/* the failed step is one */
+	double			 stalled_at;	/* a send stalled */
 	size_t			 next_step;
 	uint32_t		 fg_id;		/* running foreground step */
 	double			 fg_deadline;
@@ -151,6 +154,22 @@ run_log_step(struct run_state *rs, uint32_t id, const char *tag,
 }
 
 /*
+ * A send to the agent failed.  A stalled one is the guest's doing (it
+ * stopped reading): noted, and judged in run_check_timers() with what
+ * else comes; any other failure is the host's, an error.
+ */
+static void
+run_send_failed(struct run_state *rs, const char *what)
+{
+	if (rs->agent.stalled) {
+		if (rs->stalled_at == 0)
+			rs->stalled_at = now_mono();
+		return;
+	}
+	run_finish(rs, RUN_ERROR, "%s", what);
+}
+
+/*
  * Start the next steps: every background step up to and including the
  * next foreground one.  Sets fg_id, or finishes the run with ok when no
  * step is left.
@@ -205,9 +224,14 @@ run_next_steps(struct run_state *rs)
 			json_array_append_new(rs->steps_json, sj);
 			buf_release(&cmd);
 			if (agent_exec(&rs->agent, id, argv, env, cpus, ncpus,
-			    timeout_s * 1000, st->raw_channel || rs->opts->raw_channel) != 0)
-				run_finish(rs, RUN_ERROR,
-				    "cannot send step %u to the agent", id);
+			    timeout_s * 1000, st->raw_channel ||
+			    rs->opts->raw_channel) != 0) {
+				char what[64];
+
+				snprintf(what, sizeof(what), "cannot send step "
+				    "%u to the agent", id);
+				run_send_failed(rs, what);
+			}
 		} else
 			run_finish(rs, RUN_ERROR, "step %u cannot be expanded",
 			    id);
@@ -218,7 +242,7 @@ run_next_steps(struct run_state *rs)
 		free(argv);
 		free(env);
 		free(cpus);
-		if (rs->done)
+		if (rs->done || rs->stalled_at != 0)
 			break;
 		if (st->background) {
 			rs->bg_ids = xrealloc(rs->bg_ids,
@@ -231,7 +255,8 @@ run_next_steps(struct run_state *rs)
 		}
 	}
 	buf_release(&arg);
-	if (!rs->done && rs->fg_id == 0 && rs->next_step >= rs->sc->nsteps)
+	if (!rs->done && rs->stalled_at == 0 && rs->fg_id == 0 &&
+	    rs->next_step >= rs->sc->nsteps)
 		run_finish(rs, RUN_OK, "all %zu steps finished as expected",
 		    rs->sc->nsteps);
 }
@@ -358,12 +383,14 @@ run_on_agent_event(struct run_state *rs, const struct agent_event *ev)
 			str_printable(rs->res->guest_release, ev->release,
 			    sizeof(rs->res->guest_release));
 		if (agent_send_hello(&rs->agent) != 0) {
-			run_finish(rs, RUN_ERROR, "cannot answer the agent");
+			run_send_failed(rs, "cannot answer the agent");
 			return;
 		}
-		if (rs->sc->nsample > 0)
-			(void)agent_sample(&rs->agent, rs->sc->sample,
-			    rs->sc->nsample, 1000);
+		if (rs->sc->nsample > 0 && agent_sample(&rs->agent,
+		    rs->sc->sample, rs->sc->nsample, 1000) != 0) {
+			run_send_failed(rs, "cannot ask the agent for samples");
+			return;
+		}
 		if (rs->opts->boot_only) {
 			run_finish(rs, RUN_OK, "agent ready");
 			return;
@@ -456,6 +483,19 @@ run_check_timers(struct run_state *rs)
 			    rs->res->agent_error);
 		return;
 	}
+	if (rs->stalled_at != 0 && rs->crash_at == 0 && rs->hang_at == 0 &&
+	    now - rs->stalled_at > RUN_AGENT_SETTLE_S) {
+		char why[128] = "";
+
+		/* as above: a VM that died took its end of the channel along */
+		if (!vm_alive(rs->vm, why, sizeof(why)))
+			run_finish(rs, RUN_LOST, "%s (sends to the agent "
+			    "stalled)", why);
+		else
+			run_finish(rs, RUN_HUNG, "the guest stopped reading "
+			    "its agent channel: %s", rs->agent.stall_reason);
+		return;
+	}
 	if (rs->fail_at != 0 && now - rs->fail_at > RUN_FAIL_SETTLE_S) {
 		char reason[sizeof(rs->res->reason)];
 
@@ -494,12 +534,34 @@ run_console_flags(struct run_state *rs)
 		rs->hang_at = now_mono();
 }
 
+/* Take what the agent sent, a bounded number of frames at a time. */
+static void
+run_read_agent(struct run_state *rs)
+{
+	struct agent_event aev;
+	int rc;
+
+	/* bounded: a flood of frames must not starve the rest */
+	for (int i = 0; i < 64 && rs->agent_ok && !rs->done; i++) {
+		rc = agent_read(&rs->agent, &aev);
+		if (rc == 0)
+			break;
+		if (rc < 0) {
+			/* the verdict waits: see run_check_timers */
+			rs->agent_ok = 0;
+			rs->vm->agent_closed = 1;
+			rs->res->agent_error = xstrdup(rs->agent.error);
+			rs->agent_broken_at = now_mono();
+			break;
+		}
+		run_on_agent_event(rs, &aev);
+	}
+}
+
 static void
 run_loop(struct run_state *rs)
 {
 	struct vm_event ev;
-	struct agent_event aev;
-	int rc;
 
 	while (!rs->done) {
 		if (vm_next_event(rs->vm, &ev, 200) != 0) {
@@ -518,23 +580,7 @@ run_loop(struct run_state *rs)
 			run_console_flags(rs);
 			break;
 		case VM_EV_AGENT:
-			/* bounded: a flood of frames must not starve the rest */
-			for (int i = 0; i < 64 && rs->agent_ok && !rs->done;
-			    i++) {
-				rc = agent_read(&rs->agent, &aev);
-				if (rc == 0)
-					break;
-				if (rc < 0) {
-					/* the verdict waits: see run_check_timers */
-					rs->agent_ok = 0;
-					rs->vm->agent_closed = 1;
-					rs->res->agent_error = xstrdup(
-					    rs->agent.error);
-					rs->agent_broken_at = now_mono();
-					break;
-				}
-				run_on_agent_event(rs, &aev);
-			}
+			run_read_agent(rs);
 			break;
 		case VM_EV_PANIC:
 			run_console_flags(rs);
@@ -556,6 +602,9 @@ run_loop(struct run_state *rs)
 		case VM_EV_TIMEOUT:
 			break;
 		}
+		/* frames a send read ahead leave no readable channel behind */
+		if (rs->agent_ok && !rs->done && agent_pending(&rs->agent))
+			run_read_agent(rs);
 		run_check_timers(rs);
 		if (rs->opts->progress != NULL)
 			rs->opts->progress(rs->opts->progress_arg, rs->res,
@@ -1072,8 +1121,7 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 			if (agent_send_resume(&rs.agent, seed, sizeof(seed),
 			    (long long)now.tv_sec * 1000000000LL +
 			    now.tv_nsec) != 0)
-				run_finish(&rs, RUN_ERROR, "cannot resume the "
-				    "agent");
+				run_send_failed(&rs, "cannot resume the agent");
 		}
 		run_loop(&rs);
 	}
@@ -1085,8 +1133,8 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 			run_capture(&rs);
 	}
 	/* end background steps politely; the VM goes away next anyway */
-	for (size_t i = 0; rs.agent_ok && !rs.vm->host_lost && i < rs.nbg;
-	    i++)
+	for (size_t i = 0; rs.agent_ok && !rs.agent.stalled &&
+	    !rs.vm->host_lost && i < rs.nbg; i++)
 		(void)agent_kill(&rs.agent, rs.bg_ids[i]);
 	r->total_s = now_mono() - (rs.t0 ? rs.t0 : now_mono());
 	r->console_bytes = rs.vm->console.total;

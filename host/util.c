@@ -330,6 +330,32 @@ tmp_create_beside(const char *path, char **tmp)
 }
 
 /*
+ * Create path, which must not exist yet and is never followed if it is
+ * a link, with mode (umask aside) and write data to it.  For files that
+ * carry secrets or the means to reach a run (domain.xml, tokens): a
+ * file someone planted first, or a link to elsewhere, makes this fail
+ * rather than be written through.  0 or -1 (reported; a partly written
+ * file is removed).
+ */
+int
+write_file_excl(const char *path, const void *data, size_t n, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, mode);
+
+	if (fd < 0)
+		return error("cannot create '%s': %s", path, strerror(errno));
+	if (write_all(fd, data, n) != 0) {
+		error("cannot write '%s': %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
  * Replace path with data atomically (write a temporary file beside it,
  * fsync, rename), so a reader or a crash never sees half a file.
  */

@@ -55,6 +55,35 @@ agent_log(const char *fmt, ...)
 	fprintf(stderr, "racerig-agent: %s\n", msg);
 }
 
+/*
+ * racerig.auth=fw_cfg: the host takes this channel only from a guest
+ * that presents the run's token first (see proto.h), which QEMU hands
+ * over as a fw_cfg file.  The fw_cfg driver probes asynchronously, so
+ * its file is waited for (5 s).  Returns 0 once AUTH is sent, -1
+ * (logged) without a token: the host then never answers, and the run
+ * ends when its boot timeout does.
+ */
+static int
+agent_auth(struct agent *a)
+{
+	const char *path = "/sys/firmware/qemu_fw_cfg/by_name/"
+	    PROTO_TOKEN_FW_CFG "/raw";
+	char token[PROTO_TOKEN_LEN + 1];
+	size_t len = 0;
+
+	for (int i = 0; i < 500 && access(path, R_OK) != 0; i++)
+		usleep(10000);
+	if (query_read_file(path, token, PROTO_TOKEN_LEN, &len) != 0 ||
+	    len != PROTO_TOKEN_LEN) {
+		agent_log("no channel token in %s (%zu bytes read): the host "
+		    "will not take this channel", path, len);
+		return -1;
+	}
+	token[len] = '\0';
+	return channel_send_json(a, PROTO_AUTH, json_pack("{s:s}", "token",
+	    token));
+}
+
 static void
 agent_hello(struct agent *a)
 {
@@ -152,6 +181,10 @@ agent_dispatch(struct agent *a, const struct proto_hdr *hdr,
 			channel_send_error(a, 0, "host speaks another "
 			    "protocol version");
 		a->hello_done = 1;
+		if (a->test_stop_reading) {
+			agent_log("test: no longer reading the channel");
+			a->reading_stopped = 1;
+		}
 		if (json_is_object(resume)) {
 			agent_resume(a, resume);
 			agent_hello(a);
@@ -209,7 +242,8 @@ agent_read_port(struct agent *a)
 			return -1;
 		}
 		off += (size_t)took;
-		while (proto_reader_next(&a->reader, &hdr, &payload) == 1) {
+		while (!a->reading_stopped &&
+		    proto_reader_next(&a->reader, &hdr, &payload) == 1) {
 			agent_dispatch(a, &hdr, payload);
 			proto_reader_consume(&a->reader);
 		}
@@ -245,8 +279,8 @@ agent_loop(struct agent *a)
 		}
 		child_check_deadlines(a);
 
-		pfd[n] = (struct pollfd){ .fd = port_ok ? a->port_fd : -1,
-		    .events = POLLIN };
+		pfd[n] = (struct pollfd){ .fd = port_ok && !a->reading_stopped ?
+		    a->port_fd : -1, .events = POLLIN };
 		owner[n++] = NULL;
 		for (int i = 0; i < AGENT_MAX_CHILDREN; i++) {
 			struct child *c = &a->children[i];
@@ -294,6 +328,7 @@ int
 main(int argc, char **argv)
 {
 	static struct agent a;
+	int late_loaded = 0;
 
 	memset(&a, 0, sizeof(a));
 	a.port_fd = -1;
@@ -325,13 +360,28 @@ main(int argc, char **argv)
 				pause();
 		}
 	}
+	if (!a.serve_only) {
+		char v[32];
+
+		if (setup_cmdline_get("racerig.agent_test", v, sizeof(v)) ==
+		    0 && strcmp(v, "stop-reading") == 0)
+			a.test_stop_reading = 1;
+		if (setup_cmdline_get("racerig.auth", v, sizeof(v)) == 0 &&
+		    strcmp(v, "fw_cfg") == 0) {
+			/* the token comes through fw_cfg: its driver first */
+			setup_load_modules(AGENT_LATE_MODULES);
+			late_loaded = 1;
+			(void)agent_auth(&a);
+		}
+	}
 	agent_hello(&a);
 	/*
 	 * While the host answers: VMCOREINFO for dumps and the pvpanic
 	 * driver.  Both are in place before the first request is read.
 	 */
 	if (!a.serve_only) {
-		setup_load_modules(AGENT_LATE_MODULES);
+		if (!late_loaded)
+			setup_load_modules(AGENT_LATE_MODULES);
 		/*
 		 * fw_cfg probes asynchronously and hands QEMU the VMCOREINFO
 		 * address when it does: a crash before that gives a dump

@@ -51,6 +51,14 @@ struct agent {
 	long long	 next_heartbeat_ms;
 	long		 heartbeat_seq;
 	int		 hello_done;
+	/*
+	 * A test of the host (scenario agent-stall): with
+	 * racerig.agent_test=stop-reading the agent reads nothing after the
+	 * host's HELLO, while it goes on writing, as a guest that stopped
+	 * reading its channel does.
+	 */
+	int		 test_stop_reading;
+	int		 reading_stopped;
 };
 
 /* agent.c */
@@ -70,6 +78,7 @@ int		 channel_send_error(struct agent *a, uint32_t id,
 void		 setup_system(void);
 void		 setup_load_modules(const char *list);
 int		 setup_open_port(const char *name);
+int		 setup_cmdline_get(const char *key, char *out, size_t n);
 
 /* kdump.c */
 const char	*kdump_mode(void);

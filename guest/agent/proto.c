@@ -15,6 +15,7 @@ static const char *const proto_names[PROTO_TYPE_MAX] = {
 	[PROTO_QUERY] = "query",	[PROTO_REPLY] = "reply",
 	[PROTO_SAMPLE] = "sample",	[PROTO_METRICS] = "metrics",
 	[PROTO_KILL] = "kill",		[PROTO_ERROR] = "error",
+	[PROTO_AUTH] = "auth",
 };
 
 const char *
@@ -54,7 +55,7 @@ proto_reader_release(struct proto_reader *r)
 	r->len = 0;
 }
 
-static void
+void
 proto_hdr_decode(const unsigned char *p, struct proto_hdr *hdr)
 {
 	hdr->magic = p[0] | p[1] << 8;

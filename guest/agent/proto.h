@@ -22,6 +22,8 @@
  * the host stops reading the channel and records the error in the run.
  *
  * Conversation:
+ *	guest: AUTH {"token":"<PROTO_TOKEN_LEN hex digits>"}
+ *	                           (only with racerig.auth=fw_cfg, see below)
  *	guest: HELLO {"proto":1,"release":"6.1.0-56-cloud-amd64",
  *	              "ncpus":2,"uptime_ms":1234,"boot_id":"..."}
  *	host:  HELLO {"proto":1}        (a mismatch closes the channel)
@@ -50,6 +52,14 @@
  *
  * "file" queries and SAMPLE paths are limited by the agent to /proc and
  * /sys and to PROTO_MAX_FILE bytes.
+ *
+ * A channel that is a TCP connection (libvirt on a remote host) could be
+ * made by any process that reaches its port.  The host then puts a fresh
+ * random token in QEMU's fw_cfg file PROTO_TOKEN_FW_CFG and
+ * "racerig.auth=fw_cfg" on the kernel command line; the agent's first
+ * frame is AUTH with that token, and the host takes no connection as
+ * the agent's until one presents it (PROTO_AUTH_MAX payload bytes at
+ * most).  The host never sends AUTH.
  */
 #ifndef RACERIG_PROTO_H
 #define RACERIG_PROTO_H
@@ -64,6 +74,10 @@
 #define PROTO_MAX_FILE		(64u * 1024)
 /* virtio-serial port name the agent looks for under /sys/class/virtio-ports */
 #define PROTO_PORT_NAME		"org.racerig.agent.0"
+/* the channel token: a fw_cfg file name, its length in hex digits */
+#define PROTO_TOKEN_FW_CFG	"opt/racerig/token"
+#define PROTO_TOKEN_LEN		64
+#define PROTO_AUTH_MAX		128
 
 enum proto_type {
 	PROTO_HELLO = 1,
@@ -78,6 +92,7 @@ enum proto_type {
 	PROTO_METRICS,
 	PROTO_KILL,
 	PROTO_ERROR,
+	PROTO_AUTH,
 	PROTO_TYPE_MAX		/* not a type: one past the last */
 };
 
@@ -110,6 +125,9 @@ struct proto_reader {
 const char	*proto_type_name(unsigned type);
 void		 proto_hdr_encode(unsigned char *out, unsigned type,
 		     uint32_t length);
+/* PROTO_HDR_SIZE bytes at p into *hdr, unchecked */
+void		 proto_hdr_decode(const unsigned char *p,
+		     struct proto_hdr *hdr);
 int		 proto_reader_init(struct proto_reader *r);
 void		 proto_reader_release(struct proto_reader *r);
 /*

@@ -164,3 +164,30 @@ setup_open_port(const char *name)
 	agent_log("no virtio-serial port named %s", name);
 	return -1;
 }
+
+/*
+ * The value of key=VALUE on the kernel command line, in out (n bytes).
+ * Returns 0, or -1 when the word is not there (out is then "").
+ */
+int
+setup_cmdline_get(const char *key, char *out, size_t n)
+{
+	char cmdline[4096];
+	size_t len, kl = strlen(key);
+	const char *p;
+
+	out[0] = '\0';
+	if (query_read_file("/proc/cmdline", cmdline, sizeof(cmdline) - 1,
+	    &len) != 0)
+		return -1;
+	cmdline[len] = '\0';
+	for (p = cmdline; (p = strstr(p, key)) != NULL; p += kl) {
+		/* a whole word: "xracerig.auth=" is not "racerig.auth=" */
+		if ((p == cmdline || p[-1] == ' ') && p[kl] == '=') {
+			p += kl + 1;
+			snprintf(out, n, "%.*s", (int)strcspn(p, " \n"), p);
+			return 0;
+		}
+	}
+	return -1;
+}

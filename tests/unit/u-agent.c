@@ -297,6 +297,58 @@ test_host_rejects(void **state)
 	}
 }
 
+/*
+ * A guest that stops reading: a send waits for the channel to drain, to
+ * its deadline, then marks the channel stalled (said in stall_reason),
+ * and nothing is written after the partly sent frame.  What the guest
+ * wrote meanwhile was read ahead and still comes out whole.
+ */
+static void
+test_send_stalls(void **state)
+{
+	static char big[200 * 1024];
+	char *argv[] = { "/bin/true", big, NULL };
+	unsigned char hb[128], sink[65536];
+	struct agent a;
+	struct agent_event ev;
+	double t;
+	size_t n, got = 0;
+	ssize_t r;
+	int sv[2];
+
+	(void)state;
+	memset(big, 'x', sizeof(big) - 1);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	agent_init(&a, sv[0]);
+	a.send_timeout_ms = 1000;
+	n = make_frame(hb, PROTO_HEARTBEAT, "{\"seq\":1,\"uptime_ms\":5}");
+	assert_int_equal(write_all(sv[1], hb, n), 0);
+	t = now_mono();
+	/* 5 x 200 KiB: more than a socketpair's buffers hold */
+	for (uint32_t id = 1; id <= 5 && !a.stalled; id++)
+		(void)agent_exec(&a, id, argv, NULL, NULL, 0, 1000, 0);
+	assert_true(a.stalled);
+	assert_true(now_mono() - t >= 1.0 && now_mono() - t < 5.0);
+	assert_non_null(strstr(a.stall_reason, "sending the exec frame "
+	    "stalled"));
+	assert_non_null(strstr(a.stall_reason, "in 1 s"));
+	/* the heartbeat was read while the send waited */
+	assert_true(agent_pending(&a));
+	assert_int_equal(agent_read(&a, &ev), 1);
+	assert_int_equal(ev.type, AGENT_EV_HEARTBEAT);
+	/* nothing more goes out, not even a small frame */
+	fcntl(sv[1], F_SETFL, O_NONBLOCK);
+	while ((r = read(sv[1], sink, sizeof(sink))) > 0)
+		got += (size_t)r;
+	assert_int_equal(agent_kill(&a, 1), -1);
+	assert_int_equal(read(sv[1], sink, sizeof(sink)), -1);
+	assert_true(got > 0);
+	agent_release(&a);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int
 main(void)
 {
@@ -307,6 +359,7 @@ main(void)
 		cmocka_unit_test(test_agent_exec),
 		cmocka_unit_test(test_agent_timeout_and_query),
 		cmocka_unit_test(test_host_rejects),
+		cmocka_unit_test(test_send_stalls),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

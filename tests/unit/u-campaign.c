@@ -104,6 +104,9 @@ test_bad_hosts(void **state)
 		    "\"callback\": \"0.0.0.0\" } ]",
 		"[ { \"uri\": \"qemu+tcp://h/system\", \"capacity\": 1, "
 		    "\"callback\": \"192.0.2.1\" } ]",
+		/* a local URI names no host to take TCP channels from */
+		"[ { \"uri\": \"qemu:///system\", \"capacity\": 1, "
+		    "\"callback\": \"127.0.0.1\" } ]",
 		"[ { \"uri\": \"qemu:///system\", \"capacity\": 1 }, "
 		    "{ \"uri\": \"qemu:///system\", \"capacity\": 1 } ]",
 	};
