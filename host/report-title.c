@@ -3,6 +3,7 @@
  * Recognising oops headers and forming syzkaller-style titles from the
  * header and the guilty frame of the report that follows it.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -165,17 +166,25 @@ const struct rheader *
 report_header_kind(const struct rline *l)
 {
 	static struct byteset hset[NHEADERS], bare_set;
+	static size_t shortest = (size_t)-1;
 	static int sets_ready;
 	struct byteset lset;
 
 	if (!sets_ready) {
-		for (size_t i = 0; headers[i].needle != NULL; i++)
-			byteset_of(headers[i].needle,
-			    strlen(headers[i].needle), &hset[i]);
+		for (size_t i = 0; headers[i].needle != NULL; i++) {
+			size_t n = strlen(headers[i].needle);
+
+			byteset_of(headers[i].needle, n, &hset[i]);
+			if (n < shortest)
+				shortest = n;
+		}
 		/* the bytes every one of WARNING:, INFO: and BUG: holds */
 		byteset_of(":", 1, &bare_set);
 		sets_ready = 1;
 	}
+	/* what a flood of empty or tiny lines costs: one compare each */
+	if (l->len < shortest)
+		return NULL;
 	byteset_of(l->text, l->len, &lset);
 	/* a WARNING:, INFO: or BUG: line its header's suppressions exempt */
 	if (byteset_within(&bare_set, &lset) && (rl_has(l, "WARNING:") ||
@@ -1676,24 +1685,18 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 
 /*
  * The crash utility's "bt": no oops header, but "[exception RIP: f+45]"
- * where the fault hit, and the handler frames above it tell the kind.
+ * at line at where the fault hit, and the handler frames above it tell
+ * the kind.  The report starts at the first line of lg.
  */
-static int
-title_crash_bt(const struct rlog *lg, struct report *r)
+int
+report_crash_bt(const struct rlog *lg, size_t at, struct report *r)
 {
-	size_t i, at = lg->n;
 	struct frames f, above;
 	const char *kind = "kernel crash", *type = "BUG";
 	char fn[128];
+	size_t i;
 
-	for (i = 0; i < lg->n; i++) {
-		if (rl_has(&lg->line[i], "[exception RIP: ")) {
-			at = i;
-			break;
-		}
-	}
-	if (at == lg->n)
-		return 0;
+	assert(at < lg->n);
 	collect_frames(lg, 0, at, &above, 0);
 	for (i = 0; i < above.n; i++) {
 		if (strstr(above.fn[i], "general_protection") != NULL) {
@@ -1724,19 +1727,13 @@ title_crash_bt(const struct rlog *lg, struct report *r)
 }
 
 /*
- * Find the first crash in lg and fill out.  Returns 1 if there is one,
- * 0 if not.
+ * Fill out from the report whose header h is line at of lg.  Returns 1 if
+ * it is a crash report, 0 if not (the header only looked like one).
  */
 int
-report_analyse(const struct rlog *lg, struct report *out)
+report_title_at(const struct rlog *lg, size_t at, const struct rheader *h,
+    struct report *out)
 {
-	for (size_t i = 0; i < lg->n; i++) {
-		const struct rheader *h = report_header_kind(&lg->line[i]);
-
-		if (h == NULL)
-			continue;
-		if (title_for(lg, i, h, out))
-			return 1;
-	}
-	return title_crash_bt(lg, out);
+	assert(at < lg->n);
+	return title_for(lg, at, h, out);
 }

@@ -6,8 +6,10 @@
  *
  * The log is untrusted: it is read as bytes, lines are cut at
  * REPORT_LINE bytes for matching, and nothing here allocates in
- * proportion to the log beyond one array of line offsets.
+ * proportion to the log: lines are indexed in a window of fixed size
+ * that slides over it (struct rwin).
  */
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,37 +73,88 @@ report_strip_prefix(const char *s, size_t n)
 	return i;
 }
 
-/* Split log into lines (offsets), stripping prefixes. */
+/*
+ * A window of indexed lines sliding over the log.  A log is untrusted
+ * and may be one long flood of empty lines, so the lines are not all
+ * indexed at once: only the current line, up to RWIN_AHEAD lines after
+ * it (all a report may span: report_text() reads at most 4000) and up to
+ * RWIN_AHEAD lines before it (what a crash utility backtrace looks back
+ * at) are held, in an array of three times that, so memory stays fixed
+ * whatever the log.  Lines are indexed once each; the array is slid by
+ * RWIN_AHEAD entries at a time, so sliding costs O(1) per line.
+ */
+#define RWIN_AHEAD	4096
+#define RWIN_CAP	(3 * RWIN_AHEAD)
+
+struct rwin {
+	const char	*log;
+	size_t		 len;
+	size_t		 pos;	/* offset of the first line not indexed yet */
+	size_t		 n;	/* lines in line[] */
+	struct rline	 line[RWIN_CAP];
+};
+
 static void
-report_lines(struct rlog *lg, const char *log, size_t len)
+rwin_reset(struct rwin *w, const char *log, size_t len)
 {
-	size_t cap = 1024, pos = 0;
+	w->log = log;
+	w->len = len;
+	w->pos = 0;
+	w->n = 0;
+}
 
-	lg->base = log;
-	lg->len = len;
-	lg->n = 0;
-	lg->line = xmalloc(cap * sizeof(*lg->line));
-	while (pos < len) {
-		const char *nl = memchr(log + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - log) : len;
-		size_t l = end - pos, skip;
+/* Index lines until line[] holds upto of them or the log ends. */
+static void
+rwin_fill(struct rwin *w, size_t upto)
+{
+	assert(upto <= RWIN_CAP);
+	while (w->n < upto && w->pos < w->len) {
+		const char *s = w->log + w->pos;
+		const char *nl = memchr(s, '\n', w->len - w->pos);
+		size_t l = nl ? (size_t)(nl - s) : w->len - w->pos, skip;
+		struct rline *rl = &w->line[w->n++];
 
-		if (l > 0 && log[end - 1] == '\r')
+		rl->off = w->pos;
+		w->pos += nl ? l + 1 : l;
+		if (l > 0 && s[l - 1] == '\r')
 			l--;
-		if (lg->n == cap) {
-			cap *= 2;
-			lg->line = xrealloc(lg->line, cap * sizeof(*lg->line));
-		}
-		skip = report_strip_prefix(log + pos, l < REPORT_LINE ? l :
-		    REPORT_LINE);
-		lg->line[lg->n].off = pos;
-		lg->line[lg->n].text = log + pos + skip;
-		lg->line[lg->n].len = l - skip;
-		if (lg->line[lg->n].len > REPORT_LINE)
-			lg->line[lg->n].len = REPORT_LINE;
-		lg->n++;
-		pos = end + 1;
+		skip = report_strip_prefix(s, l < REPORT_LINE ? l : REPORT_LINE);
+		rl->text = s + skip;
+		rl->len = l - skip < REPORT_LINE ? l - skip : REPORT_LINE;
 	}
+}
+
+/*
+ * Make line *i (an index into line[]) the current one: slide the window
+ * when *i has moved RWIN_AHEAD lines past the look-back it keeps, then
+ * index up to RWIN_AHEAD lines after it.  Returns 0 at the end of the
+ * log.
+ */
+static int
+rwin_at(struct rwin *w, size_t *i)
+{
+	if (*i >= 2 * RWIN_AHEAD) {
+		memmove(w->line, w->line + RWIN_AHEAD,
+		    (w->n - RWIN_AHEAD) * sizeof(w->line[0]));
+		w->n -= RWIN_AHEAD;
+		*i -= RWIN_AHEAD;
+	}
+	rwin_fill(w, *i + RWIN_AHEAD);
+	return *i < w->n;
+}
+
+/*
+ * The window's lines from lo on as a log of their own: its end (len) is
+ * where the first line not indexed starts, so a report cut by the window
+ * ends there.
+ */
+static void
+rwin_view(struct rwin *w, size_t lo, struct rlog *lg)
+{
+	lg->base = w->log;
+	lg->len = w->pos;
+	lg->line = w->line + lo;
+	lg->n = w->n - lo;
 }
 
 /* Does line (text, n) contain needle? */
@@ -140,18 +193,43 @@ report_contains_crash_line(const char *line, size_t len)
 	return report_header_kind(&l) != NULL;
 }
 
+/*
+ * The first crash of the log: the first header line whose report gives a
+ * title, else a crash utility backtrace.  Time is linear in the log and
+ * memory fixed (struct rwin); only the first REPORT_MAX_LOG bytes count.
+ */
 int
 report_parse(const char *log, size_t len, struct report *out)
 {
+	struct rwin *w = xmalloc(sizeof(*w));
 	struct rlog lg;
-	int rc;
+	size_t i;
+	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (len > REPORT_MAX_LOG)
 		len = REPORT_MAX_LOG;
-	report_lines(&lg, log, len);
-	rc = report_analyse(&lg, out);
-	free(lg.line);
+	rwin_reset(w, log, len);
+	for (i = 0; rc == 0 && rwin_at(w, &i); i++) {
+		const struct rheader *h = report_header_kind(&w->line[i]);
+
+		if (h == NULL)
+			continue;
+		rwin_view(w, i, &lg);
+		rc = report_title_at(&lg, 0, h, out);
+	}
+	/* no header anywhere: a second pass for "bt" output */
+	rwin_reset(w, log, len);
+	for (i = 0; rc == 0 && rwin_at(w, &i); i++) {
+		size_t lo = i > RWIN_AHEAD ? i - RWIN_AHEAD : 0;
+
+		if (!rl_has(&w->line[i], "[exception RIP: "))
+			continue;
+		rwin_view(w, lo, &lg);
+		rc = report_crash_bt(&lg, i - lo, out);
+		break;
+	}
+	free(w);
 	if (rc == 1) {
 		report_bucket(out);
 		report_rules_match(log, out->end, out);
