@@ -1251,6 +1251,7 @@ title_raw(const struct rline *l, struct report *r, const char *type)
 		b = l->text;
 	snprintf(text, sizeof(text), "%.*s", (int)(l->text + l->len - b), b);
 	set_title(r, type, "%s", text);
+	r->freetext = 1;
 }
 
 /*
@@ -1633,6 +1634,7 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 			}
 		}
 		set_title(r, "BUG", "kernel panic: %s", text);
+		r->freetext = 1;
 		return 1;
 	}
 	case H_REBOOT:
@@ -1655,6 +1657,7 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		snprintf(text, sizeof(text), "%.*s",
 		    (int)(l->text + l->len - p), p);
 		set_title(r, h->type, "%s", text);
+		r->freetext = 1;
 		return 1;
 	}
 	case H_NETDEV:
@@ -1678,6 +1681,7 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		collect_frames(lg, at, end, &f, 0);
 		take_frames(r, &f, 0);
 		set_title(r, "HANG", "%s", text);
+		r->freetext = 1;
 		return 1;
 	}
 	return 0;
