@@ -18,6 +18,7 @@
 /* One line of the log, prefixes (timestamps, levels) stripped. */
 struct rline {
 	size_t		 off;	/* of the raw line in the log */
+	size_t		 pre;	/* bytes of the log's own line prefix */
 	const char	*text;
 	size_t		 len;
 };

@@ -222,6 +222,11 @@ report_header_kind(const struct rline *l)
 				continue;
 			if (h->kind == H_RCU_STALL && !rl_has(l, "rcu"))
 				continue;
+			/* "traps: sh[12] general protection fault ip:.. error:0
+			 * in libc.so": a user-space fault (see oops_line) */
+			if (h->kind == H_GPF && rl_has(l, " error:") &&
+			    rl_has(l, " in "))
+				continue;
 			if (h->kind == H_WARNING && h->type == NULL)
 				continue;	/* "cut here": wait for WARNING */
 			if (h->kind == H_INFO_GENERIC &&
@@ -240,7 +245,8 @@ report_header_kind(const struct rline *l)
 
 #define CALL_TRACE	"Call [Tt]race:|Backtrace:"
 #define RE_PC		"\\[<?(0x)?[0-9a-f]+>?\\]"
-#define RE_FUNC		"([a-zA-Z0-9_]+)[.+]"
+/* "f+0x1f/0x80", "f.isra.0+0x..", and decode_stacktrace.sh's "f (x.c:12)" */
+#define RE_FUNC		"([a-zA-Z0-9_]+)[.+ ]"
 
 /* Recipes shared by many kinds of report (see report-stack.c). */
 static const struct stack_part p_rip_ct[] = {
@@ -445,7 +451,8 @@ oops_line(const struct rline *l)
 static int
 line_context(const struct rlog *lg, size_t i, char *tag, size_t cap)
 {
-	const char *s = lg->base + lg->line[i].off;
+	/* after what the paste put there (syslog's header, quoting) */
+	const char *s = lg->base + lg->line[i].off + lg->line[i].pre;
 	size_t n = (size_t)(lg->line[i].text - s) + lg->line[i].len, j = 0, b;
 
 	tag[0] = '\0';
@@ -859,7 +866,7 @@ title_kasan(const struct rlog *lg, size_t at, size_t end, struct report *r)
 		const char *in = memmem(l->text, l->len, " in ", 4);
 
 		if (in != NULL) {
-			const struct rline sub = { 0, in + 4,
+			const struct rline sub = { 0, 0, in + 4,
 			    (size_t)(l->text + l->len - in - 4) };
 			char *plus;
 

@@ -74,6 +74,152 @@ report_strip_prefix(const char *s, size_t n)
 }
 
 /*
+ * What a paste puts before each line of the kernel's text, detected once
+ * per log (report_detect_style) and stripped the same way on each line,
+ * so that a line which merely looks like a prefix in a raw console log
+ * is left alone:
+ *   RS_QUOTE	e-mail quoting: "> ", "> > ", ">>"
+ *   RS_SYSLOG	syslog and journal headers ending in "kernel: ":
+ *		"Jul 27 14:08:04 host kernel: ", "2024-05-12T08:14:31+0200
+ *		host kernel: ", "Sep 16 18:04:48 host kern.warn kernel: "
+ *   RS_TSCUT	anything before the kernel's "[  12.345678]" timestamp
+ *		("host | ", "2024-01-05 10:11:12.345 ")
+ */
+enum {
+	RS_QUOTE	= 1 << 0,
+	RS_SYSLOG	= 1 << 1,
+	RS_TSCUT	= 1 << 2,
+};
+
+/* Lines (and bytes) at the start of a log its style is guessed from. */
+#define RS_SAMPLE_LINES	4096
+#define RS_SAMPLE_BYTES	(1u << 20)
+/* How far into a line a syslog header or a timestamp may start. */
+#define RS_PREFIX_MAX	128
+
+/* Offset after e-mail quoting at the start of s[0, n). */
+static size_t
+style_quote(const char *s, size_t n)
+{
+	size_t i = 0, q = 0;
+
+	while (i < n && (s[i] == '>' || s[i] == ' ' || s[i] == '\t')) {
+		if (s[i] == '>')
+			q = i + 1;
+		i++;
+	}
+	/* keep the indentation after the last '>': frames are indented */
+	return q < n && s[q] == ' ' ? q + 1 : q;
+}
+
+/* Offset after a syslog header ("... kernel: "), or 0 if there is none. */
+static size_t
+style_syslog(const char *s, size_t n)
+{
+	const char *k = memmem(s, n < RS_PREFIX_MAX ? n : RS_PREFIX_MAX,
+	    "kernel: ", 8);
+	int digit = 0;
+
+	if (k == NULL || k == s || k[-1] != ' ')
+		return 0;
+	/* a header holds a time or date; "Booting the kernel: " has none */
+	for (const char *p = s; p < k; p++)
+		digit |= isdigit((unsigned char)*p) != 0;
+	return digit ? (size_t)(k - s) + 8 : 0;
+}
+
+/*
+ * Offset of a printk timestamp "[  12.345678]" after some other prefix,
+ * or 0 if there is none (or it starts the line already).
+ */
+static size_t
+style_tscut(const char *s, size_t n)
+{
+	size_t lim = n < RS_PREFIX_MAX ? n : RS_PREFIX_MAX;
+
+	/* "** 5 printk messages dropped ** [": the kernel's, see line_context */
+	if (n > 0 && s[0] == '*')
+		return 0;
+	for (size_t i = 1; i + 3 < lim; i++) {
+		size_t j = i + 1, b;
+
+		if (s[i] != '[')
+			continue;
+		while (j < n && s[j] == ' ')
+			j++;
+		for (b = j; j < n && isdigit((unsigned char)s[j]); j++)
+			;
+		if (j > b && j + 1 < n && s[j] == '.' &&
+		    isdigit((unsigned char)s[j + 1])) {
+			for (j++; j < n && isdigit((unsigned char)s[j]); j++)
+				;
+			if (j < n && s[j] == ']')
+				return i;
+		}
+	}
+	return 0;
+}
+
+/* The bytes of RS_* prefixes at the start of line s[0, n). */
+static size_t
+style_skip(int style, const char *s, size_t n)
+{
+	size_t k = 0;
+
+	if (style & RS_QUOTE)
+		k = style_quote(s, n);
+	if (style & RS_SYSLOG)
+		k += style_syslog(s + k, n - k);
+	if (style & RS_TSCUT)
+		k += style_tscut(s + k, n - k);
+	return k;
+}
+
+/*
+ * The RS_* prefixes of log: each one that at least half of the sampled
+ * non-empty lines carry (a quarter for syslog, whose files interleave
+ * other daemons' lines).
+ */
+static int
+report_detect_style(const char *log, size_t len)
+{
+	size_t pos = 0, lines = 0, quote = 0, sys = 0, ts = 0;
+	int style = 0;
+
+	if (len > RS_SAMPLE_BYTES)
+		len = RS_SAMPLE_BYTES;
+	for (size_t k = 0; k < 2; k++) {
+		pos = 0;
+		lines = sys = ts = 0;
+		for (size_t i = 0; i < RS_SAMPLE_LINES && pos < len; i++) {
+			const char *s = log + pos;
+			const char *nl = memchr(s, '\n', len - pos);
+			size_t n = nl ? (size_t)(nl - s) : len - pos, q;
+
+			pos += nl ? n + 1 : n;
+			q = style & RS_QUOTE ? style_quote(s, n) : 0;
+			if (n - q == 0 || (s[q] == '\r' && n - q == 1))
+				continue;
+			lines++;
+			if (k == 0 && s[0] == '>')
+				quote++;
+			if (k == 1 && style_syslog(s + q, n - q) > 0)
+				sys++;
+			else if (k == 1 && style_tscut(s + q, n - q) > 0)
+				ts++;
+		}
+		/* first pass: quoting; second, what is under it */
+		if (k == 0 && lines > 0 && quote * 2 >= lines)
+			style |= RS_QUOTE;
+	}
+	if (sys >= 2 && sys * 4 >= lines)
+		style |= RS_SYSLOG;
+	else if (ts >= 2 && ts * 2 >= lines)
+		style |= RS_TSCUT;
+	return style;
+}
+
+/*
  * A window of indexed lines sliding over the log.  A log is untrusted
  * and may be one long flood of empty lines, so the lines are not all
  * indexed at once: only the current line, up to RWIN_AHEAD lines after
@@ -89,16 +235,18 @@ report_strip_prefix(const char *s, size_t n)
 struct rwin {
 	const char	*log;
 	size_t		 len;
+	int		 style;	/* RS_* */
 	size_t		 pos;	/* offset of the first line not indexed yet */
 	size_t		 n;	/* lines in line[] */
 	struct rline	 line[RWIN_CAP];
 };
 
 static void
-rwin_reset(struct rwin *w, const char *log, size_t len)
+rwin_reset(struct rwin *w, const char *log, size_t len, int style)
 {
 	w->log = log;
 	w->len = len;
+	w->style = style;
 	w->pos = 0;
 	w->n = 0;
 }
@@ -111,14 +259,19 @@ rwin_fill(struct rwin *w, size_t upto)
 	while (w->n < upto && w->pos < w->len) {
 		const char *s = w->log + w->pos;
 		const char *nl = memchr(s, '\n', w->len - w->pos);
-		size_t l = nl ? (size_t)(nl - s) : w->len - w->pos, skip;
+		size_t l = nl ? (size_t)(nl - s) : w->len - w->pos, skip, pre;
 		struct rline *rl = &w->line[w->n++];
 
 		rl->off = w->pos;
 		w->pos += nl ? l + 1 : l;
-		if (l > 0 && s[l - 1] == '\r')
+		/* "\r\n" and the "\r\r\n" of captures through two ttys */
+		while (l > 0 && s[l - 1] == '\r')
 			l--;
-		skip = report_strip_prefix(s, l < REPORT_LINE ? l : REPORT_LINE);
+		pre = w->style ? style_skip(w->style, s, l < REPORT_LINE ? l :
+		    REPORT_LINE) : 0;
+		skip = pre + report_strip_prefix(s + pre, l - pre < REPORT_LINE ?
+		    l - pre : REPORT_LINE);
+		rl->pre = pre;
 		rl->text = s + skip;
 		rl->len = l - skip < REPORT_LINE ? l - skip : REPORT_LINE;
 	}
@@ -188,6 +341,8 @@ report_contains_crash_line(const char *line, size_t len)
 	struct rline l;
 	size_t skip = report_strip_prefix(line, len);
 
+	l.off = 0;
+	l.pre = 0;
 	l.text = line + skip;
 	l.len = len - skip;
 	return report_header_kind(&l) != NULL;
@@ -204,12 +359,13 @@ report_parse(const char *log, size_t len, struct report *out)
 	struct rwin *w = xmalloc(sizeof(*w));
 	struct rlog lg;
 	size_t i;
-	int rc = 0;
+	int rc = 0, style;
 
 	memset(out, 0, sizeof(*out));
 	if (len > REPORT_MAX_LOG)
 		len = REPORT_MAX_LOG;
-	rwin_reset(w, log, len);
+	style = report_detect_style(log, len);
+	rwin_reset(w, log, len, style);
 	for (i = 0; rc == 0 && rwin_at(w, &i); i++) {
 		const struct rheader *h = report_header_kind(&w->line[i]);
 
@@ -219,7 +375,7 @@ report_parse(const char *log, size_t len, struct report *out)
 		rc = report_title_at(&lg, 0, h, out);
 	}
 	/* no header anywhere: a second pass for "bt" output */
-	rwin_reset(w, log, len);
+	rwin_reset(w, log, len, style);
 	for (i = 0; rc == 0 && rwin_at(w, &i); i++) {
 		size_t lo = i > RWIN_AHEAD ? i - RWIN_AHEAD : 0;
 
