@@ -138,13 +138,12 @@ style_tscut(const char *s, size_t n)
 	size_t lim = n < RS_PREFIX_MAX ? n : RS_PREFIX_MAX;
 
 	/* "** 5 printk messages dropped ** [": the kernel's, see line_context */
-	if (n > 0 && s[0] == '*')
+	if (lim < 4 || s[0] == '*')
 		return 0;
-	for (size_t i = 1; i + 3 < lim; i++) {
-		size_t j = i + 1, b;
+	for (const char *p = s + 1; (p = memchr(p, '[', lim - (size_t)(p - s)))
+	    != NULL && p + 3 < s + lim; p++) {
+		size_t i = (size_t)(p - s), j = i + 1, b;
 
-		if (s[i] != '[')
-			continue;
 		while (j < n && s[j] == ' ')
 			j++;
 		for (b = j; j < n && isdigit((unsigned char)s[j]); j++)
@@ -188,30 +187,27 @@ report_detect_style(const char *log, size_t len)
 
 	if (len > RS_SAMPLE_BYTES)
 		len = RS_SAMPLE_BYTES;
-	for (size_t k = 0; k < 2; k++) {
-		pos = 0;
-		lines = sys = ts = 0;
-		for (size_t i = 0; i < RS_SAMPLE_LINES && pos < len; i++) {
-			const char *s = log + pos;
-			const char *nl = memchr(s, '\n', len - pos);
-			size_t n = nl ? (size_t)(nl - s) : len - pos, q;
+	for (size_t i = 0; i < RS_SAMPLE_LINES && pos < len; i++) {
+		const char *s = log + pos;
+		const char *nl = memchr(s, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - s) : len - pos, q = 0;
 
-			pos += nl ? n + 1 : n;
-			q = style & RS_QUOTE ? style_quote(s, n) : 0;
-			if (n - q == 0 || (s[q] == '\r' && n - q == 1))
-				continue;
-			lines++;
-			if (k == 0 && s[0] == '>')
-				quote++;
-			if (k == 1 && style_syslog(s + q, n - q) > 0)
-				sys++;
-			else if (k == 1 && style_tscut(s + q, n - q) > 0)
-				ts++;
+		pos += nl ? n + 1 : n;
+		/* what is under the quoting counts, whether or not it is one */
+		if (n > 0 && s[0] == '>') {
+			quote++;
+			q = style_quote(s, n);
 		}
-		/* first pass: quoting; second, what is under it */
-		if (k == 0 && lines > 0 && quote * 2 >= lines)
-			style |= RS_QUOTE;
+		if (n - q == 0 || (s[q] == '\r' && n - q == 1))
+			continue;
+		lines++;
+		if (style_syslog(s + q, n - q) > 0)
+			sys++;
+		else if (style_tscut(s + q, n - q) > 0)
+			ts++;
 	}
+	if (lines > 0 && quote * 2 >= lines)
+		style |= RS_QUOTE;
 	if (sys >= 2 && sys * 4 >= lines)
 		style |= RS_SYSLOG;
 	else if (ts >= 2 && ts * 2 >= lines)
@@ -225,9 +221,11 @@ report_detect_style(const char *log, size_t len)
  * indexed at once: only the current line, up to RWIN_AHEAD lines after
  * it (all a report may span: report_text() reads at most 4000) and up to
  * RWIN_AHEAD lines before it (what a crash utility backtrace looks back
- * at) are held, in an array of three times that, so memory stays fixed
- * whatever the log.  Lines are indexed once each; the array is slid by
- * RWIN_AHEAD entries at a time, so sliding costs O(1) per line.
+ * at) are held, in an array of at most three times that, so memory
+ * stays bounded whatever the log.  The array starts small and doubles
+ * up to that, so the usual short log costs little.  Lines are indexed
+ * once each; the array is slid by RWIN_AHEAD entries at a time, so
+ * sliding costs O(1) per line.
  */
 #define RWIN_AHEAD	4096
 #define RWIN_CAP	(3 * RWIN_AHEAD)
@@ -238,7 +236,8 @@ struct rwin {
 	int		 style;	/* RS_* */
 	size_t		 pos;	/* offset of the first line not indexed yet */
 	size_t		 n;	/* lines in line[] */
-	struct rline	 line[RWIN_CAP];
+	size_t		 cap;	/* of line[], at most RWIN_CAP */
+	struct rline	*line;
 };
 
 static void
@@ -257,6 +256,12 @@ rwin_fill(struct rwin *w, size_t upto)
 {
 	assert(upto <= RWIN_CAP);
 	while (w->n < upto && w->pos < w->len) {
+		if (w->n == w->cap) {
+			w->cap = w->cap ? 2 * w->cap : 256;
+			if (w->cap > RWIN_CAP)
+				w->cap = RWIN_CAP;
+			w->line = xrealloc(w->line, w->cap * sizeof(*w->line));
+		}
 		const char *s = w->log + w->pos;
 		const char *nl = memchr(s, '\n', w->len - w->pos);
 		size_t l = nl ? (size_t)(nl - s) : w->len - w->pos, skip, pre;
@@ -356,7 +361,7 @@ report_contains_crash_line(const char *line, size_t len)
 int
 report_parse(const char *log, size_t len, struct report *out)
 {
-	struct rwin *w = xmalloc(sizeof(*w));
+	struct rwin *w = xcalloc(1, sizeof(*w));
 	struct rlog lg;
 	size_t i;
 	int rc = 0, style;
@@ -385,6 +390,7 @@ report_parse(const char *log, size_t len, struct report *out)
 		rc = report_crash_bt(&lg, i - lo, out);
 		break;
 	}
+	free(w->line);
 	free(w);
 	if (rc == 1) {
 		report_bucket(out);
