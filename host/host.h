@@ -616,6 +616,7 @@ struct report {
 	char		**frames;
 	size_t		 nframes;
 	int		 corrupted;
+	int		 freetext;	/* title after ": " is log text (bucket) */
 	char		 bucket[17];	/* 16 hex digits */
 	char		**classes;	/* matched root-cause rules */
 	size_t		 nclasses;

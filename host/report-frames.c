@@ -40,15 +40,6 @@ sym_before(const char *s, size_t end, char *fn, size_t cap)
 }
 
 /*
- * Find a frame in l and copy its function name into fn.  Understands
- *   " func+0x1f/0x80 [mod]", " [<ffffffff81234567>] func+0x1f/0x80",
- *   "RIP: 0010:func+0x1f/0x80", "IP: [<...>] func+0x2d/0x110",
- *   " #3 [ffff88003a0b7d50] func at ffffffff8105dc7e" (crash's bt),
- *   "[exception RIP: func+45]", "pc : func+0x1c/0x40".
- * Frames the unwinder is unsure of (" ? func+0x..") return 0.
- * Returns 1 when a frame was found.
- */
-/*
  * Drop the compiler's clone suffixes: "f.isra.6", "f.constprop.0",
  * "f.part.11", "f.cold.3", "f.cold" all name f.
  */
@@ -81,6 +72,71 @@ frame_parse(const struct rline *l, char *fn, size_t cap)
 	return rc;
 }
 
+/*
+ * A frame as scripts/decode_stacktrace.sh prints it: "func (file.c:123)",
+ * and for inlined calls several on one line, innermost first:
+ * "list_del (include/linux/list.h:218) foo_remove (drivers/foo.c:12)".
+ * Copies the first function of the line that is not a generic one (the
+ * one syzkaller would pick among those frames), else the first, into
+ * fn.  Returns 1 if the line is such a frame, 0 if not or if the
+ * unwinder was guessing (" ? func (...)").
+ */
+static int
+frame_decoded(const char *s, size_t n, char *fn, size_t cap)
+{
+	char first[128] = "";
+	size_t i = 0;
+
+	while (i + 4 < n) {
+		const char *op = memmem(s + i, n - i, " (", 2);
+		size_t o, e, c;
+		char sym[128];
+
+		if (op == NULL)
+			break;
+		o = (size_t)(op - s);
+		i = o + 2;
+		/* "(path:digits)" or "(path:digits:digits)" */
+		for (e = i, c = 0; e < n && s[e] != ')' && s[e] != ' '; e++)
+			if (s[e] == ':')
+				c = e;
+		if (e >= n || s[e] != ')' || c == 0 || c + 1 == e ||
+		    !isdigit((unsigned char)s[c + 1]) ||
+		    memchr(s + i, '.', c - i) == NULL)
+			continue;
+		if (!sym_before(s, o, sym, sizeof(sym)))
+			continue;
+		size_t b = o - strlen(sym);
+
+		if (first[0] == '\0' && b >= 2 && s[b - 1] == ' ' &&
+		    s[b - 2] == '?')
+			return 0;
+		frame_strip_suffix(sym);
+		if (first[0] == '\0')
+			snprintf(first, sizeof(first), "%s", sym);
+		if (!frame_is_generic(sym)) {
+			snprintf(fn, cap, "%s", sym);
+			return 1;
+		}
+		i = e + 1;
+	}
+	if (first[0] == '\0')
+		return 0;
+	snprintf(fn, cap, "%s", first);
+	return 1;
+}
+
+/*
+ * Find a frame in l and copy its function name into fn.  Understands
+ *   " func+0x1f/0x80 [mod]", " [<ffffffff81234567>] func+0x1f/0x80",
+ *   "[] func+0x1f/0x80" (addresses hidden), "func (file.c:12)" (see
+ *   frame_decoded), "RIP: 0010:func+0x1f/0x80",
+ *   "IP: [<...>] func+0x2d/0x110",
+ *   " #3 [ffff88003a0b7d50] func at ffffffff8105dc7e" (crash's bt),
+ *   "[exception RIP: func+45]", "pc : func+0x1c/0x40".
+ * Frames the unwinder is unsure of (" ? func+0x..") return 0, as
+ * syzkaller ignores them.  Returns 1 when a frame was found.
+ */
 int
 frame_parse_raw(const struct rline *l, char *fn, size_t cap)
 {
@@ -127,6 +183,25 @@ frame_parse_raw(const struct rline *l, char *fn, size_t cap)
 		}
 		return 0;
 	}
+	/* kasan_symbolize.py: " [<     inline     >] func file.c:12" */
+	p = memmem(s, n, "inline", 6);
+	if (p != NULL && p > s && (p[-1] == ' ' || p[-1] == '<')) {
+		size_t b = (size_t)(p - s) + 6, e;
+
+		while (b < n && s[b] == ' ')
+			b++;
+		if (b + 2 < n && s[b] == '>' && s[b + 1] == ']') {
+			for (b += 2; b < n && s[b] == ' '; b++)
+				;
+			for (e = b; e < n && is_sym((unsigned char)s[e]); e++)
+				;
+			if (e > b && e - b < cap && !isdigit((unsigned char)s[b])) {
+				memcpy(fn, s + b, e - b);
+				fn[e - b] = '\0';
+				return 1;
+			}
+		}
+	}
 	/* the first "sym+0x" in the line */
 	for (i = 1; i + 3 < n; i++) {
 		if (s[i] != '+' || s[i + 1] != '0' || s[i + 2] != 'x')
@@ -140,7 +215,7 @@ frame_parse_raw(const struct rline *l, char *fn, size_t cap)
 			return 0;
 		return 1;
 	}
-	return 0;
+	return frame_decoded(s, n, fn, cap);
 }
 
 /*

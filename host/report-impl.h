@@ -18,10 +18,16 @@
 /* One line of the log, prefixes (timestamps, levels) stripped. */
 struct rline {
 	size_t		 off;	/* of the raw line in the log */
+	size_t		 pre;	/* bytes of the log's own line prefix */
 	const char	*text;
 	size_t		 len;
 };
 
+/*
+ * Lines of a log, or of a window of one (see report.c): base is the whole
+ * log, line[] some of its lines in order, len where the text after the
+ * last of them starts (the log's length if they reach its end).
+ */
 struct rlog {
 	const char	*base;
 	size_t		 len;
@@ -39,7 +45,10 @@ void		 rl_copy(const struct rline *l, char *out, size_t cap);
 
 /* report-title.c */
 const struct rheader *report_header_kind(const struct rline *l);
-int		 report_analyse(const struct rlog *lg, struct report *out);
+int		 report_title_at(const struct rlog *lg, size_t at,
+		     const struct rheader *h, struct report *out);
+int		 report_crash_bt(const struct rlog *lg, size_t at,
+		     struct report *r);
 
 /* report-frames.c */
 int		 frame_parse(const struct rline *l, char *fn, size_t cap);

@@ -194,12 +194,32 @@ any_regex(const regex_t *re, size_t n, const char *s)
 	return 0;
 }
 
-/* Does any line of log[0, end) match one of the patterns? */
+/*
+ * How far before a report's end its log conditions look: the warnings a
+ * rule means come a few hundred lines before the crash, and a bound keeps
+ * a flood of lines before it from costing a regexec each.
+ */
+#define RULES_LOG_LINES	10000
+#define RULES_LOG_BYTES	(4u * 1024 * 1024)
+
+/*
+ * Does any of the last RULES_LOG_LINES lines (and RULES_LOG_BYTES bytes)
+ * of log[0, end) match one of the patterns?
+ */
 static int
 log_matches(const regex_t *re, size_t n, const char *log, size_t end)
 {
 	char line[REPORT_LINE + 1];
-	size_t pos = 0;
+	size_t pos = end > RULES_LOG_BYTES ? end - RULES_LOG_BYTES : 0;
+	const char *cut = log + end;
+
+	for (size_t k = 0; k < RULES_LOG_LINES && cut != NULL; k++)
+		cut = memrchr(log + pos, '\n', (size_t)(cut - (log + pos)));
+	/* start at a line: the one after the cut, or after the byte bound */
+	if (cut == NULL && pos > 0)
+		cut = memchr(log + pos, '\n', end - pos);
+	if (cut != NULL)
+		pos = (size_t)(cut - log) + 1;
 
 	while (pos < end) {
 		const char *nl = memchr(log + pos, '\n', end - pos);

@@ -270,7 +270,10 @@ is_ident(int c)
 	return isalnum(c) || c == '_';
 }
 
-/* Skip "[<ffffffff81234567>]" (or "[ffff...]", "[<0x...>]") at s[i]. */
+/*
+ * Skip "[<ffffffff81234567>]" (or "[ffff...]", "[<0x...>]", and "[]" or
+ * "[<>]" with the address hidden) at s[i].
+ */
 static size_t
 skip_pc(const char *s, size_t n, size_t i)
 {
@@ -281,6 +284,11 @@ skip_pc(const char *s, size_t n, size_t i)
 	j++;
 	if (j < n && s[j] == '<')
 		j++;
+	/* "[]", "[<>]": the address hidden (kptr_restrict, or by hand) */
+	if (j < n && s[j] == '>')
+		j++;
+	if (j < n && s[j] == ']')
+		return j + 1;
 	if (j + 1 < n && s[j] == '0' && s[j + 1] == 'x')
 		j += 2;
 	if (j >= n || !isxdigit((unsigned char)s[j]) ||
@@ -313,6 +321,31 @@ take_func(const char *s, size_t n, size_t i, char *fn, size_t cap)
 }
 
 /*
+ * decode_stacktrace.sh's "name (path/file.c:123)" at s[i]: copy name and
+ * return the index after the ')', else return 0.
+ */
+static size_t
+take_decoded(const char *s, size_t n, size_t i, char *fn, size_t cap)
+{
+	size_t b = i, e, colon = 0;
+
+	while (i < n && (is_ident((unsigned char)s[i]) || s[i] == '.'))
+		i++;
+	if (i == b || i - b >= cap || i + 2 >= n || s[i] != ' ' ||
+	    s[i + 1] != '(')
+		return 0;
+	for (e = i + 2; e < n && s[e] != ')' && s[e] != ' '; e++)
+		if (s[e] == ':')
+			colon = e;
+	if (e >= n || s[e] != ')' || colon == 0 || colon + 1 >= e ||
+	    !isdigit((unsigned char)s[colon + 1]))
+		return 0;
+	memcpy(fn, s + b, i - b);
+	fn[i - b] = '\0';
+	return e + 1;
+}
+
+/*
  * A trace line: "  [<pc>] [<pc>] func+0x1f/0x80" (up to two PCs, then
  * the function followed by '+' or a '.' suffix).  Arm's
  * "[<pc>] (callee) from [<pc>] (caller+0x..)" gives two frames.
@@ -334,6 +367,17 @@ trace_frame(const struct rline *l, char fn[2][128])
 	}
 	if (take_func(s, n, i, fn[0], sizeof(fn[0])))
 		return 1;
+	/*
+	 * decode_stacktrace.sh: "f (x.c:1)", and with inlining "f (x.h:1)
+	 * g (y.c:2) ...", innermost first.  NEEDSWORK: only the first two
+	 * frames of such a line are kept.
+	 */
+	j = take_decoded(s, n, i, fn[0], sizeof(fn[0]));
+	if (j > 0) {
+		while (j < n && s[j] == ' ')
+			j++;
+		return take_decoded(s, n, j, fn[1], sizeof(fn[1])) > 0 ? 2 : 1;
+	}
 	/* arm: "[<c0123>] (callee) from [<c0456>] (caller+0x..)" */
 	i = 0;
 	while (i < n && s[i] == ' ')

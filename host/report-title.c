@@ -3,6 +3,7 @@
  * Recognising oops headers and forming syzkaller-style titles from the
  * header and the guilty frame of the report that follows it.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -165,17 +166,25 @@ const struct rheader *
 report_header_kind(const struct rline *l)
 {
 	static struct byteset hset[NHEADERS], bare_set;
+	static size_t shortest = (size_t)-1;
 	static int sets_ready;
 	struct byteset lset;
 
 	if (!sets_ready) {
-		for (size_t i = 0; headers[i].needle != NULL; i++)
-			byteset_of(headers[i].needle,
-			    strlen(headers[i].needle), &hset[i]);
+		for (size_t i = 0; headers[i].needle != NULL; i++) {
+			size_t n = strlen(headers[i].needle);
+
+			byteset_of(headers[i].needle, n, &hset[i]);
+			if (n < shortest)
+				shortest = n;
+		}
 		/* the bytes every one of WARNING:, INFO: and BUG: holds */
 		byteset_of(":", 1, &bare_set);
 		sets_ready = 1;
 	}
+	/* what a flood of empty or tiny lines costs: one compare each */
+	if (l->len < shortest)
+		return NULL;
 	byteset_of(l->text, l->len, &lset);
 	/* a WARNING:, INFO: or BUG: line its header's suppressions exempt */
 	if (byteset_within(&bare_set, &lset) && (rl_has(l, "WARNING:") ||
@@ -213,6 +222,11 @@ report_header_kind(const struct rline *l)
 				continue;
 			if (h->kind == H_RCU_STALL && !rl_has(l, "rcu"))
 				continue;
+			/* "traps: sh[12] general protection fault ip:.. error:0
+			 * in libc.so": a user-space fault (see oops_line) */
+			if (h->kind == H_GPF && rl_has(l, " error:") &&
+			    rl_has(l, " in "))
+				continue;
 			if (h->kind == H_WARNING && h->type == NULL)
 				continue;	/* "cut here": wait for WARNING */
 			if (h->kind == H_INFO_GENERIC &&
@@ -231,7 +245,8 @@ report_header_kind(const struct rline *l)
 
 #define CALL_TRACE	"Call [Tt]race:|Backtrace:"
 #define RE_PC		"\\[<?(0x)?[0-9a-f]+>?\\]"
-#define RE_FUNC		"([a-zA-Z0-9_]+)[.+]"
+/* "f+0x1f/0x80", "f.isra.0+0x..", and decode_stacktrace.sh's "f (x.c:12)" */
+#define RE_FUNC		"([a-zA-Z0-9_]+)[.+ ]"
 
 /* Recipes shared by many kinds of report (see report-stack.c). */
 static const struct stack_part p_rip_ct[] = {
@@ -436,7 +451,8 @@ oops_line(const struct rline *l)
 static int
 line_context(const struct rlog *lg, size_t i, char *tag, size_t cap)
 {
-	const char *s = lg->base + lg->line[i].off;
+	/* after what the paste put there (syslog's header, quoting) */
+	const char *s = lg->base + lg->line[i].off + lg->line[i].pre;
 	size_t n = (size_t)(lg->line[i].text - s) + lg->line[i].len, j = 0, b;
 
 	tag[0] = '\0';
@@ -850,7 +866,7 @@ title_kasan(const struct rlog *lg, size_t at, size_t end, struct report *r)
 		const char *in = memmem(l->text, l->len, " in ", 4);
 
 		if (in != NULL) {
-			const struct rline sub = { 0, in + 4,
+			const struct rline sub = { 0, 0, in + 4,
 			    (size_t)(l->text + l->len - in - 4) };
 			char *plus;
 
@@ -1242,6 +1258,7 @@ title_raw(const struct rline *l, struct report *r, const char *type)
 		b = l->text;
 	snprintf(text, sizeof(text), "%.*s", (int)(l->text + l->len - b), b);
 	set_title(r, type, "%s", text);
+	r->freetext = 1;
 }
 
 /*
@@ -1624,6 +1641,7 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 			}
 		}
 		set_title(r, "BUG", "kernel panic: %s", text);
+		r->freetext = 1;
 		return 1;
 	}
 	case H_REBOOT:
@@ -1646,6 +1664,7 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		snprintf(text, sizeof(text), "%.*s",
 		    (int)(l->text + l->len - p), p);
 		set_title(r, h->type, "%s", text);
+		r->freetext = 1;
 		return 1;
 	}
 	case H_NETDEV:
@@ -1669,6 +1688,7 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		collect_frames(lg, at, end, &f, 0);
 		take_frames(r, &f, 0);
 		set_title(r, "HANG", "%s", text);
+		r->freetext = 1;
 		return 1;
 	}
 	return 0;
@@ -1676,24 +1696,18 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 
 /*
  * The crash utility's "bt": no oops header, but "[exception RIP: f+45]"
- * where the fault hit, and the handler frames above it tell the kind.
+ * at line at where the fault hit, and the handler frames above it tell
+ * the kind.  The report starts at the first line of lg.
  */
-static int
-title_crash_bt(const struct rlog *lg, struct report *r)
+int
+report_crash_bt(const struct rlog *lg, size_t at, struct report *r)
 {
-	size_t i, at = lg->n;
 	struct frames f, above;
 	const char *kind = "kernel crash", *type = "BUG";
 	char fn[128];
+	size_t i;
 
-	for (i = 0; i < lg->n; i++) {
-		if (rl_has(&lg->line[i], "[exception RIP: ")) {
-			at = i;
-			break;
-		}
-	}
-	if (at == lg->n)
-		return 0;
+	assert(at < lg->n);
 	collect_frames(lg, 0, at, &above, 0);
 	for (i = 0; i < above.n; i++) {
 		if (strstr(above.fn[i], "general_protection") != NULL) {
@@ -1724,19 +1738,13 @@ title_crash_bt(const struct rlog *lg, struct report *r)
 }
 
 /*
- * Find the first crash in lg and fill out.  Returns 1 if there is one,
- * 0 if not.
+ * Fill out from the report whose header h is line at of lg.  Returns 1 if
+ * it is a crash report, 0 if not (the header only looked like one).
  */
 int
-report_analyse(const struct rlog *lg, struct report *out)
+report_title_at(const struct rlog *lg, size_t at, const struct rheader *h,
+    struct report *out)
 {
-	for (size_t i = 0; i < lg->n; i++) {
-		const struct rheader *h = report_header_kind(&lg->line[i]);
-
-		if (h == NULL)
-			continue;
-		if (title_for(lg, i, h, out))
-			return 1;
-	}
-	return title_crash_bt(lg, out);
+	assert(at < lg->n);
+	return title_for(lg, at, h, out);
 }

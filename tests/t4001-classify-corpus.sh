@@ -4,19 +4,16 @@ test_description='classifier titles agree with syzkaller on its 747-log corpus'
 . "$(dirname "$0")/lib-test.sh"
 
 # The agreement reached so far; raise it as the classifier improves,
-# never lower it.
+# never lower it.  The corpus is vendored (tests/data/syzkaller-linux)
+# and graded by tests/grade-titles, so this never skips.  The logs go to
+# one "classify --each" per job: a process per log costs minutes on a
+# loaded machine, and --each parses each file as "classify FILE" does.
 MIN=98.1
-CORPUS="$SHARED/crashlogs/syzkaller-linux"
 
-if [ -d "$CORPUS" ]; then
-	test_expect_success "grade-titles agreement is at least $MIN%" '
-		"$SHARED/tools/grade-titles" --corpus "$CORPUS" --show 0 --min $MIN \
-			-- "$RACERIG" classify - >out; rc=$?
-		grep "^agreement" out | sed "s/^/# /" >&3
-		test $rc = 0
-	'
-else
-	echo "ok 1 # skip grade-titles (no corpus at $CORPUS)"
-	test_count=1
-fi
+test_expect_success "agreement with syzkaller's titles is at least $MIN%" '
+	{ "$TEST_ROOT/tests/grade-titles" --each --show 20 --min $MIN \
+		-- "$RACERIG" classify --each >out; rc=$?; } &&
+	sed "s/^/# /" out >&3 &&
+	test $rc = 0
+'
 test_done
