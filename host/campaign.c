@@ -290,8 +290,15 @@ campaign_load_hosts(const char *path, json_t *root, struct campaign *c)
 	return 0;
 }
 
+/*
+ * Parse and validate text (len bytes, the contents of the campaign file
+ * path, which is not read) into c; kernels must be built images and
+ * scenarios loadable.  Returns 0, or -1 (reported, naming path and
+ * field) with c left empty.
+ */
 int
-campaign_load(const char *path, struct campaign *c)
+campaign_parse(const char *path, const char *text, size_t len,
+    struct campaign *c)
 {
 	json_error_t jerr;
 	json_t *root, *v, *arr;
@@ -299,11 +306,15 @@ campaign_load(const char *path, struct campaign *c)
 	int rc = -1;
 
 	memset(c, 0, sizeof(*c));
-	root = json_load_file(path, 0, &jerr);
+	root = json_loadb(text ? text : "", len, 0, &jerr);
 	if (root == NULL)
 		return error("%s:%d:%d: %s", path, jerr.line, jerr.column,
 		    jerr.text);
 	c->file = xstrdup(path);
+	if (!json_is_object(root)) {
+		error("%s: the top level must be an object", path);
+		goto cleanup;
+	}
 	v = json_object_get(root, "name");
 	if (!json_is_string(v)) {
 		error("%s: missing 'name'", path);
@@ -442,6 +453,20 @@ cleanup:
 	json_decref(root);
 	if (rc != 0)
 		campaign_release(c);
+	return rc;
+}
+
+int
+campaign_load(const char *path, struct campaign *c)
+{
+	struct buf text = BUF_INIT;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	rc = read_file(path, &text, CAMPAIGN_MAX_FILE);
+	if (rc == 0)
+		rc = campaign_parse(path, text.data, text.len, c);
+	buf_release(&text);
 	return rc;
 }
 

@@ -74,36 +74,16 @@ rule_regex(regex_t *re, size_t *n, const char *file, int line,
 }
 
 /*
- * Load the rules file.  Returns 0 or -1 (reported, naming file and line);
- * on an error no rule is used rather than some of them.
+ * Read the rules in f (named path in messages) into rules[].  Returns 0
+ * or -1 (reported, naming path and line).
  */
-int
-report_load_rules(void)
+static int
+rules_read(FILE *f, const char *path)
 {
-	const char *env = getenv("RACERIG_RULES");
-	char *path, line[1024];
+	char line[1024];
 	struct rule *cur = NULL;
 	int lineno = 0, rc = 0;
-	FILE *f;
 
-	if (rules_loaded)
-		return 0;
-	rules_loaded = 1;
-	if (rules_path != NULL)
-		path = xstrdup(rules_path);
-	else if (env != NULL && *env != '\0')
-		path = xstrdup(env);
-	else
-		path = xasprintf("%s/host/bug-classes.rules", source_dir());
-	f = fopen(path, "re");
-	if (f == NULL) {
-		/* without rules, crashes are still titled and bucketed */
-		if (rules_path != NULL || env != NULL)
-			rc = error("cannot open rules '%s': %s", path,
-			    strerror(errno));
-		free(path);
-		return rc;
-	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		char *s = line, *arg;
 
@@ -177,10 +157,66 @@ report_load_rules(void)
 		if (rc != 0)
 			break;
 	}
-	fclose(f);
 	if (rc != 0)
 		nrules = 0;	/* all or nothing */
+	return rc;
+}
+
+/*
+ * Load the rules file.  Returns 0 or -1 (reported, naming file and line);
+ * on an error no rule is used rather than some of them.
+ */
+int
+report_load_rules(void)
+{
+	const char *env = getenv("RACERIG_RULES");
+	char *path;
+	int rc = 0;
+	FILE *f;
+
+	if (rules_loaded)
+		return 0;
+	rules_loaded = 1;
+	if (rules_path != NULL)
+		path = xstrdup(rules_path);
+	else if (env != NULL && *env != '\0')
+		path = xstrdup(env);
+	else
+		path = xasprintf("%s/host/bug-classes.rules", source_dir());
+	f = fopen(path, "re");
+	if (f == NULL) {
+		/* without rules, crashes are still titled and bucketed */
+		if (rules_path != NULL || env != NULL)
+			rc = error("cannot open rules '%s': %s", path,
+			    strerror(errno));
+		free(path);
+		return rc;
+	}
+	rc = rules_read(f, path);
+	fclose(f);
 	free(path);
+	return rc;
+}
+
+/*
+ * Use the rules in text (len bytes; name is the file they came from,
+ * for messages) from now on, as report_load_rules() does for a file.
+ */
+int
+report_load_rules_buf(const char *name, const char *text, size_t len)
+{
+	FILE *f;
+	int rc;
+
+	rules_loaded = 1;
+	if (len == 0)
+		return 0;
+	f = fmemopen((void *)text, len, "r");
+	if (f == NULL)
+		return error("cannot read rules '%s': %s", name,
+		    strerror(errno));
+	rc = rules_read(f, name);
+	fclose(f);
 	return rc;
 }
 

@@ -318,30 +318,28 @@ scenario_path(const char *name)
 	return xasprintf("%s/scenarios/%s/scenario.json", source_dir(), name);
 }
 
+/*
+ * Parse and validate text (len bytes, the contents of file) into s.
+ * file names the scenario in messages and gives s->file and s->dir; it
+ * is not read.  Returns 0, or -1 (reported, naming file and field) with
+ * s left empty.  The caller checks that the directory matches the name.
+ */
 int
-scenario_load(const char *name, struct scenario *s)
+scenario_parse(const char *file, const char *text, size_t len,
+    struct scenario *s)
 {
-	struct buf text = BUF_INIT;
 	json_error_t jerr;
 	json_t *root = NULL, *o, *v, *params, *steps;
-	char *file;
-	const char *key;
+	const char *key, *slash;
 	size_t i;
 	int bad = 0, rc = -1;
 
 	memset(s, 0, sizeof(*s));
-	file = scenario_path(name);
-	if (file == NULL)
-		return -1;
-	s->file = file;
-	if (access(file, R_OK) != 0) {
-		error("no scenario '%s' ('%s': %s)", name, file,
-		    strerror(errno));
-		goto cleanup;
-	}
-	if (read_file(file, &text, SCENARIO_MAX_FILE) != 0)
-		goto cleanup;
-	root = json_loadb(text.data ? text.data : "", text.len, 0, &jerr);
+	s->file = xstrdup(file);
+	slash = strrchr(file, '/');
+	s->dir = slash ? xasprintf("%.*s", (int)(slash - file), file) :
+	    xstrdup(".");
+	root = json_loadb(text ? text : "", len, 0, &jerr);
 	if (root == NULL) {
 		error("%s:%d:%d: %s", file, jerr.line, jerr.column, jerr.text);
 		goto cleanup;
@@ -356,18 +354,6 @@ scenario_load(const char *name, struct scenario *s)
 		goto cleanup;
 	}
 	s->name = xstrdup(json_string_value(v));
-	s->dir = xstrdup(file);
-	*strrchr(s->dir, '/') = '\0';
-	{
-		const char *slash = strrchr(s->dir, '/');
-		const char *dirname = slash ? slash + 1 : s->dir;
-
-		if (strcmp(dirname, s->name) != 0) {
-			error("%s: 'name' is '%s' but the directory is '%s'",
-			    file, s->name, dirname);
-			goto cleanup;
-		}
-	}
 	s->description = xstrdup(json_string_value(json_object_get(root,
 	    "description")) ? json_string_value(json_object_get(root,
 	    "description")) : "");
@@ -466,11 +452,43 @@ scenario_load(const char *name, struct scenario *s)
 	rc = 0;
 cleanup:
 	json_decref(root);
-	buf_release(&text);
-	if (rc != 0) {
+	if (rc != 0)
 		scenario_release(s);
-		memset(s, 0, sizeof(*s));
+	return rc;
+}
+
+int
+scenario_load(const char *name, struct scenario *s)
+{
+	struct buf text = BUF_INIT;
+	const char *dirname;
+	char *file;
+	int rc = -1;
+
+	memset(s, 0, sizeof(*s));
+	file = scenario_path(name);
+	if (file == NULL)
+		return -1;
+	if (access(file, R_OK) != 0) {
+		error("no scenario '%s' ('%s': %s)", name, file,
+		    strerror(errno));
+		goto cleanup;
 	}
+	if (read_file(file, &text, SCENARIO_MAX_FILE) != 0 ||
+	    scenario_parse(file, text.data, text.len, s) != 0)
+		goto cleanup;
+	/* the name is what run directories and campaigns call it */
+	dirname = strrchr(s->dir, '/') ? strrchr(s->dir, '/') + 1 : s->dir;
+	if (strcmp(dirname, s->name) != 0) {
+		error("%s: 'name' is '%s' but the directory is '%s'", file,
+		    s->name, dirname);
+		scenario_release(s);
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	free(file);
+	buf_release(&text);
 	return rc;
 }
 
