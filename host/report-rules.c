@@ -44,6 +44,32 @@ static size_t nrules;
 static int rules_loaded;
 static char *rules_path;
 
+/* Forget every rule, freeing what each holds. */
+static void
+rules_free(void)
+{
+	for (size_t i = 0; i < nrules; i++) {
+		struct rule *ru = &rules[i];
+
+		for (size_t k = 0; k < ru->ntitle; k++)
+			regfree(&ru->title[k]);
+		for (size_t k = 0; k < ru->nguilty; k++)
+			regfree(&ru->guilty[k]);
+		for (size_t k = 0; k < ru->nlog; k++)
+			regfree(&ru->log[k]);
+		for (size_t k = 0; k < ru->nstack; k++) {
+			for (size_t j = 0; j < ru->stack[k].n; j++)
+				free(ru->stack[k].names[j]);
+			free(ru->stack[k].names);
+		}
+		free(ru->cls);
+		free(ru->explain);
+	}
+	free(rules);
+	rules = NULL;
+	nrules = 0;
+}
+
 /* Use path instead of the default rules file (before the first parse). */
 void
 report_set_rules(const char *path)
@@ -74,8 +100,9 @@ rule_regex(regex_t *re, size_t *n, const char *file, int line,
 }
 
 /*
- * Read the rules in f (named path in messages) into rules[].  Returns 0
- * or -1 (reported, naming path and line).
+ * Read the rules in f (named path in messages) into rules[], in place of
+ * those before.  Returns 0 or -1 (reported, naming path and line); on
+ * an error no rule is left rather than some of them.
  */
 static int
 rules_read(FILE *f, const char *path)
@@ -84,6 +111,8 @@ rules_read(FILE *f, const char *path)
 	struct rule *cur = NULL;
 	int lineno = 0, rc = 0;
 
+	/* a second load replaces the rules: it used to append to them */
+	rules_free();
 	while (fgets(line, sizeof(line), f) != NULL) {
 		char *s = line, *arg;
 
@@ -158,7 +187,7 @@ rules_read(FILE *f, const char *path)
 			break;
 	}
 	if (rc != 0)
-		nrules = 0;	/* all or nothing */
+		rules_free();	/* all or nothing */
 	return rc;
 }
 
@@ -186,6 +215,7 @@ report_load_rules(void)
 	f = fopen(path, "re");
 	if (f == NULL) {
 		/* without rules, crashes are still titled and bucketed */
+		rules_free();
 		if (rules_path != NULL || env != NULL)
 			rc = error("cannot open rules '%s': %s", path,
 			    strerror(errno));
@@ -209,8 +239,10 @@ report_load_rules_buf(const char *name, const char *text, size_t len)
 	int rc;
 
 	rules_loaded = 1;
-	if (len == 0)
+	if (len == 0) {
+		rules_free();
 		return 0;
+	}
 	f = fmemopen((void *)text, len, "r");
 	if (f == NULL)
 		return error("cannot read rules '%s': %s", name,
