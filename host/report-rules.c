@@ -20,6 +20,8 @@
 
 #define RULE_MAX_RE	8
 #define RULE_MAX_STACK	8
+#define RULE_MAX_REPEAT	255	/* POSIX's RE_DUP_MAX, at least */
+#define RULE_MAX_DEPTH	32	/* nested groups in one pattern */
 
 struct rule_stack {
 	char		**names;	/* at least one must be in the stack */
@@ -79,16 +81,152 @@ report_set_rules(const char *path)
 	rules_loaded = 0;
 }
 
+/*
+ * After a bracket expression's '[' at p: the character past its ']'
+ * (or the end of the string).  A ']' first in the list, or after '^',
+ * is a member; "[:class:]", "[.x.]" and "[=x=]" nest.
+ */
+static const char *
+skip_bracket(const char *p)
+{
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	while (*p != '\0' && *p != ']') {
+		if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+			char end = p[1];
+
+			for (p += 2; *p != '\0' && !(p[0] == end && p[1] == ']');
+			    p++)
+				;
+			if (*p != '\0')
+				p += 2;
+			continue;
+		}
+		p++;
+	}
+	return *p == ']' ? p + 1 : p;
+}
+
+/*
+ * If p starts an ERE repetition operator, return how many times at most
+ * it repeats (-1: unbounded) and set *len to its length; else return 0
+ * with *len 0.  "{" without a valid count is no operator.
+ */
+static long
+repeat_max(const char *p, size_t *len)
+{
+	const char *q;
+	char *end;
+	long lo, hi;
+
+	*len = 1;
+	if (*p == '*' || *p == '+')
+		return -1;
+	if (*p == '?')
+		return 1;
+	*len = 0;
+	if (*p != '{' || p[1] < '0' || p[1] > '9')
+		return 0;
+	lo = strtol(p + 1, &end, 10);
+	hi = lo;
+	q = end;
+	if (*q == ',') {
+		q++;
+		hi = (*q >= '0' && *q <= '9') ? strtol(q, &end, 10) : -1;
+		if (hi >= 0)
+			q = end;
+	}
+	if (*q != '}')
+		return 0;
+	*len = (size_t)(q + 1 - p);
+	return hi;
+}
+
+/*
+ * Refuse what glibc's matcher cannot bound: a back-reference, which it
+ * matches in time exponential in the line's length ("(a*)*\1" took
+ * 10 s on 200 characters, "(a*)\1" 9 s on 1000), a group that repeats
+ * and holds a repetition itself ("(a{30}){30}" never finished
+ * compiling; "(a+)+" is the classic exponential case of backtracking
+ * matchers), and a count over RULE_MAX_REPEAT, since each count copies
+ * its operand.  Patterns are one line, so this is a scan, not a
+ * parse: it errs toward refusing.  Returns NULL, or why pat is refused.
+ */
+static const char *
+rule_pattern_hazard(const char *pat)
+{
+	/* per open group: does it hold a repetition? */
+	unsigned char inner[RULE_MAX_DEPTH + 1] = { 0 };
+	size_t depth = 0, len;
+	const char *p = pat;
+	long max;
+
+	while (*p != '\0') {
+		if (*p == '\\') {
+			if (p[1] >= '1' && p[1] <= '9')
+				return "it has a back-reference, which glibc "
+				    "can take seconds to match on one line";
+			p += p[1] != '\0' ? 2 : 1;
+			continue;
+		}
+		if (*p == '[') {
+			p = skip_bracket(p + 1);
+			continue;
+		}
+		if (*p == '(') {
+			if (depth == RULE_MAX_DEPTH)
+				return "it nests groups too deeply";
+			inner[++depth] = 0;
+			p++;
+			continue;
+		}
+		if (*p == ')' && depth > 0) {
+			int held = inner[depth--];
+
+			p++;
+			max = repeat_max(p, &len);
+			if (len > 0 && held && (max < 0 || max > 1))
+				return "it repeats a group that holds a "
+				    "repetition, which can take exponential "
+				    "time to compile or match";
+			inner[depth] |= held || len > 0;
+			if (max > RULE_MAX_REPEAT)
+				return "a count is over the limit";
+			p += len;
+			continue;
+		}
+		max = repeat_max(p, &len);
+		if (len > 0) {
+			if (max > RULE_MAX_REPEAT)
+				return "a count is over the limit";
+			inner[depth] = 1;
+			p += len;
+			continue;
+		}
+		p++;
+	}
+	return NULL;
+}
+
 static int
 rule_regex(regex_t *re, size_t *n, const char *file, int line,
-    const char *pat)
+    const char *cls, const char *pat)
 {
+	const char *hazard;
 	char msg[128];
 	int rc;
 
 	if (*n == RULE_MAX_RE)
 		return error("%s:%d: too many patterns of one kind (at most "
 		    "%d)", file, line, RULE_MAX_RE);
+	hazard = rule_pattern_hazard(pat);
+	if (hazard != NULL)
+		return error("%s:%d: class '%s': pattern '%s' is refused: %s "
+		    "(no back-references, no repeated group holding a "
+		    "repetition, counts up to %d)", file, line, cls, pat,
+		    hazard, RULE_MAX_REPEAT);
 	rc = regcomp(&re[*n], pat, REG_EXTENDED | REG_NOSUB);
 	if (rc != 0) {
 		regerror(rc, &re[*n], msg, sizeof(msg));
@@ -146,13 +284,13 @@ rules_read(FILE *f, const char *path)
 		}
 		if (strcmp(s, "title") == 0)
 			rc = rule_regex(cur->title, &cur->ntitle, path, lineno,
-			    arg);
+			    cur->cls, arg);
 		else if (strcmp(s, "guilty") == 0)
 			rc = rule_regex(cur->guilty, &cur->nguilty, path,
-			    lineno, arg);
+			    lineno, cur->cls, arg);
 		else if (strcmp(s, "log") == 0)
 			rc = rule_regex(cur->log, &cur->nlog, path, lineno,
-			    arg);
+			    cur->cls, arg);
 		else if (strcmp(s, "stack") == 0) {
 			struct rule_stack *st;
 			char *tok, *save = NULL;

@@ -35,6 +35,29 @@ load(const char *text)
 }
 
 /*
+ * Load text as the rules with stderr caught; returns
+ * report_load_rules()'s and leaves what it printed in err.
+ */
+static int
+load_err(const char *text, char *err, size_t n)
+{
+	char path[] = "/tmp/u-rules-err.XXXXXX";
+	int fd = mkstemp(path), saved = dup(2), rc;
+	ssize_t got;
+
+	assert_true(fd >= 0 && saved >= 0);
+	dup2(fd, 2);
+	rc = load(text);
+	dup2(saved, 2);
+	close(saved);
+	got = pread(fd, err, n - 1, 0);
+	err[got > 0 ? got : 0] = '\0';
+	close(fd);
+	unlink(path);
+	return rc;
+}
+
+/*
  * A second load replaces the rules: it appended to them, so a class of
  * the first file was still matched and explained after the second.
  */
@@ -58,12 +81,63 @@ test_bad_file_leaves_none(void **state)
 	assert_null(report_class_explain("other"));
 }
 
+/*
+ * Patterns whose compiling or matching has no useful bound are refused
+ * with an error naming the file, line and class: "(a*)*\\1" hung
+ * fuzz-rules (glibc matches back-references by backtracking), and
+ * nested counts multiply in regcomp().
+ */
+static void
+test_runaway_patterns_refused(void **state)
+{
+	static const char *const bad[] = {
+		"title (a+)+$",
+		"log (a*)*\\1$",
+		"log (a*)\\1",
+		"title (a{30}){30}",
+		"guilty ((a|b)*c)*",
+		"title x(y(a+)z)+",
+		"title (a+){2,}",
+		"title a{256}",
+		"title (a){1,300}",
+	};
+	static const char *const good[] = {
+		"title (a|b)+c",
+		"title a{2,5}(xy)*",
+		"title (a?)?",
+		"title ([a+]b)+",
+		"title \\(a+\\)+",
+		"title [[:alpha:]]+([]*]c)*",
+		"title (foo|bar) in [a-z_]+",
+		"title a{255}",
+	};
+	char text[256], err[1024];
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		snprintf(text, sizeof(text), "class ok\ntitle x\nexplain kept\n"
+		    "class slow-%zu\n%s\n", i, bad[i]);
+		if (load_err(text, err, sizeof(err)) != -1)
+			fail_msg("accepted: %s", bad[i]);
+		snprintf(text, sizeof(text), ":5: class 'slow-%zu': pattern",
+		    i);
+		if (strstr(err, text) == NULL || strstr(err, "refused") == NULL)
+			fail_msg("the error does not name the rule: %s", err);
+		assert_null(report_class_explain("ok"));
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+		snprintf(text, sizeof(text), "class fine\n%s\n", good[i]);
+		if (load_err(text, err, sizeof(err)) != 0)
+			fail_msg("refused: %s: %s", good[i], err);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reload_replaces),
 		cmocka_unit_test(test_bad_file_leaves_none),
+		cmocka_unit_test(test_runaway_patterns_refused),
 	};
 
 	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
