@@ -255,6 +255,12 @@ rules_read(FILE *f, const char *path)
 		char *s = line, *arg;
 
 		lineno++;
+		/* fgets() would hand the rest over as a line of its own */
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			rc = error("%s:%d: line longer than %zu bytes", path,
+			    lineno, sizeof(line) - 2);
+			break;
+		}
 		line[strcspn(line, "\r\n")] = '\0';
 		while (isspace((unsigned char)*s))
 			s++;

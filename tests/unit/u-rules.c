@@ -131,6 +131,32 @@ test_runaway_patterns_refused(void **state)
 	}
 }
 
+/*
+ * A line longer than the reader's buffer is an error: its rest was read
+ * as a line of its own, so a long pattern was cut and its tail taken
+ * for a keyword, or for a rule ("class" at the cut).
+ */
+static void
+test_long_line(void **state)
+{
+	char text[1400], err[512];
+	size_t n;
+
+	/* the first 1023 bytes of line 2 end just before "class other" */
+	n = (size_t)snprintf(text, sizeof(text), "class long\ntitle ");
+	memset(text + n, 'x', 11 + 1023 - n);
+	snprintf(text + 11 + 1023, sizeof(text) - 11 - 1023,
+	    "class other\nexplain two\n");
+	assert_int_equal(load_err(text, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":2: line longer than 1022 bytes"));
+	assert_null(report_class_explain("other"));
+	/* the longest line that fits is fine */
+	n = (size_t)snprintf(text, sizeof(text), "class long\ntitle ");
+	memset(text + n, 'x', 11 + 1022 - n);
+	snprintf(text + 11 + 1022, sizeof(text) - 11 - 1022, "\n");
+	assert_int_equal(load_err(text, err, sizeof(err)), 0);
+}
+
 int
 main(void)
 {
@@ -138,6 +164,7 @@ main(void)
 		cmocka_unit_test(test_reload_replaces),
 		cmocka_unit_test(test_bad_file_leaves_none),
 		cmocka_unit_test(test_runaway_patterns_refused),
+		cmocka_unit_test(test_long_line),
 	};
 
 	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
