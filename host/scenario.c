@@ -657,8 +657,10 @@ scenario_step_timeout(const struct scenario *s, const struct param_values *vals,
 		*out = default_s;
 		return 0;
 	}
-	if (scenario_expand(s, vals, builtins, st->timeout, &b) != 0)
+	if (scenario_expand(s, vals, builtins, st->timeout, &b) != 0) {
+		buf_release(&b);
 		return -1;
+	}
 	for (tok = strtok_r(b.data, "+", &save); tok != NULL;
 	    tok = strtok_r(NULL, "+", &save)) {
 		while (*tok == ' ')
