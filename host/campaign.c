@@ -130,13 +130,33 @@ campaign_release(struct campaign *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* Check a parameter spec against the scenario's own ranges. */
+/*
+ * The text of one parameter value e of a campaign file (an integer or a
+ * string, as the draw will pass it to the run), in num if it is a
+ * number; NULL if it is neither.
+ */
+static const char *
+campaign_value_text(json_t *e, char *num, size_t n)
+{
+	if (json_is_integer(e)) {
+		snprintf(num, n, "%lld", (long long)json_integer_value(e));
+		return num;
+	}
+	return json_string_value(e);
+}
+
+/*
+ * Check a parameter spec against the scenario's own ranges.  Each value
+ * is checked whole, as drawn: a copy into a 64-byte buffer used to cut
+ * long strings, so a value that only began like an allowed one passed.
+ */
 static int
 campaign_check_param(const struct scenario *s, const char *file,
     const char *key, json_t *spec)
 {
 	const struct scenario_param *p = scenario_param(s, key);
-	char buf[64];
+	char num[32];
+	const char *text;
 	size_t i;
 	json_t *e;
 
@@ -145,17 +165,12 @@ campaign_check_param(const struct scenario *s, const char *file,
 		    s->name, key);
 	if (json_is_array(spec)) {
 		json_array_foreach(spec, i, e) {
-			if (json_is_integer(e))
-				snprintf(buf, sizeof(buf), "%lld",
-				    (long long)json_integer_value(e));
-			else if (json_is_string(e))
-				snprintf(buf, sizeof(buf), "%s",
-				    json_string_value(e));
-			else
+			text = campaign_value_text(e, num, sizeof(num));
+			if (text == NULL)
 				return error("%s: '%s.%s' has a value that is "
 				    "neither integer nor string", file,
 				    s->name, key);
-			if (scenario_check_value(s, p, buf) != 0)
+			if (scenario_check_value(s, p, text) != 0)
 				return -1;
 		}
 		if (json_array_size(spec) == 0)
@@ -163,15 +178,11 @@ campaign_check_param(const struct scenario *s, const char *file,
 			    s->name, key);
 		return 0;
 	}
-	if (json_is_integer(spec))
-		snprintf(buf, sizeof(buf), "%lld",
-		    (long long)json_integer_value(spec));
-	else if (json_is_string(spec))
-		snprintf(buf, sizeof(buf), "%s", json_string_value(spec));
-	else
+	text = campaign_value_text(spec, num, sizeof(num));
+	if (text == NULL)
 		return error("%s: '%s.%s' must be [min, max], a list or a "
 		    "value", file, s->name, key);
-	return scenario_check_value(s, p, buf);
+	return scenario_check_value(s, p, text);
 }
 
 /*
