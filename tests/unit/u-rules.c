@@ -84,8 +84,8 @@ test_bad_file_leaves_none(void **state)
 /*
  * Patterns whose compiling or matching has no useful bound are refused
  * with an error naming the file, line and class: "(a*)*\\1" hung
- * fuzz-rules (glibc matches back-references by backtracking), and
- * nested counts multiply in regcomp().
+ * fuzz-rules (glibc matches back-references by backtracking), nested
+ * counts multiply in regcomp(), and counts of one pattern add up.
  */
 static void
 test_runaway_patterns_refused(void **state)
@@ -100,6 +100,9 @@ test_runaway_patterns_refused(void **state)
 		"title (a+){2,}",
 		"title a{256}",
 		"title (a){1,300}",
+		"title a{200}b{56}",
+		"title a{99999999999999999999}",
+		"title [a-z]{255}[a-z]{1,}",
 	};
 	static const char *const good[] = {
 		"title (a|b)+c",
@@ -110,6 +113,7 @@ test_runaway_patterns_refused(void **state)
 		"title [[:alpha:]]+([]*]c)*",
 		"title (foo|bar) in [a-z_]+",
 		"title a{255}",
+		"title a{200}b{50,55}c*",
 	};
 	char text[256], err[1024];
 
