@@ -9,10 +9,12 @@
 #   make demo         install, build, fetch the default kernel, boot it,
 #                     run sysrq-crash and print the classified result
 #   make image        build the default guest image into the cache
+#   make fuzz         every libFuzzer target for FUZZ_SECONDS (60) each,
+#                     built with clang into build-fuzz/
 #
 # Sources are found by wildcard: host/*.c is the orchestrator, guest/agent
-# the agent, and each scenarios/NAME/build.mk adds that scenario's
-# programs to SCENARIO_PROGS.
+# the agent, tests/fuzz/fuzz-*.c the fuzz targets, and each
+# scenarios/NAME/build.mk adds that scenario's programs to SCENARIO_PROGS.
 
 CC	?= gcc
 SANITIZE ?= 0
