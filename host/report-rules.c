@@ -157,7 +157,9 @@ repeat_max(const char *p, size_t *len, long *copies)
  * 10 s on 200 characters, "(a*)\1" 9 s on 1000), a group that repeats
  * and holds a repetition itself ("(a{30}){30}" never finished
  * compiling; "(a+)+" is the classic exponential case of backtracking
- * matchers), and counts adding up to more than RULE_MAX_REPEAT, since
+ * matchers), a repetition of a repetition, which glibc reads the same
+ * way ("a++" is "(a+)+": 36 '+' ran fuzz-rules out of memory in
+ * regcomp()), and counts adding up to more than RULE_MAX_REPEAT, since
  * each count copies its operand (30 of "[a-z]{255}" in one pattern took
  * 9 ms to compile and 10 ms per line to match, and a file can hold
  * thousands).  Patterns are one line, so this is a scan, not a
@@ -171,6 +173,7 @@ rule_pattern_hazard(const char *pat)
 	size_t depth = 0, len;
 	const char *p = pat;
 	long max, copies, total = 0;
+	int rep = 0;		/* what came just before is a repetition */
 
 	while (*p != '\0') {
 		if (*p == '\\') {
@@ -178,10 +181,12 @@ rule_pattern_hazard(const char *pat)
 				return "it has a back-reference, which glibc "
 				    "can take seconds to match on one line";
 			p += p[1] != '\0' ? 2 : 1;
+			rep = 0;
 			continue;
 		}
 		if (*p == '[') {
 			p = skip_bracket(p + 1);
+			rep = 0;
 			continue;
 		}
 		if (*p == '(') {
@@ -189,6 +194,7 @@ rule_pattern_hazard(const char *pat)
 				return "it nests groups too deeply";
 			inner[++depth] = 0;
 			p++;
+			rep = 0;
 			continue;
 		}
 		if (*p == ')' && depth > 0) {
@@ -206,19 +212,27 @@ rule_pattern_hazard(const char *pat)
 				    "limit";
 			total += copies;
 			p += len;
+			rep = len > 0;
 			continue;
 		}
 		max = repeat_max(p, &len, &copies);
 		if (len > 0) {
+			/* glibc reads "a++" as "(a+)+", doubling per '+' */
+			if (rep && (max < 0 || max > 1))
+				return "it repeats a repetition (\"a++\" is "
+				    "\"(a+)+\"), which can take exponential "
+				    "time to compile or match";
 			if (copies > RULE_MAX_REPEAT - total)
 				return "its counts add up to more than the "
 				    "limit";
 			total += copies;
 			inner[depth] = 1;
 			p += len;
+			rep = 1;
 			continue;
 		}
 		p++;
+		rep = 0;
 	}
 	return NULL;
 }
@@ -237,8 +251,8 @@ rule_regex(regex_t *re, size_t *n, const char *file, int line,
 	hazard = rule_pattern_hazard(pat);
 	if (hazard != NULL)
 		return error("%s:%d: class '%s': pattern '%s' is refused: %s "
-		    "(no back-references, no repeated group holding a "
-		    "repetition, counts adding up to %d at most)", file, line,
+		    "(no back-references, no repetition of a repetition, "
+		    "counts adding up to %d at most)", file, line,
 		    cls, pat, hazard, RULE_MAX_REPEAT);
 	rc = regcomp(&re[*n], pat, REG_EXTENDED | REG_NOSUB);
 	if (rc != 0) {

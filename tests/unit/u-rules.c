@@ -86,8 +86,9 @@ test_bad_file_leaves_none(void **state)
  * Patterns whose compiling or matching has no useful bound are refused
  * with an error naming the file, line and class: glibc matches
  * back-references by backtracking ("(a*)*\1" takes seconds on one
- * line), nested counts multiply in regcomp(), and counts of one
- * pattern add up.
+ * line), nested counts multiply in regcomp() and so does "a++", which
+ * glibc reads as "(a+)+" (fuzz-rules ran out of memory on a pattern of
+ * 36 '+'), and counts of one pattern add up.
  */
 static void
 test_runaway_patterns_refused(void **state)
@@ -105,6 +106,11 @@ test_runaway_patterns_refused(void **state)
 		"title a{200}b{56}",
 		"title a{99999999999999999999}",
 		"title [a-z]{255}[a-z]{1,}",
+		/* few '+': without the check this must fail, not eat RAM */
+		"title ^nf_ct++++_",
+		"title a*{3}",
+		"title (a)+*",
+		"title a?+",
 	};
 	static const char *const good[] = {
 		"title (a|b)+c",
@@ -116,6 +122,7 @@ test_runaway_patterns_refused(void **state)
 		"title (foo|bar) in [a-z_]+",
 		"title a{255}",
 		"title a{200}b{50,55}c*",
+		"title a+?b*?",
 	};
 	char text[256], err[1024];
 
