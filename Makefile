@@ -11,10 +11,12 @@
 #   make image        build the default guest image into the cache
 #   make install      install into PREFIX (/usr/local), DESTDIR honoured
 #   make man          regenerate host/racerig.1 from the commands' tables
+#   make fuzz         every libFuzzer target for FUZZ_SECONDS (60) each,
+#                     built with clang into build-fuzz/
 #
 # Sources are found by wildcard: host/*.c is the orchestrator, guest/agent
-# the agent, and each scenarios/NAME/build.mk adds that scenario's
-# programs to SCENARIO_PROGS.
+# the agent, tests/fuzz/fuzz-*.c the fuzz targets, and each
+# scenarios/NAME/build.mk adds that scenario's programs to SCENARIO_PROGS.
 
 CC	?= gcc
 SANITIZE ?= 0
@@ -124,7 +126,7 @@ bench: all
 	@for b in bench/*; do [ -x "$$b" ] && echo "# $$b" && "$$b"; done
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 # The man page is generated from the commands' own tables and committed,
 # so "man racerig" works without a build; tests/t0001-help.sh fails when
@@ -165,20 +167,40 @@ install: all
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
-# The classifier's libFuzzer target: "make fuzz FUZZ_SECONDS=600".
+# libFuzzer targets, one per parser of hostile input: tests/fuzz/fuzz-NAME.c
+# becomes build-fuzz/fuzz-NAME, seeded from tests/fuzz/corpus/NAME.  The
+# library is rebuilt with clang under ASan/UBSan and fuzzer coverage.
+# "make fuzz FUZZ_SECONDS=N" runs every target for N seconds, one at a
+# time (tests/fuzz/run: figures per target, findings in
+# build-fuzz/findings/NAME, non-zero exit if anything was found).
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS = $(wildcard host/report*.c) host/util.c tests/fuzz/fuzz-classify.c
-build-fuzz/fuzz-classify: $(FUZZ_SRCS) host/host.h host/report-impl.h
-	@mkdir -p build-fuzz
-	@echo "  CLANG   $@"
-	$(Q)clang -std=gnu11 -D_GNU_SOURCE -g -O1 -Ihost -Iguest/agent \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-o $@ $(FUZZ_SRCS) -ljansson
+FUZZ	 = build-fuzz
+FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -g -O1 \
+	   -fno-omit-frame-pointer -fsanitize=address,undefined \
+	   -fno-sanitize-recover=undefined -MMD -MP
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ)/fuzz-%)
 
-fuzz: build-fuzz/fuzz-classify
-	@mkdir -p build-fuzz/corpus
-	build-fuzz/fuzz-classify -max_total_time=$(FUZZ_SECONDS) -max_len=262144 \
-		-rss_limit_mb=2048 build-fuzz/corpus tests/fuzz/corpus
+$(FUZZ)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CLANG   $<"
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Ihost -Iguest/agent \
+		-c -o $@ $<
+
+$(FUZZ)/libracerig.a: $(HOST_SRCS:%.c=$(FUZZ)/obj/%.o)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+# kept, so that a rebuild after a library change only links
+.SECONDARY: $(FUZZ_NAMES:%=$(FUZZ)/obj/tests/fuzz/fuzz-%.o)
+$(FUZZ)/fuzz-%: $(FUZZ)/obj/tests/fuzz/fuzz-%.o $(FUZZ)/libracerig.a
+	@echo "  LD      $@"
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(HOST_LIBS)
+
+fuzz: $(FUZZ_BINS)
+	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+-include $(shell find $(FUZZ) -name '*.d' 2>/dev/null)
 
 # The kernel's style check over guest/modules (fetches checkpatch once).
 checkpatch:

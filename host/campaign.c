@@ -132,13 +132,33 @@ campaign_release(struct campaign *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* Check a parameter spec against the scenario's own ranges. */
+/*
+ * The text of one parameter value e of a campaign file (an integer or a
+ * string, as the draw will pass it to the run), in num if it is a
+ * number; NULL if it is neither.
+ */
+static const char *
+campaign_value_text(json_t *e, char *num, size_t n)
+{
+	if (json_is_integer(e)) {
+		snprintf(num, n, "%lld", (long long)json_integer_value(e));
+		return num;
+	}
+	return json_string_value(e);
+}
+
+/*
+ * Check a parameter spec against the scenario's own ranges.  Each value
+ * is checked whole, as drawn: a copy into a 64-byte buffer used to cut
+ * long strings, so a value that only began like an allowed one passed.
+ */
 static int
 campaign_check_param(const struct scenario *s, const char *file,
     const char *key, json_t *spec)
 {
 	const struct scenario_param *p = scenario_param(s, key);
-	char buf[64];
+	char num[32];
+	const char *text;
 	size_t i;
 	json_t *e;
 
@@ -147,17 +167,12 @@ campaign_check_param(const struct scenario *s, const char *file,
 		    s->name, key);
 	if (json_is_array(spec)) {
 		json_array_foreach(spec, i, e) {
-			if (json_is_integer(e))
-				snprintf(buf, sizeof(buf), "%lld",
-				    (long long)json_integer_value(e));
-			else if (json_is_string(e))
-				snprintf(buf, sizeof(buf), "%s",
-				    json_string_value(e));
-			else
+			text = campaign_value_text(e, num, sizeof(num));
+			if (text == NULL)
 				return error("%s: '%s.%s' has a value that is "
 				    "neither integer nor string", file,
 				    s->name, key);
-			if (scenario_check_value(s, p, buf) != 0)
+			if (scenario_check_value(s, p, text) != 0)
 				return -1;
 		}
 		if (json_array_size(spec) == 0)
@@ -165,15 +180,11 @@ campaign_check_param(const struct scenario *s, const char *file,
 			    s->name, key);
 		return 0;
 	}
-	if (json_is_integer(spec))
-		snprintf(buf, sizeof(buf), "%lld",
-		    (long long)json_integer_value(spec));
-	else if (json_is_string(spec))
-		snprintf(buf, sizeof(buf), "%s", json_string_value(spec));
-	else
+	text = campaign_value_text(spec, num, sizeof(num));
+	if (text == NULL)
 		return error("%s: '%s.%s' must be [min, max], a list or a "
 		    "value", file, s->name, key);
-	return scenario_check_value(s, p, buf);
+	return scenario_check_value(s, p, text);
 }
 
 /*
@@ -298,8 +309,15 @@ campaign_load_hosts(const char *path, json_t *root, struct campaign *c)
 	return 0;
 }
 
+/*
+ * Parse and validate text (len bytes, the contents of the campaign file
+ * path, which is not read) into c; kernels must be built images and
+ * scenarios loadable.  Returns 0, or -1 (reported, naming path and
+ * field) with c left empty.
+ */
 int
-campaign_load(const char *path, struct campaign *c)
+campaign_parse(const char *path, const char *text, size_t len,
+    struct campaign *c)
 {
 	json_error_t jerr;
 	json_t *root, *v, *arr;
@@ -307,11 +325,15 @@ campaign_load(const char *path, struct campaign *c)
 	int rc = -1;
 
 	memset(c, 0, sizeof(*c));
-	root = json_load_file(path, 0, &jerr);
+	root = json_loadb(text ? text : "", len, 0, &jerr);
 	if (root == NULL)
 		return error("%s:%d:%d: %s", path, jerr.line, jerr.column,
 		    jerr.text);
 	c->file = xstrdup(path);
+	if (!json_is_object(root)) {
+		error("%s: the top level must be an object", path);
+		goto cleanup;
+	}
 	v = json_object_get(root, "name");
 	if (!json_is_string(v)) {
 		error("%s: missing 'name'", path);
@@ -450,6 +472,20 @@ cleanup:
 	json_decref(root);
 	if (rc != 0)
 		campaign_release(c);
+	return rc;
+}
+
+int
+campaign_load(const char *path, struct campaign *c)
+{
+	struct buf text = BUF_INIT;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	rc = read_file(path, &text, CAMPAIGN_MAX_FILE);
+	if (rc == 0)
+		rc = campaign_parse(path, text.data, text.len, c);
+	buf_release(&text);
 	return rc;
 }
 

@@ -551,6 +551,7 @@ struct campaign_host {
 #define CAMPAIGN_VMCORES_DEFAULT 64	/* vmcores a campaign keeps */
 #define CAMPAIGN_VMCORES_MAX	100000
 #define CAMPAIGN_MAX_SLOTS	64	/* runs at once, all hosts */
+#define CAMPAIGN_MAX_FILE	(1024 * 1024)	/* bytes of a campaign file */
 
 struct campaign {
 	char		*name;
@@ -704,6 +705,8 @@ int		 report_contains_crash_line(const char *line, size_t len);
 /* report-rules.c */
 void		 report_set_rules(const char *path);
 int		 report_load_rules(void);
+int		 report_load_rules_buf(const char *name, const char *text,
+		     size_t len);
 const char	*report_class_explain(const char *cls);
 
 /* qmp.c */
@@ -790,6 +793,8 @@ void		 metrics_rates(json_t *first, json_t *last,
 
 /* scenario.c */
 int		 scenario_load(const char *name, struct scenario *s);
+int		 scenario_parse(const char *file, const char *text, size_t len,
+		     struct scenario *s);
 void		 scenario_release(struct scenario *s);
 int		 scenario_check_value(const struct scenario *s,
 		     const struct scenario_param *p, const char *value);
@@ -831,6 +836,8 @@ int		 run_batch(const struct run_opts *o, int k, char dirs[][1024]);
 unsigned long long campaign_rand(unsigned long long *state);
 int		 campaign_name_ok(const char *name);
 int		 campaign_load(const char *path, struct campaign *c);
+int		 campaign_parse(const char *path, const char *text, size_t len,
+		     struct campaign *c);
 void		 campaign_release(struct campaign *c);
 void		 campaign_draw(struct campaign *c, long long seq,
 		     struct campaign_draw *d);

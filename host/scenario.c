@@ -18,6 +18,7 @@
 #include "host.h"
 
 #define SCENARIO_MAX_FILE	(1024 * 1024)
+#define SCENARIO_MAX_CPU	4095	/* highest CPU number a list names */
 
 static char **
 strv_from_json(json_t *arr, const char *file, const char *field,
@@ -128,6 +129,52 @@ scenario_load_param(struct scenario *s, const char *file, const char *key,
 }
 
 /*
+ * One CPU number at *c: decimal digits only, at most SCENARIO_MAX_CPU
+ * (as a step's "cpus").  Advances *c past it.  0 with *out set, or -1.
+ */
+static int
+cpu_number(const char **c, long *out)
+{
+	long v = 0;
+
+	if (!isdigit((unsigned char)**c))
+		return -1;
+	for (; isdigit((unsigned char)**c); (*c)++) {
+		v = v * 10 + (**c - '0');
+		if (v > SCENARIO_MAX_CPU)
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * The highest CPU of the list v ("0,1", "2-3", "0,2-3"), or -1 if v is
+ * not such a list.  Bounded numbers, so that the caller's arithmetic
+ * on them (the --smp it suggests) cannot overflow.
+ */
+static long
+cpu_list_max(const char *v)
+{
+	const char *c = v;
+	long lo, hi, top = -1;
+
+	do {
+		if (cpu_number(&c, &lo) != 0)
+			return -1;
+		hi = lo;
+		if (*c == '-') {
+			c++;
+			if (cpu_number(&c, &hi) != 0 || hi < lo)
+				return -1;
+		}
+		if (hi > top)
+			top = hi;
+	} while (*c++ == ',');
+	return c[-1] == '\0' ? top : -1;
+}
+
+/*
  * Check the parameters that depend on the guest's size: CPU lists name
  * only CPUs a guest of smp vCPUs has, and rates stay within what that
  * many vCPUs can reach.  Returns 0, or -1 with an error naming the
@@ -140,47 +187,28 @@ scenario_check_vm(const struct scenario *s, const struct param_values *vals,
 	for (size_t i = 0; i < s->nparams; i++) {
 		const struct scenario_param *p = &s->params[i];
 		const char *v = param_values_get(vals, p->name);
-		long n;
+		long n, cap;
 
 		if (v == NULL)
 			continue;
 		if (p->is_cpus && strcmp(v, "all") != 0) {
-			const char *c = v;
+			long top = cpu_list_max(v);
 
-			while (*c != '\0') {
-				char *end;
-				long lo = strtol(c, &end, 10), hi = lo;
-
-				if (end == c || lo < 0)
-					return error("scenario '%s': parameter "
-					    "'%s': '%s' is not a CPU list like "
-					    "0,1 or 0-3", s->name, p->name, v);
-				if (*end == '-') {
-					c = end + 1;
-					hi = strtol(c, &end, 10);
-					if (end == c || hi < lo)
-						return error("scenario '%s': "
-						    "parameter '%s': bad CPU "
-						    "range in '%s'", s->name,
-						    p->name, v);
-				}
-				if (hi >= smp)
-					return error("scenario '%s': parameter "
-					    "'%s': CPU %ld does not exist in a "
-					    "%d-vCPU guest (use --smp %ld or "
-					    "more)", s->name, p->name, hi, smp,
-					    hi + 1);
-				c = end;
-				if (*c == ',')
-					c++;
-				else if (*c != '\0')
-					return error("scenario '%s': parameter "
-					    "'%s': '%s' is not a CPU list like "
-					    "0,1 or 0-3", s->name, p->name, v);
-			}
+			if (top < 0)
+				return error("scenario '%s': parameter '%s': "
+				    "'%s' is not a CPU list like 0,1 or 0-3 "
+				    "(CPUs 0 to %d)", s->name, p->name, v,
+				    SCENARIO_MAX_CPU);
+			if (top >= smp)
+				return error("scenario '%s': parameter '%s': "
+				    "CPU %ld does not exist in a %d-vCPU guest "
+				    "(use --smp %ld or more)", s->name,
+				    p->name, top, smp, top + 1);
 		}
+		/* a cap past a long is no cap: it multiplied into a wrap */
 		if (p->per_vcpu_max > 0 && parse_long(v, p->min, p->max,
-		    &n) == 0 && n > p->per_vcpu_max * smp)
+		    &n) == 0 && !__builtin_mul_overflow(p->per_vcpu_max,
+		    (long)smp, &cap) && n > cap)
 			return error("scenario '%s': parameter '%s': %ld is more "
 			    "than a %d-vCPU guest can reach (at most %ld per "
 			    "vCPU)", s->name, p->name, n, smp,
@@ -269,7 +297,7 @@ scenario_load_step(const char *file, size_t idx, json_t *o,
 		    sizeof(*st->cpus));
 		json_array_foreach(cpus, i, c) {
 			if (!json_is_integer(c) || json_integer_value(c) < 0 ||
-			    json_integer_value(c) > 4095)
+			    json_integer_value(c) > SCENARIO_MAX_CPU)
 				return error("%s: step %zu: 'cpus' item %zu "
 				    "is not a CPU number", file, idx, i + 1);
 			st->cpus[st->ncpus++] = (int)json_integer_value(c);
@@ -318,30 +346,28 @@ scenario_path(const char *name)
 	return xasprintf("%s/scenarios/%s/scenario.json", source_dir(), name);
 }
 
+/*
+ * Parse and validate text (len bytes, the contents of file) into s.
+ * file names the scenario in messages and gives s->file and s->dir; it
+ * is not read.  Returns 0, or -1 (reported, naming file and field) with
+ * s left empty.  The caller checks that the directory matches the name.
+ */
 int
-scenario_load(const char *name, struct scenario *s)
+scenario_parse(const char *file, const char *text, size_t len,
+    struct scenario *s)
 {
-	struct buf text = BUF_INIT;
 	json_error_t jerr;
 	json_t *root = NULL, *o, *v, *params, *steps;
-	char *file;
-	const char *key;
+	const char *key, *slash;
 	size_t i;
 	int bad = 0, rc = -1;
 
 	memset(s, 0, sizeof(*s));
-	file = scenario_path(name);
-	if (file == NULL)
-		return -1;
-	s->file = file;
-	if (access(file, R_OK) != 0) {
-		error("no scenario '%s' ('%s': %s)", name, file,
-		    strerror(errno));
-		goto cleanup;
-	}
-	if (read_file(file, &text, SCENARIO_MAX_FILE) != 0)
-		goto cleanup;
-	root = json_loadb(text.data ? text.data : "", text.len, 0, &jerr);
+	s->file = xstrdup(file);
+	slash = strrchr(file, '/');
+	s->dir = slash ? xasprintf("%.*s", (int)(slash - file), file) :
+	    xstrdup(".");
+	root = json_loadb(text ? text : "", len, 0, &jerr);
 	if (root == NULL) {
 		error("%s:%d:%d: %s", file, jerr.line, jerr.column, jerr.text);
 		goto cleanup;
@@ -356,18 +382,6 @@ scenario_load(const char *name, struct scenario *s)
 		goto cleanup;
 	}
 	s->name = xstrdup(json_string_value(v));
-	s->dir = xstrdup(file);
-	*strrchr(s->dir, '/') = '\0';
-	{
-		const char *slash = strrchr(s->dir, '/');
-		const char *dirname = slash ? slash + 1 : s->dir;
-
-		if (strcmp(dirname, s->name) != 0) {
-			error("%s: 'name' is '%s' but the directory is '%s'",
-			    file, s->name, dirname);
-			goto cleanup;
-		}
-	}
 	s->description = xstrdup(json_string_value(json_object_get(root,
 	    "description")) ? json_string_value(json_object_get(root,
 	    "description")) : "");
@@ -466,11 +480,43 @@ scenario_load(const char *name, struct scenario *s)
 	rc = 0;
 cleanup:
 	json_decref(root);
-	buf_release(&text);
-	if (rc != 0) {
+	if (rc != 0)
 		scenario_release(s);
-		memset(s, 0, sizeof(*s));
+	return rc;
+}
+
+int
+scenario_load(const char *name, struct scenario *s)
+{
+	struct buf text = BUF_INIT;
+	const char *dirname;
+	char *file;
+	int rc = -1;
+
+	memset(s, 0, sizeof(*s));
+	file = scenario_path(name);
+	if (file == NULL)
+		return -1;
+	if (access(file, R_OK) != 0) {
+		error("no scenario '%s' ('%s': %s)", name, file,
+		    strerror(errno));
+		goto cleanup;
 	}
+	if (read_file(file, &text, SCENARIO_MAX_FILE) != 0 ||
+	    scenario_parse(file, text.data, text.len, s) != 0)
+		goto cleanup;
+	/* the name is what run directories and campaigns call it */
+	dirname = strrchr(s->dir, '/') ? strrchr(s->dir, '/') + 1 : s->dir;
+	if (strcmp(dirname, s->name) != 0) {
+		error("%s: 'name' is '%s' but the directory is '%s'", file,
+		    s->name, dirname);
+		scenario_release(s);
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	free(file);
+	buf_release(&text);
 	return rc;
 }
 
@@ -639,8 +685,10 @@ scenario_step_timeout(const struct scenario *s, const struct param_values *vals,
 		*out = default_s;
 		return 0;
 	}
-	if (scenario_expand(s, vals, builtins, st->timeout, &b) != 0)
+	if (scenario_expand(s, vals, builtins, st->timeout, &b) != 0) {
+		buf_release(&b);
 		return -1;
+	}
 	for (tok = strtok_r(b.data, "+", &save); tok != NULL;
 	    tok = strtok_r(NULL, "+", &save)) {
 		while (*tok == ' ')

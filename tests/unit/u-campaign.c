@@ -3,7 +3,8 @@
  * Unit tests for campaign files (campaign.c): names and fields, the
  * "hosts" and the libvirt URI check behind them (vm-libvirt.c), and the
  * run-directory names a resume may remove (run.c).  Hosts are checked before
- * kernels and scenarios, so these files need no image.
+ * kernels and scenarios, so these files need no image; parameter checks
+ * use a fixture with a fake image and scenario.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -244,6 +245,90 @@ test_run_ids(void **state)
 	assert_false(run_id_is(".lock", "noop"));
 }
 
+/*
+ * A throw-away cache with one image, k1, and a scenarios directory with
+ * one scenario, "long", whose choice parameter "mode" allows a value of
+ * 63 characters; for campaigns that get past the kernels.
+ */
+static char fixture[] = "/tmp/u-campaign-fix.XXXXXX";
+
+static void
+put(const char *path, const char *text)
+{
+	assert_int_equal(write_file_atomic(path, text, strlen(text)), 0);
+}
+
+static void
+make_fixture(void)
+{
+	char path[512];
+
+	if (mkdtemp(fixture) == NULL)
+		fatal("cannot make a fixture directory");
+	snprintf(path, sizeof(path), "%s/images/k1", fixture);
+	mkdir_p(path, 0700);
+	snprintf(path, sizeof(path), "%s/images/k1/manifest.json", fixture);
+	put(path, "{ \"kernel_release\": \"k1\" }");
+	snprintf(path, sizeof(path), "%s/images/k1/vmlinuz", fixture);
+	put(path, "");
+	snprintf(path, sizeof(path), "%s/images/k1/initramfs.cpio", fixture);
+	put(path, "");
+	snprintf(path, sizeof(path), "%s/scenarios/long", fixture);
+	mkdir_p(path, 0700);
+	snprintf(path, sizeof(path), "%s/scenarios/long/scenario.json",
+	    fixture);
+	put(path, "{ \"name\": \"long\", \"params\": { \"mode\": { "
+	    "\"type\": \"choice\", \"default\": \"y\", \"values\": [\"y\", "
+	    "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"] "
+	    "} }, \"steps\": [ { \"argv\": [\"true\"] } ] }");
+	snprintf(path, sizeof(path), "%s", fixture);
+	setenv("RACERIG_CACHE", path, 1);
+	snprintf(path, sizeof(path), "%s/scenarios", fixture);
+	setenv("RACERIG_SCENARIOS", path, 1);
+}
+
+static void
+remove_fixture(void)
+{
+	char *argv[] = { "rm", "-rf", fixture, NULL };
+
+	run_command(argv, NULL, NULL, NULL, 60, NULL, 0);
+}
+
+/*
+ * Parameter values are checked whole: campaign_check_param() copied
+ * each into 64 bytes, so a value that began with an allowed one of 63
+ * characters passed, and every run drawing it failed its scenario.
+ */
+static void
+test_long_values(void **state)
+{
+	static const char *const bad[] = {
+		"[\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		    "-and-more\"]",
+		"\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		    "xx\"",
+		"[\"y\", 1]",
+	};
+	char json[512];
+	struct campaign c;
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		snprintf(json, sizeof(json), "{ \"name\": \"u\", "
+		    "\"duration_s\": 10, \"kernels\": [\"k1\"], "
+		    "\"scenarios\": [ { \"name\": \"long\", \"params\": "
+		    "{ \"mode\": %s } } ] }", bad[i]);
+		if (load_text(json, &c) != -1)
+			fail_msg("campaign accepted: %s", json);
+	}
+	snprintf(json, sizeof(json), "{ \"name\": \"u\", \"duration_s\": 10, "
+	    "\"kernels\": [\"k1\"], \"scenarios\": [ { \"name\": \"long\", "
+	    "\"params\": { \"mode\": [\"y\", \"xxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"] } } ] }");
+	assert_int_equal(load_text(json, &c), 0);
+	campaign_release(&c);
+}
+
 int
 main(void)
 {
@@ -254,7 +339,12 @@ main(void)
 		cmocka_unit_test(test_run_ids),
 		cmocka_unit_test(test_bad_hosts),
 		cmocka_unit_test(test_good_hosts_reach_kernels),
+		cmocka_unit_test(test_long_values),
 	};
+	int rc;
 
-	return cmocka_run_group_tests_name("campaign", tests, NULL, NULL);
+	make_fixture();
+	rc = cmocka_run_group_tests_name("campaign", tests, NULL, NULL);
+	remove_fixture();
+	return rc;
 }

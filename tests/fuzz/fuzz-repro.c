@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libFuzzer target for repro's report reader: any bytes as the run.json
+ * of a reproduction attempt, whose "report" object repro_match()
+ * (host/repro.c) compares with the crash being reproduced (a real one,
+ * classified once with the default rules).  The report came from a
+ * guest's console: its title, bucket, frame and classes are hostile.
+ *
+ * Beyond "no crash": a match is one of the reasons repro_match() gives,
+ * and a report without a string title never matches.
+ */
+#include <assert.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct report want;
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	char *path = xasprintf("%s/tests/fuzz/corpus/classify/"
+	    "rcu-double-queue-6.1.log", source_dir());
+	struct buf log = BUF_INIT;
+
+	if (read_file(path, &log, 1u << 20) != 0 ||
+	    report_parse(log.data, log.len, &want) != 1)
+		abort();
+	buf_release(&log);
+	free(path);
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const reasons[] = {
+		"same bucket", "same title",
+		"same guilty function and kind of crash",
+		"same root-cause class",
+	};
+	json_t *run = json_loadb((const char *)data, size, 0, NULL);
+	json_t *got = json_object_get(run, "report");
+	const char *how = repro_match(&want, got);
+
+	if (how != NULL) {
+		size_t i;
+
+		assert(json_is_string(json_object_get(got, "title")));
+		for (i = 0; i < ARRAY_SIZE(reasons); i++) {
+			if (strcmp(how, reasons[i]) == 0)
+				break;
+		}
+		assert(i < ARRAY_SIZE(reasons));
+	}
+	json_decref(run);
+	return 0;
+}
