@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The other CPUs at a crash: their stacks, read from the all-CPU NMI
+ * backtraces the guest prints at an oops (sysctl
+ * kernel.oops_all_cpu_backtrace) and a panic (panic_print bit 0x40),
+ * so that a report shows what the racing partner was doing.
+ *
+ * On x86 a CPU answers the NMI with (lib/nmi_backtrace.c, show_regs()):
+ *
+ *	NMI backtrace for cpu 0
+ *	CPU: 0 PID: 93 Comm: driver Tainted: G  OE  6.1.0-57-cloud-amd64 #1
+ *	RIP: 0010:lapic_next_event+0x1c/0x30		where it was
+ *	Code: ..., registers ...
+ *	Call Trace:
+ *	 <IRQ> ... </IRQ> <TASK>
+ *	 clockevents_program_event+0x96/0x100		its callers
+ *	 RIP: 0033:0x401dda				an interrupted context
+ *	 </TASK>
+ *
+ * or, idle, with the one line "NMI backtrace for cpu 1 skipped: idling
+ * at default_idle+0x20/0x30".  The CPU that asked prints its own stack
+ * the same way and then "Sending NMI from CPU 1 to CPUs 0:".
+ *
+ * The log is the guest's: lines are cut at REPORT_LINE bytes, a block
+ * is read for at most CPUS_BLOCK_LINES lines, CPU numbers from
+ * CPUS_MAX_ID up are not believed, and at most REPORT_MAX_CPUS CPUs of
+ * REPORT_CPU_FRAMES frames each are kept, whatever the log claims.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host.h"
+#include "report-impl.h"
+
+/* The kernel's own limit (x86 MAXSMP): a larger number is not a CPU. */
+#define CPUS_MAX_ID		8192
+/*
+ * A backtrace is some 30 to 80 lines; a "block" longer than this is
+ * one whose end was lost, and what follows is not its stack.
+ */
+#define CPUS_BLOCK_LINES	400
+
+/* One CPU's backtrace as read. */
+struct cpus_block {
+	int		 cpu;
+	size_t		 from, to;	/* byte offsets in the log */
+	char		 fn[REPORT_CPU_FRAMES][128];
+	size_t		 n;
+};
+
+/*
+ * The next line of log from *pos, prefix-stripped and cut at
+ * REPORT_LINE bytes, into l; *pos moves past it.  Returns 0 at the end.
+ */
+static int
+cpus_next_line(const char *log, size_t len, size_t *pos, struct rline *l)
+{
+	const char *nl;
+	size_t end, n, skip;
+
+	if (*pos >= len)
+		return 0;
+	nl = memchr(log + *pos, '\n', len - *pos);
+	end = nl != NULL ? (size_t)(nl - log) : len;
+	n = end - *pos;
+	if (n > 0 && log[end - 1] == '\r')
+		n--;
+	if (n > REPORT_LINE)
+		n = REPORT_LINE;
+	skip = report_strip_prefix(log + *pos, n);
+	l->off = *pos;
+	l->text = log + *pos + skip;
+	l->len = n - skip;
+	*pos = end + 1;
+	return 1;
+}
+
+/*
+ * The decimal number at s[*i] (n bytes in all), moving *i past it:
+ * -1 if there is none or it is CPUS_MAX_ID or more.
+ */
+static int
+cpus_number(const char *s, size_t n, size_t *i)
+{
+	int v = 0;
+
+	if (*i >= n || !isdigit((unsigned char)s[*i]))
+		return -1;
+	for (; *i < n && isdigit((unsigned char)s[*i]); (*i)++) {
+		v = v * 10 + (s[*i] - '0');
+		if (v >= CPUS_MAX_ID)
+			return -1;
+	}
+	return v;
+}
+
+/* N of a line "NMI backtrace for cpu N[ ...]", or -1. */
+static int
+cpus_block_start(const struct rline *l)
+{
+	static const char pfx[] = "NMI backtrace for cpu ";
+	size_t i = sizeof(pfx) - 1;
+	int cpu;
+
+	if (!rl_starts(l, pfx))
+		return -1;
+	cpu = cpus_number(l->text, l->len, &i);
+	if (i < l->len && l->text[i] != ' ')
+		return -1;	/* "cpu 1x": not a number */
+	return cpu;
+}
+
+/*
+ * N of the first "<label>N<after>" in l ("CPU: 1 PID: " of an oops
+ * or a warning, "Sending NMI from CPU 1 to CPUs"), or -1.
+ */
+static int
+cpus_labelled(const struct rline *l, const char *label, const char *after)
+{
+	size_t ll = strlen(label), la = strlen(after), i;
+	const char *p = memmem(l->text, l->len, label, ll);
+	int cpu;
+
+	if (p == NULL)
+		return -1;
+	i = (size_t)(p - l->text) + ll;
+	cpu = cpus_number(l->text, l->len, &i);
+	if (cpu < 0 || l->len - i < la || memcmp(l->text + i, after, la) != 0)
+		return -1;
+	return cpu;
+}
+
+/* Does l end the block it follows without being part of it? */
+static int
+cpus_block_stops(const struct rline *l)
+{
+	return rl_starts(l, "Sending NMI from CPU") ||
+	    rl_starts(l, "---[ end ") ||
+	    report_contains_crash_line(l->text, l->len);
+}
+
+static void
+cpus_add(struct cpus_block *b, const struct rline *l)
+{
+	if (b->n < REPORT_CPU_FRAMES &&
+	    frame_parse(l, b->fn[b->n], sizeof(b->fn[0])))
+		b->n++;
+}
+
+/* How far block b lies from the report [start, end), in bytes. */
+static size_t
+cpus_distance(const struct cpus_block *b, size_t start, size_t end)
+{
+	if (b->to <= start)
+		return start - b->to;
+	if (b->from >= end)
+		return b->from - end;
+	return 0;
+}
+
+/*
+ * Keep b in kept[] (*n of cap) if it is the best block of its CPU so
+ * far: one with frames beats one without, then the nearer to the
+ * report wins (an oops prints one round of backtraces as it starts and
+ * panic() another later: the first is the CPUs at the crash; an early
+ * round in a long log is of something else).  A CPU past cap is
+ * dropped.
+ */
+static void
+cpus_keep(struct cpus_block *kept, size_t *n, size_t cap,
+    const struct cpus_block *b, size_t start, size_t end)
+{
+	size_t i;
+
+	for (i = 0; i < *n && kept[i].cpu != b->cpu; i++)
+		;
+	if (i == *n) {
+		if (*n == cap)
+			return;
+		kept[(*n)++] = *b;
+		return;
+	}
+	if ((b->n > 0) != (kept[i].n > 0)) {
+		if (b->n > 0)
+			kept[i] = *b;
+		return;
+	}
+	if (cpus_distance(b, start, end) < cpus_distance(&kept[i], start, end))
+		kept[i] = *b;
+}
+
+static int
+cpus_cmp(const void *a, const void *b)
+{
+	const struct cpus_block *x = a, *y = b;
+
+	return (x->cpu > y->cpu) - (x->cpu < y->cpu);
+}
+
+/*
+ * Read the NMI backtraces of log (len bytes) into out, leaving out the
+ * crashing CPU: the one a "CPU: N PID:" line of the report [start, end)
+ * names outside any backtrace, else the one that sent the NMIs nearest
+ * the report.  Returns the number of CPUs kept; out is always set and
+ * must be released with report_cpus_release().
+ */
+int
+report_cpus_parse(const char *log, size_t len, size_t start, size_t end,
+    struct report_cpus *out)
+{
+	enum { OUTSIDE, HEAD, TRACE } at = OUTSIDE;
+	/* one slot more than kept: the crashing CPU may hold one */
+	const size_t cap = REPORT_MAX_CPUS + 1;
+	struct cpus_block *kept = NULL, *cur = NULL;
+	size_t nkept = 0, pos = 0, lines = 0, send_dist = (size_t)-1;
+	int crash = -1, sender = -1, rip_seen = 0;
+	struct rline l;
+
+	memset(out, 0, sizeof(*out));
+	out->crash_cpu = -1;
+	if (len > REPORT_MAX_LOG)
+		len = REPORT_MAX_LOG;
+	while (cpus_next_line(log, len, &pos, &l)) {
+		int cpu = cpus_block_start(&l), v;
+
+		if (at != OUTSIDE && (cpu >= 0 || cpus_block_stops(&l) ||
+		    ++lines > CPUS_BLOCK_LINES)) {
+			cur->to = l.off;
+			cpus_keep(kept, &nkept, cap, cur, start, end);
+			at = OUTSIDE;
+		}
+		if (cpu >= 0) {
+			if (kept == NULL) {
+				kept = xcalloc(cap, sizeof(*kept));
+				cur = xmalloc(sizeof(*cur));
+			}
+			cur->cpu = cpu;
+			cur->from = l.off;
+			cur->n = 0;
+			lines = 0;
+			rip_seen = 0;
+			at = HEAD;
+			if (rl_has(&l, " skipped: idling at ")) {
+				cpus_add(cur, &l);
+				cur->to = pos < len ? pos : len;
+				cpus_keep(kept, &nkept, cap, cur, start, end);
+				at = OUTSIDE;
+			}
+			continue;
+		}
+		switch (at) {
+		case HEAD:
+			/* the first RIP is where the CPU was: innermost */
+			if (!rip_seen && rl_starts(&l, "RIP: ")) {
+				rip_seen = 1;
+				cpus_add(cur, &l);
+			} else if (rl_starts(&l, "Call Trace:"))
+				at = TRACE;
+			continue;
+		case TRACE:
+			if (rl_starts(&l, "</TASK>")) {
+				/* the task's stack is the last one shown */
+				cur->to = pos < len ? pos : len;
+				cpus_keep(kept, &nkept, cap, cur, start, end);
+				at = OUTSIDE;
+			} else if (!rl_starts(&l, "RIP: ") &&
+			    !rl_starts(&l, "Code: "))
+				cpus_add(cur, &l);	/* " ? f" is refused */
+			continue;
+		case OUTSIDE:
+			break;
+		}
+		if (crash < 0 && l.off >= start && l.off < end)
+			crash = cpus_labelled(&l, "CPU: ", " PID: ");
+		v = cpus_labelled(&l, "Sending NMI from CPU ", " to CPUs");
+		if (v >= 0) {
+			struct cpus_block b = { .from = l.off, .to = l.off };
+
+			if (cpus_distance(&b, start, end) < send_dist) {
+				send_dist = cpus_distance(&b, start, end);
+				sender = v;
+			}
+		}
+	}
+	if (at != OUTSIDE) {
+		/* the log ends inside a block: keep what was read */
+		cur->to = len;
+		cpus_keep(kept, &nkept, cap, cur, start, end);
+	}
+	out->crash_cpu = crash >= 0 ? crash : sender;
+	if (nkept > 0)
+		qsort(kept, nkept, sizeof(*kept), cpus_cmp);
+	out->cpu = xcalloc(nkept + 1, sizeof(*out->cpu));
+	for (size_t i = 0; i < nkept && out->n < REPORT_MAX_CPUS; i++) {
+		struct report_cpu *c = &out->cpu[out->n];
+
+		if (kept[i].cpu == out->crash_cpu)
+			continue;
+		c->cpu = kept[i].cpu;
+		c->frames = xcalloc(kept[i].n + 1, sizeof(*c->frames));
+		for (size_t j = 0; j < kept[i].n; j++)
+			c->frames[c->nframes++] = xstrdup(kept[i].fn[j]);
+		out->n++;
+	}
+	free(kept);
+	free(cur);
+	return (int)out->n;
+}
+
+void
+report_cpus_release(struct report_cpus *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		for (size_t j = 0; j < c->cpu[i].nframes; j++)
+			free(c->cpu[i].frames[j]);
+		free(c->cpu[i].frames);
+	}
+	free(c->cpu);
+	memset(c, 0, sizeof(*c));
+	c->crash_cpu = -1;
+}
+
+/*
+ * Add "crash_cpu" (when known) and "other_cpus", [{"cpu": N, "frames":
+ * [...]}, ...], to the report object j.  report_cpus_from_json() is
+ * the one reader of both.
+ */
+void
+report_cpus_to_json(const struct report_cpus *c, json_t *j)
+{
+	json_t *a = json_array();
+
+	if (c->crash_cpu >= 0)
+		json_object_set_new(j, "crash_cpu",
+		    json_integer(c->crash_cpu));
+	for (size_t i = 0; i < c->n; i++) {
+		json_t *fr = json_array();
+
+		for (size_t k = 0; k < c->cpu[i].nframes; k++)
+			json_array_append_new(fr,
+			    json_string(c->cpu[i].frames[k]));
+		json_array_append_new(a, json_pack("{s:i,s:o}", "cpu",
+		    c->cpu[i].cpu, "frames", fr));
+	}
+	json_object_set_new(j, "other_cpus", a);
+}
+
+/*
+ * Read "crash_cpu" and "other_cpus" of a report object (report.json,
+ * run.json's "report") into out, with the parser's bounds: entries that
+ * are not a CPU number with an array of names are skipped, and names
+ * that are not strings are left out.  Returns the number of CPUs read;
+ * out is always set and must be released with report_cpus_release().
+ */
+int
+report_cpus_from_json(const json_t *report, struct report_cpus *out)
+{
+	const json_t *a = json_object_get(report, "other_cpus");
+	const json_t *v = json_object_get(report, "crash_cpu");
+	size_t n = json_array_size(a);
+
+	memset(out, 0, sizeof(*out));
+	out->crash_cpu = -1;
+	if (json_is_integer(v) && json_integer_value(v) >= 0 &&
+	    json_integer_value(v) < CPUS_MAX_ID)
+		out->crash_cpu = (int)json_integer_value(v);
+	if (n > REPORT_MAX_CPUS)
+		n = REPORT_MAX_CPUS;
+	out->cpu = xcalloc(n + 1, sizeof(*out->cpu));
+	for (size_t i = 0; i < n; i++) {
+		const json_t *e = json_array_get(a, i);
+		const json_t *cpu = json_object_get(e, "cpu");
+		const json_t *fr = json_object_get(e, "frames");
+		struct report_cpu *c = &out->cpu[out->n];
+		size_t nf = json_array_size(fr);
+
+		if (!json_is_integer(cpu) || json_integer_value(cpu) < 0 ||
+		    json_integer_value(cpu) >= CPUS_MAX_ID || !json_is_array(fr))
+			continue;
+		if (nf > REPORT_CPU_FRAMES)
+			nf = REPORT_CPU_FRAMES;
+		c->cpu = (int)json_integer_value(cpu);
+		c->frames = xcalloc(nf + 1, sizeof(*c->frames));
+		for (size_t k = 0; k < nf; k++) {
+			const char *s = json_string_value(json_array_get(fr,
+			    k));
+
+			if (s != NULL)
+				c->frames[c->nframes++] = xstrdup(s);
+		}
+		out->n++;
+	}
+	return (int)out->n;
+}
