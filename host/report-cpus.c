@@ -41,13 +41,41 @@
  */
 #define CPUS_BLOCK_LINES	400
 
+/*
+ * Blocks with more than this many other lines between them are not of
+ * one round of backtraces: within a round there are only "Sending NMI"
+ * and "NMI handler took too long" lines.
+ */
+#define CPUS_ROUND_GAP		8
+
 /* One CPU's backtrace as read. */
 struct cpus_block {
 	int		 cpu;
 	size_t		 from, to;	/* byte offsets in the log */
+	size_t		 dist;		/* of its round from the report */
 	char		 fn[REPORT_CPU_FRAMES][128];
 	size_t		 n;
 };
+
+/*
+ * The parser's state.  Backtraces come in rounds, one per trigger, and
+ * a round is a snapshot: an oops prints one from oops_enter() just
+ * before its report and panic() another after it.  A round ends at a
+ * CPU it already has or at a gap; then each of its blocks is kept if
+ * it is the best of its CPU so far (cpus_keep()).
+ */
+struct cpus_parse {
+	size_t		 start;		/* of the report */
+	struct cpus_block *kept;	/* the best block per CPU */
+	size_t		 nkept;
+	struct cpus_block *round;	/* the current round's blocks */
+	size_t		 nround;
+	size_t		 gap;		/* other lines since its last block */
+	unsigned char	 in_round[CPUS_MAX_ID / 8];
+};
+
+/* One slot more than kept: the crashing CPU may hold one. */
+#define CPUS_SLOTS	(REPORT_MAX_CPUS + 1)
 
 /*
  * The next line of log from *pos, prefix-stripped and cut at
@@ -148,46 +176,80 @@ cpus_add(struct cpus_block *b, const struct rline *l)
 		b->n++;
 }
 
-/* How far block b lies from the report [start, end), in bytes. */
+/*
+ * How far the round of blocks [from, to) lies from the report's first
+ * line, in bytes.  From its first line, not its span: the round an
+ * oops prints before its report is nearer than panic()'s after it.
+ */
 static size_t
-cpus_distance(const struct cpus_block *b, size_t start, size_t end)
+cpus_distance(size_t from, size_t to, size_t start)
 {
-	if (b->to <= start)
-		return start - b->to;
-	if (b->from >= end)
-		return b->from - end;
+	if (to <= start)
+		return start - to;
+	if (from >= start)
+		return from - start;
 	return 0;
 }
 
 /*
- * Keep b in kept[] (*n of cap) if it is the best block of its CPU so
- * far: one with frames beats one without, then the nearer to the
- * report wins (an oops prints one round of backtraces as it starts and
- * panic() another later: the first is the CPUs at the crash; an early
- * round in a long log is of something else).  A CPU past cap is
- * dropped.
+ * Keep b if it is the best block of its CPU so far: one with frames
+ * beats one without, then the one of the round nearest the report (an
+ * earlier round, further up a long log, is of something else).  A CPU
+ * past CPUS_SLOTS is dropped.
  */
 static void
-cpus_keep(struct cpus_block *kept, size_t *n, size_t cap,
-    const struct cpus_block *b, size_t start, size_t end)
+cpus_keep(struct cpus_parse *p, const struct cpus_block *b)
 {
+	struct cpus_block *k = p->kept;
 	size_t i;
 
-	for (i = 0; i < *n && kept[i].cpu != b->cpu; i++)
+	for (i = 0; i < p->nkept && k[i].cpu != b->cpu; i++)
 		;
-	if (i == *n) {
-		if (*n == cap)
-			return;
-		kept[(*n)++] = *b;
+	if (i == p->nkept) {
+		if (p->nkept < CPUS_SLOTS)
+			k[p->nkept++] = *b;
 		return;
 	}
-	if ((b->n > 0) != (kept[i].n > 0)) {
+	if ((b->n > 0) != (k[i].n > 0)) {
 		if (b->n > 0)
-			kept[i] = *b;
+			k[i] = *b;
 		return;
 	}
-	if (cpus_distance(b, start, end) < cpus_distance(&kept[i], start, end))
-		kept[i] = *b;
+	if (b->dist < k[i].dist)
+		k[i] = *b;
+}
+
+/* Close the current round: its blocks are weighed, then forgotten. */
+static void
+cpus_round_end(struct cpus_parse *p)
+{
+	size_t dist;
+
+	if (p->nround == 0)
+		return;
+	dist = cpus_distance(p->round[0].from, p->round[p->nround - 1].to,
+	    p->start);
+	for (size_t i = 0; i < p->nround; i++) {
+		p->round[i].dist = dist;
+		cpus_keep(p, &p->round[i]);
+		p->in_round[p->round[i].cpu / 8] &= (unsigned char)
+		    ~(1u << (p->round[i].cpu % 8));
+	}
+	p->nround = 0;
+}
+
+/* Block b has been read: add it to the round it belongs to. */
+static void
+cpus_block_end(struct cpus_parse *p, const struct cpus_block *b)
+{
+	unsigned char bit = (unsigned char)(1u << (b->cpu % 8));
+
+	if ((p->in_round[b->cpu / 8] & bit) || p->gap > CPUS_ROUND_GAP ||
+	    p->nround == CPUS_SLOTS)
+		cpus_round_end(p);
+	p->round[p->nround++] = *b;
+	p->in_round[b->cpu / 8] |= bit;
+	p->gap = 0;
 }
 
 static int
@@ -210,10 +272,9 @@ report_cpus_parse(const char *log, size_t len, size_t start, size_t end,
     struct report_cpus *out)
 {
 	enum { OUTSIDE, HEAD, TRACE } at = OUTSIDE;
-	/* one slot more than kept: the crashing CPU may hold one */
-	const size_t cap = REPORT_MAX_CPUS + 1;
-	struct cpus_block *kept = NULL, *cur = NULL;
-	size_t nkept = 0, pos = 0, lines = 0, send_dist = (size_t)-1;
+	struct cpus_parse *p = NULL;
+	struct cpus_block *cur = NULL;
+	size_t pos = 0, lines = 0, send_dist = (size_t)-1;
 	int crash = -1, sender = -1, rip_seen = 0;
 	struct rline l;
 
@@ -227,12 +288,17 @@ report_cpus_parse(const char *log, size_t len, size_t start, size_t end,
 		if (at != OUTSIDE && (cpu >= 0 || cpus_block_stops(&l) ||
 		    ++lines > CPUS_BLOCK_LINES)) {
 			cur->to = l.off;
-			cpus_keep(kept, &nkept, cap, cur, start, end);
+			cpus_block_end(p, cur);
 			at = OUTSIDE;
 		}
 		if (cpu >= 0) {
-			if (kept == NULL) {
-				kept = xcalloc(cap, sizeof(*kept));
+			if (p == NULL) {
+				/* only a log with backtraces pays for these */
+				p = xcalloc(1, sizeof(*p));
+				p->start = start;
+				p->kept = xcalloc(CPUS_SLOTS, sizeof(*p->kept));
+				p->round = xcalloc(CPUS_SLOTS,
+				    sizeof(*p->round));
 				cur = xmalloc(sizeof(*cur));
 			}
 			cur->cpu = cpu;
@@ -244,7 +310,7 @@ report_cpus_parse(const char *log, size_t len, size_t start, size_t end,
 			if (rl_has(&l, " skipped: idling at ")) {
 				cpus_add(cur, &l);
 				cur->to = pos < len ? pos : len;
-				cpus_keep(kept, &nkept, cap, cur, start, end);
+				cpus_block_end(p, cur);
 				at = OUTSIDE;
 			}
 			continue;
@@ -262,7 +328,7 @@ report_cpus_parse(const char *log, size_t len, size_t start, size_t end,
 			if (rl_starts(&l, "</TASK>")) {
 				/* the task's stack is the last one shown */
 				cur->to = pos < len ? pos : len;
-				cpus_keep(kept, &nkept, cap, cur, start, end);
+				cpus_block_end(p, cur);
 				at = OUTSIDE;
 			} else if (!rl_starts(&l, "RIP: ") &&
 			    !rl_starts(&l, "Code: "))
@@ -271,39 +337,42 @@ report_cpus_parse(const char *log, size_t len, size_t start, size_t end,
 		case OUTSIDE:
 			break;
 		}
+		if (p != NULL)
+			p->gap++;
 		if (crash < 0 && l.off >= start && l.off < end)
 			crash = cpus_labelled(&l, "CPU: ", " PID: ");
 		v = cpus_labelled(&l, "Sending NMI from CPU ", " to CPUs");
-		if (v >= 0) {
-			struct cpus_block b = { .from = l.off, .to = l.off };
-
-			if (cpus_distance(&b, start, end) < send_dist) {
-				send_dist = cpus_distance(&b, start, end);
-				sender = v;
-			}
+		if (v >= 0 && cpus_distance(l.off, l.off, start) < send_dist) {
+			send_dist = cpus_distance(l.off, l.off, start);
+			sender = v;
 		}
 	}
 	if (at != OUTSIDE) {
 		/* the log ends inside a block: keep what was read */
 		cur->to = len;
-		cpus_keep(kept, &nkept, cap, cur, start, end);
+		cpus_block_end(p, cur);
 	}
 	out->crash_cpu = crash >= 0 ? crash : sender;
-	if (nkept > 0)
-		qsort(kept, nkept, sizeof(*kept), cpus_cmp);
-	out->cpu = xcalloc(nkept + 1, sizeof(*out->cpu));
-	for (size_t i = 0; i < nkept && out->n < REPORT_MAX_CPUS; i++) {
+	out->cpu = xcalloc(REPORT_MAX_CPUS + 1, sizeof(*out->cpu));
+	if (p == NULL)
+		return 0;
+	cpus_round_end(p);
+	qsort(p->kept, p->nkept, sizeof(*p->kept), cpus_cmp);
+	for (size_t i = 0; i < p->nkept && out->n < REPORT_MAX_CPUS; i++) {
+		const struct cpus_block *k = &p->kept[i];
 		struct report_cpu *c = &out->cpu[out->n];
 
-		if (kept[i].cpu == out->crash_cpu)
+		if (k->cpu == out->crash_cpu)
 			continue;
-		c->cpu = kept[i].cpu;
-		c->frames = xcalloc(kept[i].n + 1, sizeof(*c->frames));
-		for (size_t j = 0; j < kept[i].n; j++)
-			c->frames[c->nframes++] = xstrdup(kept[i].fn[j]);
+		c->cpu = k->cpu;
+		c->frames = xcalloc(k->n + 1, sizeof(*c->frames));
+		for (size_t j = 0; j < k->n; j++)
+			c->frames[c->nframes++] = xstrdup(k->fn[j]);
 		out->n++;
 	}
-	free(kept);
+	free(p->kept);
+	free(p->round);
+	free(p);
 	free(cur);
 	return (int)out->n;
 }
