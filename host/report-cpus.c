@@ -282,6 +282,13 @@ report_cpus_parse(const char *log, size_t len, size_t start, size_t end,
 	out->crash_cpu = -1;
 	if (len > REPORT_MAX_LOG)
 		len = REPORT_MAX_LOG;
+	end = end < len ? end : len;
+	start = start < end ? start : end;
+	/* most logs have no backtraces: then only the report is read */
+	if (memmem(log, len, "NMI backtrace for cpu ", 22) == NULL) {
+		pos = start;
+		len = end;
+	}
 	while (cpus_next_line(log, len, &pos, &l)) {
 		int cpu = cpus_block_start(&l), v;
 
