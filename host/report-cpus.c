@@ -300,11 +300,15 @@ report_cpus_parse(const char *log, size_t len, size_t start, size_t end,
 		}
 		if (cpu >= 0) {
 			if (p == NULL) {
-				/* only a log with backtraces pays for these */
+				/*
+				 * Only a log with backtraces pays for these,
+				 * and not for clearing them: only what was
+				 * written (nkept, nround) is read.
+				 */
 				p = xcalloc(1, sizeof(*p));
 				p->start = start;
-				p->kept = xcalloc(CPUS_SLOTS, sizeof(*p->kept));
-				p->round = xcalloc(CPUS_SLOTS,
+				p->kept = xmalloc(CPUS_SLOTS * sizeof(*p->kept));
+				p->round = xmalloc(CPUS_SLOTS *
 				    sizeof(*p->round));
 				cur = xmalloc(sizeof(*cur));
 			}
