@@ -51,6 +51,7 @@
 /* One CPU's backtrace as read. */
 struct cpus_block {
 	int		 cpu;
+	int		 own;		/* its own report, not an NMI's */
 	size_t		 from, to;	/* byte offsets in the log */
 	size_t		 dist;		/* of its round from the report */
 	char		 fn[REPORT_CPU_FRAMES][128];
@@ -168,11 +169,33 @@ cpus_block_stops(const struct rline *l)
 	    report_contains_crash_line(l->text, l->len);
 }
 
+/*
+ * Frames that only say a CPU was asked for its stack: the CPU that
+ * sends the NMIs prints its own this way first.
+ */
+static int
+cpus_nmi_frame(const char *fn)
+{
+	static const char *const nmi[] = {
+		"dump_stack", "dump_stack_lvl", "show_stack",
+		"nmi_cpu_backtrace", "nmi_trigger_cpumask_backtrace",
+		"arch_trigger_cpumask_backtrace", "trigger_all_cpu_backtrace",
+		NULL
+	};
+
+	for (size_t i = 0; nmi[i] != NULL; i++) {
+		if (strcmp(fn, nmi[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static void
 cpus_add(struct cpus_block *b, const struct rline *l)
 {
 	if (b->n < REPORT_CPU_FRAMES &&
-	    frame_parse(l, b->fn[b->n], sizeof(b->fn[0])))
+	    frame_parse(l, b->fn[b->n], sizeof(b->fn[0])) &&
+	    !(b->n == 0 && cpus_nmi_frame(b->fn[0])))
 		b->n++;
 }
 
@@ -193,9 +216,11 @@ cpus_distance(size_t from, size_t to, size_t start)
 
 /*
  * Keep b if it is the best block of its CPU so far: one with frames
- * beats one without, then the one of the round nearest the report (an
- * earlier round, further up a long log, is of something else).  A CPU
- * past CPUS_SLOTS is dropped.
+ * beats one without, then the CPU's own report (it crashed too: where
+ * is what the NMI round cannot show, as the CPU was printing), then
+ * the one of the round nearest the report (an earlier round, further
+ * up a long log, is of something else).  A CPU past CPUS_SLOTS is
+ * dropped.
  */
 static void
 cpus_keep(struct cpus_parse *p, const struct cpus_block *b)
@@ -212,6 +237,11 @@ cpus_keep(struct cpus_parse *p, const struct cpus_block *b)
 	}
 	if ((b->n > 0) != (k[i].n > 0)) {
 		if (b->n > 0)
+			k[i] = *b;
+		return;
+	}
+	if (b->own != k[i].own) {
+		if (b->own)
 			k[i] = *b;
 		return;
 	}
@@ -238,18 +268,23 @@ cpus_round_end(struct cpus_parse *p)
 	p->nround = 0;
 }
 
-/* Block b has been read: add it to the round it belongs to. */
+/*
+ * Block b has been read: add it to the round it belongs to.  A CPU's
+ * own report is a round of its own.
+ */
 static void
 cpus_block_end(struct cpus_parse *p, const struct cpus_block *b)
 {
 	unsigned char bit = (unsigned char)(1u << (b->cpu % 8));
 
 	if ((p->in_round[b->cpu / 8] & bit) || p->gap > CPUS_ROUND_GAP ||
-	    p->nround == CPUS_SLOTS)
+	    p->nround == CPUS_SLOTS || b->own)
 		cpus_round_end(p);
 	p->round[p->nround++] = *b;
 	p->in_round[b->cpu / 8] |= bit;
 	p->gap = 0;
+	if (b->own)
+		cpus_round_end(p);
 }
 
 static int
@@ -262,10 +297,14 @@ cpus_cmp(const void *a, const void *b)
 
 /*
  * Read the NMI backtraces of log (len bytes) into out, leaving out the
- * crashing CPU: the one a "CPU: N PID:" line of the report [start, end)
- * names outside any backtrace, else the one that sent the NMIs nearest
- * the report.  Returns the number of CPUs kept; out is always set and
- * must be released with report_cpus_release().
+ * crashing CPU: the one the first "CPU: N PID:" line of the report
+ * [start, end) names outside an NMI backtrace of that CPU, else the
+ * one that sent the NMIs nearest the report.  A CPU that crashed as
+ * well prints its own report from such a line on: from the report's
+ * start, that is read like a backtrace (in a log with backtraces: one
+ * without is read only over the report, for the crashing CPU).
+ * Returns the number of CPUs kept; out is always set and must be
+ * released with report_cpus_release().
  */
 int
 report_cpus_parse(const char *log, size_t len, size_t start, size_t end,
@@ -275,23 +314,36 @@ report_cpus_parse(const char *log, size_t len, size_t start, size_t end,
 	struct cpus_parse *p = NULL;
 	struct cpus_block *cur = NULL;
 	size_t pos = 0, lines = 0, send_dist = (size_t)-1;
-	int crash = -1, sender = -1, rip_seen = 0;
+	int crash = -1, sender = -1, rip_seen = 0, nmi = 1;
 	struct rline l;
 
 	memset(out, 0, sizeof(*out));
 	out->crash_cpu = -1;
+	out->cpu = xcalloc(REPORT_MAX_CPUS + 1, sizeof(*out->cpu));
 	if (len > REPORT_MAX_LOG)
 		len = REPORT_MAX_LOG;
 	end = end < len ? end : len;
 	start = start < end ? start : end;
 	/* most logs have no backtraces: then only the report is read */
 	if (memmem(log, len, "NMI backtrace for cpu ", 22) == NULL) {
+		nmi = 0;
 		pos = start;
 		len = end;
 	}
 	while (cpus_next_line(log, len, &pos, &l)) {
-		int cpu = cpus_block_start(&l), v;
+		int cpu = cpus_block_start(&l), v, own = 0;
 
+		/* "CPU: N PID:" outside N's own backtrace: N's report */
+		v = cpus_labelled(&l, "CPU: ", " PID: ");
+		if (cpu < 0 && v >= 0 && l.off >= start &&
+		    (at == OUTSIDE || v != cur->cpu)) {
+			if (crash < 0 && l.off < end)
+				crash = v;
+			if (nmi) {
+				cpu = v;
+				own = 1;
+			}
+		}
 		if (at != OUTSIDE && (cpu >= 0 || cpus_block_stops(&l) ||
 		    ++lines > CPUS_BLOCK_LINES)) {
 			cur->to = l.off;
@@ -313,12 +365,13 @@ report_cpus_parse(const char *log, size_t len, size_t start, size_t end,
 				cur = xmalloc(sizeof(*cur));
 			}
 			cur->cpu = cpu;
+			cur->own = own;
 			cur->from = l.off;
 			cur->n = 0;
 			lines = 0;
 			rip_seen = 0;
 			at = HEAD;
-			if (rl_has(&l, " skipped: idling at ")) {
+			if (!own && rl_has(&l, " skipped: idling at ")) {
 				cpus_add(cur, &l);
 				cur->to = pos < len ? pos : len;
 				cpus_block_end(p, cur);
@@ -350,8 +403,6 @@ report_cpus_parse(const char *log, size_t len, size_t start, size_t end,
 		}
 		if (p != NULL)
 			p->gap++;
-		if (crash < 0 && l.off >= start && l.off < end)
-			crash = cpus_labelled(&l, "CPU: ", " PID: ");
 		v = cpus_labelled(&l, "Sending NMI from CPU ", " to CPUs");
 		if (v >= 0 && cpus_distance(l.off, l.off, start) < send_dist) {
 			send_dist = cpus_distance(l.off, l.off, start);
@@ -364,7 +415,6 @@ report_cpus_parse(const char *log, size_t len, size_t start, size_t end,
 		cpus_block_end(p, cur);
 	}
 	out->crash_cpu = crash >= 0 ? crash : sender;
-	out->cpu = xcalloc(REPORT_MAX_CPUS + 1, sizeof(*out->cpu));
 	if (p == NULL)
 		return 0;
 	cpus_round_end(p);

@@ -105,6 +105,7 @@ static const char *const cpu0[] = {
 	"asm_sysvec_apic_timer_interrupt", NULL
 };
 static const char *const cpu2[] = { "default_idle", NULL };
+static const char *const cpu2_halt[] = { "native_safe_halt", NULL };
 static const char *const cpu3[] = {
 	"__call_rcu_common", "rcupeer_update", "rcupeer_udp_rcv",
 	"net_rx_action", "process_one_work", "worker_thread", NULL
@@ -178,6 +179,96 @@ test_report_json(void **state)
 	report_cpus_release(&back);
 	json_decref(j);
 	report_release(&r);
+}
+
+/*
+ * Two CPUs crash at once: CPU 1 starts an oops and sends the NMIs,
+ * CPU 0's report is printed into CPU 1's own backtrace and comes
+ * first, CPU 1's report follows.  CPU 1's stack is its report's: the
+ * NMI sender's own backtrace only shows it printing.
+ */
+static const char both_log[] =
+"[    6.419234] NMI backtrace for cpu 1\n"
+"[    6.419489] CPU: 1 PID: 21 Comm: ksoftirqd/1 Tainted: G           OE      6.1.0-57-cloud-amd64 #1\n"
+"[    6.421202] Call Trace:\n"
+"[    6.422806]  <TASK>\n"
+"[    6.422806]  dump_stack_lvl+0x44/0x5c\n"
+"[    6.431136] BUG: kernel NULL pointer dereference, address: 0000000000000000\n"
+"[    6.422806]  nmi_cpu_backtrace.cold+0x32/0x79\n"
+"[    6.432725] Oops: 0010 [#1] PREEMPT SMP NOPTI\n"
+"[    6.422806]  oops_begin+0xc/0x90\n"
+"[    6.433412] CPU: 0 PID: 108 Comm: driver Tainted: G           OE      6.1.0-57-cloud-amd64 #1\n"
+"[    6.433412] RIP: 0010:0x0\n"
+"[    6.433412] Call Trace:\n"
+"[    6.433412]  <TASK>\n"
+"[    6.422806]  ? rcu_do_batch+0x19a/0x540\n"
+"[    6.433412]  rcu_do_batch+0x19a/0x540\n"
+"[    6.433412]  rcu_core+0x1b5/0x4d0\n"
+"[    6.422806]  </TASK>\n"
+"[    6.422806] Sending NMI from CPU 1 to CPUs 0,2:\n"
+"[    6.433412]  handle_softirqs+0xd7/0x280\n"
+"[    6.433412]  </TASK>\n"
+"[    6.433412] NMI backtrace for cpu 0\n"
+"[    6.433412] CPU: 0 PID: 108 Comm: driver Tainted: G           OE      6.1.0-57-cloud-amd64 #1\n"
+"[    6.433412] RIP: 0010:0x0\n"
+"[    6.433412] Call Trace:\n"
+"[    6.433412]  <TASK>\n"
+"[    6.433412]  rcu_do_batch+0x19a/0x540\n"
+"[    6.433412]  </TASK>\n"
+"[    6.455762] NMI backtrace for cpu 2 skipped: idling at native_safe_halt+0xb/0x10\n"
+"[    6.592217] ---[ end trace 0000000000000000 ]---\n"
+"[    6.633549] BUG: kernel NULL pointer dereference, address: 0000000000000000\n"
+"[    6.633549] Oops: 0010 [#2] PREEMPT SMP NOPTI\n"
+"[    6.633549] CPU: 1 PID: 21 Comm: ksoftirqd/1 Tainted: G      D    OE      6.1.0-57-cloud-amd64 #1\n"
+"[    6.633549] RIP: 0010:0x0\n"
+"[    6.633549] Call Trace:\n"
+"[    6.633549]  <TASK>\n"
+"[    6.633549]  rcu_do_batch+0x19a/0x540\n"
+"[    6.633549]  rcu_core+0x1b5/0x4d0\n"
+"[    6.633549]  ? sort_range+0x20/0x20\n"
+"[    6.633549]  run_ksoftirqd+0x2d/0x40\n"
+"[    6.633549]  </TASK>\n"
+"[    6.633549] ---[ end trace 0000000000000000 ]---\n"
+"[    6.633549] Kernel panic - not syncing: Fatal exception in interrupt\n"
+"[    6.633549] NMI backtrace for cpu 1\n"
+"[    6.633549] Call Trace:\n"
+"[    6.633549]  dump_stack_lvl+0x44/0x5c\n"
+"[    6.633549]  nmi_cpu_backtrace.cold+0x32/0x79\n"
+"[    6.633549]  panic+0x154/0x2f4\n"
+"[    6.633549]  </TASK>\n";
+
+static void
+test_both_crash(void **state)
+{
+	static const char *const cpu1[] = {
+		"rcu_do_batch", "rcu_core", "run_ksoftirqd", NULL
+	};
+	static const char *const cpu1_panic[] = { "panic", NULL };
+	static const char *const none[] = { NULL };
+	const char *second = strstr(both_log, "[    6.633549] BUG:");
+	const char *panic = strstr(both_log, "[    6.633549] Kernel panic");
+	struct report r;
+
+	struct buf b = BUF_INIT;
+
+	assert_int_equal(report_parse(both_log, strlen(both_log), &r), 1);
+	assert_int_equal(r.others.crash_cpu, 0);
+	assert_int_equal(r.others.n, 2);
+	assert_frames(&r.others.cpu[0], 1, cpu1);
+	assert_frames(&r.others.cpu[1], 2, cpu2_halt);
+	report_release(&r);
+	/* without CPU 1's report: its panic() backtrace, NMI frames dropped */
+	buf_add(&b, both_log, (size_t)(second - both_log));
+	buf_addstr(&b, panic);
+	assert_int_equal(report_parse(b.data, b.len, &r), 1);
+	assert_frames(&r.others.cpu[0], 1, cpu1_panic);
+	report_release(&r);
+	/* without that either: CPU 1 is there, with no frames */
+	assert_int_equal(report_parse(both_log, (size_t)(second - both_log),
+	    &r), 1);
+	assert_frames(&r.others.cpu[0], 1, none);
+	report_release(&r);
+	buf_release(&b);
 }
 
 /* Cut the log anywhere: never a crash, never more than was there. */
@@ -346,6 +437,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_oops),
 		cmocka_unit_test(test_report_json),
+		cmocka_unit_test(test_both_crash),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_bounds),
