@@ -19,7 +19,9 @@
  *
  * or, idle, with the one line "NMI backtrace for cpu 1 skipped: idling
  * at default_idle+0x20/0x30".  The CPU that asked prints its own stack
- * the same way and then "Sending NMI from CPU 1 to CPUs 0:".
+ * the same way and then "Sending NMI from CPU 1 to CPUs 0:".  A CPU
+ * that crashed as well has its own report ("CPU: 1 PID: ..." and a
+ * Call Trace), which says more than its backtrace and is preferred.
  *
  * The log is the guest's: lines are cut at REPORT_LINE bytes, a block
  * is read for at most CPUS_BLOCK_LINES lines, CPU numbers from
