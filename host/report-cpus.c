@@ -49,14 +49,28 @@
  * and "NMI handler took too long" lines.
  */
 #define CPUS_ROUND_GAP		8
+/* One slot more than kept: the crashing CPU may hold one. */
+#define CPUS_SLOTS		(REPORT_MAX_CPUS + 1)
 
-/* One CPU's backtrace as read. */
+/* One CPU's backtrace as it is read. */
 struct cpus_block {
 	int		 cpu;
 	int		 own;		/* its own report, not an NMI's */
 	size_t		 from, to;	/* byte offsets in the log */
-	size_t		 dist;		/* of its round from the report */
 	char		 fn[REPORT_CPU_FRAMES][128];
+	size_t		 n;
+};
+
+/*
+ * A block once read, its n frames packed in fns ("f\0g\0"): kept and
+ * weighed in this small form, as a log may hold many.
+ */
+struct cpus_rec {
+	int		 cpu;
+	int		 own;
+	size_t		 from, to;
+	size_t		 dist;		/* of its round from the report */
+	char		*fns;
 	size_t		 n;
 };
 
@@ -69,16 +83,13 @@ struct cpus_block {
  */
 struct cpus_parse {
 	size_t		 start;		/* of the report */
-	struct cpus_block *kept;	/* the best block per CPU */
+	struct cpus_rec	 kept[CPUS_SLOTS];	/* the best block per CPU */
 	size_t		 nkept;
-	struct cpus_block *round;	/* the current round's blocks */
+	struct cpus_rec	 round[CPUS_SLOTS];	/* the current round's */
 	size_t		 nround;
 	size_t		 gap;		/* other lines since its last block */
 	unsigned char	 in_round[CPUS_MAX_ID / 8];
 };
-
-/* One slot more than kept: the crashing CPU may hold one. */
-#define CPUS_SLOTS	(REPORT_MAX_CPUS + 1)
 
 /*
  * The next line of log from *pos, prefix-stripped and cut at
@@ -224,31 +235,35 @@ cpus_distance(size_t from, size_t to, size_t start)
  * up a long log, is of something else).  A CPU past CPUS_SLOTS is
  * dropped.
  */
-static void
-cpus_keep(struct cpus_parse *p, const struct cpus_block *b)
+static int
+cpus_better(const struct cpus_rec *b, const struct cpus_rec *than)
 {
-	struct cpus_block *k = p->kept;
+	if ((b->n > 0) != (than->n > 0))
+		return b->n > 0;
+	if (b->own != than->own)
+		return b->own;
+	return b->dist < than->dist;
+}
+
+/* Weigh b, which is handed over: kept, or freed. */
+static void
+cpus_keep(struct cpus_parse *p, struct cpus_rec *b)
+{
+	struct cpus_rec *k = p->kept;
 	size_t i;
 
 	for (i = 0; i < p->nkept && k[i].cpu != b->cpu; i++)
 		;
-	if (i == p->nkept) {
-		if (p->nkept < CPUS_SLOTS)
-			k[p->nkept++] = *b;
+	if (i == p->nkept && p->nkept < CPUS_SLOTS) {
+		k[p->nkept++] = *b;
 		return;
 	}
-	if ((b->n > 0) != (k[i].n > 0)) {
-		if (b->n > 0)
-			k[i] = *b;
-		return;
-	}
-	if (b->own != k[i].own) {
-		if (b->own)
-			k[i] = *b;
-		return;
-	}
-	if (b->dist < k[i].dist)
+	if (i < p->nkept && cpus_better(b, &k[i])) {
+		free(k[i].fns);
 		k[i] = *b;
+		return;
+	}
+	free(b->fns);
 }
 
 /* Close the current round: its blocks are weighed, then forgotten. */
@@ -278,11 +293,27 @@ static void
 cpus_block_end(struct cpus_parse *p, const struct cpus_block *b)
 {
 	unsigned char bit = (unsigned char)(1u << (b->cpu % 8));
+	struct cpus_rec *r;
+	size_t size = 1, o = 0;
 
 	if ((p->in_round[b->cpu / 8] & bit) || p->gap > CPUS_ROUND_GAP ||
 	    p->nround == CPUS_SLOTS || b->own)
 		cpus_round_end(p);
-	p->round[p->nround++] = *b;
+	r = &p->round[p->nround++];
+	r->cpu = b->cpu;
+	r->own = b->own;
+	r->from = b->from;
+	r->to = b->to;
+	r->n = b->n;
+	for (size_t i = 0; i < b->n; i++)
+		size += strlen(b->fn[i]) + 1;
+	r->fns = xmalloc(size);
+	for (size_t i = 0; i < b->n; i++) {
+		size_t fl = strlen(b->fn[i]) + 1;
+
+		memcpy(r->fns + o, b->fn[i], fl);
+		o += fl;
+	}
 	p->in_round[b->cpu / 8] |= bit;
 	p->gap = 0;
 	if (b->own)
@@ -292,7 +323,7 @@ cpus_block_end(struct cpus_parse *p, const struct cpus_block *b)
 static int
 cpus_cmp(const void *a, const void *b)
 {
-	const struct cpus_block *x = a, *y = b;
+	const struct cpus_rec *x = a, *y = b;
 
 	return (x->cpu > y->cpu) - (x->cpu < y->cpu);
 }
@@ -354,16 +385,9 @@ report_cpus_parse(const char *log, size_t len, size_t start, size_t end,
 		}
 		if (cpu >= 0) {
 			if (p == NULL) {
-				/*
-				 * Only a log with backtraces pays for these,
-				 * and not for clearing them: only what was
-				 * written (nkept, nround) is read.
-				 */
+				/* only a log with backtraces pays for these */
 				p = xcalloc(1, sizeof(*p));
 				p->start = start;
-				p->kept = xmalloc(CPUS_SLOTS * sizeof(*p->kept));
-				p->round = xmalloc(CPUS_SLOTS *
-				    sizeof(*p->round));
 				cur = xmalloc(sizeof(*cur));
 			}
 			cur->cpu = cpu;
@@ -421,20 +445,22 @@ report_cpus_parse(const char *log, size_t len, size_t start, size_t end,
 		return 0;
 	cpus_round_end(p);
 	qsort(p->kept, p->nkept, sizeof(*p->kept), cpus_cmp);
-	for (size_t i = 0; i < p->nkept && out->n < REPORT_MAX_CPUS; i++) {
-		const struct cpus_block *k = &p->kept[i];
+	for (size_t i = 0; i < p->nkept; i++) {
+		const struct cpus_rec *k = &p->kept[i];
 		struct report_cpu *c = &out->cpu[out->n];
+		const char *fn = k->fns;
 
-		if (k->cpu == out->crash_cpu)
-			continue;
-		c->cpu = k->cpu;
-		c->frames = xcalloc(k->n + 1, sizeof(*c->frames));
-		for (size_t j = 0; j < k->n; j++)
-			c->frames[c->nframes++] = xstrdup(k->fn[j]);
-		out->n++;
+		if (k->cpu != out->crash_cpu && out->n < REPORT_MAX_CPUS) {
+			c->cpu = k->cpu;
+			c->frames = xcalloc(k->n + 1, sizeof(*c->frames));
+			for (size_t j = 0; j < k->n; j++) {
+				c->frames[c->nframes++] = xstrdup(fn);
+				fn += strlen(fn) + 1;
+			}
+			out->n++;
+		}
+		free(k->fns);
 	}
-	free(p->kept);
-	free(p->round);
 	free(p);
 	free(cur);
 	return (int)out->n;
