@@ -267,7 +267,8 @@ run_print_cpus(const json_t *rep)
 		for (size_t k = 0; k < c->nframes && k < RUN_PRINT_FRAMES; k++)
 			printf("%s%s", k > 0 ? " < " : " ", str_printable(clean,
 			    c->frames[k], sizeof(clean)));
-		printf("%s\n", c->nframes == 0 ? " (no frames)" :
+		printf("%s\n", c->nframes == 0 ? (c->user ?
+		    " (in user space)" : " (no frames)") :
 		    c->nframes > RUN_PRINT_FRAMES ? " < ..." : "");
 	}
 	report_cpus_release(&oc);

@@ -552,6 +552,7 @@ struct report_cpu {
 	int		 cpu;
 	char		**frames;	/* as report.frames: innermost first */
 	size_t		 nframes;
+	int		 user;		/* in user space: no kernel frames */
 };
 
 struct report_cpus {

@@ -22,6 +22,8 @@
  * the same way and then "Sending NMI from CPU 1 to CPUs 0:".  A CPU
  * that crashed as well has its own report ("CPU: 1 PID: ..." and a
  * Call Trace), which says more than its backtrace and is preferred.
+ * A CPU interrupted in user space ("RIP: 0033:...") shows registers
+ * and no Call Trace: it is marked user, with no frames.
  *
  * The log is the guest's: lines are cut at REPORT_LINE bytes, a block
  * is read for at most CPUS_BLOCK_LINES lines, CPU numbers from
@@ -56,6 +58,7 @@
 struct cpus_block {
 	int		 cpu;
 	int		 own;		/* its own report, not an NMI's */
+	int		 user;		/* interrupted in user space */
 	size_t		 from, to;	/* byte offsets in the log */
 	char		 fn[REPORT_CPU_FRAMES][128];
 	size_t		 n;
@@ -68,6 +71,7 @@ struct cpus_block {
 struct cpus_rec {
 	int		 cpu;
 	int		 own;
+	int		 user;
 	size_t		 from, to;
 	size_t		 dist;		/* of its round from the report */
 	char		*fns;
@@ -229,17 +233,25 @@ cpus_distance(size_t from, size_t to, size_t start)
 
 /*
  * Keep b if it is the best block of its CPU so far: one with frames
- * beats one without, then the CPU's own report (it crashed too: where
+ * beats one that shows the CPU in user space, which beats one that
+ * shows nothing, then the CPU's own report (it crashed too: where
  * is what the NMI round cannot show, as the CPU was printing), then
  * the one of the round nearest the report (an earlier round, further
  * up a long log, is of something else).  A CPU past CPUS_SLOTS is
  * dropped.
  */
+/* What a block tells: frames, or that the CPU ran user code, or nothing. */
+static int
+cpus_says(const struct cpus_rec *b)
+{
+	return b->n > 0 ? 2 : b->user;
+}
+
 static int
 cpus_better(const struct cpus_rec *b, const struct cpus_rec *than)
 {
-	if ((b->n > 0) != (than->n > 0))
-		return b->n > 0;
+	if (cpus_says(b) != cpus_says(than))
+		return cpus_says(b) > cpus_says(than);
 	if (b->own != than->own)
 		return b->own;
 	return b->dist < than->dist;
@@ -302,6 +314,7 @@ cpus_block_end(struct cpus_parse *p, const struct cpus_block *b)
 	r = &p->round[p->nround++];
 	r->cpu = b->cpu;
 	r->own = b->own;
+	r->user = b->user;
 	r->from = b->from;
 	r->to = b->to;
 	r->n = b->n;
@@ -392,6 +405,7 @@ report_cpus_parse(const char *log, size_t len, size_t start, size_t end,
 			}
 			cur->cpu = cpu;
 			cur->own = own;
+			cur->user = 0;
 			cur->from = l.off;
 			cur->n = 0;
 			lines = 0;
@@ -410,6 +424,9 @@ report_cpus_parse(const char *log, size_t len, size_t start, size_t end,
 			/* the first RIP is where the CPU was: innermost */
 			if (!rip_seen && rl_starts(&l, "RIP: ")) {
 				rip_seen = 1;
+				/* user CS (64 or 32 bit): no trace follows */
+				cur->user = rl_starts(&l, "RIP: 0033:") ||
+				    rl_starts(&l, "RIP: 0023:");
 				cpus_add(cur, &l);
 			} else if (rl_starts(&l, "Call Trace:"))
 				at = TRACE;
@@ -452,6 +469,7 @@ report_cpus_parse(const char *log, size_t len, size_t start, size_t end,
 
 		if (k->cpu != out->crash_cpu && out->n < REPORT_MAX_CPUS) {
 			c->cpu = k->cpu;
+			c->user = k->user;
 			c->frames = xcalloc(k->n + 1, sizeof(*c->frames));
 			for (size_t j = 0; j < k->n; j++) {
 				c->frames[c->nframes++] = xstrdup(fn);
@@ -483,7 +501,8 @@ report_cpus_release(struct report_cpus *c)
 
 /*
  * Add "crash_cpu" (when known) and "other_cpus", [{"cpu": N, "frames":
- * [...]}, ...], to the report object j.  report_cpus_from_json() is
+ * [...]}, ...], to the report object j; "user": true marks a CPU that
+ * was in user space (and so has no frames).  report_cpus_from_json() is
  * the one reader of both.
  */
 void
@@ -500,8 +519,10 @@ report_cpus_to_json(const struct report_cpus *c, json_t *j)
 		for (size_t k = 0; k < c->cpu[i].nframes; k++)
 			json_array_append_new(fr,
 			    json_string(c->cpu[i].frames[k]));
-		json_array_append_new(a, json_pack("{s:i,s:o}", "cpu",
-		    c->cpu[i].cpu, "frames", fr));
+		json_array_append_new(a, c->cpu[i].user ?
+		    json_pack("{s:i,s:o,s:b}", "cpu", c->cpu[i].cpu, "frames",
+		    fr, "user", 1) :
+		    json_pack("{s:i,s:o}", "cpu", c->cpu[i].cpu, "frames", fr));
 	}
 	json_object_set_new(j, "other_cpus", a);
 }
@@ -541,6 +562,7 @@ report_cpus_from_json(const json_t *report, struct report_cpus *out)
 		if (nf > REPORT_CPU_FRAMES)
 			nf = REPORT_CPU_FRAMES;
 		c->cpu = (int)json_integer_value(cpu);
+		c->user = json_is_true(json_object_get(e, "user"));
 		c->frames = xcalloc(nf + 1, sizeof(*c->frames));
 		for (size_t k = 0; k < nf; k++) {
 			const char *s = json_string_value(json_array_get(fr,

@@ -92,6 +92,8 @@ html_other_cpus(FILE *f, const char *dir)
 		}
 		if (c->nframes > SUMMARY_CPU_FRAMES)
 			fputs(" &lt; ...", f);
+		if (c->nframes == 0)
+			fputs(c->user ? " (in user space)" : " (no frames)", f);
 	}
 	report_cpus_release(&oc);
 	json_decref(j);

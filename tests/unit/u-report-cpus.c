@@ -271,6 +271,41 @@ test_both_crash(void **state)
 	buf_release(&b);
 }
 
+/* A CPU interrupted in user space: registers, no trace, marked user. */
+static void
+test_user(void **state)
+{
+	static const char log[] =
+	    "BUG: kernel NULL pointer dereference, address: 0000000000000000\n"
+	    "CPU: 1 PID: 21 Comm: ksoftirqd/1\n"
+	    "---[ end trace 0000000000000000 ]---\n"
+	    "Kernel panic - not syncing: Fatal exception in interrupt\n"
+	    "Sending NMI from CPU 1 to CPUs 0:\n"
+	    "NMI backtrace for cpu 0\n"
+	    "CPU: 0 PID: 109 Comm: driver Tainted: G      D    OE\n"
+	    "RIP: 0033:0x401dd4\n"
+	    "Code: 62 93 0b 00 83 c0 01 3b 05 61 93 0b 00 45 8d 6f 01 75 27\n"
+	    "RSP: 002b:00007fa8621cb150 EFLAGS: 00000206\n"
+	    "INFO: NMI handler (nmi_cpu_backtrace_handler) took too long to "
+	    "run: 11.835 msecs\n";
+	struct report r;
+	struct report_cpus back;
+	json_t *j;
+
+	assert_int_equal(report_parse(log, sizeof(log) - 1, &r), 1);
+	assert_int_equal(r.others.crash_cpu, 1);
+	assert_int_equal(r.others.n, 1);
+	assert_int_equal(r.others.cpu[0].cpu, 0);
+	assert_int_equal(r.others.cpu[0].nframes, 0);
+	assert_true(r.others.cpu[0].user);
+	j = report_to_json(&r);
+	assert_int_equal(report_cpus_from_json(j, &back), 1);
+	assert_true(back.cpu[0].user);
+	report_cpus_release(&back);
+	json_decref(j);
+	report_release(&r);
+}
+
 /* Cut the log anywhere: never a crash, never more than was there. */
 static void
 test_truncated(void **state)
@@ -438,6 +473,7 @@ main(void)
 		cmocka_unit_test(test_oops),
 		cmocka_unit_test(test_report_json),
 		cmocka_unit_test(test_both_crash),
+		cmocka_unit_test(test_user),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_bounds),
