@@ -38,7 +38,7 @@ for f in "$TEST_ROOT"/tests/data/other-cpus/*.log; do
 		json_get out.json 'd[\"title\"]' >title &&
 		echo 'BUG: unable to handle kernel NULL pointer dereference in rcu_do_batch' >want &&
 		cmp want title &&
-		python3 -c 'import json, sys; d = json.load(sys.stdin); print(\"crash_cpu\", d[\"crash_cpu\"]); [print(c[\"cpu\"], *c[\"frames\"]) for c in d[\"other_cpus\"]]' \\
+		python3 -c 'import json, sys; d = json.load(sys.stdin); print(\"crash_cpu\", d[\"crash_cpu\"]); [print(c[\"cpu\"], *([\"user\"] if c.get(\"user\") else []), *c[\"frames\"]) for c in d[\"other_cpus\"]]' \\
 			<out.json >got &&
 		grep -v '^#' \"${f%.log}.expected\" >want &&
 		diff -u want got
