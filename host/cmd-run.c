@@ -322,6 +322,39 @@ run_print_field(const char *label, const char *value)
 	    sizeof(clean)));
 }
 
+/*
+ * "other CPUs at the crash" and each one's innermost frames, so that the
+ * racing partner shows next to the title (which names the crashing
+ * CPU's stack).  Frame names came from the guest's console.
+ */
+#define RUN_PRINT_FRAMES 4
+static void
+run_print_cpus(const json_t *rep)
+{
+	struct report_cpus oc;
+	char clean[160];
+
+	if (report_cpus_from_json(rep, &oc) > 0) {
+		if (oc.crash_cpu >= 0)
+			printf("other CPUs at the crash (CPU %d crashed):\n",
+			    oc.crash_cpu);
+		else
+			printf("other CPUs at the crash:\n");
+	}
+	for (size_t i = 0; i < oc.n; i++) {
+		const struct report_cpu *c = &oc.cpu[i];
+
+		printf("  cpu %-4d", c->cpu);
+		for (size_t k = 0; k < c->nframes && k < RUN_PRINT_FRAMES; k++)
+			printf("%s%s", k > 0 ? " < " : " ", str_printable(clean,
+			    c->frames[k], sizeof(clean)));
+		printf("%s\n", c->nframes == 0 ? (c->user ?
+		    " (in user space)" : " (no frames)") :
+		    c->nframes > RUN_PRINT_FRAMES ? " < ..." : "");
+	}
+	report_cpus_release(&oc);
+}
+
 static void
 run_print(const struct run_result *r)
 {
@@ -341,6 +374,7 @@ run_print(const struct run_result *r)
 		    rep, "bucket")));
 		json_array_foreach(classes, i, c)
 			run_print_field("bug class:", json_string_value(c));
+		run_print_cpus(rep);
 	}
 	if (r->guest_release[0] != '\0' &&
 	    strcmp(r->guest_release, r->image_release) != 0)

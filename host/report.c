@@ -395,6 +395,8 @@ report_parse(const char *log, size_t len, struct report *out)
 	if (rc == 1) {
 		report_bucket(out);
 		report_rules_match(log, out->end, out);
+		report_cpus_parse(log, len, out->start, out->end,
+		    &out->others);
 	}
 	return rc;
 }
@@ -413,21 +415,25 @@ report_release(struct report *r)
 	for (size_t i = 0; i < r->nclasses; i++)
 		free(r->classes[i]);
 	free(r->classes);
+	report_cpus_release(&r->others);
 	memset(r, 0, sizeof(*r));
 }
 
 json_t *
 report_to_json(const struct report *r)
 {
-	json_t *frames = json_array(), *classes = json_array();
+	json_t *frames = json_array(), *classes = json_array(), *j;
 
 	for (size_t i = 0; i < r->nframes; i++)
 		json_array_append_new(frames, json_string(r->frames[i]));
 	for (size_t i = 0; i < r->nclasses; i++)
 		json_array_append_new(classes, json_string(r->classes[i]));
-	return json_pack("{s:s?,s:s?,s:s?,s:o,s:b,s:s,s:o,s:I,s:I}",
+	j = json_pack("{s:s?,s:s?,s:s?,s:o,s:b,s:s,s:o,s:I,s:I}",
 	    "title", r->title, "type", r->type, "frame", r->frame,
 	    "frames", frames, "corrupted", r->corrupted, "bucket", r->bucket,
 	    "classes", classes, "start", (json_int_t)r->start,
 	    "end", (json_int_t)r->end);
+	if (j != NULL)
+		report_cpus_to_json(&r->others, j);
+	return j;
 }

@@ -700,9 +700,21 @@ run_cmdline(const struct run_opts *o, const struct scenario *sc)
 	 * phys_base, and makedumpfile 1.7.2 then cannot translate kernel
 	 * addresses (NEEDSWORK: read the log with libkdumpfile, which
 	 * takes the offset from VMCOREINFO, and drop this).
+	 * Every CPU's stack at the crash (report.json's other_cpus):
+	 * panic_print bit 0x40 has panic() send the NMI backtrace (6.1
+	 * and 6.12 alike), after the report, and with oops=panic and
+	 * panic_on_warn=1 every oops and warning ends in panic().  Not
+	 * the sysctl kernel.oops_all_cpu_backtrace (no boot parameter of
+	 * its own; "sysctl.kernel.oops_all_cpu_backtrace=1" would do):
+	 * oops_enter() sends it before the oops takes die_lock, so when
+	 * two CPUs oops at once, as racing updaters do, the backtraces
+	 * are printed into the middle of the first report and it was
+	 * titled "in __die_body" instead of "in rcu_do_batch".
+	 * NEEDSWORK: with kdump loaded, panic() kexecs before it looks
+	 * at panic_print, so --dump kdump runs show no other CPUs.
 	 */
 	buf_addstr(&b, "console=ttyS0,115200 loglevel=5 panic=-1 oops=panic "
-	    "panic_on_warn=1 printk.devkmsg=on nokaslr");
+	    "panic_on_warn=1 printk.devkmsg=on nokaslr panic_print=0x40");
 	for (size_t i = 0; i < sc->ncmdline; i++)
 		buf_addf(&b, " %s", sc->cmdline[i]);
 	if (o->extra_cmdline != NULL)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -56,6 +57,48 @@ fmt_time(double t, char *out, size_t n)
 
 	gmtime_r(&tt, &tm);
 	strftime(out, n, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/*
+ * The other CPUs at the crash of the run in dir, from its report.json:
+ * each CPU's innermost frames, so the racing partner shows beside the
+ * bucket's title.  Nothing when the run directory or its report is gone
+ * (a pruned campaign): the page is still written.
+ */
+#define SUMMARY_CPU_FRAMES 4
+static void
+html_other_cpus(FILE *f, const char *dir)
+{
+	struct buf b = BUF_INIT;
+	struct report_cpus oc;
+	json_t *j = NULL;
+	char *path;
+
+	if (*dir == '\0')
+		return;
+	path = xasprintf("%s/report.json", dir);
+	if (access(path, R_OK) == 0 && read_file(path, &b, 16u << 20) == 0)
+		j = json_loadb(b.data ? b.data : "", b.len, 0, NULL);
+	report_cpus_from_json(j, &oc);
+	for (size_t i = 0; i < oc.n; i++) {
+		const struct report_cpu *c = &oc.cpu[i];
+
+		fprintf(f, "%s<span class=\"cpu\">cpu %d</span>", i > 0 ?
+		    "<br>" : "", c->cpu);
+		for (size_t k = 0; k < c->nframes && k < SUMMARY_CPU_FRAMES;
+		    k++) {
+			fputs(k > 0 ? " &lt; " : " ", f);
+			esc(f, c->frames[k]);
+		}
+		if (c->nframes > SUMMARY_CPU_FRAMES)
+			fputs(" &lt; ...", f);
+		if (c->nframes == 0)
+			fputs(c->user ? " (in user space)" : " (no frames)", f);
+	}
+	report_cpus_release(&oc);
+	json_decref(j);
+	buf_release(&b);
+	free(path);
 }
 
 /* The campaign's id (name NULL: the newest), or -1. */
@@ -265,7 +308,8 @@ summary_html(struct db *db, long long cid, const char *name, FILE *f)
 	    "text-align:left;font-size:.9em}th{background:#f3f3f3}.new{"
 	    "background:#fff3cd}.stat{display:inline-block;margin-right:2em;"
 	    "font-size:1.2em}figure.param{display:inline-block;margin:0 1em 1em"
-	    " 0}figcaption{font-size:.8em;color:#555}\n</style></head><body>\n");
+	    " 0}figcaption{font-size:.8em;color:#555}td.cpus{font-family:"
+	    "monospace;font-size:.8em}\n</style></head><body>\n");
 	fprintf(f, "<h1>racerig campaign ");
 	esc(f, name);
 	fprintf(f, "</h1>\n<p><span class=\"stat\">%lld runs</span><span "
@@ -273,7 +317,8 @@ summary_html(struct db *db, long long cid, const char *name, FILE *f)
 	    "buckets</span></p>\n", runs, crashes, nb);
 	fprintf(f, "<h2>Buckets</h2>\n<table id=\"buckets\"><tr><th>title</th>"
 	    "<th>bug class</th><th>count</th><th>first seen</th><th>last seen"
-	    "</th><th>kernels</th><th>example</th></tr>\n");
+	    "</th><th>kernels</th><th>other CPUs at the crash</th><th>example"
+	    "</th></tr>\n");
 	sqlite3_prepare_v2(db->h, "SELECT b.bucket, b.title, b.bug_class, "
 	    "b.count, b.first_seen, b.last_seen, b.campaign_id, r.dir, "
 	    "(SELECT GROUP_CONCAT(DISTINCT r2.kernel) FROM runs r2 JOIN crashes "
@@ -295,6 +340,8 @@ summary_html(struct db *db, long long cid, const char *name, FILE *f)
 		fmt_time(sqlite3_column_double(st, 5), t, sizeof(t));
 		fprintf(f, "<td>%s</td><td>", t);
 		esc(f, col_text(st, 8));
+		fprintf(f, "</td><td class=\"cpus\">");
+		html_other_cpus(f, col_text(st, 7));
 		fprintf(f, "</td><td><a href=\"file://");
 		esc(f, col_text(st, 7));
 		fprintf(f, "/console.log\">console.log</a></td></tr>\n");

@@ -30,6 +30,21 @@ expect conntrack-clash-crash-bt.txt \
 expect conntrack-clash-kasan-6.1.log \
 	"KASAN: use-after-free Read in nf_ct_deliver_cached_events" nf-conntrack-clash-uaf
 
+# Golden other_cpus: each log of tests/data/other-cpus has the CPUs it
+# should give in NAME.expected (how it was captured is said there).
+for f in "$TEST_ROOT"/tests/data/other-cpus/*.log; do
+	test_expect_success "other CPUs at the crash: $(basename "$f")" "
+		\"\$RACERIG\" classify --json \"$f\" >out.json &&
+		json_get out.json 'd[\"title\"]' >title &&
+		echo 'BUG: unable to handle kernel NULL pointer dereference in rcu_do_batch' >want &&
+		cmp want title &&
+		python3 -c 'import json, sys; d = json.load(sys.stdin); print(\"crash_cpu\", d[\"crash_cpu\"]); [print(c[\"cpu\"], *([\"user\"] if c.get(\"user\") else []), *c[\"frames\"]) for c in d[\"other_cpus\"]]' \\
+			<out.json >got &&
+		grep -v '^#' \"${f%.log}.expected\" >want &&
+		diff -u want got
+	"
+done
+
 test_expect_success 'an unrelated warning matches no class' '
 	"$RACERIG" classify "$D/unrelated-ext4-warning.log" >out &&
 	test "$(head -1 out)" = "WARNING in ext4_set_page_dirty" &&

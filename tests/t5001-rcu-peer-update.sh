@@ -13,6 +13,18 @@ test_expect_success QEMU,IMAGE 'buggy mode crashes and is classified rcu-callbac
 	json_get "$dir/run.json" "d[\"report\"][\"classes\"]" | grep -q rcu-callback-double-queue
 '
 
+# A CPU that was running user code at the panic has no kernel stack: it
+# is listed with "user": true instead of frames.
+test_expect_success QEMU,IMAGE 'the crash shows every other vCPU with its stack' '
+	dir=$(run_dir_of out) &&
+	json_get "$dir/report.json" "sorted(c[\"cpu\"] for c in d[\"other_cpus\"] if c[\"frames\"] or c.get(\"user\"))" >got &&
+	json_get "$dir/run.json" "sorted(set(range(d[\"smp\"])) - {d[\"report\"][\"crash_cpu\"]})" >want &&
+	echo "# other CPUs shown: $(cat got), in user space: $(json_get "$dir/report.json" "[c[\"cpu\"] for c in d[\"other_cpus\"] if c.get(\"user\")]")" >&3 &&
+	test "$(cat want)" != "[]" && diff -u want got &&
+	grep -q "^other CPUs at the crash (CPU [0-9]* crashed):" out &&
+	test "$(grep -c "^  cpu [0-9]*  *\([a-z_]\|(in user space)\)" out)" = "$(json_get "$dir/run.json" "d[\"smp\"] - 1")"
+'
+
 test_expect_success QEMU,IMAGE 'fixed=1 runs clean while the race is still hit' '
 	"$RACERIG" run rcu-peer-update --param fixed=1 --duration 20 --out "$OUT" >out &&
 	grep -q "^outcome: *ok" out &&
