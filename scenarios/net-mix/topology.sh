@@ -17,36 +17,8 @@ for m in veth nf_conntrack nf_tables nft_ct nft_nat nft_masq nft_chain_nat nf_na
 	modprobe "$m"
 done
 
-ip netns add cli
-ip netns add fwd
-ip netns add load
-ip link add cli0 type veth peer name fwd0
-ip link add fwd1 type veth peer name srv0
-ip link add load0 type veth peer name srv1
-ip link set cli0 netns cli
-ip link set fwd0 netns fwd
-ip link set fwd1 netns fwd
-ip link set load0 netns load
-
-ip -n cli addr add 10.1.0.2/24 dev cli0
-ip -n cli link set cli0 up
-ip -n cli link set lo up
-ip -n cli route add default via 10.1.0.1
-ip -n fwd addr add 10.1.0.1/24 dev fwd0
-ip -n fwd addr add 10.2.0.1/24 dev fwd1
-ip -n fwd link set fwd0 up
-ip -n fwd link set fwd1 up
-ip -n fwd link set lo up
-ip netns exec fwd sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward'
-ip addr add 10.2.0.2/24 dev srv0
-ip link set srv0 up
-ip link set lo up
-ip route add 10.1.0.0/24 via 10.2.0.1
-ip -n load addr add 10.3.0.2/24 dev load0
-ip -n load link set load0 up
-ip -n load link set lo up
-ip addr add 10.3.0.1/24 dev srv1
-ip link set srv1 up
+. /scenarios/lib/netns-topology.sh
+netns_topology_up
 
 echo 262144 >/proc/sys/net/netfilter/nf_conntrack_max
 for ns in "" "ip netns exec fwd"; do
