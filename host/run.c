@@ -918,7 +918,8 @@ run_to_json(const struct run_state *rs)
 /*
  * Run one scenario as o says and fill *r.  Returns 0 when the run was
  * carried out and recorded (whatever the kernel did), -1 (reported) when
- * it could not be: bad scenario, bad parameters, no image, no VM.
+ * it could not be: bad scenario, bad parameters, no image, no VM; *r
+ * then holds nothing to release.
  */
 int
 run_scenario(const struct run_opts *o, struct run_result *r)
@@ -1185,6 +1186,8 @@ cleanup:
 	param_values_release(&vals);
 	image_release(&img);
 	scenario_release(&sc);
+	if (rc != 0)
+		run_result_release(r);	/* callers release only results */
 	return rc;
 }
 
