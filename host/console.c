@@ -37,7 +37,14 @@ static const struct console_marker console_markers[] = {
 	{ "Oops: ",				CONSOLE_CRASH },
 	{ "general protection fault",		CONSOLE_CRASH },
 	{ "kernel BUG at ",			CONSOLE_CRASH },
-	{ "WARNING: ",				CONSOLE_CRASH },
+	/*
+	 * A WARN() splat, not any line that starts so: "WARNING: The mand
+	 * mount option has been deprecated" is a pr_warn() that trinity's
+	 * mount calls print, and it is no crash.  3.x and later print
+	 * "WARNING: CPU: N PID: N at ...", 2.6 "WARNING: at ...".
+	 */
+	{ "WARNING: CPU: ",			CONSOLE_CRASH },
+	{ "WARNING: at ",			CONSOLE_CRASH },
 	{ "Unable to handle kernel",		CONSOLE_CRASH },
 	{ "invalid opcode: ",			CONSOLE_CRASH },
 	{ "divide error: ",			CONSOLE_CRASH },

@@ -55,6 +55,30 @@ test_markers(void **state)
 	free(p);
 }
 
+/* Lines the kernel prints with "WARNING:" that are no WARN() splat. */
+static void
+test_warning_markers(void **state)
+{
+	const struct { const char *line; int crash; } cases[] = {
+		{ "[   11.6] WARNING: The mand mount option has been "
+		    "deprecated and\n", 0 },
+		{ "[    2.9] WARNING: CPU: 0 PID: 91 at kernel/rcu/tree.c:2353 "
+		    "rcu_do_batch+0x4ca/0x540\n", 1 },
+		{ "WARNING: at net/ipv4/tcp.c:1234 tcp_sendmsg+0x1/0x2()\n", 1 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct console c;
+		char *p = log_path("warning.log");
+
+		assert_int_equal(console_open(&c, p, 1 << 20), 0);
+		console_feed(&c, cases[i].line, strlen(cases[i].line));
+		assert_int_equal(!!(c.flags & CONSOLE_CRASH), cases[i].crash);
+		console_close(&c);
+		free(p);
+	}
+}
+
 static void
 test_hang_markers(void **state)
 {
@@ -133,6 +157,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_markers),
+		cmocka_unit_test(test_warning_markers),
 		cmocka_unit_test(test_hang_markers),
 		cmocka_unit_test(test_limit_and_tail),
 		cmocka_unit_test(test_garbage),
