@@ -440,6 +440,23 @@ run_kernel_verdict(struct run_state *rs, const char *how)
 		    c->first_line[0] ? ": " : "", c->first_line);
 }
 
+/*
+ * A channel that broke or stalled because QEMU or its domain died says
+ * nothing about the guest: if the VM is gone, end the run lost, naming
+ * what the channel did (what), and return 1.  Only a channel that broke
+ * while the VM lives is the guest's doing: then return 0.
+ */
+static int
+run_lost_with_vm(struct run_state *rs, const char *what)
+{
+	char why[128] = "";
+
+	if (vm_alive(rs->vm, why, sizeof(why)))
+		return 0;
+	run_finish(rs, RUN_LOST, "%s (%s)", why, what);
+	return 1;
+}
+
 static void
 run_check_timers(struct run_state *rs)
 {
@@ -468,30 +485,14 @@ run_check_timers(struct run_state *rs)
 	}
 	if (rs->agent_broken_at != 0 && rs->crash_at == 0 && rs->hang_at == 0 &&
 	    now - rs->agent_broken_at > RUN_AGENT_SETTLE_S) {
-		char why[128] = "";
-
-		/*
-		 * A channel that closes because QEMU or its domain died says
-		 * nothing about the guest: that run is lost.  Only a channel
-		 * that broke while the VM lives is the guest's doing.
-		 */
-		if (!vm_alive(rs->vm, why, sizeof(why)))
-			run_finish(rs, RUN_LOST, "%s (the agent channel closed "
-			    "with it)", why);
-		else
+		if (!run_lost_with_vm(rs, "the agent channel closed with it"))
 			run_finish(rs, RUN_FAILED, "agent channel broken: %s",
 			    rs->res->agent_error);
 		return;
 	}
 	if (rs->stalled_at != 0 && rs->crash_at == 0 && rs->hang_at == 0 &&
 	    now - rs->stalled_at > RUN_AGENT_SETTLE_S) {
-		char why[128] = "";
-
-		/* as above: a VM that died took its end of the channel along */
-		if (!vm_alive(rs->vm, why, sizeof(why)))
-			run_finish(rs, RUN_LOST, "%s (sends to the agent "
-			    "stalled)", why);
-		else
+		if (!run_lost_with_vm(rs, "sends to the agent stalled"))
 			run_finish(rs, RUN_HUNG, "the guest stopped reading "
 			    "its agent channel: %s", rs->agent.stall_reason);
 		return;
