@@ -23,7 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "util.h"
+#include "bisect.h"
 
 /* Clean runs needed for confidence c at rate p (clamped to sane bounds). */
 int

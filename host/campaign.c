@@ -57,7 +57,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "util.h"
+#include "scenario.h"
+#include "image.h"
+#include "vm.h"
+#include "campaign.h"
 
 /* splitmix64: small, good enough, and the same everywhere. */
 unsigned long long

@@ -11,7 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "util.h"
+#include "image.h"
+#include "bisect.h"
+#include "cmd.h"
 
 enum {
 	OPT_SCENARIO = 256, OPT_SMP, OPT_DURATION, OPT_CLASS, OPT_TITLE,

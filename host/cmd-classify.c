@@ -14,7 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "util.h"
+#include "report.h"
+#include "cmd.h"
 
 /* Logs are read up to this size: a crash report is near the start. */
 #define CLASSIFY_MAX	(64u * 1024 * 1024)

@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
+#include "util.h"
+#include "cmd.h"
 
 /* Help text is filled to this many columns: an 80-column terminal. */
 #define HELP_WIDTH	79

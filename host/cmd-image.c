@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
+#include "util.h"
+#include "image.h"
+#include "cmd.h"
 
 static const struct option image_build_options[] = {
 	{ "kernel", required_argument, NULL, 'k' },

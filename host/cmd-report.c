@@ -10,7 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "util.h"
+#include "db.h"
+#include "cmd.h"
 
 static int
 write_with(const char *path, int (*fn)(struct db *, long long, const char *,

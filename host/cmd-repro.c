@@ -13,7 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "util.h"
+#include "scenario.h"
+#include "run.h"
+#include "repro.h"
+#include "cmd.h"
 
 /* One effort level: extra parameters and vCPUs over the defaults. */
 struct effort {

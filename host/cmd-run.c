@@ -10,7 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "util.h"
+#include "report.h"
+#include "scenario.h"
+#include "vm.h"
+#include "run.h"
+#include "db.h"
+#include "cmd.h"
 
 enum {
 	OPT_IMAGE = 256, OPT_SMP, OPT_MEM, OPT_DURATION, OPT_SEED, OPT_OUT,

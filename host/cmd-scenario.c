@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
+#include "util.h"
+#include "scenario.h"
+#include "cmd.h"
 
 static int
 scenario_cmd_list(int argc, char **argv)

@@ -9,7 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "util.h"
+#include "db.h"
+#include "campaign.h"
+#include "cmd.h"
 
 /* Default jobs: one VM per host core, and no more than memory allows. */
 static int

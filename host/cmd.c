@@ -20,7 +20,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "host.h"
+#include "util.h"
+#include "cmd.h"
 
 extern const struct cmd_entry cmd_bisect_entry;
 extern const struct cmd_entry cmd_bisect_step_entry;

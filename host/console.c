@@ -20,7 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "util.h"
+#include "vm.h"
 
 struct console_marker {
 	const char	*needle;

@@ -18,7 +18,8 @@
 
 #include <sqlite3.h>
 
-#include "host.h"
+#include "util.h"
+#include "db.h"
 
 static const char db_schema[] =
 	"PRAGMA journal_mode=WAL;"

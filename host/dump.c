@@ -17,7 +17,7 @@
 
 #include <libkdumpfile/kdumpfile.h>
 
-#include "host.h"
+#include "util.h"
 
 /* dmesg.txt from a vmcore: a kernel log buffer is at most a few MiB */
 #define DUMP_DMESG_MAX	(16 * 1024 * 1024)

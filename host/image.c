@@ -15,7 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "util.h"
+#include "scenario.h"
+#include "image.h"
 
 /* A word that may go on a module or program list: no shell, no spaces. */
 static int

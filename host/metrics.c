@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
+#include "util.h"
+#include "run.h"
 
 /*
  * Sum the column called name (or its alias) over every CPU line of an

@@ -19,7 +19,8 @@
 
 #include <jansson.h>
 
-#include "host.h"
+#include "util.h"
+#include "vm.h"
 
 /* query-* replies of a guest with many CPUs stay far below this. */
 #define QMP_MAX_LINE	(4u * 1024 * 1024)

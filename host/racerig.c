@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "host.h"
+#include "util.h"
+#include "cmd.h"
 
 static int
 is_help(const char *arg)

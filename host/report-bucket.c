@@ -24,7 +24,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "host.h"
+#include "util.h"
+#include "report.h"
 #include "report-impl.h"
 
 static unsigned long long

@@ -34,7 +34,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
+#include "util.h"
+#include "report.h"
 #include "report-impl.h"
 
 /* The kernel's own limit (x86 MAXSMP): a larger number is not a CPU. */

@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
+#include "util.h"
+#include "report.h"
 #include "report-impl.h"
 
 int frame_parse_raw(const struct rline *l, char *fn, size_t cap);

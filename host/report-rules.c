@@ -16,7 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
+#include "util.h"
+#include "report.h"
 #include "report-impl.h"
 
 #define RULE_MAX_RE	8

@@ -20,7 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
+#include "util.h"
+#include "report.h"
 #include "report-impl.h"
 
 /* Frames read per trace: deep recursions overflow the stack. */

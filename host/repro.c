@@ -20,7 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "util.h"
+#include "scenario.h"
+#include "repro.h"
 
 /* The kind of crash a title names, so 3.10 and 6.1 titles compare. */
 static const char *

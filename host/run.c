@@ -35,7 +35,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "util.h"
+#include "report.h"
+#include "scenario.h"
+#include "image.h"
+#include "vm.h"
+#include "agent-chan.h"
+#include "run.h"
 #include "proto.h"
 
 #define RUN_STEPS_LOG_LIMIT	(16u * 1024 * 1024)
@@ -83,7 +89,7 @@ struct run_state {
 	const char		*builtins[8];
 	struct vm		*vm;
 	const struct vm_ops	*vm_ops;
-	struct agent		 agent;
+	struct agent_chan		 agent;
 	int			 agent_ok;
 	double			 t0;		/* vm start */
 	double			 ready_at;	/* agent HELLO, 0 before */

@@ -15,7 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "util.h"
+#include "scenario.h"
 
 #define SCENARIO_MAX_FILE	(1024 * 1024)
 #define SCENARIO_MAX_CPU	4095	/* highest CPU number a list names */

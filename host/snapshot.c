@@ -38,7 +38,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "util.h"
+#include "vm.h"
+#include "agent-chan.h"
 
 #define SNAPSHOT_BOOT_TIMEOUT_S	180
 /* changes whenever what a snapshot directory holds changes */
@@ -100,7 +102,7 @@ snapshot_create(const struct vm_ops *ops, const struct vm_config *cfg,
     const char *dir, const char *ram, const char *state)
 {
 	struct vm_config c = *cfg;
-	struct agent agent;
+	struct agent_chan agent;
 	struct vm *vm;
 	double deadline;
 	int hello = 0, ready = 0, agent_ok = 0, rc = -1;

@@ -37,7 +37,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "util.h"
+#include "run.h"
+#include "db.h"
+#include "campaign.h"
 
 /* A drawn run waiting for a slot: a rerun, or a seq a kill left out. */
 struct stress_job {

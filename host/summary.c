@@ -16,7 +16,9 @@
 
 #include <sqlite3.h>
 
-#include "host.h"
+#include "util.h"
+#include "report.h"
+#include "db.h"
 
 static void
 esc(FILE *f, const char *s)

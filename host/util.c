@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "util.h"
 
 static void
 vreport(const char *prefix, const char *fmt, va_list ap)

@@ -61,7 +61,8 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "host.h"
+#include "util.h"
+#include "vm.h"
 #include "proto.h"
 
 /* QEMU connects the channels while the domain starts: by then, absolutely */

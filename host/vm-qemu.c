@@ -37,7 +37,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "util.h"
+#include "vm.h"
 #include "proto.h"
 
 #define QEMU_BINARY	"qemu-system-x86_64"

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Backend-independent VM handling: the backend table, the lifecycle
- * state machine (see enum vm_state in host.h) and its invariants.
+ * state machine (see enum vm_state in vm.h) and its invariants.
  */
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
+#include "util.h"
+#include "vm.h"
 
 static const struct vm_ops *const vm_backends[] = {
 	&vm_qemu_ops,

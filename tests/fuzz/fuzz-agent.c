@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * libFuzzer target for the agent wire protocol: any bytes as what a
- * guest's agent writes into its channel, read by host/agent.c through a
+ * guest's agent writes into its channel, read by host/agent-chan.c through a
  * socketpair in chunks of a size the input chooses, until the channel
  * is broken or closed.
  *
@@ -22,7 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "util.h"
+#include "agent-chan.h"
 #include "proto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -63,7 +64,7 @@ static void
 through_agent(const uint8_t *data, size_t size, size_t chunk)
 {
 	struct agent_event ev;
-	struct agent a;
+	struct agent_chan a;
 	size_t off = 0;
 	int sv[2], rc = 0;
 

@@ -18,7 +18,8 @@
 #include <stdint.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "util.h"
+#include "vm.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
+#include "util.h"
+#include "report.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -2,7 +2,7 @@
 /*
  * Unit tests for the agent protocol: framing (proto.c) with frames split
  * at every byte boundary and hostile headers, and the host's agent client
- * (agent.c) against the real agent binary serving a socketpair
+ * (agent-chan.c) against the real agent binary serving a socketpair
  * (racerig-agent --serve-fd), so no VM is needed.
  */
 #include <sys/socket.h>
@@ -23,7 +23,8 @@
 
 #include <cmocka.h>
 
-#include "host.h"
+#include "util.h"
+#include "agent-chan.h"
 #include "proto.h"
 
 static size_t
@@ -125,7 +126,7 @@ test_payload_bounds(void **state)
 
 /* The real agent on a socketpair; the host end goes into *a. */
 static pid_t
-start_agent(struct agent *a)
+start_agent(struct agent_chan *a)
 {
 	const char *root = getenv("RACERIG_ROOT") ? getenv("RACERIG_ROOT") :
 	    ".";
@@ -155,7 +156,7 @@ start_agent(struct agent *a)
 
 /* Wait up to 10 s for the next event of type want, skipping others. */
 static int
-next_event(struct agent *a, enum agent_event_type want,
+next_event(struct agent_chan *a, enum agent_event_type want,
     struct agent_event *ev)
 {
 	double deadline = now_mono() + 10;
@@ -177,7 +178,7 @@ next_event(struct agent *a, enum agent_event_type want,
 static void
 test_agent_exec(void **state)
 {
-	struct agent a;
+	struct agent_chan a;
 	struct agent_event ev;
 	char *argv[] = { "/bin/sh", "-c", "echo out-line; echo err-line >&2; "
 	    "echo $FOO; exit 3", NULL };
@@ -221,7 +222,7 @@ test_agent_exec(void **state)
 static void
 test_agent_timeout_and_query(void **state)
 {
-	struct agent a;
+	struct agent_chan a;
 	struct agent_event ev;
 	char *argv[] = { "/bin/sleep", "30", NULL };
 	char *missing[] = { "/no/such/program", NULL };
@@ -276,7 +277,7 @@ test_host_rejects(void **state)
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		unsigned char buf[512];
-		struct agent a;
+		struct agent_chan a;
 		struct agent_event ev;
 		int sv[2];
 		size_t n;
@@ -309,7 +310,7 @@ test_send_stalls(void **state)
 	static char big[200 * 1024];
 	char *argv[] = { "/bin/true", big, NULL };
 	unsigned char hb[128], sink[65536];
-	struct agent a;
+	struct agent_chan a;
 	struct agent_event ev;
 	double t;
 	size_t n, got = 0;

@@ -10,7 +10,8 @@
 
 #include <cmocka.h>
 
-#include "host.h"
+#include "util.h"
+#include "bisect.h"
 
 static void
 test_runs_needed(void **state)

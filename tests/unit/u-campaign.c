@@ -17,7 +17,10 @@
 
 #include <cmocka.h>
 
-#include "host.h"
+#include "util.h"
+#include "vm.h"
+#include "run.h"
+#include "campaign.h"
 
 static void
 test_uri(void **state)

@@ -14,7 +14,8 @@
 
 #include <cmocka.h>
 
-#include "host.h"
+#include "util.h"
+#include "vm.h"
 
 static char tmpdir[] = "/tmp/u-console.XXXXXX";
 

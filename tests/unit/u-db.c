@@ -16,7 +16,8 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "host.h"
+#include "util.h"
+#include "db.h"
 
 static char dir[] = "/tmp/u-db.XXXXXX";
 static char path[64];

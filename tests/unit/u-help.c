@@ -16,7 +16,8 @@
 
 #include <cmocka.h>
 
-#include "host.h"
+#include "util.h"
+#include "cmd.h"
 
 /*
  * Does spelling ("-p, --param NAME=VALUE") spell the long option name?

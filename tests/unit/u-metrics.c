@@ -10,7 +10,8 @@
 
 #include <cmocka.h>
 
-#include "host.h"
+#include "util.h"
+#include "run.h"
 
 static const char ct0[] =
     "entries  clashres found new invalid ignore delete chainlength insert "

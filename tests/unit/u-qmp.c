@@ -17,7 +17,8 @@
 
 #include <cmocka.h>
 
-#include "host.h"
+#include "util.h"
+#include "vm.h"
 
 /* Read one line from fd into line (n bytes); the peer's helper. */
 static int

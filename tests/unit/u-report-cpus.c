@@ -14,7 +14,8 @@
 
 #include <cmocka.h>
 
-#include "host.h"
+#include "util.h"
+#include "report.h"
 
 /*
  * An oops on CPU 1 of four, as 6.1 prints it with

@@ -17,7 +17,8 @@
 
 #include <cmocka.h>
 
-#include "host.h"
+#include "util.h"
+#include "report.h"
 
 /* Load text as the rules; returns report_load_rules()'s. */
 static int

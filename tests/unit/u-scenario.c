@@ -17,7 +17,8 @@
 
 #include <cmocka.h>
 
-#include "host.h"
+#include "util.h"
+#include "scenario.h"
 
 /* A scenario with one parameter, spec (JSON), and one step. */
 static void

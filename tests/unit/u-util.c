@@ -17,7 +17,8 @@
 
 #include <cmocka.h>
 
-#include "host.h"
+#include "util.h"
+#include "vm.h"
 
 static char dir[] = "/tmp/u-util.XXXXXX";
 

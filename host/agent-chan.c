@@ -22,7 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "host.h"
+#include "util.h"
+#include "agent-chan.h"
 #include "proto.h"
 
 /*
@@ -41,7 +42,7 @@ struct agent_priv {
 };
 
 int
-agent_init(struct agent *a, int fd)
+agent_init(struct agent_chan *a, int fd)
 {
 	struct agent_priv *p = xcalloc(1, sizeof(*p));
 
@@ -55,7 +56,7 @@ agent_init(struct agent *a, int fd)
 }
 
 void
-agent_release(struct agent *a)
+agent_release(struct agent_chan *a)
 {
 	struct agent_priv *p = a->priv;
 
@@ -69,11 +70,11 @@ agent_release(struct agent *a)
 }
 
 static int
-agent_broken(struct agent *a, const char *fmt, ...)
+agent_broken(struct agent_chan *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static int
-agent_broken(struct agent *a, const char *fmt, ...)
+agent_broken(struct agent_chan *a, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -94,7 +95,7 @@ agent_broken(struct agent *a, const char *fmt, ...)
  * agent_read() will meet again and report).
  */
 static int
-agent_read_ahead(struct agent *a)
+agent_read_ahead(struct agent_chan *a)
 {
 	struct agent_priv *p = a->priv;
 	unsigned char chunk[4096];
@@ -118,7 +119,7 @@ agent_read_ahead(struct agent *a)
  * written again.
  */
 static int
-agent_send(struct agent *a, unsigned type, json_t *obj)
+agent_send(struct agent_chan *a, unsigned type, json_t *obj)
 {
 	struct buf frame = BUF_INIT;
 	unsigned char hdr[PROTO_HDR_SIZE];
@@ -174,7 +175,7 @@ cleanup:
 }
 
 int
-agent_send_hello(struct agent *a)
+agent_send_hello(struct agent_chan *a)
 {
 	return agent_send(a, PROTO_HELLO, json_pack("{s:i}", "proto",
 	    PROTO_VERSION));
@@ -187,7 +188,7 @@ agent_send_hello(struct agent *a)
  * that runs from one snapshot still differ.
  */
 int
-agent_send_resume(struct agent *a, const unsigned char *seed, size_t n,
+agent_send_resume(struct agent_chan *a, const unsigned char *seed, size_t n,
     long long realtime_ns)
 {
 	char hex[2 * 64 + 1];
@@ -203,7 +204,7 @@ agent_send_resume(struct agent *a, const unsigned char *seed, size_t n,
 }
 
 int
-agent_exec(struct agent *a, uint32_t id, char *const *argv, char *const *env,
+agent_exec(struct agent_chan *a, uint32_t id, char *const *argv, char *const *env,
     const int *cpus, size_t ncpus, long timeout_ms, int raw_channel)
 {
 	json_t *jargv = json_array(), *jenv = json_array(), *jcpus = json_array();
@@ -220,14 +221,14 @@ agent_exec(struct agent *a, uint32_t id, char *const *argv, char *const *env,
 }
 
 int
-agent_kill(struct agent *a, uint32_t id)
+agent_kill(struct agent_chan *a, uint32_t id)
 {
 	return agent_send(a, PROTO_KILL, json_pack("{s:I}", "id",
 	    (json_int_t)id));
 }
 
 int
-agent_query(struct agent *a, uint32_t id, const char *what, const char *path)
+agent_query(struct agent_chan *a, uint32_t id, const char *what, const char *path)
 {
 	json_t *q = json_pack("{s:I,s:s}", "id", (json_int_t)id, "what", what);
 
@@ -237,7 +238,7 @@ agent_query(struct agent *a, uint32_t id, const char *what, const char *path)
 }
 
 int
-agent_sample(struct agent *a, char *const *paths, size_t npaths,
+agent_sample(struct agent_chan *a, char *const *paths, size_t npaths,
     long interval_ms)
 {
 	json_t *jp = json_array();
@@ -267,7 +268,7 @@ get_int(json_t *o, const char *key, long long min, long long max,
  * marking the channel broken with the field at fault.
  */
 static int
-agent_decode(struct agent *a, unsigned type, const unsigned char *payload,
+agent_decode(struct agent_chan *a, unsigned type, const unsigned char *payload,
     size_t len, struct agent_event *ev)
 {
 	struct agent_priv *p = a->priv;
@@ -392,7 +393,7 @@ agent_decode(struct agent *a, unsigned type, const unsigned char *payload,
  * proto.h); everything else is JSON.
  */
 static int
-agent_frame(struct agent *a, const struct proto_hdr *hdr,
+agent_frame(struct agent_chan *a, const struct proto_hdr *hdr,
     const unsigned char *payload, struct agent_event *ev)
 {
 	memset(ev, 0, sizeof(*ev));
@@ -415,7 +416,7 @@ agent_frame(struct agent *a, const struct proto_hdr *hdr,
 }
 
 int
-agent_read(struct agent *a, struct agent_event *ev)
+agent_read(struct agent_chan *a, struct agent_event *ev)
 {
 	struct agent_priv *p = a->priv;
 	struct proto_hdr hdr;
@@ -472,7 +473,7 @@ agent_read(struct agent *a, struct agent_event *ev)
 }
 
 int
-agent_pending(const struct agent *a)
+agent_pending(const struct agent_chan *a)
 {
 	const struct agent_priv *p = a->priv;
 

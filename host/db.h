@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The results database (db.c) and what is read back out of it for
+ * people and machines (summary.c).
+ */
+#ifndef RACERIG_DB_H
+#define RACERIG_DB_H
+
+#include "util.h"
+
+/* The results database (db.c). */
+struct sqlite3;
+struct db {
+	struct sqlite3	*h;
+};
+
+/* db.c */
+int		 db_open(struct db *db, const char *path);
+void		 db_close(struct db *db);
+long long	 db_campaign(struct db *db, const char *name, const char *file,
+		     unsigned long long seed, double duration_s,
+		     const char *mode, int *resumed, double *elapsed_s,
+		     unsigned long long *seed_out);
+long long	 db_campaign_runs(struct db *db, long long campaign_id,
+		     long long *next, long long **missing, size_t *nmissing);
+int		 db_campaign_progress(struct db *db, long long campaign_id,
+		     double elapsed_s, int finished);
+int		 db_add_run(struct db *db, long long campaign_id, long long seq,
+		     const char *dir, json_t *run, double hits_per_s);
+int		 db_has_run(struct db *db, const char *run_id);
+json_t		*db_run(struct db *db, const char *run_id);
+json_t		*db_prunable_runs(struct db *db, long long campaign_id,
+		     int firsts);
+
+/* summary.c */
+long long	 summary_campaign(struct db *db, const char *name,
+		     char **name_out);
+int		 summary_html(struct db *db, long long cid, const char *name,
+		     FILE *f);
+json_t		*summary_json(struct db *db, long long cid, const char *name);
+int		 summary_junit(struct db *db, long long cid, const char *name,
+		     FILE *f);
+long long	 summary_new_buckets(struct db *db, long long cid);
+
+#endif

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One run, from plan to verdict (run.c, metrics.c): what to run, how it
+ * ended, and what it produced.
+ */
+#ifndef RACERIG_RUN_H
+#define RACERIG_RUN_H
+
+#include "util.h"
+
+/* Rates from sampled /proc counters, per second of guest time. */
+struct metrics_rates {
+	double		 seconds;	/* guest time between the samples */
+	double		 clash_per_s;	/* conntrack clash_resolve; -1: n/a */
+	double		 insert_failed_per_s;
+	double		 net_rx_per_s;	/* NET_RX softirqs, all CPUs */
+};
+
+/* How a run ended (run.c). */
+enum run_outcome {
+	RUN_OK,
+	RUN_CRASHED,
+	RUN_HUNG,
+	RUN_BOOT_FAILED,
+	RUN_LOST,
+	RUN_FAILED,
+	RUN_ERROR,		/* racerig or the host failed, not the kernel */
+	/*
+	 * A step marked "workload" (stress-ng, trinity, a traffic mix) died,
+	 * was OOM-killed or exited other than expected while the kernel
+	 * stayed up: the workload's verdict, not the kernel's.
+	 */
+	RUN_WORKLOAD_FAILED,
+};
+
+struct run_result;
+
+/* What to run (run.c).  Zero values mean "the scenario's default". */
+struct run_opts {
+	const char	*scenario;
+	char		**params;	/* "k=v" */
+	size_t		 nparams;
+	const char	*image;
+	const char	*backend;
+	const char	*connect;	/* libvirt URI, --backend libvirt */
+	const char	*callback;	/* our address for a remote URI */
+	const char	*accel;
+	int		 smp;
+	int		 mem_mb;
+	long		 duration_s;
+	const char	*out_dir;	/* parent of run directories */
+	unsigned long long seed;
+	int		 seed_set;
+	const char	*dump;		/* "qemu" (default), "kdump", "none" */
+	const char	*extra_cmdline;
+	size_t		 console_limit;
+	long		 boot_timeout_s;
+	long		 heartbeat_timeout_s;
+	int		 boot_only;	/* stop once the agent is ready */
+	int		 snapshot;	/* start from a boot-once snapshot */
+	int		 raw_channel;	/* steps get the agent port as fd 3 */
+	int		 verbose;	/* echo step output to stderr */
+	int		 in_campaign;	/* write seq into the run dir */
+	long long	 seq;		/* the run's number in its campaign */
+	/* called about every 200 ms while the run goes on */
+	void		(*progress)(void *arg, const struct run_result *r,
+			    double elapsed_s);
+	void		*progress_arg;
+};
+
+/* What a run produced (run.c); run_result_release() frees it. */
+struct run_result {
+	char		*id;
+	char		*dir;
+	enum run_outcome outcome;
+	char		 reason[512];
+	char		*image;
+	char		 image_release[128];
+	char		 guest_release[128];
+	char		*cmdline;
+	char		*accel;
+	int		 smp;
+	int		 mem_mb;
+	unsigned long long seed;
+	double		 started_at;
+	int		 host_lost;	/* RUN_ERROR: the VM host went away */
+	double		 agent_ready_s;
+	int		 restored;	/* started from a snapshot */
+	double		 crash_s;
+	double		 dump_s;
+	double		 total_s;
+	unsigned long long console_bytes;
+	unsigned long long console_logged;
+	unsigned long long console_dropped;
+	char		*vmcore;
+	const char	*vmcore_source;
+	char		 vmcore_release[128];
+	char		*dmesg;
+	char		*capture_error;
+	int		 dump_skipped;	/* too little disk for a vmcore */
+	char		*agent_error;
+	json_t		*report;	/* report_to_json() of the crash */
+	struct metrics_rates live;	/* between the last two samples */
+	struct metrics_rates rates;	/* over the whole run */
+	int		 have_rates;
+};
+
+/* metrics.c */
+int		 metrics_conntrack_sum(const char *text, const char *name,
+		     const char *alias, unsigned long long *sum);
+int		 metrics_softirq_sum(const char *text, const char *name,
+		     unsigned long long *sum);
+void		 metrics_rates(json_t *first, json_t *last,
+		     struct metrics_rates *out);
+
+/* run.c */
+const char	*run_outcome_name(enum run_outcome o);
+int		 run_scenario(const struct run_opts *o, struct run_result *r);
+int		 run_id_is(const char *name, const char *scenario);
+void		 run_result_release(struct run_result *r);
+int		 run_batch(const struct run_opts *o, int k, char dirs[][1024]);
+
+#endif

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Scenarios (scenario.c): a loaded, validated scenario.json, its
+ * parameters and steps, and the values of one run.
+ */
+#ifndef RACERIG_SCENARIO_H
+#define RACERIG_SCENARIO_H
+
+#include "util.h"
+
+/* A scenario parameter (scenario.c). */
+enum param_type {
+	PARAM_INT,
+	PARAM_CHOICE,
+};
+
+struct scenario_param {
+	char		*name;
+	enum param_type	 type;
+	char		*def;		/* default, as text */
+	long		 min, max;	/* PARAM_INT */
+	char		**values;	/* PARAM_CHOICE */
+	size_t		 nvalues;
+	char		*help;
+	int		 is_cpus;	/* value lists guest CPUs: "0,1", "2-3" */
+	long		 per_vcpu_max;	/* > 0: value <= this * vCPUs */
+};
+
+/* One step of a scenario, still unexpanded (${var} intact). */
+struct scenario_step {
+	char		**argv;
+	size_t		 argc;
+	char		**env;
+	size_t		 nenv;
+	int		 cpus_all;
+	int		*cpus;
+	size_t		 ncpus;
+	char		*timeout;	/* NULL: the run's limit */
+	int		 background;
+	int		 raw_channel;	/* fd 3 is the agent port (tests) */
+	int		 expect_exit;
+	int		 workload;	/* its failure is no kernel verdict */
+};
+
+/* A loaded, validated scenario.json. */
+struct scenario {
+	char		*name;
+	char		*dir;
+	char		*file;
+	char		*description;
+	char		*bug_class;	/* NULL if none */
+	char		*expect;	/* ok, crashed or hung */
+	int		 smp;
+	int		 mem_mb;
+	char		**cmdline;
+	size_t		 ncmdline;
+	long		 duration_s;
+	char		**sample;
+	size_t		 nsample;
+	struct scenario_param *params;
+	size_t		 nparams;
+	struct scenario_step *steps;
+	size_t		 nsteps;
+	int		 workload_image; /* boots with the workload archive */
+};
+
+/* Parameter values of one run, parallel arrays in scenario order. */
+struct param_values {
+	char		**names;
+	char		**values;
+	size_t		 n;
+};
+
+/* scenario.c */
+int		 scenario_load(const char *name, struct scenario *s);
+int		 scenario_parse(const char *file, const char *text, size_t len,
+		     struct scenario *s);
+void		 scenario_release(struct scenario *s);
+int		 scenario_check_value(const struct scenario *s,
+		     const struct scenario_param *p, const char *value);
+int		 scenario_check_vm(const struct scenario *s,
+		     const struct param_values *vals, int smp);
+const struct scenario_param *scenario_param(const struct scenario *s,
+		     const char *name);
+int		 scenario_values(const struct scenario *s, char **assign,
+		     size_t nassign, struct param_values *vals);
+void		 param_values_release(struct param_values *vals);
+const char	*param_values_get(const struct param_values *vals,
+		     const char *name);
+int		 scenario_expand(const struct scenario *s,
+		     const struct param_values *vals,
+		     const char *const *builtins, const char *text,
+		     struct buf *out);
+int		 scenario_step_timeout(const struct scenario *s,
+		     const struct param_values *vals,
+		     const char *const *builtins,
+		     const struct scenario_step *st, long default_s,
+		     long *out);
+int		 scenario_list(char ***names, size_t *count);
+
+#endif
