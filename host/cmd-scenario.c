@@ -96,19 +96,18 @@ scenario_cmd_check(int argc, char **argv)
 }
 
 static const struct cmd_verb scenario_verbs[] = {
-	{ "list", scenario_cmd_list, "racerig scenario list",
-	    "list the scenarios: name, bug class and description",
-	    NULL, NULL },
-	{ "check", scenario_cmd_check,
-	    "racerig scenario check NAME [NAME=VALUE ...]",
-	    "validate a scenario and, if given, parameter values as run "
-	    "would, without booting; print \"NAME: ok\"",
-	    NULL, NULL },
-	{ "show", scenario_cmd_show, "racerig scenario show NAME",
-	    "describe a scenario: its VM, duration, parameters with their "
-	    "defaults and ranges, and steps",
-	    NULL, NULL },
-	{ NULL, NULL, NULL, NULL, NULL, NULL }
+	{ .name = "list", .fn = scenario_cmd_list,
+	  .usage = "racerig scenario list",
+	  .help = "list the scenarios: name, bug class and description" },
+	{ .name = "check", .fn = scenario_cmd_check,
+	  .usage = "racerig scenario check NAME [NAME=VALUE ...]",
+	  .help = "validate a scenario and, if given, parameter values as run "
+	    "would, without booting; print \"NAME: ok\"" },
+	{ .name = "show", .fn = scenario_cmd_show,
+	  .usage = "racerig scenario show NAME",
+	  .help = "describe a scenario: its VM, duration, parameters with "
+	    "their defaults and ranges, and steps" },
+	{ .name = NULL }
 };
 
 static int

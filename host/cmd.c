@@ -6,10 +6,11 @@
  *  1. write host/cmd-NAME.c defining "const struct cmd_entry cmd_NAME_entry"
  *     (name, usage, help, exec); keep it thin: parse options, call library
  *     code, return an EXIT_* status;
- *  2. give it its documentation: description, examples, and for each
- *     option of its getopt table (which .getopt points to) a line in its
- *     .options table, default included (tests/unit/u-help.c fails on an
- *     option in one table and not the other);
+ *  2. give it its options as a table of struct cmd_opt (cmd.h) over a
+ *     struct of its own, which .opts points to and exec hands to
+ *     parse_options(), each option with its default and help; and its
+ *     documentation: description and examples (tests/unit/u-help.c checks
+ *     that the help shows every option with its range and default);
  *  3. declare it below and add it to cmd_table[], which stays sorted;
  *  4. the Makefile picks up every host/ source file by itself;
  *  5. add a test under tests/ (every command must answer -h, checked by
