@@ -16,6 +16,7 @@ static const struct cmd_opt help_opts[] = {
 	OPT_FLAG(0, "man", struct help_opts, man, "Write the man page, "
 	    "racerig(1), in troff to standard output instead (\"make man\" "
 	    "keeps host/racerig.1 equal to it)."),
+	OPT_OPERANDS(0, 2, "COMMAND VERB"),
 	OPT_END()
 };
 
@@ -43,7 +44,7 @@ cmd_help_exec(int argc, char **argv)
 		}
 		if (first + 1 < argc) {
 			verb = cmd_find_verb(entry, argv[first + 1]);
-			if (verb == NULL || first + 2 < argc) {
+			if (verb == NULL) {
 				error("'%s' has no verb '%s'", entry->name,
 				    argv[first + 1]);
 				return EXIT_USAGE;

@@ -61,6 +61,7 @@ const struct cmd_opt image_kernel_opts[] = {
 	OPT_FLAG(0, "check", struct image_kernel_opts, check,
 	    "Build nothing: print the tree if this request is built, else "
 	    "exit 1."),
+	OPT_OPERANDS(0, 0, NULL),
 	OPT_END()
 };
 
@@ -73,22 +74,15 @@ image_cmd_kernel(int argc, char **argv)
 {
 	struct image_kernel_opts o = { 0 };
 	char **args = NULL, *tree;
-	int first, rc;
+	int rc;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--cache") == 0)
 			return error("image kernel: --cache is racerig's own "
 			    "(set RACERIG_CACHE)"), EXIT_USAGE;
 	}
-	first = parse_options(argc, argv, image_kernel_opts, &o,
-	    PARSE_OPT_STOP_AT_OPERAND);
-	if (first < 0) {
-		rc = EXIT_USAGE;
-		goto cleanup;
-	}
-	if (first != argc) {
-		error("image kernel takes options only, not '%s'",
-		    argv[first]);
+	if (parse_options(argc, argv, image_kernel_opts, &o,
+	    PARSE_OPT_STOP_AT_OPERAND) < 0) {
 		rc = EXIT_USAGE;
 		goto cleanup;
 	}

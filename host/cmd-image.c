@@ -36,6 +36,7 @@ static const struct cmd_opt image_build_opts[] = {
 	    "sources are (bisecting a module)."),
 	OPT_FLAG(0, "force", struct image_build_opts, force,
 	    "Rebuild even if the image is up to date."),
+	OPT_OPERANDS(0, 0, NULL),
 	OPT_END()
 };
 
@@ -61,13 +62,10 @@ image_cmd_build(int argc, char **argv)
 {
 	struct image_build_opts o = { 0 };
 	char *release = NULL;
-	int first, rc;
+	int rc;
 
-	if ((first = parse_options(argc, argv, image_build_opts, &o, 0)) < 0)
+	if (parse_options(argc, argv, image_build_opts, &o, 0) < 0)
 		return EXIT_USAGE;
-	if (first != argc)
-		return error("image build takes no operands, not '%s'",
-		    argv[first]), EXIT_USAGE;
 	if (o.kernel != NULL && o.tree != NULL)
 		return error("--kernel and --kernel-tree are two kernels: give "
 		    "one"), EXIT_USAGE;
@@ -78,13 +76,23 @@ image_cmd_build(int argc, char **argv)
 	return rc == 0 ? EXIT_PASS : EXIT_INFRA;
 }
 
+static const struct cmd_opt image_list_opts[] = {
+	OPT_OPERANDS(0, 0, NULL),
+	OPT_END()
+};
+
 static int
 image_cmd_list(int argc, char **argv)
 {
 	char *dir = xasprintf("%s/images", cache_dir());
 	struct dirent **ents;
-	int n = scandir(dir, &ents, NULL, alphasort);
+	int n;
 
+	if (parse_options(argc, argv, image_list_opts, NULL, 0) < 0) {
+		free(dir);
+		return EXIT_USAGE;
+	}
+	n = scandir(dir, &ents, NULL, alphasort);
 	for (int i = 0; i < n; i++) {
 		struct image img;
 
@@ -112,6 +120,7 @@ struct image_show_opts {
 static const struct cmd_opt image_show_opts[] = {
 	OPT_FLAG(0, "dir", struct image_show_opts, dir,
 	    "Print only the image's directory."),
+	OPT_OPERANDS(0, 1, "IMAGE"),
 	OPT_END()
 };
 
@@ -127,9 +136,6 @@ image_cmd_show(int argc, char **argv)
 
 	if ((first = parse_options(argc, argv, image_show_opts, &o, 0)) < 0)
 		return EXIT_USAGE;
-	if (first < argc - 1)
-		return error("image show takes one image, not '%s'",
-		    argv[first + 1]), EXIT_USAGE;
 	if (image_open(first < argc ? argv[first] : NULL, &img) != 0)
 		return EXIT_INFRA;
 	if (o.dir) {
@@ -156,7 +162,8 @@ image_cmd_show(int argc, char **argv)
 static const struct cmd_verb image_verbs[] = {
 	{ .name = "list", .fn = image_cmd_list,
 	  .usage = "racerig image list",
-	  .help = "list the images in the cache, with their kernel releases" },
+	  .help = "list the images in the cache, with their kernel releases",
+	  .opts = image_list_opts },
 	{ .name = "build", .fn = image_cmd_build,
 	  .usage = "racerig image build [--kernel RELEASE | --kernel-tree DIR] "
 	    "[--name NAME] [--modules-src DIR] [--force]",

@@ -41,6 +41,7 @@ enum cmd_opt_type {
 	CMD_OPT_CHOICE,		/* const char *, one of choices */
 	CMD_OPT_LIST,		/* const char **, size_t count: all given */
 	CMD_OPT_FUNC,		/* any field: fn converts */
+	CMD_OPT_OPERANDS,	/* no option: how many operands, min..max */
 };
 
 struct cmd_opt {
@@ -50,7 +51,7 @@ struct cmd_opt {
 	const char	*argh;		/* the value in help: "N", "FILE" */
 	size_t		 off;		/* offsetof the field */
 	size_t		 count_off;	/* CMD_OPT_LIST: offsetof the count */
-	long		 min, max;	/* CMD_OPT_INT, CMD_OPT_LONG */
+	long		 min, max;	/* CMD_OPT_INT, _LONG, _OPERANDS */
 	/*
 	 * CMD_OPT_CHOICE: the values, "qemu|kdump|none".  CMD_OPT_FUNC:
 	 * what the value must be, for the error ("an IP address").
@@ -96,6 +97,14 @@ struct cmd_opt {
 	{ .type = CMD_OPT_FUNC, .short_name = (s), .long_name = (l), \
 	  .argh = (a), .off = offsetof(T, f), .fn = (fn_), \
 	  .choices = (wants), .def = (d), .help = (h) }
+/*
+ * Not an option: the command takes lo..hi operands (hi -1: any number),
+ * named name in the errors ("missing NAME").  Without this entry the
+ * command counts its operands itself.
+ */
+#define OPT_OPERANDS(lo, hi, name) \
+	{ .type = CMD_OPT_OPERANDS, .argh = (name), .min = (lo), \
+	  .max = (hi), .def = "", .help = "" }
 #define OPT_END()	{ .type = CMD_OPT_END }
 
 /*
@@ -193,11 +202,15 @@ const struct cmd_verb *cmd_find_verb(const struct cmd_entry *entry,
  * operands may mix, unless flags has PARSE_OPT_STOP_AT_OPERAND: then the
  * first operand ends the options.  Returns the index in argv of the first
  * operand, or -1 after reporting a usage error: an unknown option, a
- * missing value, or a value out of range or not one of the choices.
+ * missing value, a value out of range or not one of the choices, or
+ * operands too few or too many for the table's OPT_OPERANDS().  base may
+ * be NULL for a table of OPT_OPERANDS() alone.
  */
 #define PARSE_OPT_STOP_AT_OPERAND	0x1
 int		 parse_options(int argc, char **argv,
 		     const struct cmd_opt *opts, void *base, int flags);
+/* The number of options in opts (NULL: none), OPT_OPERANDS() aside. */
+int		 opt_count(const struct cmd_opt *opts);
 /* Add o as typed to b: "-p, --param NAME=VALUE", "--dump qemu|none". */
 void		 opt_spelling(const struct cmd_opt *o, struct buf *b);
 /* Add o's help to b, with its range and "Default: ..." */

@@ -116,7 +116,7 @@ man_command(FILE *fp, const struct cmd_entry *entry)
 	fputs(".\n", fp);
 	if (entry->description != NULL)
 		man_paragraphs(fp, entry->description);
-	if (entry->opts != NULL || entry->options != NULL) {
+	if (opt_count(entry->opts) > 0 || entry->options != NULL) {
 		fputs(".PP\n.B Options:\n", fp);
 		help_each_option(entry->opts, entry->options, man_option, fp,
 		    0);

@@ -115,6 +115,8 @@ help_each_option(const struct cmd_opt *opts,
 
 	for (const struct cmd_opt *o = opts; o && o->type != CMD_OPT_END;
 	    o++) {
+		if (o->type == CMD_OPT_OPERANDS)
+			continue;	/* the synopsis shows them */
 		buf_reset(&spelling);
 		buf_reset(&text);
 		opt_spelling(o, &spelling);
@@ -143,7 +145,7 @@ text_verb(FILE *fp, const struct cmd_verb *v, int indent)
 {
 	help_each_synopsis(v->usage, text_synopsis, fp);
 	help_fill(fp, v->help, indent, indent);
-	if (v->opts != NULL) {
+	if (opt_count(v->opts) > 0) {
 		fputc('\n', fp);
 		help_each_option(v->opts, NULL, text_option, fp, indent);
 	}
@@ -172,7 +174,7 @@ help_command(FILE *fp, const struct cmd_entry *entry,
 	fprintf(fp, "\nSYNOPSIS\n");
 	if (verb != NULL) {
 		help_each_synopsis(verb->usage, text_synopsis, fp);
-		if (verb->opts != NULL) {
+		if (opt_count(verb->opts) > 0) {
 			fprintf(fp, "\nOPTIONS\n");
 			help_each_option(verb->opts, NULL, text_option, fp, 4);
 		}
@@ -185,7 +187,7 @@ help_command(FILE *fp, const struct cmd_entry *entry,
 		fprintf(fp, "\nDESCRIPTION\n");
 		help_fill(fp, entry->description, 4, 4);
 	}
-	if (entry->opts != NULL || entry->options != NULL) {
+	if (opt_count(entry->opts) > 0 || entry->options != NULL) {
 		fprintf(fp, "\nOPTIONS\n");
 		help_each_option(entry->opts, entry->options, text_option, fp,
 		    4);

@@ -29,6 +29,42 @@ opt_takes_arg(const struct cmd_opt *o)
 	return o->type != CMD_OPT_FLAG;
 }
 
+int
+opt_count(const struct cmd_opt *opts)
+{
+	int n = 0;
+
+	for (const struct cmd_opt *o = opts; o && o->type != CMD_OPT_END; o++)
+		n += o->type != CMD_OPT_OPERANDS;
+	return n;
+}
+
+/*
+ * Check the number of operands, argv[first..argc), against the table's
+ * CMD_OPT_OPERANDS entry, if it has one.  Returns 0, or -1 after
+ * reporting.
+ */
+static int
+opt_check_operands(const struct cmd_opt *opts, int argc, char **argv,
+    int first)
+{
+	const struct cmd_opt *o = opts;
+	long n = argc - first;
+
+	while (o->type != CMD_OPT_END && o->type != CMD_OPT_OPERANDS)
+		o++;
+	if (o->type == CMD_OPT_END)
+		return 0;
+	if (n < o->min)
+		return error("missing %s", o->argh);
+	if (o->max == 0 && n > 0)
+		return error("unexpected operand '%s'", argv[first]);
+	if (o->max > 0 && n > o->max)
+		return error("unexpected operand '%s' (after %s)",
+		    argv[first + o->max], o->argh);
+	return 0;
+}
+
 /*
  * Is word one of choices ("qemu|kdump|none")?  A choice is matched
  * whole, never by prefix.
@@ -158,8 +194,9 @@ opt_store(const struct cmd_opt *o, void *base, const char *arg)
 		if (o->fn(arg, field) != 0)
 			break;
 		return 0;
+	case CMD_OPT_OPERANDS:
 	case CMD_OPT_END:
-		fatal("option table: no option at its end");
+		fatal("option table: --%s is no option", o->long_name);
 	}
 	opt_wants(o, &wants);
 	error("--%s must be %s, not '%s'", o->long_name, wants.data, arg);
@@ -207,7 +244,7 @@ parse_options(int argc, char **argv, const struct cmd_opt *opts, void *base,
 {
 	struct buf shorts = BUF_INIT;
 	struct option *longopts;
-	size_t n = 0;
+	size_t n = 0, k = 0;
 	int c, rc = -1;
 
 	while (opts[n].type != CMD_OPT_END)
@@ -218,10 +255,12 @@ parse_options(int argc, char **argv, const struct cmd_opt *opts, void *base,
 	for (size_t i = 0; i < n; i++) {
 		const struct cmd_opt *o = &opts[i];
 
-		longopts[i].name = o->long_name;
-		longopts[i].has_arg = opt_takes_arg(o) ? required_argument :
+		if (o->type == CMD_OPT_OPERANDS)
+			continue;
+		longopts[k].name = o->long_name;
+		longopts[k].has_arg = opt_takes_arg(o) ? required_argument :
 		    no_argument;
-		longopts[i].val = OPT_VAL_BASE + (int)i;
+		longopts[k++].val = OPT_VAL_BASE + (int)i;
 		if (o->short_name != 0)
 			buf_addf(&shorts, "%c%s", o->short_name,
 			    opt_takes_arg(o) ? ":" : "");
@@ -245,7 +284,8 @@ parse_options(int argc, char **argv, const struct cmd_opt *opts, void *base,
 		if (opt_store(o, base, optarg) != 0)
 			goto cleanup;
 	}
-	rc = optind;
+	if (opt_check_operands(opts, argc, argv, optind) == 0)
+		rc = optind;
 cleanup:
 	opterr = 1;
 	free(longopts);
@@ -344,6 +384,8 @@ opt_unparse(const struct cmd_opt *opts, const void *base)
 			}
 			break;
 		}
+		case CMD_OPT_OPERANDS:
+			break;
 		case CMD_OPT_FUNC:
 		case CMD_OPT_END:
 			fatal("opt_unparse: --%s cannot be spelled back",

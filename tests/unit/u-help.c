@@ -134,6 +134,8 @@ check_opts(const char *what, const struct cmd_opt *opts)
 	    o++) {
 		long v;
 
+		if (o->type == CMD_OPT_OPERANDS)
+			continue;
 		if (o->long_name == NULL || o->help == NULL || o->def == NULL ||
 		    o->help[0] == '\0' || o->def[0] == '\0')
 			fail_msg("%s: an option needs a name, a help and a "
@@ -183,6 +185,8 @@ check_help_shows(const char *what, const char *text,
 	    o++) {
 		struct buf want = BUF_INIT;
 
+		if (o->type == CMD_OPT_OPERANDS)
+			continue;
 		opt_spelling(o, &want);
 		buf_addstr(&want, " ");
 		opt_describe(o, &want);
@@ -281,12 +285,13 @@ static const struct cmd_opt t_opts[] = {
 };
 
 /*
- * Parse the words of args (argv[0] is the command) into *o, with
+ * parse_options() over the words of args (argv[0] is the command), with
  * standard error caught in *err (a malloc()ed string).  Returns what
  * parse_options() returns.
  */
 static int
-t_parse(const char *const *args, struct t_opts *o, int flags, char **err)
+parse_caught(const char *const *args, const struct cmd_opt *opts,
+    void *base, int flags, char **err)
 {
 	char *argv[32];
 	int argc = 0, saved, rc;
@@ -297,12 +302,10 @@ t_parse(const char *const *args, struct t_opts *o, int flags, char **err)
 	for (; args[argc] != NULL; argc++)
 		argv[argc] = (char *)args[argc];
 	argv[argc] = NULL;
-	memset(o, 0, sizeof(*o));
-	o->odd = 1;
 	fflush(stderr);
 	saved = dup(2);
 	dup2(fileno(tmp), 2);
-	rc = parse_options(argc, argv, t_opts, o, flags);
+	rc = parse_options(argc, argv, opts, base, flags);
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
@@ -312,6 +315,15 @@ t_parse(const char *const *args, struct t_opts *o, int flags, char **err)
 	assert_int_equal(fread(*err, 1, (size_t)len, tmp), (size_t)len);
 	fclose(tmp);
 	return rc;
+}
+
+/* parse_caught() over t_opts into *o, which starts zeroed but odd. */
+static int
+t_parse(const char *const *args, struct t_opts *o, int flags, char **err)
+{
+	memset(o, 0, sizeof(*o));
+	o->odd = 1;
+	return parse_caught(args, t_opts, o, flags, err);
 }
 
 static void
@@ -440,6 +452,39 @@ test_parse_errors(void **state)
 	buf_release(&doc);
 }
 
+/* OPT_OPERANDS(): too few or too many operands are usage errors. */
+static void
+test_parse_operands(void **state)
+{
+	static const struct cmd_opt ops[] = {
+		OPT_FLAG('f', "flag", struct t_opts, flag, "A flag."),
+		OPT_OPERANDS(1, 2, "NAME"),
+		OPT_END()
+	};
+	static const struct {
+		const char *args[5];
+		int rc;
+		const char *err;
+	} cases[] = {
+		{ { "t", "-f" }, -1, "racerig: error: missing NAME\n" },
+		{ { "t", "a", "-f" }, 2, "" },
+		{ { "t", "a", "b" }, 1, "" },
+		{ { "t", "a", "b", "c" }, -1,
+		  "racerig: error: unexpected operand 'c' (after NAME)\n" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct t_opts o = { 0 };
+		char *err;
+
+		assert_int_equal(parse_caught(cases[i].args, ops, &o, 0, &err),
+		    cases[i].rc);
+		assert_string_equal(err, cases[i].err);
+		free(err);
+	}
+	assert_int_equal(opt_count(ops), 1);
+}
+
 /* The drift check itself must catch a missing or an extra option. */
 static void
 test_spells(void **state)
@@ -548,6 +593,7 @@ main(void)
 		cmocka_unit_test(test_parse_defaults),
 		cmocka_unit_test(test_parse_stop_at_operand),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_parse_operands),
 		cmocka_unit_test(test_help_run),
 		cmocka_unit_test(test_man),
 	};
