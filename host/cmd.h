@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The command line (cmd.c, cmd-help.c, cmd-*.c): the command table, the
- * documentation tables each command keeps next to its options, and help
- * output.  The top layer: nothing below includes this.
+ * The command line (cmd.c, cmd-*.c): the command table, the option
+ * tables each command parses with (parse-options.c) and documents itself
+ * with, and help output from them (help-text.c, help-man.c).  The top
+ * layer: nothing below includes this.
  */
 #ifndef RACERIG_CMD_H
 #define RACERIG_CMD_H
@@ -139,15 +140,16 @@ struct cmd_example {
 
 /*
  * A verb of a command with a sub-table ("image build").  fn gets argv
- * from the verb on.  The rest is its documentation, as in cmd_entry;
- * tables end with a NULL name.
+ * from the verb on (argv[0] is the verb's name) and parses it with opts.
+ * The rest is its documentation, as in cmd_entry; tables end with a NULL
+ * name.
  */
 struct cmd_verb {
 	const char	*name;
 	int		(*fn)(int argc, char **argv);
 	const char	*usage;		/* "racerig image build ..." */
 	const char	*help;		/* one line */
-	const struct cmd_opt *opts;	/* NULL: takes no options */
+	const struct cmd_opt *opts;	/* NULL: takes nothing */
 };
 
 /*
@@ -157,11 +159,11 @@ struct cmd_verb {
  *
  * The documentation fields feed "racerig help COMMAND", "COMMAND -h" and
  * the man page ("racerig help --man"), so help cannot drift from the
- * parser: getopt is the very table exec parses with, options its
- * documentation.  A command on parse_options() sets opts instead of
- * getopt and options.  description is plain text, paragraphs separated by a
- * blank line; help output and the man page fill and wrap it.  Optional
- * fields may be NULL.
+ * parser: opts is the very table exec hands to parse_options().  (A
+ * command not converted yet sets getopt, the table it parses with, and
+ * options, its documentation, instead.)  description is plain text,
+ * paragraphs separated by a blank line; help output and the man page
+ * fill and wrap it.  Optional fields may be NULL.
  */
 struct cmd_entry {
 	const char	*name;

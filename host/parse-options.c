@@ -320,14 +320,16 @@ opt_describe(const struct cmd_opt *o, struct buf *b)
 }
 
 /*
- * Add word to the NULL-terminated array *argv of *n words (a copy of
- * word), keeping room for the terminator.
+ * Add "--NAME" for o, and value (malloc()ed, or NULL for none) after it,
+ * to the NULL-terminated array *argv of *n words.
  */
 static void
-opt_push(char ***argv, size_t *n, char *word)
+opt_push(char ***argv, size_t *n, const struct cmd_opt *o, char *value)
 {
-	*argv = xrealloc(*argv, (*n + 2) * sizeof(**argv));
-	(*argv)[(*n)++] = word;
+	*argv = xrealloc(*argv, (*n + 3) * sizeof(**argv));
+	(*argv)[(*n)++] = xasprintf("--%s", o->long_name);
+	if (value != NULL)
+		(*argv)[(*n)++] = value;
 	(*argv)[*n] = NULL;
 }
 
@@ -339,37 +341,28 @@ opt_unparse(const struct cmd_opt *opts, const void *base)
 
 	for (const struct cmd_opt *o = opts; o->type != CMD_OPT_END; o++) {
 		const void *field = (const char *)base + o->off;
+		/* each field read as its own type: an int may end the struct */
+		const int *i = field;
+		const long *l = field;
+		const char *const *str = field;
 
 		switch (o->type) {
 		case CMD_OPT_FLAG:
-			if (*(const int *)field)
-				opt_push(&argv, &n, xasprintf("--%s",
-				    o->long_name));
+			if (*i != 0)
+				opt_push(&argv, &n, o, NULL);
 			break;
 		case CMD_OPT_INT:
-			if (*(const int *)field != 0) {
-				opt_push(&argv, &n, xasprintf("--%s",
-				    o->long_name));
-				opt_push(&argv, &n, xasprintf("%d",
-				    *(const int *)field));
-			}
+			if (*i != 0)
+				opt_push(&argv, &n, o, xasprintf("%d", *i));
 			break;
 		case CMD_OPT_LONG:
-			if (*(const long *)field != 0) {
-				opt_push(&argv, &n, xasprintf("--%s",
-				    o->long_name));
-				opt_push(&argv, &n, xasprintf("%ld",
-				    *(const long *)field));
-			}
+			if (*l != 0)
+				opt_push(&argv, &n, o, xasprintf("%ld", *l));
 			break;
 		case CMD_OPT_STRING:
 		case CMD_OPT_CHOICE:
-			if (*(const char *const *)field != NULL) {
-				opt_push(&argv, &n, xasprintf("--%s",
-				    o->long_name));
-				opt_push(&argv, &n,
-				    xstrdup(*(const char *const *)field));
-			}
+			if (*str != NULL)
+				opt_push(&argv, &n, o, xstrdup(*str));
 			break;
 		case CMD_OPT_LIST: {
 			const char *const *list = *(const char *const *const *)
@@ -377,11 +370,8 @@ opt_unparse(const struct cmd_opt *opts, const void *base)
 			size_t count = *(const size_t *)((const char *)base +
 			    o->count_off);
 
-			for (size_t i = 0; i < count; i++) {
-				opt_push(&argv, &n, xasprintf("--%s",
-				    o->long_name));
-				opt_push(&argv, &n, xstrdup(list[i]));
-			}
+			for (size_t k = 0; k < count; k++)
+				opt_push(&argv, &n, o, xstrdup(list[k]));
 			break;
 		}
 		case CMD_OPT_OPERANDS:
