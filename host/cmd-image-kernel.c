@@ -18,7 +18,7 @@ struct image_kernel_opts {
 	const char	*in_place;
 	int		 kasan;
 	int		 kcsan;
-	const char	**patches;
+	char		**patches;
 	size_t		 npatches;
 	const char	*config_fragment;
 	const char	*base;

@@ -40,7 +40,7 @@ enum cmd_opt_type {
 	CMD_OPT_LONG,		/* long, min..max */
 	CMD_OPT_STRING,		/* const char *, the last one given */
 	CMD_OPT_CHOICE,		/* const char *, one of choices */
-	CMD_OPT_LIST,		/* const char **, size_t count: all given */
+	CMD_OPT_LIST,		/* char **, size_t count: all given */
 	CMD_OPT_FUNC,		/* any field: fn converts */
 	CMD_OPT_OPERANDS,	/* no option: how many operands, min..max */
 };
@@ -58,8 +58,12 @@ struct cmd_opt {
 	 * what the value must be, for the error ("an IP address").
 	 */
 	const char	*choices;
-	/* CMD_OPT_FUNC: store arg into field; -1 (silently): not valid */
-	int		(*fn)(const char *arg, void *field);
+	/*
+	 * CMD_OPT_FUNC: store arg into field (base is the whole options
+	 * struct, for a value that sets two fields); -1, silently, when arg
+	 * is not valid: parse_options() reports it, with choices.
+	 */
+	int		(*fn)(const char *arg, void *field, void *base);
 	const char	*def;
 	const char	*help;
 };
@@ -88,10 +92,13 @@ struct cmd_opt {
 	{ .type = CMD_OPT_CHOICE, .short_name = (s), .long_name = (l), \
 	  .off = OPT_OFF(T, f, const char *), .choices = (c), .def = (d), \
 	  .help = (h) }
-/* every value given, in order, in a malloc()ed array the caller frees */
+/*
+ * every value given, in order, in a malloc()ed array the caller frees;
+ * char **, not const, as argv's words are (scenario_values() takes them)
+ */
 #define OPT_LIST(s, l, a, T, f, nf, d, h) \
 	{ .type = CMD_OPT_LIST, .short_name = (s), .long_name = (l), \
-	  .argh = (a), .off = OPT_OFF(T, f, const char **), \
+	  .argh = (a), .off = OPT_OFF(T, f, char **), \
 	  .count_off = OPT_OFF(T, nf, size_t), .def = (d), .help = (h) }
 /* wants completes "--NAME must be ..., not 'VALUE'" */
 #define OPT_FUNC(s, l, a, T, f, fn_, wants, d, h) \

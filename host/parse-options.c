@@ -183,15 +183,15 @@ opt_store(const struct cmd_opt *o, void *base, const char *arg)
 		*(const char **)field = arg;
 		return 0;
 	case CMD_OPT_LIST: {
-		const char ***list = field;
+		char ***list = field;
 		size_t *n = (size_t *)((char *)base + o->count_off);
 
 		*list = xrealloc(*list, (*n + 1) * sizeof(**list));
-		(*list)[(*n)++] = arg;
+		(*list)[(*n)++] = (char *)arg;	/* one of argv's words */
 		return 0;
 	}
 	case CMD_OPT_FUNC:
-		if (o->fn(arg, field) != 0)
+		if (o->fn(arg, field, base) != 0)
 			break;
 		return 0;
 	case CMD_OPT_OPERANDS:
@@ -365,8 +365,7 @@ opt_unparse(const struct cmd_opt *opts, const void *base)
 				opt_push(&argv, &n, o, xstrdup(*str));
 			break;
 		case CMD_OPT_LIST: {
-			const char *const *list = *(const char *const *const *)
-			    field;
+			char *const *list = *(char *const *const *)field;
 			size_t count = *(const size_t *)((const char *)base +
 			    o->count_off);
 

@@ -253,13 +253,13 @@ struct t_opts {
 	long		 big;
 	const char	*str;
 	const char	*mode;
-	const char	**list;
+	char		**list;
 	size_t		 nlist;
 	unsigned	 odd;
 };
 
 static int
-parse_odd(const char *arg, void *field)
+parse_odd(const char *arg, void *field, void *base)
 {
 	long v;
 
