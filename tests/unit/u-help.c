@@ -134,8 +134,13 @@ check_opts(const char *what, const struct cmd_opt *opts)
 	    o++) {
 		long v;
 
-		if (o->type == CMD_OPT_OPERANDS)
+		if (o->type == CMD_OPT_OPERANDS) {
+			/* "missing NAME" needs the name */
+			if (o->min > 0 && o->argh == NULL)
+				fail_msg("%s: required operands without a "
+				    "name", what);
 			continue;
+		}
 		if (o->long_name == NULL || o->help == NULL || o->def == NULL ||
 		    o->help[0] == '\0' || o->def[0] == '\0')
 			fail_msg("%s: an option needs a name, a help and a "
