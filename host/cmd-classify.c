@@ -8,7 +8,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,74 +180,59 @@ classify_each(char **files, int n)
 	return rc;
 }
 
-static const struct option classify_options[] = {
-	{ "json", no_argument, NULL, 'j' },
-	{ "rules", required_argument, NULL, 'r' },
-	{ "bench", required_argument, NULL, 'b' },
-	{ "each", no_argument, NULL, 'e' },
-	{ NULL, 0, NULL, 0 }
+struct classify_opts {
+	int		 json;
+	const char	*rules;
+	const char	*bench;
+	int		 each;
 };
 
-static const struct cmd_option_doc classify_docs[] = {
-	{ "--json", "off", "Print the report as JSON, or null when the log "
-	    "holds no crash." },
-	{ "--rules FILE", "$RACERIG_RULES, else host/bug-classes.rules",
-	    "The rules that map crash signatures to bug classes." },
-	{ "--bench DIR", "(no default)",
-	    "Classify every file in DIR five times over in one process and "
-	    "print logs per second (the classifier's speed)." },
-	{ "--each", "off", "Classify each FILE named after the options and "
-	    "print one line per file: FILE, bucket and title separated by "
-	    "tabs, the last two empty without a crash (for grading many logs "
-	    "in one process)." },
-	{ NULL, NULL, NULL }
+static const struct cmd_opt classify_opts[] = {
+	OPT_FLAG(0, "json", struct classify_opts, json, "Print the report "
+	    "as JSON, or null when the log holds no crash."),
+	OPT_STRING(0, "rules", "FILE", struct classify_opts, rules,
+	    "$RACERIG_RULES, else host/bug-classes.rules",
+	    "The rules that map crash signatures to bug classes."),
+	OPT_STRING(0, "bench", "DIR", struct classify_opts, bench,
+	    "(no default)", "Classify every file in DIR five times over in one "
+	    "process and print logs per second (the classifier's speed)."),
+	OPT_FLAG(0, "each", struct classify_opts, each, "Classify each FILE "
+	    "named after the options and print one line per file: FILE, "
+	    "bucket and title separated by tabs, the last two empty without a "
+	    "crash (for grading many logs in one process)."),
+	OPT_END()
 };
 
 static int
 cmd_classify_exec(int argc, char **argv)
 {
+	struct classify_opts o = { 0 };
 	struct buf log = BUF_INIT;
 	struct report r;
-	const char *bench = NULL;
-	int c, json = 0, each = 0, rc;
+	int first, rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", classify_options, NULL))
-	    != -1) {
-		switch (c) {
-		case 'j':
-			json = 1;
-			break;
-		case 'r':
-			report_set_rules(optarg);
-			if (report_load_rules() != 0)
-				return EXIT_USAGE;
-			break;
-		case 'b':
-			bench = optarg;
-			break;
-		case 'e':
-			each = 1;
-			break;
-		default:
+	if ((first = parse_options(argc, argv, classify_opts, &o, 0)) < 0)
+		return EXIT_USAGE;
+	if (o.rules != NULL) {
+		report_set_rules(o.rules);
+		if (report_load_rules() != 0)
 			return EXIT_USAGE;
-		}
 	}
-	if (bench != NULL)
-		return classify_bench(bench, 5);
-	if (each)
-		return classify_each(argv + optind, argc - optind);
-	if (optind != argc - 1) {
+	if (o.bench != NULL)
+		return classify_bench(o.bench, 5);
+	if (o.each)
+		return classify_each(argv + first, argc - first);
+	if (first != argc - 1) {
 		error("give one file, run directory or '-'");
 		return EXIT_USAGE;
 	}
-	if (classify_input(argv[optind], &log) != 0) {
+	if (classify_input(argv[first], &log) != 0) {
 		buf_release(&log);
 		return EXIT_INFRA;
 	}
 	rc = report_parse(log.data ? log.data : "", log.len, &r);
 	if (rc == 1) {
-		if (json) {
+		if (o.json) {
 			json_t *j = report_to_json(&r);
 			char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
 
@@ -257,7 +241,7 @@ cmd_classify_exec(int argc, char **argv)
 			json_decref(j);
 		} else
 			classify_print(&r);
-	} else if (json)
+	} else if (o.json)
 		printf("null\n");
 	report_release(&r);
 	buf_release(&log);
@@ -285,7 +269,6 @@ const struct cmd_entry cmd_classify_entry = {
 	    "frames, bucket and bug classes with their explanations. A log "
 	    "without a crash prints nothing and still exits 0. Logs are read "
 	    "up to 64 MiB.",
-	.getopt = classify_options,
-	.options = classify_docs,
+	.opts = classify_opts,
 	.examples = classify_examples,
 };

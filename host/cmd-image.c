@@ -3,7 +3,6 @@
  * Build, list and describe guest images ("racerig image").
  */
 #include <dirent.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,94 +11,88 @@
 #include "image.h"
 #include "cmd.h"
 
-static const struct option image_build_options[] = {
-	{ "kernel", required_argument, NULL, 'k' },
-	{ "kernel-tree", required_argument, NULL, 't' },
-	{ "force", no_argument, NULL, 'f' },
-	{ "name", required_argument, NULL, 'n' },
-	{ "modules-src", required_argument, NULL, 'm' },
-	{ NULL, 0, NULL, 0 }
+struct image_build_opts {
+	const char	*kernel;
+	const char	*tree;
+	const char	*name;
+	const char	*modules_src;
+	int		 force;
 };
 
 /* Defaults are images/build-image's, which image_build() runs. */
-static const struct cmd_option_doc image_build_docs[] = {
-	{ "--kernel RELEASE", "Debian's default cloud kernel",
-	    "Build from this Debian kernel: a release such as "
-	    "6.1.0-28-cloud-amd64, or its package name." },
-	{ "--kernel-tree DIR", "(no default)",
-	    "Build from the kernel built in DIR (\"racerig image kernel\" "
-	    "prints one) instead of a Debian package; not with --kernel." },
-	{ "--name NAME", "the kernel's release",
-	    "Name of the image directory under the cache's images/." },
-	{ "--modules-src DIR", "guest/modules",
-	    "Where the guest kernel modules' sources are (bisecting a "
-	    "module)." },
-	{ "--force", "off",
-	    "Rebuild even if the image is up to date." },
-	{ NULL, NULL, NULL }
+static const struct cmd_opt image_build_opts[] = {
+	OPT_STRING(0, "kernel", "RELEASE", struct image_build_opts, kernel,
+	    "Debian's default cloud kernel", "Build from this Debian kernel: "
+	    "a release such as 6.1.0-28-cloud-amd64, or its package name."),
+	OPT_STRING(0, "kernel-tree", "DIR", struct image_build_opts, tree,
+	    "(no default)", "Build from the kernel built in DIR (\"racerig "
+	    "image kernel\" prints one) instead of a Debian package; not with "
+	    "--kernel."),
+	OPT_STRING(0, "name", "NAME", struct image_build_opts, name,
+	    "the kernel's release",
+	    "Name of the image directory under the cache's images/."),
+	OPT_STRING(0, "modules-src", "DIR", struct image_build_opts,
+	    modules_src, "guest/modules", "Where the guest kernel modules' "
+	    "sources are (bisecting a module)."),
+	OPT_FLAG(0, "force", struct image_build_opts, force,
+	    "Rebuild even if the image is up to date."),
+	OPT_OPERANDS(0, 0, NULL),
+	OPT_END()
 };
+
+/*
+ * The Debian release --kernel names, as a malloc()ed string: a package
+ * name ("linux-image-...", "...-unsigned") is accepted too.
+ */
+static char *
+image_release_of(const char *kernel)
+{
+	size_t n;
+
+	if (strncmp(kernel, "linux-image-", 12) == 0)
+		kernel += 12;
+	n = strlen(kernel);
+	if (n > 9 && strcmp(kernel + n - 9, "-unsigned") == 0)
+		n -= 9;
+	return xasprintf("%.*s", (int)n, kernel);
+}
 
 static int
 image_cmd_build(int argc, char **argv)
 {
-	const char *release = NULL, *tree = NULL, *name = NULL, *msrc = NULL;
-	int c, force = 0;
+	struct image_build_opts o = { 0 };
+	char *release = NULL;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", image_build_options,
-	    NULL)) != -1) {
-		switch (c) {
-		case 'k':
-			/* accept a package name as well as a release */
-			release = optarg;
-			if (strncmp(release, "linux-image-", 12) == 0)
-				release += 12;
-			break;
-		case 't':
-			tree = optarg;
-			break;
-		case 'f':
-			force = 1;
-			break;
-		case 'n':
-			name = optarg;
-			break;
-		case 'm':
-			msrc = optarg;
-			break;
-		default:
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc || (release != NULL && tree != NULL)) {
-		error("usage: racerig image build [--kernel RELEASE | "
-		    "--kernel-tree DIR] [--name NAME] [--modules-src DIR] "
-		    "[--force]");
+	if (parse_options(argc, argv, image_build_opts, &o, 0) < 0)
 		return EXIT_USAGE;
-	}
-	if (release != NULL) {
-		size_t n = strlen(release);
-
-		/* "...-cloud-amd64-unsigned" names the package */
-		if (n > 9 && strcmp(release + n - 9, "-unsigned") == 0) {
-			char *r = xasprintf("%.*s", (int)(n - 9), release);
-			int rc = image_build(r, NULL, force, name, msrc);
-
-			free(r);
-			return rc == 0 ? EXIT_PASS : EXIT_INFRA;
-		}
-	}
-	return image_build(release, tree, force, name, msrc) == 0 ? EXIT_PASS :
-	    EXIT_INFRA;
+	if (o.kernel != NULL && o.tree != NULL)
+		return error("--kernel and --kernel-tree are two kernels: give "
+		    "one"), EXIT_USAGE;
+	if (o.kernel != NULL)
+		release = image_release_of(o.kernel);
+	rc = image_build(release, o.tree, o.force, o.name, o.modules_src);
+	free(release);
+	return rc == 0 ? EXIT_PASS : EXIT_INFRA;
 }
+
+static const struct cmd_opt image_list_opts[] = {
+	OPT_OPERANDS(0, 0, NULL),
+	OPT_END()
+};
 
 static int
 image_cmd_list(int argc, char **argv)
 {
 	char *dir = xasprintf("%s/images", cache_dir());
 	struct dirent **ents;
-	int n = scandir(dir, &ents, NULL, alphasort);
+	int n;
 
+	if (parse_options(argc, argv, image_list_opts, NULL, 0) < 0) {
+		free(dir);
+		return EXIT_USAGE;
+	}
+	n = scandir(dir, &ents, NULL, alphasort);
 	for (int i = 0; i < n; i++) {
 		struct image img;
 
@@ -120,43 +113,32 @@ image_cmd_list(int argc, char **argv)
 	return EXIT_PASS;
 }
 
-static const struct option image_show_options[] = {
-	{ "dir", no_argument, NULL, 'd' },
-	{ NULL, 0, NULL, 0 }
+struct image_show_opts {
+	int		 dir;
 };
 
-static const struct cmd_option_doc image_show_docs[] = {
-	{ "--dir", "off", "Print only the image's directory." },
-	{ NULL, NULL, NULL }
+static const struct cmd_opt image_show_opts[] = {
+	OPT_FLAG(0, "dir", struct image_show_opts, dir,
+	    "Print only the image's directory."),
+	OPT_OPERANDS(0, 1, "IMAGE"),
+	OPT_END()
 };
 
 static int
 image_cmd_show(int argc, char **argv)
 {
-	const char *arg = NULL;
+	struct image_show_opts o = { 0 };
 	struct image img;
 	json_error_t jerr;
 	json_t *m;
 	char *path;
-	int c, dir_only = 0;
+	int first;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", image_show_options, NULL))
-	    != -1) {
-		if (c != 'd')
-			return EXIT_USAGE;
-		dir_only = 1;
-	}
-	if (optind < argc - 1) {
-		error("image show takes one image (see 'racerig image show "
-		    "-h')");
+	if ((first = parse_options(argc, argv, image_show_opts, &o, 0)) < 0)
 		return EXIT_USAGE;
-	}
-	if (optind == argc - 1)
-		arg = argv[optind];
-	if (image_open(arg, &img) != 0)
+	if (image_open(first < argc ? argv[first] : NULL, &img) != 0)
 		return EXIT_INFRA;
-	if (dir_only) {
+	if (o.dir) {
 		printf("%s\n", img.dir);
 		image_release(&img);
 		return EXIT_PASS;
@@ -177,125 +159,29 @@ image_cmd_show(int argc, char **argv)
 	return EXIT_PASS;
 }
 
-/* images/build-kernel's options, but --cache, which is racerig's. */
-static const struct option image_kernel_options[] = {
-	{ "source", required_argument, NULL, 's' },
-	{ "in-place", required_argument, NULL, 'i' },
-	{ "kasan", no_argument, NULL, 'a' },
-	{ "kcsan", no_argument, NULL, 'C' },
-	{ "patch", required_argument, NULL, 'p' },
-	{ "config-fragment", required_argument, NULL, 'c' },
-	{ "base", required_argument, NULL, 'b' },
-	{ "jobs", required_argument, NULL, 'j' },
-	{ "force", no_argument, NULL, 'f' },
-	{ "check", no_argument, NULL, 'k' },
-	{ NULL, 0, NULL, 0 }
-};
-
-/* Defaults are images/build-kernel's. */
-static const struct cmd_option_doc image_kernel_docs[] = {
-	{ "--source debian|DIR", "debian",
-	    "What to build: Debian's newest linux-source-6.1 package, or a "
-	    "copy of the kernel tree DIR (never modified)." },
-	{ "--in-place DIR", "(no default)",
-	    "Build DIR itself, incrementally, without a copy (\"git bisect "
-	    "run\" in a kernel tree)." },
-	{ "--kasan", "off", "Add KASAN (images/kernel-configs/kasan.config)." },
-	{ "--kcsan", "off", "Add KCSAN (images/kernel-configs/kcsan.config); "
-	    "not with --kasan, which the kernel does not allow with it." },
-	{ "--patch FILE", "none",
-	    "Apply FILE with patch -p1 before building; repeatable, applied "
-	    "in order." },
-	{ "--config-fragment FILE", "none",
-	    "Merge this config fragment after racerig's own." },
-	{ "--base FILE", "x86_64 defconfig and slim.config",
-	    "Start the config from FILE, such as a Debian /boot/config-*." },
-	{ "--jobs N", "all cores", "Parallel make jobs." },
-	{ "--force", "off",
-	    "Rebuild even if the cached build is complete." },
-	{ "--check", "off",
-	    "Build nothing: print the tree if this request is built, else "
-	    "exit 1." },
-	{ NULL, NULL, NULL }
-};
-
-/*
- * "racerig image kernel [options]": build a kernel from source with
- * images/build-kernel and print its tree, for "image build
- * --kernel-tree".  The options are checked here, against the table the
- * help describes, and passed on spelled in full: getopt accepts
- * abbreviations the script would not.
- */
-static int
-image_cmd_kernel(int argc, char **argv)
-{
-	char **args, *tree;
-	size_t n = 0;
-	int c, idx, rc;
-
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--cache") == 0) {
-			error("image kernel: --cache is racerig's own "
-			    "(set RACERIG_CACHE)");
-			return EXIT_USAGE;
-		}
-	}
-	/* each argument makes at most two: --opt=value */
-	args = xcalloc((size_t)argc * 2 + 1, sizeof(char *));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", image_kernel_options, &idx))
-	    != -1) {
-		if (c == '?' || c == ':') {
-			rc = EXIT_USAGE;
-			goto cleanup;
-		}
-		args[n++] = xasprintf("--%s", image_kernel_options[idx].name);
-		if (optarg != NULL)
-			args[n++] = xstrdup(optarg);
-	}
-	if (optind != argc) {
-		error("image kernel takes options only, not '%s'",
-		    argv[optind]);
-		rc = EXIT_USAGE;
-		goto cleanup;
-	}
-	rc = kernel_build(args, &tree);
-	if (rc == 3) {
-		rc = EXIT_VERDICT;	/* --check: not built (said why) */
-	} else if (rc != 0) {
-		rc = rc == 1 ? EXIT_INFRA : EXIT_USAGE;
-	} else {
-		printf("%s\n", tree);
-		free(tree);
-		rc = EXIT_PASS;
-	}
-cleanup:
-	for (size_t i = 0; i < n; i++)
-		free(args[i]);
-	free(args);
-	return rc;
-}
-
 static const struct cmd_verb image_verbs[] = {
-	{ "list", image_cmd_list, "racerig image list",
-	    "list the images in the cache, with their kernel releases",
-	    NULL, NULL },
-	{ "build", image_cmd_build, "racerig image build [--kernel RELEASE | "
-	    "--kernel-tree DIR] [--name NAME] [--modules-src DIR] [--force]",
-	    "build a guest image (kernel, agent, modules, scenario programs) "
-	    "into the cache and print its directory",
-	    image_build_options, image_build_docs },
-	{ "show", image_cmd_show, "racerig image show [IMAGE] [--dir]",
-	    "describe an image (default: the one runs use without --image)",
-	    image_show_options, image_show_docs },
-	{ "kernel", image_cmd_kernel, "racerig image kernel [--source "
-	    "debian|DIR | --in-place DIR] [--kasan | --kcsan] "
-	    "[--patch FILE]... "
-	    "[--config-fragment FILE] [--base FILE] [--jobs N] [--force] "
-	    "[--check]",
-	    "build a kernel from source and print its tree",
-	    image_kernel_options, image_kernel_docs },
-	{ NULL, NULL, NULL, NULL, NULL, NULL }
+	{ .name = "list", .fn = image_cmd_list,
+	  .usage = "racerig image list",
+	  .help = "list the images in the cache, with their kernel releases",
+	  .opts = image_list_opts },
+	{ .name = "build", .fn = image_cmd_build,
+	  .usage = "racerig image build [--kernel RELEASE | --kernel-tree DIR] "
+	    "[--name NAME] [--modules-src DIR] [--force]",
+	  .help = "build a guest image (kernel, agent, modules, scenario "
+	    "programs) into the cache and print its directory",
+	  .opts = image_build_opts },
+	{ .name = "show", .fn = image_cmd_show,
+	  .usage = "racerig image show [IMAGE] [--dir]",
+	  .help = "describe an image (default: the one runs use without "
+	    "--image)",
+	  .opts = image_show_opts },
+	{ .name = "kernel", .fn = image_cmd_kernel,
+	  .usage = "racerig image kernel [--source debian|DIR | --in-place "
+	    "DIR] [--kasan | --kcsan] [--patch FILE]... [--config-fragment "
+	    "FILE] [--base FILE] [--jobs N] [--force] [--check]",
+	  .help = "build a kernel from source and print its tree",
+	  .opts = image_kernel_opts },
+	{ .name = NULL }
 };
 
 static int

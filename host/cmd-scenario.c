@@ -10,12 +10,30 @@
 #include "scenario.h"
 #include "cmd.h"
 
+/* The verbs take no options, only their operands. */
+static const struct cmd_opt scenario_list_opts[] = {
+	OPT_OPERANDS(0, 0, NULL),
+	OPT_END()
+};
+
+static const struct cmd_opt scenario_show_opts[] = {
+	OPT_OPERANDS(1, 1, "NAME"),
+	OPT_END()
+};
+
+static const struct cmd_opt scenario_check_opts[] = {
+	OPT_OPERANDS(1, -1, "NAME"),
+	OPT_END()
+};
+
 static int
 scenario_cmd_list(int argc, char **argv)
 {
 	char **names;
 	size_t n;
 
+	if (parse_options(argc, argv, scenario_list_opts, NULL, 0) < 0)
+		return EXIT_USAGE;
 	if (scenario_list(&names, &n) != 0)
 		return EXIT_INFRA;
 	for (size_t i = 0; i < n; i++) {
@@ -37,8 +55,8 @@ scenario_cmd_show(int argc, char **argv)
 {
 	struct scenario s;
 
-	if (argc != 2)
-		return error("usage: racerig scenario show NAME"), EXIT_USAGE;
+	if (parse_options(argc, argv, scenario_show_opts, NULL, 0) < 0)
+		return EXIT_USAGE;
 	if (scenario_load(argv[1], &s) != 0)
 		return EXIT_USAGE;
 	printf("name:        %s\ndescription: %s\nbug class:   %s\n"
@@ -80,9 +98,8 @@ scenario_cmd_check(int argc, char **argv)
 	struct param_values vals;
 	int rc;
 
-	if (argc < 2)
-		return error("usage: racerig scenario check NAME "
-		    "[NAME=VALUE ...]"), EXIT_USAGE;
+	if (parse_options(argc, argv, scenario_check_opts, NULL, 0) < 0)
+		return EXIT_USAGE;
 	if (scenario_load(argv[1], &s) != 0)
 		return EXIT_USAGE;
 	rc = scenario_values(&s, argv + 2, (size_t)argc - 2, &vals);
@@ -96,19 +113,21 @@ scenario_cmd_check(int argc, char **argv)
 }
 
 static const struct cmd_verb scenario_verbs[] = {
-	{ "list", scenario_cmd_list, "racerig scenario list",
-	    "list the scenarios: name, bug class and description",
-	    NULL, NULL },
-	{ "check", scenario_cmd_check,
-	    "racerig scenario check NAME [NAME=VALUE ...]",
-	    "validate a scenario and, if given, parameter values as run "
+	{ .name = "list", .fn = scenario_cmd_list,
+	  .usage = "racerig scenario list",
+	  .help = "list the scenarios: name, bug class and description",
+	  .opts = scenario_list_opts },
+	{ .name = "check", .fn = scenario_cmd_check,
+	  .usage = "racerig scenario check NAME [NAME=VALUE ...]",
+	  .help = "validate a scenario and, if given, parameter values as run "
 	    "would, without booting; print \"NAME: ok\"",
-	    NULL, NULL },
-	{ "show", scenario_cmd_show, "racerig scenario show NAME",
-	    "describe a scenario: its VM, duration, parameters with their "
-	    "defaults and ranges, and steps",
-	    NULL, NULL },
-	{ NULL, NULL, NULL, NULL, NULL, NULL }
+	  .opts = scenario_check_opts },
+	{ .name = "show", .fn = scenario_cmd_show,
+	  .usage = "racerig scenario show NAME",
+	  .help = "describe a scenario: its VM, duration, parameters with "
+	    "their defaults and ranges, and steps",
+	  .opts = scenario_show_opts },
+	{ .name = NULL }
 };
 
 static int

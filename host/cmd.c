@@ -6,10 +6,11 @@
  *  1. write host/cmd-NAME.c defining "const struct cmd_entry cmd_NAME_entry"
  *     (name, usage, help, exec); keep it thin: parse options, call library
  *     code, return an EXIT_* status;
- *  2. give it its documentation: description, examples, and for each
- *     option of its getopt table (which .getopt points to) a line in its
- *     .options table, default included (tests/unit/u-help.c fails on an
- *     option in one table and not the other);
+ *  2. give it its options as a table of struct cmd_opt (cmd.h) over a
+ *     struct of its own, which .opts points to and exec hands to
+ *     parse_options(), each option with its default and help; and its
+ *     documentation: description and examples (tests/unit/u-help.c checks
+ *     that the help shows every option with its range and default);
  *  3. declare it below and add it to cmd_table[], which stays sorted;
  *  4. the Makefile picks up every host/ source file by itself;
  *  5. add a test under tests/ (every command must answer -h, checked by
@@ -74,18 +75,22 @@ cmd_find_verb(const struct cmd_entry *entry, const char *name)
 
 /*
  * Run the verb argv[1] from verbs, a table ending with a NULL name (the
- * first verb when there is none), passing it argv from the verb on.  An
- * unknown verb is a usage error that lists the verbs.
+ * first verb when there is none), passing it argv from the verb on, so
+ * its argv[0] is always its name.  An unknown verb is a usage error that
+ * lists the verbs.
  */
 int
 cmd_run_verb(const struct cmd_verb *verbs, int argc, char **argv)
 {
 	const char *verb = argc > 1 ? argv[1] : verbs[0].name;
+	char *only[] = { (char *)verbs[0].name, NULL };
 	struct buf names = BUF_INIT;
 
+	if (argc < 2)
+		return verbs[0].fn(1, only);
 	for (size_t i = 0; verbs[i].name != NULL; i++) {
 		if (strcmp(verbs[i].name, verb) == 0)
-			return verbs[i].fn(argc > 1 ? argc - 1 : 0, argv + 1);
+			return verbs[i].fn(argc - 1, argv + 1);
 	}
 	for (size_t i = 0; verbs[i].name != NULL; i++)
 		buf_addf(&names, "%s%s", i ? ", " : "", verbs[i].name);

@@ -55,6 +55,18 @@ test_expect_success 'image kernel knows every option of images/build-kernel' '
 	cmp expect actual
 '
 
+# Options come from one table that both the parser and the help read.
+test_expect_success 'a value out of range is the usage error the help documents' '
+	"$RACERIG" help image kernel >help &&
+	sed -n "/^    --jobs/,/^    --/p" help | tr "\n" " " |
+		grep -q "Range: 1\.\.4096\. Default: all cores\." &&
+	"$RACERIG" image kernel --jobs 0 >out 2>err; test $? = 129 &&
+	grep -qx "racerig: error: --jobs must be 1\.\.4096, not .0." err &&
+	! test -s out &&
+	"$RACERIG" classify --no-such-option x 2>err; test $? = 129 &&
+	grep -qx "racerig: error: unknown option .--no-such-option." err
+'
+
 test_expect_success 'an unknown command is a usage error (129)' '
 	"$RACERIG" no-such-command 2>err; test $? = 129 &&
 	grep -q "unknown command .no-such-command." err

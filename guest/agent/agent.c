@@ -6,6 +6,10 @@
  *
  * "racerig-agent --serve-fd N" skips the PID-1 setup and serves on fd N:
  * that is how the host's tests drive the agent without a VM.
+ *
+ * This file is only main and the dispatch loop, the top of the agent:
+ * it calls the request handlers (child.c, query.c, setup.c, kdump.c,
+ * channel.c), they call util.c, and nothing calls back up into here.
  */
 #include <sys/ioctl.h>
 #include <sys/reboot.h>
@@ -19,7 +23,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,28 +35,6 @@
 #define AGENT_BOOT_MODULES	"/etc/racerig/boot-modules"
 /* dumps and panic events, loaded right after HELLO, before any step */
 #define AGENT_LATE_MODULES	"/etc/racerig/late-modules"
-
-long long
-agent_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Log to the console (stderr is /dev/console for PID 1). */
-void
-agent_log(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "racerig-agent: %s\n", msg);
-}
 
 /*
  * racerig.auth=fw_cfg: the host takes this channel only from a guest

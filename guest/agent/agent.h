@@ -5,6 +5,9 @@
  * The agent is PID 1 of the guest.  It must never exit (the kernel
  * would panic and the run would look like a crash), so every failure is
  * reported and survived.
+ *
+ * Calls run one way: agent.c (main, dispatch) -> child.c, setup.c,
+ * kdump.c -> query.c -> channel.c -> util.c (clock, log).
  */
 #ifndef RACERIG_AGENT_H
 #define RACERIG_AGENT_H
@@ -61,7 +64,7 @@ struct agent {
 	int		 reading_stopped;
 };
 
-/* agent.c */
+/* util.c: the bottom layer, calls no other agent file */
 long long	 agent_now_ms(void);
 void		 agent_log(const char *fmt, ...)
 		     __attribute__((format(printf, 1, 2)));
