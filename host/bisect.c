@@ -137,9 +137,9 @@ bisect_matches(const struct bisect_opts *o, json_t *report)
 	return 0;
 }
 
-/* What one run in a child process found, read back from its run.json. */
+/* What one run in a child process found, read back from its record. */
 struct bisect_run {
-	char		 outcome[32];
+	enum run_outcome outcome;
 	int		 match;
 	char		 title[160];
 	char		 dir[1024];
@@ -161,28 +161,20 @@ bisect_batch(const struct bisect_opts *o, const char *image, int k,
 	n = run_batch(&ro, k, dirs);
 	for (int i = 0; i < n; i++) {
 		struct bisect_run *br = &runs[i];
-		json_error_t jerr;
-		json_t *j;
-		char *path;
+		struct run_record r;
 
 		memset(br, 0, sizeof(*br));
-		snprintf(br->outcome, sizeof(br->outcome), "error");
+		br->outcome = RUN_ERROR;
 		memcpy(br->dir, dirs[i], sizeof(br->dir));
 		br->dir[sizeof(br->dir) - 1] = '\0';
-		if (br->dir[0] == '\0')
+		if (br->dir[0] == '\0' || run_record_load(br->dir, &r) != 0)
 			continue;
-		path = xasprintf("%s/run.json", br->dir);
-		j = json_load_file(path, 0, &jerr);
-		free(path);
-		if (j == NULL)
-			continue;
-		snprintf(br->outcome, sizeof(br->outcome), "%s",
-		    json_string_value(json_object_get(j, "outcome")) ?: "?");
+		br->outcome = r.outcome;
 		snprintf(br->title, sizeof(br->title), "%s",
-		    json_string_value(json_object_get(json_object_get(j,
-		    "report"), "title")) ?: "");
-		br->match = bisect_matches(o, json_object_get(j, "report"));
-		json_decref(j);
+		    json_string_value(json_object_get(r.report, "title")) ?:
+		    "");
+		br->match = bisect_matches(o, r.report);
+		run_record_release(&r);
 	}
 	return n;
 }
@@ -221,17 +213,18 @@ bisect_step(const struct bisect_opts *o, const char *image,
 
 			v->runs++;
 			bisect_log(o, "  run %d: %s%s%s (%s)", v->runs,
-			    br->outcome, br->title[0] ? ": " : "", br->title,
+			    run_outcome_name(br->outcome), br->title[0] ? ": " :
+			    "", br->title,
 			    br->dir);
 			if (br->match) {
 				v->matching++;
 				v->bad = 1;
-			} else if (strcmp(br->outcome, "ok") == 0)
+			} else if (br->outcome == RUN_OK)
 				clean++;
-			else if (strcmp(br->outcome, "boot-failed") == 0)
+			else if (br->outcome == RUN_BOOT_FAILED)
 				v->boot_failures++;
-			else if (strcmp(br->outcome, "crashed") == 0 ||
-			    strcmp(br->outcome, "hung") == 0)
+			else if (br->outcome == RUN_CRASHED ||
+			    br->outcome == RUN_HUNG)
 				v->other_crashes++;
 			else
 				inconclusive++;

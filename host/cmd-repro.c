@@ -37,22 +37,15 @@ static const struct effort efforts[] = {
 static const char *
 repro_check(const struct report *want, const char *dir, double *ttc)
 {
-	char *path = xasprintf("%s/run.json", dir);
-	json_error_t jerr;
-	json_t *j = json_load_file(path, 0, &jerr);
-	const char *how = NULL;
+	struct run_record r;
+	const char *how;
 
-	free(path);
-	if (j == NULL)
+	if (run_record_load(dir, &r) != 0)
 		return NULL;
-	how = repro_match(want, json_object_get(j, "report"));
-	if (how != NULL && ttc != NULL) {
-		json_t *t = json_object_get(j, "timings");
-
-		*ttc = json_number_value(json_object_get(t, "crash_s")) -
-		    json_number_value(json_object_get(t, "agent_ready_s"));
-	}
-	json_decref(j);
+	how = repro_match(want, r.report);
+	if (how != NULL && ttc != NULL)
+		*ttc = r.crash_s - r.agent_ready_s;
+	run_record_release(&r);
 	return how;
 }
 
@@ -75,48 +68,47 @@ repro_bundle(const char *out, const char *scenario, const char *image,
 	double lo, hi;
 	struct buf cmd = BUF_INIT;
 	json_t *j, *params = json_object();
-	char *f, *run_json = xasprintf("%s/run.json", dir);
-	json_error_t jerr;
-	json_t *run = json_load_file(run_json, 0, &jerr);
+	char *f;
+	struct run_record run;
 	const char *k2;
 	json_t *v;
 	FILE *fp;
 
+	/* a bundle without the run's own record would not repeat it */
+	if (run_record_load(dir, &run) != 0) {
+		json_decref(params);
+		return -1;
+	}
 	/* the image the run really used, by name */
 	if (image == NULL) {
-		const char *dirp = json_string_value(json_object_get(run,
-		    "image"));
+		const char *dirp = run.image;
 
 		image = dirp && strrchr(dirp, '/') ? strrchr(dirp, '/') + 1 :
 		    "default";
 	}
 	if (mkdir_p(out, 0755) != 0 || scenario_load(scenario, &s) != 0) {
-		json_decref(run);
-		free(run_json);
+		run_record_release(&run);
+		json_decref(params);
 		return -1;
 	}
 	f = xasprintf("%s/scenario.json", out);
 	copy_file(s.file, f);
 	free(f);
 	scenario_release(&s);
-	json_object_foreach(json_object_get(run, "params"), k2, v)
+	json_object_foreach(run.params, k2, v)
 		json_object_set(params, k2, v);
 	buf_addf(&cmd, "racerig run %s --image %s --smp %d --duration %lld "
-	    "--seed %llu", scenario, image, (int)json_integer_value(
-	    json_object_get(run, "smp")), (long long)json_integer_value(
-	    json_object_get(run, "duration_s")),
-	    (unsigned long long)json_integer_value(json_object_get(run,
-	    "seed")));
+	    "--seed %llu", scenario, image, run.smp, (long long)run.duration_s,
+	    run.seed);
 	json_object_foreach(params, k2, v)
 		buf_addf(&cmd, " --param %s=%s", k2, json_string_value(v));
 	if (o->snapshot)
 		buf_addstr(&cmd, " --snapshot");
 	repro_wilson(k, n, &lo, &hi);
-	j = json_pack("{s:s,s:s,s:s,s:O,s:O,s:i,s:i,s:i,s:f,s:f,s:f,s:s,s:s,"
+	j = json_pack("{s:s,s:s,s:s,s:O,s:I,s:i,s:i,s:i,s:f,s:f,s:f,s:s,s:s,"
 	    "s:s}", "report_title", want->title, "scenario", scenario,
-	    "kernel", image, "params", params, "seed",
-	    json_object_get(run, "seed"), "smp", (int)json_integer_value(
-	    json_object_get(run, "smp")), "matching_runs", k, "runs", n,
+	    "kernel", image, "params", params, "seed", (json_int_t)run.seed,
+	    "smp", run.smp, "matching_runs", k, "runs", n,
 	    "reliability_ci95_low", lo, "reliability_ci95_high", hi,
 	    "time_to_crash_median_s", ttc_med, "match", how, "rerun", cmd.data,
 	    "run_dir", dir);
@@ -155,8 +147,7 @@ repro_bundle(const char *out, const char *scenario, const char *image,
 	    hi * 100, ttc_med, cmd.data, out);
 	json_decref(j);
 	json_decref(params);
-	json_decref(run);
-	free(run_json);
+	run_record_release(&run);
 	buf_release(&cmd);
 	return 0;
 }

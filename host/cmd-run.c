@@ -119,7 +119,7 @@ static const struct cmd_option_doc run_docs[] = {
 
 /* A live status line on a terminal: elapsed time and what is going on. */
 static void
-run_progress(void *arg, const struct run_result *r, double elapsed)
+run_progress(void *arg, const struct run_record *r, double elapsed)
 {
 	double *last = arg;
 
@@ -128,9 +128,9 @@ run_progress(void *arg, const struct run_result *r, double elapsed)
 	*last = elapsed;
 	fprintf(stderr, "\r\033[K[%6.1fs] %s", elapsed,
 	    r->agent_ready_s > 0 ? "running scenario" : "booting");
-	if (r->have_rates && r->live.clash_per_s >= 0)
+	if (r->have_live && r->live.clash_per_s >= 0)
 		fprintf(stderr, "  clashes %.0f/s", r->live.clash_per_s);
-	if (r->have_rates && r->live.net_rx_per_s >= 0)
+	if (r->have_live && r->live.net_rx_per_s >= 0)
 		fprintf(stderr, "  NET_RX %.0f/s", r->live.net_rx_per_s);
 	fflush(stderr);
 }
@@ -362,7 +362,7 @@ run_print_cpus(const json_t *rep)
 }
 
 static void
-run_print(const struct run_result *r)
+run_print(const struct run_record *r)
 {
 	json_t *rep = r->report;
 
@@ -421,7 +421,7 @@ replay_load(const char *db_arg, const char *run_id, struct run_opts *o,
 {
 	char *dbp = stress_db_path(db_arg);
 	struct db db;
-	json_t *row;
+	struct run_record row;
 	int rc = -1;
 
 	memset(rp, 0, sizeof(*rp));
@@ -429,43 +429,38 @@ replay_load(const char *db_arg, const char *run_id, struct run_opts *o,
 		free(dbp);
 		return -1;
 	}
-	row = db_run(&db, run_id);
-	if (row == NULL)
+	switch (db_run(&db, run_id, &row)) {
+	case 1:
 		error("no run '%s' in '%s'", run_id, dbp);
-	else {
-		json_t *params = json_loads(json_string_value(json_object_get(
-		    row, "params")) ?: "{}", 0, NULL);
+		break;
+	case 0: {
 		const char *k;
 		json_t *v;
 
-		rp->scenario = xstrdup(json_string_value(json_object_get(row,
-		    "scenario")) ?: "");
-		rp->image = xstrdup(json_string_value(json_object_get(row,
-		    "image")) ?: "");
-		rp->params = xcalloc(json_object_size(params) + 1,
+		rp->scenario = xstrdup(row.scenario);
+		rp->image = xstrdup(row.image);
+		rp->params = xcalloc(json_object_size(row.params) + 1,
 		    sizeof(char *));
-		json_object_foreach(params, k, v)
+		json_object_foreach(row.params, k, v)
 			rp->params[rp->nparams++] = xasprintf("%s=%s", k,
 			    json_string_value(v) ?: "");
-		json_decref(params);
 		o->scenario = rp->scenario;
 		o->image = rp->image;
 		o->params = rp->params;
 		o->nparams = rp->nparams;
-		o->seed = (unsigned long long)json_integer_value(
-		    json_object_get(row, "seed"));
+		o->seed = row.seed;
 		o->seed_set = 1;
 		if (o->smp == 0)
-			o->smp = (int)json_integer_value(json_object_get(row,
-			    "smp"));
+			o->smp = row.smp;
 		if (o->duration_s == 0)
-			o->duration_s = (long)json_integer_value(
-			    json_object_get(row, "duration_s"));
+			o->duration_s = row.duration_s;
 		printf("replaying %s: %s on %s, seed %llu\n", run_id,
 		    rp->scenario, rp->image, o->seed);
 		rc = 0;
+		break;
 	}
-	json_decref(row);
+	}
+	run_record_release(&row);
 	db_close(&db);
 	free(dbp);
 	return rc;
@@ -485,7 +480,7 @@ static int
 cmd_run_exec(int argc, char **argv)
 {
 	struct run_opts o;
-	struct run_result r;
+	struct run_record r;
 	struct replay replay = { 0 };
 	double last = 0;
 	int json, count, rc;
@@ -544,18 +539,12 @@ cmd_run_exec(int argc, char **argv)
 	replay_release(&replay);
 	if (rc != 0)
 		return EXIT_INFRA;
-	if (json) {
-		char *path = xasprintf("%s/run.json", r.dir);
-		struct buf b = BUF_INIT;
-
-		if (read_file(path, &b, 64u * 1024 * 1024) == 0)
-			fwrite(b.data, 1, b.len, stdout);
-		buf_release(&b);
-		free(path);
-	} else
+	if (json)
+		(void)run_record_print(r.dir, stdout);
+	else
 		run_print(&r);
 	rc = run_exit_status(r.outcome);
-	run_result_release(&r);
+	run_record_release(&r);
 	return rc;
 }
 
@@ -571,7 +560,7 @@ static int
 cmd_boot_exec(int argc, char **argv)
 {
 	struct run_opts o;
-	struct run_result r;
+	struct run_record r;
 	double *times;
 	int json, count, rc, ok = 0;
 
@@ -595,7 +584,7 @@ cmd_boot_exec(int argc, char **argv)
 			printf("boot %d: %s: %s (%s)\n", i + 1,
 			    run_outcome_name(r.outcome), r.reason, r.dir);
 			rc = run_exit_status(r.outcome);
-			run_result_release(&r);
+			run_record_release(&r);
 			break;
 		}
 		times[ok++] = r.agent_ready_s;
@@ -605,7 +594,7 @@ cmd_boot_exec(int argc, char **argv)
 		if (strcmp(r.guest_release, r.image_release) != 0)
 			printf("boot %d: the guest claims kernel %s\n", i + 1,
 			    r.guest_release);
-		run_result_release(&r);
+		run_record_release(&r);
 	}
 	if (ok == count && count > 1) {
 		qsort(times, (size_t)ok, sizeof(double), cmp_double);

@@ -61,29 +61,10 @@
 /* Free space left beside a vmcore: run.json, logs, other users. */
 #define RUN_DUMP_MARGIN_MB	64
 
-static const char *const run_outcome_names[] = {
-	[RUN_OK] = "ok",
-	[RUN_CRASHED] = "crashed",
-	[RUN_HUNG] = "hung",
-	[RUN_BOOT_FAILED] = "boot-failed",
-	[RUN_LOST] = "lost",
-	[RUN_FAILED] = "failed",
-	[RUN_ERROR] = "error",
-	[RUN_WORKLOAD_FAILED] = "workload-failed",
-};
-
-const char *
-run_outcome_name(enum run_outcome o)
-{
-	if ((size_t)o >= ARRAY_SIZE(run_outcome_names))
-		return "unknown";
-	return run_outcome_names[o];
-}
-
 /* State of one run while its loop turns. */
 struct run_state {
 	const struct run_opts	*opts;
-	struct run_result	*res;
+	struct run_record	*res;
 	struct scenario		*sc;
 	struct param_values	*vals;
 	const char		*builtins[8];
@@ -344,7 +325,7 @@ run_on_metrics(struct run_state *rs, const struct agent_event *ev)
 	}
 	if (rs->metrics_last != NULL) {
 		metrics_rates(rs->metrics_last, line, &rs->res->live);
-		rs->res->have_rates = 1;
+		rs->res->have_live = 1;
 	}
 	json_decref(rs->metrics_last);
 	rs->metrics_last = json_incref(line);
@@ -626,7 +607,7 @@ run_loop(struct run_state *rs)
  * and another random part is drawn instead.
  */
 static int
-run_make_dir(const struct run_opts *o, const char *name, struct run_result *r)
+run_make_dir(const struct run_opts *o, const char *name, struct run_record *r)
 {
 	char stamp[32], *parent;
 	time_t t = time(NULL);
@@ -737,7 +718,7 @@ run_cmdline(const struct run_opts *o, const struct scenario *sc)
  * r->capture_error.
  */
 static int
-run_disk_short(struct run_result *r)
+run_disk_short(struct run_record *r)
 {
 	struct statvfs sv;
 	unsigned long long avail, need;
@@ -759,7 +740,7 @@ run_disk_short(struct run_result *r)
 static void
 run_capture(struct run_state *rs)
 {
-	struct run_result *r = rs->res;
+	struct run_record *r = rs->res;
 	char *vmcore = xasprintf("%s/vmcore", r->dir);
 	char *dmesg = xasprintf("%s/dmesg.txt", r->dir);
 	char release[128];
@@ -776,14 +757,16 @@ run_capture(struct run_state *rs)
 			r->capture_error = xstrdup("kdump vmcore unreadable");
 			goto cleanup;
 		}
-		r->vmcore_source = "kdump";
+		snprintf(r->vmcore_source, sizeof(r->vmcore_source),
+		    "kdump");
 	} else {
 		/* no in-guest dump: take one from outside, if QEMU lives */
 		if (rs->vm->state == VM_EXITED || vm_dump(rs->vm, vmcore) != 0) {
 			r->capture_error = xstrdup("memory dump failed");
 			goto cleanup;
 		}
-		r->vmcore_source = "qemu";
+		snprintf(r->vmcore_source, sizeof(r->vmcore_source),
+		    "qemu");
 	}
 	r->dump_s = now_mono() - t;
 	r->vmcore = xstrdup(vmcore);
@@ -806,7 +789,7 @@ cleanup:
  * been cut short by the panic), the console log otherwise.
  */
 static void
-run_classify(struct run_result *r)
+run_classify(struct run_record *r)
 {
 	const char *files[2];
 	size_t nfiles = 0;
@@ -841,85 +824,41 @@ run_classify(struct run_result *r)
 	free(path);
 }
 
-static json_t *
-run_to_json(const struct run_state *rs)
+/*
+ * Complete the record with what only the run's state knows (the
+ * scenario, the parameters, the step and metrics logs, the rates) and
+ * save it as run.json.
+ */
+static void
+run_record_finish(struct run_state *rs)
 {
-	const struct run_result *r = rs->res;
-	json_t *j, *params = json_object();
+	struct run_record *r = rs->res;
+	struct rusage ru;
 
+	r->scenario = xstrdup(rs->sc->name);
+	r->params = json_object();
 	for (size_t i = 0; rs->vals != NULL && i < rs->vals->n; i++)
-		json_object_set_new(params, rs->vals->names[i],
+		json_object_set_new(r->params, rs->vals->names[i],
 		    json_string(rs->vals->values[i]));
-	j = json_pack("{s:s,s:s,s:s,s:s,s:o,s:I,s:i,s:i,s:s,s:s,s:s}",
-	    "id", r->id, "scenario", rs->sc->name,
-	    "image", r->image ? r->image : "",
-	    "kernel_release", r->image_release,
-	    "params", params, "seed", (json_int_t)r->seed,
-	    "smp", r->smp, "mem_mb", r->mem_mb,
-	    "outcome", run_outcome_name(r->outcome), "reason", r->reason,
-	    "cmdline", r->cmdline ? r->cmdline : "");
-	/* the image's manifest names the kernel; the guest only claims */
-	if (r->guest_release[0] != '\0')
-		json_object_set_new(j, "guest_release",
-		    json_string(r->guest_release));
-	json_object_set_new(j, "expect", json_string(rs->sc->expect));
-	json_object_set_new(j, "duration_s", json_integer(rs->sc->duration_s));
+	r->expect = xstrdup(rs->sc->expect);
+	r->duration_s = rs->sc->duration_s;
 	if (rs->sc->bug_class)
-		json_object_set_new(j, "expected_bug_class",
-		    json_string(rs->sc->bug_class));
-	json_object_set_new(j, "timings", json_pack("{s:f,s:f,s:f,s:f}",
-	    "agent_ready_s", r->agent_ready_s, "total_s", r->total_s,
-	    "dump_s", r->dump_s, "crash_s", r->crash_s));
-	json_object_set_new(j, "started_at", json_real(r->started_at));
-	json_object_set_new(j, "accel", json_string(r->accel ? r->accel : ""));
-	json_object_set_new(j, "backend", json_string(rs->vm_ops->name));
+		r->expected_bug_class = xstrdup(rs->sc->bug_class);
+	r->backend = xstrdup(rs->vm_ops->name);
 	if (rs->opts->connect != NULL)
-		json_object_set_new(j, "connect",
-		    json_string(rs->opts->connect));
-	json_object_set_new(j, "restored_from_snapshot",
-	    json_boolean(r->restored));
-	json_object_set(j, "steps", rs->steps_json);
-	if (r->vmcore != NULL) {
-		json_object_set_new(j, "vmcore", json_pack("{s:s,s:s,s:s}",
-		    "file", "vmcore", "source", r->vmcore_source,
-		    "release", r->vmcore_release));
-	}
-	if (r->capture_error != NULL)
-		json_object_set_new(j, "capture_error",
-		    json_string(r->capture_error));
-	if (r->dump_skipped)
-		json_object_set_new(j, "dump_skipped", json_string("disk "
-		    "short"));
-	if (r->agent_error != NULL)
-		json_object_set_new(j, "agent_error",
-		    json_string(r->agent_error));
-	json_object_set_new(j, "console", json_pack("{s:I,s:I,s:I}",
-	    "bytes", (json_int_t)r->console_bytes,
-	    "logged", (json_int_t)r->console_logged,
-	    "dropped", (json_int_t)r->console_dropped));
+		r->connect = xstrdup(rs->opts->connect);
+	r->steps = json_incref(rs->steps_json);
 	if (rs->metrics_first != NULL) {
-		struct metrics_rates m;
-
-		json_object_set_new(j, "metrics", json_pack("{s:O,s:O}",
-		    "first", rs->metrics_first, "last", rs->metrics_last));
-		metrics_rates(rs->metrics_first, rs->metrics_last, &m);
-		rs->res->rates = m;
-		json_object_set_new(j, "rates", json_pack("{s:f,s:f,s:f,s:f}",
-		    "guest_seconds", m.seconds, "clash_per_s", m.clash_per_s,
-		    "insert_failed_per_s", m.insert_failed_per_s,
-		    "net_rx_per_s", m.net_rx_per_s));
+		r->metrics_first = json_incref(rs->metrics_first);
+		r->metrics_last = json_incref(rs->metrics_last);
+		metrics_rates(rs->metrics_first, rs->metrics_last, &r->rates);
+		r->have_rates = 1;
 	}
-	if (r->report != NULL)
-		json_object_set(j, "report", r->report);
-	{
-		struct rusage ru;
-
-		/* the host's own peak memory: a flood must not raise it */
-		if (getrusage(RUSAGE_SELF, &ru) == 0)
-			json_object_set_new(j, "host", json_pack("{s:I}",
-			    "peak_rss_kb", (json_int_t)ru.ru_maxrss));
-	}
-	return j;
+	/* the host's own peak memory: a flood must not raise it */
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		r->peak_rss_kb = ru.ru_maxrss;
+	if (run_record_save(r) != 0)
+		warning("run.json of '%s' was not written", r->dir);
 }
 
 /*
@@ -929,7 +868,7 @@ run_to_json(const struct run_state *rs)
  * then holds nothing to release.
  */
 int
-run_scenario(const struct run_opts *o, struct run_result *r)
+run_scenario(const struct run_opts *o, struct run_record *r)
 {
 	struct run_state rs;
 	struct scenario sc;
@@ -939,7 +878,6 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 	const struct vm_ops *ops;
 	char seed_s[32], smp_s[16], dur_s[32];
 	char *path, *snap_ram = NULL, *snap_state = NULL;
-	json_t *j;
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
@@ -1166,12 +1104,7 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 	if (r->outcome != RUN_OK && r->outcome != RUN_ERROR)
 		run_classify(r);
 
-	j = run_to_json(&rs);
-	path = xasprintf("%s/run.json", r->dir);
-	if (json_write_atomic(path, j) != 0)
-		warning("run.json of '%s' was not written", r->dir);
-	free(path);
-	json_decref(j);
+	run_record_finish(&rs);
 	rc = 0;
 cleanup:
 	if (rs.agent_ok || rs.agent.priv != NULL)
@@ -1194,24 +1127,8 @@ cleanup:
 	image_release(&img);
 	scenario_release(&sc);
 	if (rc != 0)
-		run_result_release(r);	/* callers release only results */
+		run_record_release(r);	/* callers release only results */
 	return rc;
-}
-
-void
-run_result_release(struct run_result *r)
-{
-	free(r->id);
-	free(r->dir);
-	free(r->image);
-	free(r->cmdline);
-	free(r->accel);
-	free(r->vmcore);
-	free(r->dmesg);
-	free(r->capture_error);
-	free(r->agent_error);
-	json_decref(r->report);
-	memset(r, 0, sizeof(*r));
 }
 
 /*
@@ -1234,7 +1151,7 @@ run_batch(const struct run_opts *o, int k, char dirs[][1024])
 		pids[i] = fork();
 		if (pids[i] == 0) {
 			struct run_opts ro = *o;
-			struct run_result r;
+			struct run_record r;
 
 			close(pipes[i][0]);
 			ro.progress = NULL;

@@ -16,7 +16,7 @@ struct metrics_rates {
 	double		 net_rx_per_s;	/* NET_RX softirqs, all CPUs */
 };
 
-/* How a run ended (run.c). */
+/* How a run ended (names: run-record.c). */
 enum run_outcome {
 	RUN_OK,
 	RUN_CRASHED,
@@ -33,7 +33,7 @@ enum run_outcome {
 	RUN_WORKLOAD_FAILED,
 };
 
-struct run_result;
+struct run_record;
 
 /* What to run (run.c).  Zero values mean "the scenario's default". */
 struct run_opts {
@@ -63,15 +63,24 @@ struct run_opts {
 	int		 in_campaign;	/* write seq into the run dir */
 	long long	 seq;		/* the run's number in its campaign */
 	/* called about every 200 ms while the run goes on */
-	void		(*progress)(void *arg, const struct run_result *r,
+	void		(*progress)(void *arg, const struct run_record *r,
 			    double elapsed_s);
 	void		*progress_arg;
 };
 
-/* What a run produced (run.c); run_result_release() frees it. */
-struct run_result {
+/*
+ * What a run was and how it ended (run-record.c): filled by run.c, saved
+ * as the run directory's run.json and recorded as the database's runs
+ * row; one record under three names.  run_record_release() frees it.
+ */
+struct run_record {
 	char		*id;
 	char		*dir;
+	char		*scenario;
+	json_t		*params;	/* {"name": "value"}, every parameter */
+	char		*expect;	/* the scenario's expected outcome */
+	long		 duration_s;
+	char		*expected_bug_class;	/* NULL: the scenario has none */
 	enum run_outcome outcome;
 	char		 reason[512];
 	char		*image;
@@ -79,6 +88,8 @@ struct run_result {
 	char		 guest_release[128];
 	char		*cmdline;
 	char		*accel;
+	char		*backend;	/* vm_ops name */
+	char		*connect;	/* libvirt URI; NULL: local */
 	int		 smp;
 	int		 mem_mb;
 	unsigned long long seed;
@@ -92,17 +103,23 @@ struct run_result {
 	unsigned long long console_bytes;
 	unsigned long long console_logged;
 	unsigned long long console_dropped;
-	char		*vmcore;
-	const char	*vmcore_source;
+	char		*vmcore;	/* its path; NULL: none */
+	char		 vmcore_source[16];	/* "qemu", "kdump" */
 	char		 vmcore_release[128];
 	char		*dmesg;
 	char		*capture_error;
 	int		 dump_skipped;	/* too little disk for a vmcore */
 	char		*agent_error;
+	json_t		*steps;		/* what each step did, in order */
+	json_t		*metrics_first;	/* first and last /proc samples */
+	json_t		*metrics_last;
 	json_t		*report;	/* report_to_json() of the crash */
-	struct metrics_rates live;	/* between the last two samples */
 	struct metrics_rates rates;	/* over the whole run */
-	int		 have_rates;
+	int		 have_rates;	/* rates is set (the run sampled) */
+	long long	 peak_rss_kb;	/* racerig's own; 0: unknown */
+	/* while the run goes on only; never saved */
+	struct metrics_rates live;	/* between the last two samples */
+	int		 have_live;
 };
 
 /* metrics.c */
@@ -113,11 +130,27 @@ int		 metrics_softirq_sum(const char *text, const char *name,
 void		 metrics_rates(json_t *first, json_t *last,
 		     struct metrics_rates *out);
 
-/* run.c */
+/* run-record.c */
 const char	*run_outcome_name(enum run_outcome o);
-int		 run_scenario(const struct run_opts *o, struct run_result *r);
+int		 run_outcome_parse(const char *name, enum run_outcome *o);
+int		 run_record_rate(const struct run_record *r, const char *name,
+		     double *v);
+void		 run_record_each_rate(const struct run_record *r,
+		     void (*fn)(void *arg, const char *name, double v),
+		     void *arg);
+json_t		*run_record_to_json(const struct run_record *r);
+int		 run_record_from_json(const json_t *j, const char *dir,
+		     const char *where, struct run_record *r);
+int		 run_record_save(const struct run_record *r);
+int		 run_record_load(const char *dir, struct run_record *r);
+int		 run_record_exists(const char *dir);
+int		 run_record_discard(const char *dir);
+int		 run_record_print(const char *dir, FILE *f);
+void		 run_record_release(struct run_record *r);
+
+/* run.c */
+int		 run_scenario(const struct run_opts *o, struct run_record *r);
 int		 run_id_is(const char *name, const char *scenario);
-void		 run_result_release(struct run_result *r);
 int		 run_batch(const struct run_opts *o, int k, char dirs[][1024]);
 
 #endif

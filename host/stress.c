@@ -162,54 +162,53 @@ stress_say(struct stress_state *s, const char *fmt, ...)
 	fprintf(stderr, "\n");
 }
 
-/* Record the run in dir (finished: it has run.json).  0 or -1. */
+/* Record run, a finished run of the campaign's scenario.  0 or -1. */
 static int
 stress_record(struct stress_state *s, long long seq, size_t scenario,
-    const char *dir)
+    const struct run_record *run)
 {
-	char *path = xasprintf("%s/run.json", dir);
-	json_error_t jerr;
-	json_t *run = json_load_file(path, 0, &jerr);
 	struct campaign_scenario *cs = &s->c->scenarios[scenario];
 	double hits;
 	int nb;
 
-	free(path);
-	if (run == NULL)
-		return error("run '%s' left no readable run.json: %s", dir,
-		    jerr.text);
-	switch (db_has_run(s->db, json_string_value(json_object_get(run,
-	    "id")))) {
+	switch (db_has_run(s->db, run->id)) {
 	case 0:
 		break;
 	case 1:
-		json_decref(run);
 		return 0;
 	default:
-		json_decref(run);
 		return -1;
 	}
-	hits = campaign_hits(cs->hit_metric, dir, run);
-	nb = db_add_run(s->db, s->campaign_id, seq, dir, run, hits);
+	hits = campaign_hits(cs->hit_metric, run);
+	nb = db_add_run(s->db, s->campaign_id, seq, run, hits);
 	if (nb >= 0) {
-		const char *o = json_string_value(json_object_get(run,
-		    "outcome"));
-
 		s->runs++;
 		s->hits += hits;
-		s->last_error = o != NULL && strcmp(o, "error") == 0;
-		if (o != NULL && (strcmp(o, "crashed") == 0 ||
-		    strcmp(o, "hung") == 0))
+		s->last_error = run->outcome == RUN_ERROR;
+		if (run->outcome == RUN_CRASHED || run->outcome == RUN_HUNG)
 			s->crashes++;
 		if (nb == 1) {
 			s->buckets++;
 			s->new_buckets++;
 		}
-		campaign_learn(cs, json_object_get(run, "params"), hits,
-		    nb == 1);
+		campaign_learn(cs, run->params, hits, nb == 1);
 	}
-	json_decref(run);
 	return nb < 0 ? -1 : 0;
+}
+
+/* Record the run in dir (finished: it has run.json).  0 or -1. */
+static int
+stress_record_dir(struct stress_state *s, long long seq, size_t scenario,
+    const char *dir)
+{
+	struct run_record run;
+	int rc;
+
+	if (run_record_load(dir, &run) != 0)
+		return -1;	/* reported, naming the file */
+	rc = stress_record(s, seq, scenario, &run);
+	run_record_release(&run);
+	return rc;
 }
 
 /* What nftw() found under the campaign's directory (it takes no cookie). */
@@ -345,7 +344,7 @@ stress_recover(struct stress_state *s)
 	DIR *d = opendir(s->out);
 
 	while (d != NULL && (e = readdir(d)) != NULL) {
-		char *dir, *json, *seqf;
+		char *dir, *seqf;
 		struct buf seqb = BUF_INIT;
 		long seq = -1;
 		struct stat st;
@@ -367,25 +366,26 @@ stress_recover(struct stress_state *s)
 			continue;
 		}
 		dir = xasprintf("%s/%s", s->out, e->d_name);
-		json = xasprintf("%s/run.json", dir);
 		seqf = xasprintf("%s/seq", dir);
 		if (read_file(seqf, &seqb, 64) == 0 && seqb.data != NULL)
 			parse_long(strtok(seqb.data, "\n"), 0, 1L << 40, &seq);
 		buf_release(&seqb);
-		if (access(json, R_OK) == 0 && seq >= 0) {
-			json_error_t jerr;
-			json_t *run = json_load_file(json, 0, &jerr);
-			const char *sc = json_string_value(json_object_get(run,
-			    "scenario"));
+		if (run_record_exists(dir) && seq >= 0) {
+			struct run_record run;
 
-			for (size_t i = 0; sc != NULL &&
-			    i < s->c->nscenarios; i++) {
-				if (strcmp(s->c->scenarios[i].name, sc) == 0) {
-					(void)stress_record(s, seq, i, dir);
-					break;
+			/* an unreadable record stays, reported, for a person */
+			if (run_record_load(dir, &run) == 0) {
+				for (size_t i = 0; run.scenario != NULL &&
+				    i < s->c->nscenarios; i++) {
+					if (strcmp(s->c->scenarios[i].name,
+					    run.scenario) == 0) {
+						(void)stress_record(s, seq, i,
+						    &run);
+						break;
+					}
 				}
+				run_record_release(&run);
 			}
-			json_decref(run);
 		} else {
 			char *argv[] = { "rm", "-rf", dir, NULL };
 
@@ -393,7 +393,6 @@ stress_recover(struct stress_state *s)
 			(void)run_command(argv, NULL, NULL, NULL, 60, NULL, 0);
 		}
 		free(dir);
-		free(json);
 		free(seqf);
 	}
 	if (d != NULL)
@@ -462,7 +461,7 @@ stress_start(struct stress_state *s, struct stress_job *job,
 		struct campaign_draw *d = &slot->job.d;
 		struct campaign_scenario *cs = &s->c->scenarios[d->scenario];
 		struct run_opts o;
-		struct run_result r;
+		struct run_record r;
 		int devnull = open("/dev/null", O_WRONLY);
 
 		close(pfd[0]);
@@ -496,10 +495,8 @@ stress_start(struct stress_state *s, struct stress_job *job,
 		if (run_scenario(&o, &r) != 0)
 			_exit(EXIT_INFRA);
 		if (r.host_lost) {
-			char *json = xasprintf("%s/run.json", r.dir);
-
 			/* never recorded, not even by a resume */
-			unlink(json);
+			(void)run_record_discard(r.dir);
 			dprintf(pfd[1], "lost\t%s\t%s\n", r.dir, r.reason);
 			_exit(EXIT_INFRA);
 		}
@@ -594,8 +591,8 @@ stress_reap(struct stress_state *s, struct stress_slot *slot, int st)
 	else if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && line[0] != '\0') {
 		long long before = s->runs;
 
-		(void)stress_record(s, slot->job.seq, slot->job.d.scenario,
-		    line);
+		(void)stress_record_dir(s, slot->job.seq,
+		    slot->job.d.scenario, line);
 		if (slot->host >= 0) {
 			struct stress_host *h = &s->hosts[slot->host];
 
