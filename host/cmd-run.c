@@ -135,14 +135,20 @@ run_progress(void *arg, const struct run_record *r, double elapsed)
 	fflush(stderr);
 }
 
-/*
- * Parse the options shared by run and boot into *o.  Returns 0, or
- * EXIT_USAGE after reporting.
- */
-static const char *replay_id, *replay_db;
+/* What run and boot take besides the run's own options. */
+struct run_args {
+	int		 json;		/* --json */
+	int		 count;		/* --count */
+	const char	*replay_id;	/* --replay */
+	const char	*replay_db;	/* --db */
+};
 
+/*
+ * Parse the options shared by run and boot into *o and *a.  Returns 0,
+ * or EXIT_USAGE after reporting.
+ */
 static int
-run_parse(int argc, char **argv, struct run_opts *o, int *json, int *count)
+run_parse(int argc, char **argv, struct run_opts *o, struct run_args *a)
 {
 	struct sockaddr_storage ss;
 	socklen_t sslen;
@@ -152,8 +158,8 @@ run_parse(int argc, char **argv, struct run_opts *o, int *json, int *count)
 	memset(o, 0, sizeof(*o));
 	o->boot_timeout_s = 120;
 	o->heartbeat_timeout_s = 30;
-	*json = 0;
-	*count = 1;
+	memset(a, 0, sizeof(*a));
+	a->count = 1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "p:v", run_options, NULL)) != -1) {
 		switch (c) {
@@ -218,7 +224,7 @@ run_parse(int argc, char **argv, struct run_opts *o, int *json, int *count)
 			o->accel = optarg;
 			break;
 		case OPT_JSON:
-			*json = 1;
+			a->json = 1;
 			break;
 		case OPT_CONSOLE_LIMIT:
 			if (parse_long(optarg, 4096, 1L << 34, &v) != 0)
@@ -258,16 +264,16 @@ run_parse(int argc, char **argv, struct run_opts *o, int *json, int *count)
 			if (parse_long(optarg, 1, 1000, &v) != 0)
 				return error("--count must be 1..1000, not "
 				    "'%s'", optarg), EXIT_USAGE;
-			*count = (int)v;
+			a->count = (int)v;
 			break;
 		case 'v':
 			o->verbose = 1;
 			break;
 		case OPT_REPLAY:
-			replay_id = optarg;
+			a->replay_id = optarg;
 			break;
 		case OPT_DB:
-			replay_db = optarg;
+			a->replay_db = optarg;
 			break;
 		default:
 			return EXIT_USAGE;
@@ -483,11 +489,12 @@ cmd_run_exec(int argc, char **argv)
 	struct run_record r;
 	struct replay replay = { 0 };
 	double last = 0;
-	int json, count, rc;
+	struct run_args a;
+	int rc;
 
-	if ((rc = run_parse(argc, argv, &o, &json, &count)) != 0)
+	if ((rc = run_parse(argc, argv, &o, &a)) != 0)
 		return rc;
-	if (replay_id != NULL) {
+	if (a.replay_id != NULL) {
 		/* the recorded scenario, kernel, parameters and seed */
 		if (optind != argc || o.nparams > 0 || o.seed_set) {
 			free(o.params);
@@ -495,7 +502,7 @@ cmd_run_exec(int argc, char **argv)
 			    "parameters and seed");
 			return EXIT_USAGE;
 		}
-		if (replay_load(replay_db, replay_id, &o, &replay) != 0) {
+		if (replay_load(a.replay_db, a.replay_id, &o, &replay) != 0) {
 			free(o.params);
 			return EXIT_USAGE;
 		}
@@ -521,7 +528,7 @@ cmd_run_exec(int argc, char **argv)
 			scenario_release(&s);
 		}
 		if (rc != 0) {
-			if (replay_id == NULL)
+			if (a.replay_id == NULL)
 				free(o.params);
 			replay_release(&replay);
 			return EXIT_USAGE;
@@ -534,12 +541,12 @@ cmd_run_exec(int argc, char **argv)
 	rc = run_scenario(&o, &r);
 	if (o.progress != NULL)
 		fprintf(stderr, "\r\033[K");
-	if (replay_id == NULL)
+	if (a.replay_id == NULL)
 		free(o.params);
 	replay_release(&replay);
 	if (rc != 0)
 		return EXIT_INFRA;
-	if (json)
+	if (a.json)
 		(void)run_record_print(r.dir, stdout);
 	else
 		run_print(&r);
@@ -562,10 +569,17 @@ cmd_boot_exec(int argc, char **argv)
 	struct run_opts o;
 	struct run_record r;
 	double *times;
-	int json, count, rc, ok = 0;
+	struct run_args a;
+	int rc, ok = 0;
 
-	if ((rc = run_parse(argc, argv, &o, &json, &count)) != 0)
+	if ((rc = run_parse(argc, argv, &o, &a)) != 0)
 		return rc;
+	if (a.replay_id != NULL || a.replay_db != NULL) {
+		free(o.params);
+		error("--replay and --db are for 'racerig run' (boot repeats "
+		    "no recorded run)");
+		return EXIT_USAGE;
+	}
 	if (optind != argc) {
 		free(o.params);
 		error("boot takes no arguments (see 'racerig boot -h')");
@@ -574,8 +588,8 @@ cmd_boot_exec(int argc, char **argv)
 	o.scenario = "noop";
 	o.boot_only = 1;
 	o.dump = o.dump ? o.dump : "qemu";
-	times = xcalloc((size_t)count, sizeof(double));
-	for (int i = 0; i < count; i++) {
+	times = xcalloc((size_t)a.count, sizeof(double));
+	for (int i = 0; i < a.count; i++) {
 		if (run_scenario(&o, &r) != 0) {
 			rc = EXIT_INFRA;
 			break;
@@ -596,7 +610,7 @@ cmd_boot_exec(int argc, char **argv)
 			    r.guest_release);
 		run_record_release(&r);
 	}
-	if (ok == count && count > 1) {
+	if (ok == a.count && a.count > 1) {
 		qsort(times, (size_t)ok, sizeof(double), cmp_double);
 		printf("boot_to_agent_median_s: %.3f\n", ok % 2 ? times[ok / 2] :
 		    (times[ok / 2 - 1] + times[ok / 2]) / 2);

@@ -360,7 +360,17 @@ run_on_agent_event(struct run_state *rs, const struct agent_event *ev)
 		}
 		if (ev->proto != PROTO_VERSION) {
 			run_finish(rs, RUN_FAILED, "agent speaks protocol %d, "
-			    "the host speaks 1", ev->proto);
+			    "the host speaks %d", ev->proto, PROTO_VERSION);
+			return;
+		}
+		/*
+		 * Steps pin to CPUs and scenarios size their load by --smp:
+		 * a guest with other CPUs online would run another test.
+		 */
+		if (ev->ncpus != rs->res->smp) {
+			run_finish(rs, RUN_BOOT_FAILED, "the guest has %d CPUs "
+			    "online, the run asked for %d (--smp)", ev->ncpus,
+			    rs->res->smp);
 			return;
 		}
 		rs->ready_at = rs->last_hb = now_mono();

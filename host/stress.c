@@ -23,7 +23,6 @@
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <ftw.h>
 #include <sys/wait.h>
 
 #include <dirent.h>
@@ -211,26 +210,48 @@ stress_record_dir(struct stress_state *s, long long seq, size_t scenario,
 	return rc;
 }
 
-/* What nftw() found under the campaign's directory (it takes no cookie). */
-static unsigned long long du_total;
-static unsigned long long du_vmcores;
+/* What the recorded runs' directories hold: bytes, and vmcores. */
+struct stress_du {
+	unsigned long long total;
+	unsigned long long vmcores;
+};
 
-static int
-du_add(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+/* Add path and, for a directory, all below it to *du (no symlinks). */
+static void
+stress_du_walk(const char *path, struct stress_du *du)
 {
-	(void)flag;
-	du_total += (unsigned long long)st->st_blocks * 512;
-	if (S_ISREG(st->st_mode) && strcmp(path + ftw->base, "vmcore") == 0)
-		du_vmcores++;
-	return 0;
+	const char *base = strrchr(path, '/');
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+
+	if (lstat(path, &st) != 0)
+		return;
+	du->total += (unsigned long long)st.st_blocks * 512;
+	if (S_ISREG(st.st_mode) && strcmp(base ? base + 1 : path,
+	    "vmcore") == 0)
+		du->vmcores++;
+	if (!S_ISDIR(st.st_mode) || (d = opendir(path)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char *sub;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		sub = xasprintf("%s/%s", path, e->d_name);
+		stress_du_walk(sub, du);
+		free(sub);
+	}
+	closedir(d);
 }
 
 /* Over the budget in bytes, or (for vmcores) over the count? */
 static int
-stress_over(const struct stress_state *s, int vmcores)
+stress_over(const struct stress_state *s, const struct stress_du *du,
+    int vmcores)
 {
-	return du_total > s->budget ||
-	    (vmcores && du_vmcores > s->c->max_vmcores);
+	return du->total > s->budget ||
+	    (vmcores && du->vmcores > s->c->max_vmcores);
 }
 
 /*
@@ -238,7 +259,8 @@ stress_over(const struct stress_state *s, int vmcores)
  * is over its limits.
  */
 static void
-stress_prune_pass(struct stress_state *s, json_t *dirs, const char *victim)
+stress_prune_pass(struct stress_state *s, struct stress_du *du, json_t *dirs,
+    const char *victim)
 {
 	int core = strcmp(victim, "vmcore") == 0;
 	size_t i;
@@ -248,7 +270,7 @@ stress_prune_pass(struct stress_state *s, json_t *dirs, const char *victim)
 		char *f;
 		struct stat st;
 
-		if (!stress_over(s, core))
+		if (!stress_over(s, du, core))
 			break;
 		f = xasprintf("%s/%s", json_string_value(d), victim);
 		if (lstat(f, &st) == 0 && S_ISREG(st.st_mode) &&
@@ -256,9 +278,9 @@ stress_prune_pass(struct stress_state *s, json_t *dirs, const char *victim)
 			unsigned long long sz =
 			    (unsigned long long)st.st_blocks * 512;
 
-			du_total = du_total > sz ? du_total - sz : 0;
-			if (core && du_vmcores > 0)
-				du_vmcores--;
+			du->total = du->total > sz ? du->total - sz : 0;
+			if (core && du->vmcores > 0)
+				du->vmcores--;
 		}
 		free(f);
 	}
@@ -283,19 +305,19 @@ stress_prune(struct stress_state *s)
 	static const char *const victims[] = { "vmcore", "dmesg.txt",
 	    "console.log", "metrics.jsonl", "steps.log", NULL };
 
+	struct stress_du du = { 0, 0 };
 	json_t *dirs[2];
 	size_t i;
 	json_t *d;
 
 	dirs[0] = db_prunable_runs(s->db, s->campaign_id, 0);
 	dirs[1] = db_prunable_runs(s->db, s->campaign_id, 1);
-	du_total = du_vmcores = 0;
 	for (int firsts = 0; firsts < 2; firsts++)
 		json_array_foreach(dirs[firsts], i, d)
-			(void)nftw(json_string_value(d), du_add, 16, FTW_PHYS);
-	for (int firsts = 0; firsts < 2 && stress_over(s, 1); firsts++)
+			stress_du_walk(json_string_value(d), &du);
+	for (int firsts = 0; firsts < 2 && stress_over(s, &du, 1); firsts++)
 		for (size_t v = 0; victims[v] != NULL; v++)
-			stress_prune_pass(s, dirs[firsts], victims[v]);
+			stress_prune_pass(s, &du, dirs[firsts], victims[v]);
 	json_decref(dirs[0]);
 	json_decref(dirs[1]);
 }
