@@ -120,8 +120,7 @@ bisect_parse(int argc, char **argv, struct bisect_args *a)
 	a->o.prior_rate = 0.5;
 	a->o.max_runs = 30;
 	a->o.jobs = 1;
-	a->o.run.boot_timeout_s = 120;
-	a->o.run.heartbeat_timeout_s = 30;
+	run_opts_init(&a->o.run);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "p:", bisect_options, NULL)) != -1) {
 		switch (c) {

@@ -299,13 +299,11 @@ cmd_repro_exec(int argc, char **argv)
 				}
 				if (now_mono() - t0 > budget)
 					break;
-				memset(&o, 0, sizeof(o));
+				run_opts_init(&o);
 				o.scenario = cands[ci];
 				o.image = kernels[ki];
 				o.smp = ef->smp;
 				o.snapshot = snapshot;
-				o.boot_timeout_s = 120;
-				o.heartbeat_timeout_s = 30;
 				o.out_dir = NULL;
 				if (ef->param != NULL) {
 					params[0] = (char *)ef->param;

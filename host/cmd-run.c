@@ -155,9 +155,7 @@ run_parse(int argc, char **argv, struct run_opts *o, struct run_args *a)
 	long v;
 	int c;
 
-	memset(o, 0, sizeof(*o));
-	o->boot_timeout_s = 120;
-	o->heartbeat_timeout_s = 30;
+	run_opts_init(o);
 	memset(a, 0, sizeof(*a));
 	a->count = 1;
 	optind = 1;

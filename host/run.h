@@ -35,7 +35,14 @@ enum run_outcome {
 
 struct run_record;
 
-/* What to run (run.c).  Zero values mean "the scenario's default". */
+/* The run's own defaults (run-plan.c: run_opts_init()). */
+#define RUN_BOOT_TIMEOUT_S	120	/* boot to the agent's HELLO */
+#define RUN_HEARTBEAT_TIMEOUT_S	30	/* between the agent's heartbeats */
+
+/*
+ * What to run (run.c).  Start from run_opts_init(); zero values mean
+ * "the scenario's default".
+ */
 struct run_opts {
 	const char	*scenario;
 	char		**params;	/* "k=v" */
@@ -147,6 +154,9 @@ int		 run_record_exists(const char *dir);
 int		 run_record_discard(const char *dir);
 int		 run_record_print(const char *dir, FILE *f);
 void		 run_record_release(struct run_record *r);
+
+/* run-plan.c */
+void		 run_opts_init(struct run_opts *o);
 
 /* run.c */
 int		 run_scenario(const struct run_opts *o, struct run_record *r);

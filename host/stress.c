@@ -494,7 +494,7 @@ stress_start(struct stress_state *s, struct stress_job *job,
 		/* the parent owns the terminal; children's chatter goes */
 		if (devnull >= 0)
 			dup2(devnull, 2);
-		memset(&o, 0, sizeof(o));
+		run_opts_init(&o);
 		o.scenario = cs->name;
 		o.params = d->params;
 		o.nparams = d->nparams;
@@ -504,8 +504,6 @@ stress_start(struct stress_state *s, struct stress_job *job,
 		o.seed = d->seed;
 		o.seed_set = 1;
 		o.out_dir = s->out;
-		o.boot_timeout_s = 120;
-		o.heartbeat_timeout_s = 30;
 		o.seq = slot->job.seq;
 		o.in_campaign = 1;
 		o.snapshot = s->c->snapshot;
