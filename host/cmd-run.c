@@ -486,6 +486,7 @@ cmd_run_exec(int argc, char **argv)
 	struct run_opts o;
 	struct run_record r;
 	struct replay replay = { 0 };
+	struct run_plan plan;
 	double last = 0;
 	struct run_args a;
 	int rc;
@@ -511,32 +512,18 @@ cmd_run_exec(int argc, char **argv)
 	} else
 		o.scenario = argv[optind];
 	/* bad scenarios and parameters are usage errors, found before boot */
-	{
-		struct scenario s;
-		struct param_values vals;
-
-		if (scenario_load(o.scenario, &s) != 0)
-			rc = -1;
-		else {
-			rc = scenario_values(&s, o.params, o.nparams, &vals);
-			if (rc == 0)
-				rc = scenario_check_vm(&s, &vals, o.smp > 0 ?
-				    o.smp : s.smp);
-			param_values_release(&vals);
-			scenario_release(&s);
-		}
-		if (rc != 0) {
-			if (a.replay_id == NULL)
-				free(o.params);
-			replay_release(&replay);
-			return EXIT_USAGE;
-		}
+	if (run_plan_make(&o, &plan) != 0) {
+		if (a.replay_id == NULL)
+			free(o.params);
+		replay_release(&replay);
+		return EXIT_USAGE;
 	}
 	if (isatty(2) && !o.verbose) {
 		o.progress = run_progress;
 		o.progress_arg = &last;
 	}
-	rc = run_scenario(&o, &r);
+	rc = run_planned(&o, &plan, &r);
+	run_plan_release(&plan);
 	if (o.progress != NULL)
 		fprintf(stderr, "\r\033[K");
 	if (a.replay_id == NULL)

@@ -7,6 +7,7 @@
 #define RACERIG_RUN_H
 
 #include "util.h"
+#include "scenario.h"
 
 /* Rates from sampled /proc counters, per second of guest time. */
 struct metrics_rates {
@@ -129,6 +130,32 @@ struct run_record {
 	int		 have_live;
 };
 
+/* One step of a plan, expanded and ready to send (run-plan.c). */
+struct run_step {
+	const struct scenario_step *def;	/* background, workload, ... */
+	char		**argv;		/* NULL-terminated */
+	char		**env;		/* NULL-terminated */
+	int		*cpus;		/* the CPUs it may run on; none: any */
+	size_t		 ncpus;
+	long		 timeout_s;
+	char		*command;	/* argv joined, for the logs */
+};
+
+/*
+ * A run checked and decided before its VM starts (run-plan.c):
+ * run_plan_make() fills it, run_plan_release() frees it.
+ */
+struct run_plan {
+	struct scenario	 sc;		/* duration_s: the run's own */
+	int		 loaded;	/* sc is to be released */
+	struct param_values vals;
+	int		 smp;
+	int		 mem_mb;
+	unsigned long long seed;
+	struct run_step	*steps;		/* sc.nsteps of them */
+	size_t		 nsteps;
+};
+
 /* metrics.c */
 int		 metrics_conntrack_sum(const char *text, const char *name,
 		     const char *alias, unsigned long long *sum);
@@ -157,10 +184,19 @@ void		 run_record_release(struct run_record *r);
 
 /* run-plan.c */
 void		 run_opts_init(struct run_opts *o);
+int		 run_plan_make(const struct run_opts *o, struct run_plan *p);
+void		 run_plan_release(struct run_plan *p);
+int		 run_make_dir(const struct run_opts *o, const char *name,
+		     struct run_record *r);
+int		 run_id_is(const char *name, const char *scenario);
+int		 run_make_kdump_disk(const char *dir, int mem_mb, char **path);
+char		*run_cmdline(const struct run_opts *o,
+		     const struct scenario *sc);
 
 /* run.c */
+int		 run_planned(const struct run_opts *o, const struct run_plan *p,
+		     struct run_record *r);
 int		 run_scenario(const struct run_opts *o, struct run_record *r);
-int		 run_id_is(const char *name, const char *scenario);
 int		 run_batch(const struct run_opts *o, int k, char dirs[][1024]);
 
 #endif
