@@ -146,37 +146,37 @@ struct bisect_run {
 };
 
 /*
- * Run k copies of the step at once (run_batch) and read back what each
- * found.
+ * Run k copies of the step at once (run_pool_batch()) and take what each
+ * found from its record.  Returns how many were started.
  */
 static int
 bisect_batch(const struct bisect_opts *o, const char *image, int k,
     struct bisect_run *runs)
 {
 	struct run_opts ro = o->run;
-	char dirs[16][1024];
-	int n;
+	struct run_child_result *res;
+	size_t n;
 
 	ro.image = image;
-	n = run_batch(&ro, k, dirs);
-	for (int i = 0; i < n; i++) {
+	n = run_pool_batch(&ro, (size_t)k, &res);
+	for (size_t i = 0; i < n; i++) {
 		struct bisect_run *br = &runs[i];
-		struct run_record r;
+		const struct run_record *r = &res[i].rec;
 
 		memset(br, 0, sizeof(*br));
 		br->outcome = RUN_ERROR;
-		memcpy(br->dir, dirs[i], sizeof(br->dir));
-		br->dir[sizeof(br->dir) - 1] = '\0';
-		if (br->dir[0] == '\0' || run_record_load(br->dir, &r) != 0)
-			continue;
-		br->outcome = r.outcome;
-		snprintf(br->title, sizeof(br->title), "%s",
-		    json_string_value(json_object_get(r.report, "title")) ?:
-		    "");
-		br->match = bisect_matches(o, r.report);
-		run_record_release(&r);
+		if (res[i].how == RUN_CHILD_DONE) {
+			br->outcome = r->outcome;
+			snprintf(br->dir, sizeof(br->dir), "%s", r->dir);
+			snprintf(br->title, sizeof(br->title), "%s",
+			    json_string_value(json_object_get(r->report,
+			    "title")) ?: "");
+			br->match = bisect_matches(o, r->report);
+		}
+		run_child_result_release(&res[i]);
 	}
-	return n;
+	free(res);
+	return (int)n;
 }
 
 /*
@@ -200,22 +200,24 @@ bisect_step(const struct bisect_opts *o, const char *image,
 	    "confidence", image, v->rate, bad_crashes, bad_runs, need,
 	    o->confidence * 100);
 	while (clean < need && v->runs < o->max_runs) {
-		struct bisect_run runs[16];
+		struct bisect_run *runs;
 		int k = need - clean, n;
 
 		if (k > o->jobs)
 			k = o->jobs;
+		runs = xcalloc((size_t)k, sizeof(*runs));
 		n = bisect_batch(o, image, k, runs);
-		if (n == 0)
+		if (n == 0) {
+			free(runs);
 			return -1;
+		}
 		for (int i = 0; i < n; i++) {
 			struct bisect_run *br = &runs[i];
 
 			v->runs++;
 			bisect_log(o, "  run %d: %s%s%s (%s)", v->runs,
 			    run_outcome_name(br->outcome), br->title[0] ? ": " :
-			    "", br->title,
-			    br->dir);
+			    "", br->title, br->dir);
 			if (br->match) {
 				v->matching++;
 				v->bad = 1;
@@ -229,6 +231,7 @@ bisect_step(const struct bisect_opts *o, const char *image,
 			else
 				inconclusive++;
 		}
+		free(runs);
 		if (v->bad)
 			break;
 		if (v->boot_failures > 0 && clean == 0)

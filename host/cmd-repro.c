@@ -33,20 +33,30 @@ static const struct effort efforts[] = {
 	{ "4 vCPUs", NULL, 4 },
 };
 
-/* The matching run's report and how it matched, or NULL. */
+/*
+ * How the run res is a match of the reported crash, or NULL; *ttc gets
+ * its time to crash after the scenario started.
+ */
 static const char *
-repro_check(const struct report *want, const char *dir, double *ttc)
+repro_check(const struct report *want, const struct run_child_result *res,
+    double *ttc)
 {
-	struct run_record r;
 	const char *how;
 
-	if (run_record_load(dir, &r) != 0)
+	if (res->how != RUN_CHILD_DONE)
 		return NULL;
-	how = repro_match(want, r.report);
+	how = repro_match(want, res->rec.report);
 	if (how != NULL && ttc != NULL)
-		*ttc = r.crash_s - r.agent_ready_s;
-	run_record_release(&r);
+		*ttc = res->rec.crash_s - res->rec.agent_ready_s;
 	return how;
+}
+
+static void
+repro_results_release(struct run_child_result *res, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		run_child_result_release(&res[i]);
+	free(res);
 }
 
 static int
@@ -286,8 +296,10 @@ cmd_repro_exec(int argc, char **argv)
 				char *pv = ef->param ? xstrdup(ef->param) : NULL;
 				char *params[1];
 				struct run_opts o;
-				char dirs[16][1024];
-				int n;
+				struct run_child_result *res;
+				const char *how = NULL;
+				char *match_dir = NULL;
+				size_t n;
 
 				if (pv != NULL) {
 					*strchr(pv, '=') = '\0';
@@ -314,38 +326,41 @@ cmd_repro_exec(int argc, char **argv)
 				    kernels[ki] ? kernels[ki] : "the default "
 				    "image", ef->name);
 				fflush(stdout);
-				n = run_batch(&o, jobs, dirs);
-				for (int i = 0; i < n; i++) {
-					const char *how = repro_check(&want,
-					    dirs[i], NULL);
+				n = run_pool_batch(&o, (size_t)jobs, &res);
+				for (size_t i = 0; match_dir == NULL &&
+				    i < n; i++) {
+					how = repro_check(&want, &res[i], NULL);
+					if (how != NULL)
+						match_dir = xstrdup(
+						    res[i].rec.dir);
+				}
+				repro_results_release(res, n);
+				if (match_dir != NULL) {
 					double ttc[1000];
 					int k = 0, total = 0;
-					char dirs2[16][1024], *bundle;
-					char match_dir[1024];
+					char *bundle;
 
-					if (how == NULL)
-						continue;
 					printf("match (%s) in %s\nmeasuring "
 					    "reliability over %d runs\n", how,
-					    dirs[i], nruns);
-					memcpy(match_dir, dirs[i],
-					    sizeof(match_dir));
-					match_dir[sizeof(match_dir) - 1] = '\0';
+					    match_dir, nruns);
 					while (total < nruns) {
-						int m = run_batch(&o, nruns - total
-						    < jobs ? nruns - total : jobs,
-						    dirs2);
+						struct run_child_result *r2;
+						size_t m = run_pool_batch(&o,
+						    (size_t)(nruns - total <
+						    jobs ? nruns - total : jobs),
+						    &r2);
 
-						if (m == 0)
-							break;
-						for (int q = 0; q < m; q++) {
+						for (size_t q = 0; q < m; q++) {
 							double t;
 
 							if (repro_check(&want,
-							    dirs2[q], &t))
+							    &r2[q], &t))
 								ttc[k++] = t;
 							total++;
 						}
+						repro_results_release(r2, m);
+						if (m == 0)
+							break;
 					}
 					qsort(ttc, (size_t)k, sizeof(double),
 					    cmp_d);
@@ -356,6 +371,7 @@ cmd_repro_exec(int argc, char **argv)
 					    kernels[ki], &o, match_dir, how, k,
 					    total, k ? ttc[k / 2] : -1, &want);
 					free(bundle);
+					free(match_dir);
 					scenario_release(&s);
 					rc = EXIT_PASS;
 					goto cleanup;

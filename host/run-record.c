@@ -28,6 +28,8 @@
 #include "run.h"
 
 #define RUN_RECORD_FILE		"run.json"
+/* where a record no campaign may count waits for the pool to read it */
+#define RUN_RECORD_ASIDE	"lost.json"
 /* run.json holds the console-less record; a bigger one is not ours */
 #define RUN_RECORD_MAX		(64u * 1024 * 1024)
 
@@ -317,6 +319,9 @@ run_record_path(const char *dir)
 	return xasprintf("%s/" RUN_RECORD_FILE, dir);
 }
 
+static int run_record_load_file(const char *dir, char *path,
+    struct run_record *r);
+
 /* Write r as r->dir's run.json, atomically.  0, or -1 after reporting. */
 int
 run_record_save(const struct run_record *r)
@@ -339,7 +344,21 @@ run_record_save(const struct run_record *r)
 int
 run_record_load(const char *dir, struct run_record *r)
 {
-	char *path = run_record_path(dir);
+	return run_record_load_file(dir, run_record_path(dir), r);
+}
+
+/* Read dir's record set aside by run_record_set_aside() into *r. */
+int
+run_record_load_set_aside(const char *dir, struct run_record *r)
+{
+	return run_record_load_file(dir, xasprintf("%s/" RUN_RECORD_ASIDE,
+	    dir), r);
+}
+
+/* Read path, the record of the run in dir, into *r; frees path. */
+static int
+run_record_load_file(const char *dir, char *path, struct run_record *r)
+{
 	struct buf b = BUF_INIT;
 	json_error_t jerr;
 	json_t *j = NULL;
@@ -374,18 +393,21 @@ run_record_exists(const char *dir)
 }
 
 /*
- * Remove dir's run.json: a run that must never be recorded, not even by
- * a resumed campaign (its VM host went away).  0, or -1 after reporting.
+ * Set dir's run.json aside: a run that must never be recorded, not even
+ * by a resumed campaign (its VM host went away), whose record is still
+ * to be read (run_record_load_set_aside()).  0, or -1 after reporting.
  */
 int
-run_record_discard(const char *dir)
+run_record_set_aside(const char *dir)
 {
 	char *path = run_record_path(dir);
+	char *aside = xasprintf("%s/" RUN_RECORD_ASIDE, dir);
 	int rc = 0;
 
-	if (unlink(path) != 0 && errno != ENOENT)
-		rc = error("cannot remove '%s': %s", path, strerror(errno));
+	if (rename(path, aside) != 0)
+		rc = error("cannot rename '%s': %s", path, strerror(errno));
 	free(path);
+	free(aside);
 	return rc;
 }
 

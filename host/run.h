@@ -178,7 +178,9 @@ int		 run_record_from_json(const json_t *j, const char *dir,
 int		 run_record_save(const struct run_record *r);
 int		 run_record_load(const char *dir, struct run_record *r);
 int		 run_record_exists(const char *dir);
-int		 run_record_discard(const char *dir);
+int		 run_record_set_aside(const char *dir);
+int		 run_record_load_set_aside(const char *dir,
+		     struct run_record *r);
 int		 run_record_print(const char *dir, FILE *f);
 void		 run_record_release(struct run_record *r);
 
@@ -197,6 +199,41 @@ char		*run_cmdline(const struct run_opts *o,
 int		 run_planned(const struct run_opts *o, const struct run_plan *p,
 		     struct run_record *r);
 int		 run_scenario(const struct run_opts *o, struct run_record *r);
-int		 run_batch(const struct run_opts *o, int k, char dirs[][1024]);
+
+/* run-pool.c: child runs, each with its own VM */
+#define RUN_POOL_QUIET		0x1	/* children's stderr to /dev/null */
+#define RUN_POOL_SET_ASIDE_LOST	0x2	/* a lost run's record: no resume's */
+
+struct run_child {
+	pid_t		 pid;		/* 0: a free entry */
+	int		 fd;		/* the child writes its run dir here */
+};
+
+struct run_pool {
+	struct run_child *kids;
+	size_t		 nkids;
+	size_t		 running;
+	int		 flags;		/* RUN_POOL_* */
+};
+
+/* How a child run ended (run_pool_reap()). */
+struct run_child_result {
+	long		 index;		/* run_pool_start()'s */
+	enum {
+		RUN_CHILD_FAILED,	/* not carried out; rec is empty */
+		RUN_CHILD_DONE,		/* rec is the run's record */
+		RUN_CHILD_LOST,		/* its VM host went away; rec too */
+	}		 how;
+	struct run_record rec;
+};
+
+void		 run_pool_init(struct run_pool *p, int flags);
+long		 run_pool_start(struct run_pool *p, const struct run_opts *o);
+int		 run_pool_reap(struct run_pool *p, int block,
+		     struct run_child_result *res);
+void		 run_child_result_release(struct run_child_result *res);
+void		 run_pool_release(struct run_pool *p);
+size_t		 run_pool_batch(const struct run_opts *o, size_t k,
+		     struct run_child_result **res);
 
 #endif

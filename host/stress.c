@@ -21,16 +21,13 @@
  * stops with an error; what was recorded stays and --resume goes on.
  */
 #include <sys/file.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,10 +45,10 @@ struct stress_job {
 };
 
 struct stress_slot {
-	pid_t		 pid;
+	int		 busy;
+	long		 child;		/* its run's index in the pool */
 	struct stress_job job;	/* kept until reaped: a lost run reruns it */
 	int		 host;		/* index in c->hosts; -1: local */
-	int		 fd;		/* the child writes its run dir here */
 };
 
 /* A libvirt host of the campaign, as the scheduler sees it. */
@@ -88,6 +85,7 @@ struct stress_state {
 	struct stress_job *pending;	/* run these first, lowest seq first */
 	size_t		 npending;
 	int		 lock_fd;	/* out/.lock, flocked while we run */
+	struct run_pool	 pool;		/* the runs going on */
 };
 
 /* Per-host counts for the progress line ("" without hosts). */
@@ -193,21 +191,6 @@ stress_record(struct stress_state *s, long long seq, size_t scenario,
 		campaign_learn(cs, run->params, hits, nb == 1);
 	}
 	return nb < 0 ? -1 : 0;
-}
-
-/* Record the run in dir (finished: it has run.json).  0 or -1. */
-static int
-stress_record_dir(struct stress_state *s, long long seq, size_t scenario,
-    const char *dir)
-{
-	struct run_record run;
-	int rc;
-
-	if (run_record_load(dir, &run) != 0)
-		return -1;	/* reported, naming the file */
-	rc = stress_record(s, seq, scenario, &run);
-	run_record_release(&run);
-	return rc;
 }
 
 /* What the recorded runs' directories hold: bytes, and vmcores. */
@@ -469,67 +452,35 @@ static int
 stress_start(struct stress_state *s, struct stress_job *job,
     struct stress_slot *slot, int host)
 {
-	int pfd[2];
-	pid_t pid;
+	struct campaign_draw *d = &job->d;
+	struct campaign_scenario *cs = &s->c->scenarios[d->scenario];
+	struct run_opts o;
 
 	slot->job = *job;
 	memset(job, 0, sizeof(*job));
 	slot->host = host;
-	if (pipe(pfd) != 0)
-		return error("cannot create a pipe: %s", strerror(errno));
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		struct campaign_draw *d = &slot->job.d;
-		struct campaign_scenario *cs = &s->c->scenarios[d->scenario];
-		struct run_opts o;
-		struct run_record r;
-		int devnull = open("/dev/null", O_WRONLY);
-
-		close(pfd[0]);
-		/* if the campaign is killed, its runs die with it */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() == 1)
-			_exit(EXIT_INFRA);
-		/* the parent owns the terminal; children's chatter goes */
-		if (devnull >= 0)
-			dup2(devnull, 2);
-		run_opts_init(&o);
-		o.scenario = cs->name;
-		o.params = d->params;
-		o.nparams = d->nparams;
-		o.image = s->c->kernels[d->kernel];
-		o.smp = s->c->smp;
-		o.duration_s = cs->duration_s;
-		o.seed = d->seed;
-		o.seed_set = 1;
-		o.out_dir = s->out;
-		o.seq = slot->job.seq;
-		o.in_campaign = 1;
-		o.snapshot = s->c->snapshot;
-		if (host >= 0) {
-			o.backend = "libvirt";
-			o.connect = s->c->hosts[host].uri;
-			o.callback = s->c->hosts[host].callback;
-		}
-		if (run_scenario(&o, &r) != 0)
-			_exit(EXIT_INFRA);
-		if (r.host_lost) {
-			/* never recorded, not even by a resume */
-			(void)run_record_discard(r.dir);
-			dprintf(pfd[1], "lost\t%s\t%s\n", r.dir, r.reason);
-			_exit(EXIT_INFRA);
-		}
-		dprintf(pfd[1], "%s\n", r.dir);
-		_exit(0);
+	run_opts_init(&o);
+	o.scenario = cs->name;
+	o.params = slot->job.d.params;
+	o.nparams = slot->job.d.nparams;
+	o.image = s->c->kernels[slot->job.d.kernel];
+	o.smp = s->c->smp;
+	o.duration_s = cs->duration_s;
+	o.seed = slot->job.d.seed;
+	o.seed_set = 1;
+	o.out_dir = s->out;
+	o.seq = slot->job.seq;
+	o.in_campaign = 1;
+	o.snapshot = s->c->snapshot;
+	if (host >= 0) {
+		o.backend = "libvirt";
+		o.connect = s->c->hosts[host].uri;
+		o.callback = s->c->hosts[host].callback;
 	}
-	close(pfd[1]);
-	if (pid < 0) {
-		close(pfd[0]);
-		return error("cannot fork: %s", strerror(errno));
-	}
-	slot->pid = pid;
-	slot->fd = pfd[0];
+	slot->child = run_pool_start(&s->pool, &o);
+	if (slot->child < 0)
+		return -1;
+	slot->busy = 1;
 	if (host >= 0)
 		s->hosts[host].running++;
 	return 0;
@@ -572,16 +523,13 @@ stress_host_down(struct stress_state *s, struct stress_host *h,
  * goes, and the job is queued to run again elsewhere.
  */
 static void
-stress_lost(struct stress_state *s, struct stress_slot *slot, char *line)
+stress_lost(struct stress_state *s, struct stress_slot *slot,
+    const struct run_record *run)
 {
 	struct stress_host *h = &s->hosts[slot->host];
-	char *dir = line + strlen("lost\t"), *reason;
 
-	reason = strchr(dir, '\t');
-	if (reason != NULL)
-		*reason++ = '\0';
-	stress_remove_run(s, dir);
-	stress_host_down(s, h, reason ? reason : "lost");
+	stress_remove_run(s, run->dir);
+	stress_host_down(s, h, run->reason[0] ? run->reason : "lost");
 	h->rescheduled++;
 	stress_say(s, "run %lld was lost with host %s: rescheduled (%lld "
 	    "rescheduled from it so far)", slot->job.seq, h->h->label,
@@ -589,30 +537,20 @@ stress_lost(struct stress_state *s, struct stress_slot *slot, char *line)
 	stress_push(s, &slot->job);
 }
 
-/* The child in slot exited with status st: record or reschedule it. */
+/* The run in slot ended as res says: record or reschedule it. */
 static void
-stress_reap(struct stress_state *s, struct stress_slot *slot, int st)
+stress_reap(struct stress_state *s, struct stress_slot *slot,
+    const struct run_child_result *res)
 {
-	char line[2048];
-	size_t len = 0;
-	ssize_t n;
-
-	/* the child is gone: read to EOF, bounded */
-	while (len < sizeof(line) - 1 && (n = read(slot->fd, line + len,
-	    sizeof(line) - 1 - len)) > 0)
-		len += (size_t)n;
-	line[len] = '\0';
-	line[strcspn(line, "\n")] = '\0';
 	if (slot->host >= 0)
 		s->hosts[slot->host].running--;
-	if (slot->host >= 0 && WIFEXITED(st) && WEXITSTATUS(st) ==
-	    EXIT_INFRA && strncmp(line, "lost\t", 5) == 0)
-		stress_lost(s, slot, line);
-	else if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && line[0] != '\0') {
+	if (slot->host >= 0 && res->how == RUN_CHILD_LOST)
+		stress_lost(s, slot, &res->rec);
+	else if (res->how == RUN_CHILD_DONE) {
 		long long before = s->runs;
 
-		(void)stress_record_dir(s, slot->job.seq,
-		    slot->job.d.scenario, line);
+		(void)stress_record(s, slot->job.seq, slot->job.d.scenario,
+		    &res->rec);
 		if (slot->host >= 0) {
 			struct stress_host *h = &s->hosts[slot->host];
 
@@ -629,8 +567,7 @@ stress_reap(struct stress_state *s, struct stress_slot *slot, int st)
 		warning("run %lld of campaign '%s' ended without a result",
 		    slot->job.seq, s->c->name);
 	campaign_draw_release(&slot->job.d);
-	close(slot->fd);
-	slot->pid = 0;
+	slot->busy = 0;
 }
 
 /*
@@ -648,7 +585,7 @@ stress_fill(struct stress_state *s, struct stress_slot *slots, int nslots,
 		struct stress_job job;
 		int host = -1;
 
-		if (slots[i].pid != 0)
+		if (slots[i].busy)
 			continue;
 		if (s->npending == 0 && el >= s->c->duration_s)
 			break;
@@ -668,7 +605,7 @@ stress_fill(struct stress_state *s, struct stress_slot *slots, int nslots,
 		else {
 			/* no pipe or no fork: try it again later */
 			stress_push(s, &slots[i].job);
-			slots[i].pid = 0;
+			slots[i].busy = 0;
 			break;
 		}
 	}
@@ -704,6 +641,7 @@ stress_run(struct campaign *c, struct db *db, const char *out_root,
 	int resumed, running = 0, nslots = 0, rc = -1;
 
 	memset(&s, 0, sizeof(s));
+	run_pool_init(&s.pool, RUN_POOL_QUIET | RUN_POOL_SET_ASIDE_LOST);
 	s.lock_fd = -1;
 	s.c = c;
 	s.db = db;
@@ -775,21 +713,21 @@ stress_run(struct campaign *c, struct db *db, const char *out_root,
 		    nmissing == 1 ? "" : "s", seq);
 	for (;;) {
 		double el = s.elapsed0 + now_mono() - s.t0;
-		int st;
-		pid_t pid;
+		struct run_child_result res;
 
 		if (!stress_all_down(&s))
 			running += stress_fill(&s, slots, nslots, &seq, el);
 		if (running == 0)
 			break;
-		pid = waitpid(-1, &st, WNOHANG);
-		if (pid > 0) {
+		if (run_pool_reap(&s.pool, 0, &res) == 1) {
 			for (int i = 0; i < nslots; i++) {
-				if (slots[i].pid == pid) {
-					stress_reap(&s, &slots[i], st);
+				if (slots[i].busy && slots[i].child ==
+				    res.index) {
+					stress_reap(&s, &slots[i], &res);
 					running--;
 				}
 			}
+			run_child_result_release(&res);
 		} else
 			usleep(200000);
 		(void)db_campaign_progress(db, s.campaign_id,
@@ -819,6 +757,7 @@ cleanup:
 	free(s.pending);
 	free(s.hosts);
 	free(slots);
+	run_pool_release(&s.pool);
 	free((char *)s.out);
 	if (s.lock_fd >= 0)
 		close(s.lock_fd);

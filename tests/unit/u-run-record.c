@@ -7,6 +7,8 @@
  */
 #include <sys/stat.h>
 
+#include <fcntl.h>
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -291,6 +293,38 @@ test_truncated_and_garbage(void **state)
 	free(path);
 }
 
+/*
+ * The pool has no cap and gives back a result for every child started:
+ * children whose run could not be carried out (no such scenario) come
+ * back as failed, with no record.
+ */
+static void
+test_pool_failed_children(void **state)
+{
+	struct run_opts o;
+	struct run_child_result *res;
+	size_t n;
+	int saved = dup(2), devnull = open("/dev/null", O_WRONLY);
+
+	run_opts_init(&o);
+	o.scenario = "no-such-scenario-u-run-record";
+	o.out_dir = dir;
+	assert_true(saved >= 0 && devnull >= 0);
+	fflush(stderr);
+	dup2(devnull, 2);	/* twenty children say it is missing */
+	n = run_pool_batch(&o, 20, &res);
+	dup2(saved, 2);
+	close(saved);
+	close(devnull);
+	assert_int_equal(n, 20);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(res[i].how, RUN_CHILD_FAILED);
+		assert_null(res[i].rec.id);
+		run_child_result_release(&res[i]);
+	}
+	free(res);
+}
+
 static int
 setup(void **state)
 {
@@ -316,6 +350,7 @@ main(void)
 		cmocka_unit_test(test_outcome_names),
 		cmocka_unit_test(test_unknown_outcome_rejected),
 		cmocka_unit_test(test_truncated_and_garbage),
+		cmocka_unit_test(test_pool_failed_children),
 	};
 
 	return cmocka_run_group_tests_name("run-record", tests, setup,
