@@ -7,8 +7,6 @@
  */
 #include <sys/stat.h>
 
-#include <fcntl.h>
-
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,25 +29,25 @@ record_path(void)
 	return xasprintf("%s/run.json", dir);
 }
 
-/* run_record_load(dir) with stderr caught in err. */
+/*
+ * run_record_load(dir) with what it reports caught in err: stderr is a
+ * memory stream meanwhile.
+ */
 static int
 load_caught(struct run_record *r, char *err, size_t n)
 {
-	char path[] = "/tmp/u-run-record-err.XXXXXX";
-	int fd = mkstemp(path), saved = dup(2), rc;
-	ssize_t got;
+	FILE *saved = stderr;
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
 
-	assert_true(fd >= 0 && saved >= 0);
-	fflush(stderr);
-	dup2(fd, 2);
+	stderr = open_memstream(&text, &len);
+	assert_non_null(stderr);
 	rc = run_record_load(dir, r);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	got = pread(fd, err, n - 1, 0);
-	err[got > 0 ? got : 0] = '\0';
-	close(fd);
-	unlink(path);
+	fclose(stderr);
+	stderr = saved;
+	snprintf(err, n, "%s", text ? text : "");
+	free(text);
 	return rc;
 }
 
@@ -303,19 +301,20 @@ test_pool_failed_children(void **state)
 {
 	struct run_opts o;
 	struct run_child_result *res;
-	size_t n;
-	int saved = dup(2), devnull = open("/dev/null", O_WRONLY);
+	FILE *saved = stderr;
+	char *text = NULL;
+	size_t len = 0, n;
 
 	run_opts_init(&o);
 	o.scenario = "no-such-scenario-u-run-record";
 	o.out_dir = dir;
-	assert_true(saved >= 0 && devnull >= 0);
-	fflush(stderr);
-	dup2(devnull, 2);	/* twenty children say it is missing */
+	/* twenty children say it is missing, into copies of this stream */
+	stderr = open_memstream(&text, &len);
+	assert_non_null(stderr);
 	n = run_pool_batch(&o, 20, &res);
-	dup2(saved, 2);
-	close(saved);
-	close(devnull);
+	fclose(stderr);
+	stderr = saved;
+	free(text);
 	assert_int_equal(n, 20);
 	for (size_t i = 0; i < n; i++) {
 		assert_int_equal(res[i].how, RUN_CHILD_FAILED);
