@@ -113,26 +113,16 @@ bisect_log(const struct bisect_opts *o, const char *fmt, ...)
 
 /* Does the crash of a finished run match the target? */
 static int
-bisect_matches(const struct bisect_opts *o, json_t *report)
+bisect_matches(const struct bisect_opts *o, const struct run_crash *c)
 {
-	const char *title = json_string_value(json_object_get(report,
-	    "title"));
-	const char *bucket = json_string_value(json_object_get(report,
-	    "bucket"));
-	json_t *classes = json_object_get(report, "classes"), *c;
-	size_t i;
-
-	if (report == NULL)
-		return 0;
-	if (o->target_title != NULL && title != NULL &&
-	    strcmp(o->target_title, title) == 0)
+	if (o->target_title != NULL && c->title != NULL &&
+	    strcmp(o->target_title, c->title) == 0)
 		return 1;
-	if (o->target_bucket != NULL && bucket != NULL &&
-	    strcmp(o->target_bucket, bucket) == 0)
+	if (o->target_bucket != NULL && c->bucket != NULL &&
+	    strcmp(o->target_bucket, c->bucket) == 0)
 		return 1;
-	json_array_foreach(classes, i, c) {
-		if (o->target_class != NULL && json_string_value(c) != NULL &&
-		    strcmp(o->target_class, json_string_value(c)) == 0)
+	for (size_t i = 0; o->target_class != NULL && i < c->nclasses; i++) {
+		if (strcmp(o->target_class, c->classes[i]) == 0)
 			return 1;
 	}
 	return 0;
@@ -167,12 +157,16 @@ bisect_batch(const struct bisect_opts *o, const char *image, int k,
 		memset(br, 0, sizeof(*br));
 		br->outcome = RUN_ERROR;
 		if (res[i].how == RUN_CHILD_DONE) {
+			struct run_crash c;
+
 			br->outcome = r->outcome;
 			snprintf(br->dir, sizeof(br->dir), "%s", r->dir);
-			snprintf(br->title, sizeof(br->title), "%s",
-			    json_string_value(json_object_get(r->report,
-			    "title")) ?: "");
-			br->match = bisect_matches(o, r->report);
+			if (run_record_crash(r, &c)) {
+				snprintf(br->title, sizeof(br->title), "%s",
+				    c.title ? c.title : "");
+				br->match = bisect_matches(o, &c);
+				run_crash_release(&c);
+			}
 		}
 		run_child_result_release(&res[i]);
 	}

@@ -368,23 +368,18 @@ run_print_cpus(const json_t *rep)
 static void
 run_print(const struct run_record *r)
 {
-	json_t *rep = r->report;
+	struct run_crash crash;
 
 	printf("run:       %s\n", r->id);
 	printf("outcome:   %s\n", run_outcome_name(r->outcome));
 	run_print_field("reason:", r->reason);
-	if (rep != NULL) {
-		json_t *classes = json_object_get(rep, "classes");
-		size_t i;
-		json_t *c;
-
-		run_print_field("title:", json_string_value(json_object_get(
-		    rep, "title")));
-		run_print_field("bucket:", json_string_value(json_object_get(
-		    rep, "bucket")));
-		json_array_foreach(classes, i, c)
-			run_print_field("bug class:", json_string_value(c));
-		run_print_cpus(rep);
+	if (run_record_crash(r, &crash)) {
+		run_print_field("title:", crash.title);
+		run_print_field("bucket:", crash.bucket);
+		for (size_t i = 0; i < crash.nclasses; i++)
+			run_print_field("bug class:", crash.classes[i]);
+		run_print_cpus(r->report);
+		run_crash_release(&crash);
 	}
 	if (r->guest_release[0] != '\0' &&
 	    strcmp(r->guest_release, r->image_release) != 0)

@@ -284,13 +284,6 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-/* Bind the report's string called key (report_to_json()'s format). */
-static void
-bind_report_text(sqlite3_stmt *st, int i, const json_t *rep, const char *key)
-{
-	bind_text(st, i, json_string_value(json_object_get(rep, key)));
-}
-
 /* Each whole-run rate of a run, as a metrics row (see db_add_run()). */
 struct db_rate_ctx {
 	struct db	*db;
@@ -327,14 +320,15 @@ int
 db_add_run(struct db *db, long long campaign_id, long long seq,
     const struct run_record *run, double hits_per_s)
 {
-	const json_t *rep = run->report;
+	struct run_crash crash;
 	const char *run_id = run->id;
-	const char *bucket = json_string_value(json_object_get(rep, "bucket"));
+	const char *bucket;
 	char *params = run->params != NULL ? json_dumps(run->params,
 	    JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	sqlite3_stmt *st = NULL;
 	int new_bucket = 0, rc = -1;
 
+	memset(&crash, 0, sizeof(crash));
 	if (run_id == NULL) {
 		free(params);
 		return error("run '%s' has no run id", run->dir);
@@ -362,6 +356,8 @@ db_add_run(struct db *db, long long campaign_id, long long seq,
 	default:
 		goto fail;
 	}
+	(void)run_record_crash(run, &crash);
+	bucket = crash.bucket;
 
 	if (db_prepare(db, "INSERT OR IGNORE INTO kernels (release, "
 	    "image) VALUES (?, ?)", &st) != 0)
@@ -403,10 +399,15 @@ db_add_run(struct db *db, long long campaign_id, long long seq,
 	st = NULL;
 
 	if (bucket != NULL) {
-		json_t *classes = json_object_get(rep, "classes");
-		const char *cls = json_string_value(json_array_get(classes, 0));
-		char *cl = json_dumps(classes, JSON_COMPACT);
+		const char *cls = crash.nclasses > 0 ? crash.classes[0] : NULL;
+		json_t *classes = json_array();
+		char *cl;
 
+		for (size_t i = 0; i < crash.nclasses; i++)
+			json_array_append_new(classes,
+			    json_string(crash.classes[i]));
+		cl = json_dumps(classes, JSON_COMPACT);
+		json_decref(classes);
 		if (db_prepare(db, "INSERT INTO crashes (run_id, bucket, "
 		    "title, type, frame, classes, corrupted) VALUES (?, ?, ?, ?, "
 		    "?, ?, ?)", &st) != 0) {
@@ -415,12 +416,11 @@ db_add_run(struct db *db, long long campaign_id, long long seq,
 		}
 		sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, bucket, -1, SQLITE_STATIC);
-		bind_report_text(st, 3, rep, "title");
-		bind_report_text(st, 4, rep, "type");
-		bind_report_text(st, 5, rep, "frame");
+		bind_text(st, 3, crash.title);
+		bind_text(st, 4, crash.type);
+		bind_text(st, 5, crash.frame);
 		sqlite3_bind_text(st, 6, cl ? cl : "[]", -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(st, 7, json_is_true(json_object_get(rep,
-		    "corrupted")));
+		sqlite3_bind_int(st, 7, crash.corrupted);
 		free(cl);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			goto fail;
@@ -442,7 +442,7 @@ db_add_run(struct db *db, long long campaign_id, long long seq,
 			    "?, ?)", &st) != 0)
 				goto fail;
 			sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
-			bind_report_text(st, 2, rep, "title");
+			bind_text(st, 2, crash.title);
 			if (cls != NULL)
 				sqlite3_bind_text(st, 3, cls, -1,
 				    SQLITE_STATIC);
@@ -472,6 +472,7 @@ fail:
 	sqlite3_finalize(st);
 	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 out:
+	run_crash_release(&crash);
 	free(params);
 	return rc;
 }

@@ -196,6 +196,41 @@ run_record_to_json(const struct run_record *r)
 	return j;
 }
 
+/*
+ * The crash of r as its report names it (the classifier's "report"
+ * object): 1 and *c filled if r has one, 0 and *c empty if not.  The
+ * strings are r's; run_crash_release() frees only *c's own array.
+ */
+int
+run_record_crash(const struct run_record *r, struct run_crash *c)
+{
+	const json_t *classes = json_object_get(r->report, "classes");
+	size_t i;
+	json_t *v;
+
+	memset(c, 0, sizeof(*c));
+	if (!json_is_object(r->report))
+		return 0;
+	c->title = json_string_value(json_object_get(r->report, "title"));
+	c->bucket = json_string_value(json_object_get(r->report, "bucket"));
+	c->type = json_string_value(json_object_get(r->report, "type"));
+	c->frame = json_string_value(json_object_get(r->report, "frame"));
+	c->corrupted = json_is_true(json_object_get(r->report, "corrupted"));
+	c->classes = xcalloc(json_array_size(classes) + 1, sizeof(char *));
+	json_array_foreach(classes, i, v) {
+		if (json_is_string(v))
+			c->classes[c->nclasses++] = json_string_value(v);
+	}
+	return 1;
+}
+
+void
+run_crash_release(struct run_crash *c)
+{
+	free(c->classes);
+	memset(c, 0, sizeof(*c));
+}
+
 static char *
 dup_key(const json_t *j, const char *key)
 {

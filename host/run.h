@@ -164,6 +164,17 @@ int		 metrics_softirq_sum(const char *text, const char *name,
 void		 metrics_rates(json_t *first, json_t *last,
 		     struct metrics_rates *out);
 
+/* A run's crash, as its report names it (run_record_crash()). */
+struct run_crash {
+	const char	*title;		/* NULL: none; the record's strings */
+	const char	*bucket;
+	const char	*type;
+	const char	*frame;
+	const char	**classes;	/* root-cause classes, first is main */
+	size_t		 nclasses;
+	int		 corrupted;
+};
+
 /* run-record.c */
 const char	*run_outcome_name(enum run_outcome o);
 int		 run_outcome_parse(const char *name, enum run_outcome *o);
@@ -172,6 +183,9 @@ int		 run_record_rate(const struct run_record *r, const char *name,
 void		 run_record_each_rate(const struct run_record *r,
 		     void (*fn)(void *arg, const char *name, double v),
 		     void *arg);
+int		 run_record_crash(const struct run_record *r,
+		     struct run_crash *c);
+void		 run_crash_release(struct run_crash *c);
 json_t		*run_record_to_json(const struct run_record *r);
 int		 run_record_from_json(const json_t *j, const char *dir,
 		     const char *where, struct run_record *r);
