@@ -19,6 +19,10 @@
  * broke the protocol), workload-failed (a step marked "workload" died,
  * was OOM-killed or exited other than expected while the kernel stayed
  * up), error (racerig or the host).
+ *
+ * What runs was decided before: run_plan_make() (run-plan.c) checked the
+ * scenario and expanded its steps.  How it ended is a struct run_record,
+ * saved as run.json by run-record.c.
  */
 #include <sys/random.h>
 #include <sys/resource.h>

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * One run, from plan to verdict (run.c, metrics.c): what to run, how it
- * ended, and what it produced.
+ * One run, from plan to verdict: what to run and its plan (run-plan.c),
+ * the loop and the verdict (run.c, metrics.c), the record of how it
+ * ended and what it produced (run-record.c), and child runs several at
+ * a time (run-pool.c).
  */
 #ifndef RACERIG_RUN_H
 #define RACERIG_RUN_H
