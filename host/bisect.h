@@ -44,6 +44,13 @@ double		 bisect_rate_estimate(long bad_crashes, long bad_runs,
 		     double prior);
 int		 bisect_step(const struct bisect_opts *o, const char *image,
 		     struct bisect_verdict *v);
+void		 bisect_default_paths(struct bisect_opts *o, char **state,
+		     char **log);
+int		 bisect_step_image(const struct bisect_opts *o,
+		     const char *kernel, const char *kernel_tree,
+		     const char *modules_src, char **name);
+int		 bisect_images(const struct bisect_opts *o, char *const *imgs,
+		     int n);
 void		 bisect_log(const struct bisect_opts *o, const char *fmt, ...)
 		     __attribute__((format(printf, 2, 3)));
 

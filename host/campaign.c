@@ -61,6 +61,7 @@
 #include "scenario.h"
 #include "image.h"
 #include "vm.h"
+#include "run.h"
 #include "campaign.h"
 
 /* splitmix64: small, good enough, and the same everywhere. */
@@ -598,25 +599,21 @@ campaign_draw_release(struct campaign_draw *d)
 }
 
 /*
- * The race-hit rate of a finished run: the rate called metric in
- * run.json, or the last "metric N" a step printed, per second of run.
+ * The race-hit rate of a finished run: its whole-run rate called metric,
+ * or the last "metric N" a step printed, per second of run.
  */
 double
-campaign_hits(const char *metric, const char *dir, json_t *run)
+campaign_hits(const char *metric, const struct run_record *run)
 {
 	struct buf log = BUF_INIT;
-	double total = json_number_value(json_object_get(json_object_get(run,
-	    "timings"), "total_s"));
 	double v = 0;
 	char *path, *needle, *p, *last = NULL;
 
 	if (metric == NULL)
 		return 0;
-	if (json_is_number(json_object_get(json_object_get(run, "rates"),
-	    metric)))
-		return json_number_value(json_object_get(json_object_get(run,
-		    "rates"), metric));
-	path = xasprintf("%s/steps.log", dir);
+	if (run_record_rate(run, metric, &v) == 0)
+		return v;
+	path = xasprintf("%s/steps.log", run->dir);
 	needle = xasprintf(" %s ", metric);
 	if (read_file(path, &log, 64u * 1024 * 1024) == 0 && log.data) {
 		for (p = log.data; (p = strstr(p, needle)) != NULL; p++)
@@ -627,7 +624,7 @@ campaign_hits(const char *metric, const char *dir, json_t *run)
 	buf_release(&log);
 	free(path);
 	free(needle);
-	return total > 0 ? v / total : 0;
+	return run->total_s > 0 ? v / run->total_s : 0;
 }
 
 /*

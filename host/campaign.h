@@ -8,6 +8,8 @@
 
 #include "util.h"
 
+struct run_record;
+
 struct db;
 
 /* A campaign (campaign.c): kernels x scenarios x parameter ranges. */
@@ -90,7 +92,8 @@ void		 campaign_release(struct campaign *c);
 void		 campaign_draw(struct campaign *c, long long seq,
 		     struct campaign_draw *d);
 void		 campaign_draw_release(struct campaign_draw *d);
-double		 campaign_hits(const char *metric, const char *dir, json_t *run);
+double		 campaign_hits(const char *metric,
+		     const struct run_record *run);
 void		 campaign_learn(struct campaign_scenario *cs, json_t *params,
 		     double hits, int new_bucket);
 

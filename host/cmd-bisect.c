@@ -9,10 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "util.h"
-#include "image.h"
 #include "bisect.h"
 #include "cmd.h"
 
@@ -120,8 +118,7 @@ bisect_parse(int argc, char **argv, struct bisect_args *a)
 	a->o.prior_rate = 0.5;
 	a->o.max_runs = 30;
 	a->o.jobs = 1;
-	a->o.run.boot_timeout_s = 120;
-	a->o.run.heartbeat_timeout_s = 30;
+	run_opts_init(&a->o.run);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "p:", bisect_options, NULL)) != -1) {
 		switch (c) {
@@ -215,73 +212,23 @@ bisect_parse(int argc, char **argv, struct bisect_args *a)
 	return 0;
 }
 
-/* The git directory of the current tree, or NULL. */
-static char *
-git_dir(void)
-{
-	char *argv[] = { "git", "rev-parse", "--absolute-git-dir", NULL };
-	struct buf out = BUF_INIT;
-	char *dir = NULL;
-
-	if (run_command(argv, NULL, NULL, "/dev/null", 10, &out, 4096) == 0 &&
-	    out.len > 1) {
-		out.data[strcspn(out.data, "\n")] = '\0';
-		dir = xstrdup(out.data);
-	}
-	buf_release(&out);
-	return dir;
-}
-
 static int
 cmd_bisect_step_exec(int argc, char **argv)
 {
 	struct bisect_args a;
 	struct bisect_verdict v;
-	char *gd = NULL, *state = NULL, *log = NULL, *name = NULL;
+	char *state = NULL, *log = NULL, *name = NULL;
 	const char *image;
 	int rc;
 
 	if (bisect_parse(argc, argv, &a) != 0)
 		return EXIT_USAGE;
-	gd = git_dir();
-	if (a.o.state_path == NULL && gd != NULL)
-		a.o.state_path = state = xasprintf("%s/racerig-bisect.json", gd);
-	if (a.o.log_path == NULL && gd != NULL)
-		a.o.log_path = log = xasprintf("%s/racerig-bisect.log", gd);
-	image = a.image;
-	if (a.modules_src != NULL || a.kernel_tree != NULL) {
-		char *cwd = getcwd(NULL, 0);
-		unsigned long h = 5381;
-
-		/* one image directory per tree being bisected */
-		for (const char *p = cwd ? cwd : ""; *p; p++)
-			h = h * 33 + (unsigned char)*p;
-		name = xasprintf("bisect-%08lx", h & 0xffffffffUL);
-		free(cwd);
-		/* bisection builds an image per step: no kdump variant */
-		setenv("RR_KDUMP", "0", 1);
-		if (a.kernel_tree != NULL) {
-			/* the step's kernel, incrementally in the tree */
-			char *kargs[] = { "--in-place", (char *)a.kernel_tree,
-			    NULL };
-			char *tree = NULL;
-
-			if (kernel_build(kargs, &tree) != 0) {
-				bisect_log(&a.o, "kernel build failed: "
-				    "skipping this version");
-				rc = BISECT_SKIP;
-				goto cleanup;
-			}
-			free(tree);
-		}
-		if (image_build(a.kernel, a.kernel_tree, 0, name,
-		    a.modules_src) != 0) {
-			bisect_log(&a.o, "build failed: skipping this version");
-			rc = BISECT_SKIP;
-			goto cleanup;
-		}
-		image = name;
-	}
+	bisect_default_paths(&a.o, &state, &log);
+	rc = bisect_step_image(&a.o, a.kernel, a.kernel_tree, a.modules_src,
+	    &name);
+	if (rc != 0)
+		goto cleanup;
+	image = name != NULL ? name : a.image;
 	rc = bisect_step(&a.o, image, &v);
 	if (rc < 0)
 		rc = BISECT_SKIP;	/* infrastructure: cannot test */
@@ -291,7 +238,6 @@ cmd_bisect_step_exec(int argc, char **argv)
 	    v.needed, v.other_crashes, v.rate);
 cleanup:
 	free(name);
-	free(gd);
 	free(state);
 	free(log);
 	free(a.o.run.params);
@@ -302,9 +248,8 @@ static int
 cmd_bisect_exec(int argc, char **argv)
 {
 	struct bisect_args a;
-	struct bisect_verdict v;
 	char **imgs = NULL, *list, *tok, *save = NULL;
-	int n = 0, lo, hi, rc = EXIT_INFRA, *verdict;
+	int n = 0, rc;
 
 	if (bisect_parse(argc, argv, &a) != 0)
 		return EXIT_USAGE;
@@ -319,65 +264,7 @@ cmd_bisect_exec(int argc, char **argv)
 		imgs = xrealloc(imgs, (size_t)(n + 1) * sizeof(char *));
 		imgs[n++] = tok;
 	}
-	verdict = xcalloc((size_t)n, sizeof(int));
-	for (int i = 0; i < n; i++) {
-		struct image img;
-
-		verdict[i] = -1;
-		if (image_open(imgs[i], &img) != 0)
-			goto cleanup;
-		image_release(&img);
-	}
-	if (n < 2) {
-		error("bisect needs at least two images");
-		goto cleanup;
-	}
-	/* the newest must be bad and the oldest good, or there is no edge */
-	verdict[n - 1] = bisect_step(&a.o, imgs[n - 1], &v);
-	if (verdict[n - 1] != BISECT_BAD) {
-		printf("the newest image %s is not bad: nothing to bisect\n",
-		    imgs[n - 1]);
-		rc = EXIT_VERDICT;
-		goto cleanup;
-	}
-	verdict[0] = bisect_step(&a.o, imgs[0], &v);
-	if (verdict[0] == BISECT_BAD) {
-		printf("first bad image: %s (already bad at the oldest)\n",
-		    imgs[0]);
-		rc = EXIT_PASS;
-		goto cleanup;
-	}
-	if (verdict[0] != BISECT_GOOD) {
-		printf("the oldest image %s cannot be tested\n", imgs[0]);
-		goto cleanup;
-	}
-	lo = 0;
-	hi = n - 1;
-	while (hi - lo > 1) {
-		int mid = lo + (hi - lo) / 2;
-
-		verdict[mid] = bisect_step(&a.o, imgs[mid], &v);
-		if (verdict[mid] == BISECT_BAD)
-			hi = mid;
-		else if (verdict[mid] == BISECT_GOOD)
-			lo = mid;
-		else {
-			printf("image %s cannot be tested: stopping between "
-			    "%s (good) and %s (bad)\n", imgs[mid], imgs[lo],
-			    imgs[hi]);
-			goto cleanup;
-		}
-	}
-	printf("first bad image: %s (last good: %s)\n", imgs[hi], imgs[lo]);
-	for (int i = 0; i < n; i++)
-		printf("  %-40s %s\n", imgs[i], verdict[i] == BISECT_BAD ?
-		    "bad" : verdict[i] == BISECT_GOOD ? "good" :
-		    verdict[i] == BISECT_SKIP ? "skip" : "-");
-	if (a.o.log_path != NULL)
-		printf("log: %s\n", a.o.log_path);
-	rc = EXIT_PASS;
-cleanup:
-	free(verdict);
+	rc = bisect_images(&a.o, imgs, n);
 	free(imgs);
 	free(list);
 	free(a.o.run.params);

@@ -2,172 +2,18 @@
 /*
  * Reproduce a reported crash ("racerig repro REPORT"): classify it, pick
  * candidate scenarios, run them with rising effort until a crash
- * matches, measure its reliability and write a reproducer bundle.
+ * matches, measure its reliability and write a reproducer bundle.  The
+ * search itself is repro_search() (repro.c); this file reads the report
+ * and the options.
  */
-#include <sys/stat.h>
-
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "util.h"
-#include "scenario.h"
-#include "run.h"
 #include "repro.h"
 #include "cmd.h"
-
-/* One effort level: extra parameters and vCPUs over the defaults. */
-struct effort {
-	const char	*name;
-	const char	*param;		/* "k=v" if the scenario has k */
-	int		 smp;		/* 0: the scenario's */
-};
-
-static const struct effort efforts[] = {
-	{ "defaults", NULL, 0 },
-	{ "softirq load", "softirq_load=1", 0 },
-	{ "softirq load", "load=1", 0 },
-	{ "4 vCPUs", NULL, 4 },
-};
-
-/* The matching run's report and how it matched, or NULL. */
-static const char *
-repro_check(const struct report *want, const char *dir, double *ttc)
-{
-	char *path = xasprintf("%s/run.json", dir);
-	json_error_t jerr;
-	json_t *j = json_load_file(path, 0, &jerr);
-	const char *how = NULL;
-
-	free(path);
-	if (j == NULL)
-		return NULL;
-	how = repro_match(want, json_object_get(j, "report"));
-	if (how != NULL && ttc != NULL) {
-		json_t *t = json_object_get(j, "timings");
-
-		*ttc = json_number_value(json_object_get(t, "crash_s")) -
-		    json_number_value(json_object_get(t, "agent_ready_s"));
-	}
-	json_decref(j);
-	return how;
-}
-
-static int
-copy_file(const char *from, const char *to)
-{
-	char *argv[] = { "cp", "--reflink=auto", (char *)from, (char *)to,
-	    NULL };
-
-	return run_command(argv, NULL, NULL, NULL, 300, NULL, 0) == 0 ? 0 : -1;
-}
-
-/* Write the bundle: scenario, exact parameters, evidence, rerun line. */
-static int
-repro_bundle(const char *out, const char *scenario, const char *image,
-    const struct run_opts *o, const char *dir, const char *how, int k,
-    int n, double ttc_med, const struct report *want)
-{
-	struct scenario s;
-	double lo, hi;
-	struct buf cmd = BUF_INIT;
-	json_t *j, *params = json_object();
-	char *f, *run_json = xasprintf("%s/run.json", dir);
-	json_error_t jerr;
-	json_t *run = json_load_file(run_json, 0, &jerr);
-	const char *k2;
-	json_t *v;
-	FILE *fp;
-
-	/* the image the run really used, by name */
-	if (image == NULL) {
-		const char *dirp = json_string_value(json_object_get(run,
-		    "image"));
-
-		image = dirp && strrchr(dirp, '/') ? strrchr(dirp, '/') + 1 :
-		    "default";
-	}
-	if (mkdir_p(out, 0755) != 0 || scenario_load(scenario, &s) != 0) {
-		json_decref(run);
-		free(run_json);
-		return -1;
-	}
-	f = xasprintf("%s/scenario.json", out);
-	copy_file(s.file, f);
-	free(f);
-	scenario_release(&s);
-	json_object_foreach(json_object_get(run, "params"), k2, v)
-		json_object_set(params, k2, v);
-	buf_addf(&cmd, "racerig run %s --image %s --smp %d --duration %lld "
-	    "--seed %llu", scenario, image, (int)json_integer_value(
-	    json_object_get(run, "smp")), (long long)json_integer_value(
-	    json_object_get(run, "duration_s")),
-	    (unsigned long long)json_integer_value(json_object_get(run,
-	    "seed")));
-	json_object_foreach(params, k2, v)
-		buf_addf(&cmd, " --param %s=%s", k2, json_string_value(v));
-	if (o->snapshot)
-		buf_addstr(&cmd, " --snapshot");
-	repro_wilson(k, n, &lo, &hi);
-	j = json_pack("{s:s,s:s,s:s,s:O,s:O,s:i,s:i,s:i,s:f,s:f,s:f,s:s,s:s,"
-	    "s:s}", "report_title", want->title, "scenario", scenario,
-	    "kernel", image, "params", params, "seed",
-	    json_object_get(run, "seed"), "smp", (int)json_integer_value(
-	    json_object_get(run, "smp")), "matching_runs", k, "runs", n,
-	    "reliability_ci95_low", lo, "reliability_ci95_high", hi,
-	    "time_to_crash_median_s", ttc_med, "match", how, "rerun", cmd.data,
-	    "run_dir", dir);
-	f = xasprintf("%s/repro.json", out);
-	(void)json_write_atomic(f, j);
-	free(f);
-	f = xasprintf("%s/console.log", dir);
-	{
-		char *to = xasprintf("%s/console.log", out);
-
-		copy_file(f, to);
-		free(to);
-	}
-	free(f);
-	f = xasprintf("%s/vmcore", dir);
-	if (access(f, R_OK) == 0) {
-		char *to = xasprintf("%s/vmcore", out);
-
-		copy_file(f, to);
-		free(to);
-	}
-	free(f);
-	f = xasprintf("%s/README.txt", out);
-	fp = fopen(f, "we");
-	if (fp != NULL) {
-		fprintf(fp, "Reproducer for: %s\n\nscenario %s on %s (%s)\n"
-		    "reliability: %d of %d runs (95%% CI %.0f%%-%.0f%%)\n"
-		    "median time to crash after the scenario starts: %.2f s\n"
-		    "\nrerun:\n  %s\n", want->title, scenario, image, how, k, n,
-		    lo * 100, hi * 100, ttc_med, cmd.data);
-		fclose(fp);
-	}
-	free(f);
-	printf("reliability: %d of %d runs (95%% CI %.0f%%-%.0f%%), median "
-	    "time to crash %.2f s\nrerun: %s\nbundle: %s\n", k, n, lo * 100,
-	    hi * 100, ttc_med, cmd.data, out);
-	json_decref(j);
-	json_decref(params);
-	json_decref(run);
-	free(run_json);
-	buf_release(&cmd);
-	return 0;
-}
-
-static int
-cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static const struct option repro_options[] = {
 	{ "kernel", required_argument, NULL, 'k' },
@@ -206,6 +52,7 @@ cmd_repro_exec(int argc, char **argv)
 	int jobs = 1, nruns = 10, ch, rc = EXIT_INFRA, snapshot = 0;
 	struct buf log = BUF_INIT;
 	struct report want;
+	struct repro_opts ro;
 	char **cands = NULL;
 	double t0 = now_mono();
 	FILE *fp;
@@ -284,99 +131,16 @@ cmd_repro_exec(int argc, char **argv)
 	}
 	if (nk == 0)
 		kernels[nk++] = NULL;	/* the default image */
-	for (size_t ci = 0; ci < nc; ci++) {
-		struct scenario s;
-
-		if (scenario_load(cands[ci], &s) != 0)
-			continue;
-		for (size_t ki = 0; ki < nk; ki++) {
-			for (size_t e = 0; e < ARRAY_SIZE(efforts); e++) {
-				const struct effort *ef = &efforts[e];
-				char *pv = ef->param ? xstrdup(ef->param) : NULL;
-				char *params[1];
-				struct run_opts o;
-				char dirs[16][1024];
-				int n;
-
-				if (pv != NULL) {
-					*strchr(pv, '=') = '\0';
-					if (scenario_param(&s, pv) == NULL) {
-						free(pv);
-						continue;
-					}
-					free(pv);
-				}
-				if (now_mono() - t0 > budget)
-					break;
-				memset(&o, 0, sizeof(o));
-				o.scenario = cands[ci];
-				o.image = kernels[ki];
-				o.smp = ef->smp;
-				o.snapshot = snapshot;
-				o.boot_timeout_s = 120;
-				o.heartbeat_timeout_s = 30;
-				o.out_dir = NULL;
-				if (ef->param != NULL) {
-					params[0] = (char *)ef->param;
-					o.params = params;
-					o.nparams = 1;
-				}
-				printf("trying %s on %s (%s)\n", cands[ci],
-				    kernels[ki] ? kernels[ki] : "the default "
-				    "image", ef->name);
-				fflush(stdout);
-				n = run_batch(&o, jobs, dirs);
-				for (int i = 0; i < n; i++) {
-					const char *how = repro_check(&want,
-					    dirs[i], NULL);
-					double ttc[1000];
-					int k = 0, total = 0;
-					char dirs2[16][1024], *bundle;
-					char match_dir[1024];
-
-					if (how == NULL)
-						continue;
-					printf("match (%s) in %s\nmeasuring "
-					    "reliability over %d runs\n", how,
-					    dirs[i], nruns);
-					memcpy(match_dir, dirs[i],
-					    sizeof(match_dir));
-					match_dir[sizeof(match_dir) - 1] = '\0';
-					while (total < nruns) {
-						int m = run_batch(&o, nruns - total
-						    < jobs ? nruns - total : jobs,
-						    dirs2);
-
-						if (m == 0)
-							break;
-						for (int q = 0; q < m; q++) {
-							double t;
-
-							if (repro_check(&want,
-							    dirs2[q], &t))
-								ttc[k++] = t;
-							total++;
-						}
-					}
-					qsort(ttc, (size_t)k, sizeof(double),
-					    cmp_d);
-					bundle = out ? xstrdup(out) : xasprintf(
-					    "%s/repro/%ld", cache_dir(),
-					    (long)time(NULL));
-					repro_bundle(bundle, cands[ci],
-					    kernels[ki], &o, match_dir, how, k,
-					    total, k ? ttc[k / 2] : -1, &want);
-					free(bundle);
-					scenario_release(&s);
-					rc = EXIT_PASS;
-					goto cleanup;
-				}
-			}
-		}
-		scenario_release(&s);
-	}
-	printf("not reproduced within %ld s\n", budget);
-	rc = EXIT_VERDICT;
+	memset(&ro, 0, sizeof(ro));
+	ro.kernels = kernels;
+	ro.nkernels = nk;
+	ro.out = out;
+	ro.budget = budget;
+	ro.t0 = t0;
+	ro.jobs = jobs;
+	ro.nruns = nruns;
+	ro.snapshot = snapshot;
+	rc = repro_search(&want, cands, nc, &ro);
 cleanup:
 	for (size_t i = 0; i < nc; i++)
 		free(cands[i]);

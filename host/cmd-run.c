@@ -119,7 +119,7 @@ static const struct cmd_option_doc run_docs[] = {
 
 /* A live status line on a terminal: elapsed time and what is going on. */
 static void
-run_progress(void *arg, const struct run_result *r, double elapsed)
+run_progress(void *arg, const struct run_record *r, double elapsed)
 {
 	double *last = arg;
 
@@ -128,32 +128,36 @@ run_progress(void *arg, const struct run_result *r, double elapsed)
 	*last = elapsed;
 	fprintf(stderr, "\r\033[K[%6.1fs] %s", elapsed,
 	    r->agent_ready_s > 0 ? "running scenario" : "booting");
-	if (r->have_rates && r->live.clash_per_s >= 0)
+	if (r->have_live && r->live.clash_per_s >= 0)
 		fprintf(stderr, "  clashes %.0f/s", r->live.clash_per_s);
-	if (r->have_rates && r->live.net_rx_per_s >= 0)
+	if (r->have_live && r->live.net_rx_per_s >= 0)
 		fprintf(stderr, "  NET_RX %.0f/s", r->live.net_rx_per_s);
 	fflush(stderr);
 }
 
-/*
- * Parse the options shared by run and boot into *o.  Returns 0, or
- * EXIT_USAGE after reporting.
- */
-static const char *replay_id, *replay_db;
+/* What run and boot take besides the run's own options. */
+struct run_args {
+	int		 json;		/* --json */
+	int		 count;		/* --count */
+	const char	*replay_id;	/* --replay */
+	const char	*replay_db;	/* --db */
+};
 
+/*
+ * Parse the options shared by run and boot into *o and *a.  Returns 0,
+ * or EXIT_USAGE after reporting.
+ */
 static int
-run_parse(int argc, char **argv, struct run_opts *o, int *json, int *count)
+run_parse(int argc, char **argv, struct run_opts *o, struct run_args *a)
 {
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	long v;
 	int c;
 
-	memset(o, 0, sizeof(*o));
-	o->boot_timeout_s = 120;
-	o->heartbeat_timeout_s = 30;
-	*json = 0;
-	*count = 1;
+	run_opts_init(o);
+	memset(a, 0, sizeof(*a));
+	a->count = 1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "p:v", run_options, NULL)) != -1) {
 		switch (c) {
@@ -218,7 +222,7 @@ run_parse(int argc, char **argv, struct run_opts *o, int *json, int *count)
 			o->accel = optarg;
 			break;
 		case OPT_JSON:
-			*json = 1;
+			a->json = 1;
 			break;
 		case OPT_CONSOLE_LIMIT:
 			if (parse_long(optarg, 4096, 1L << 34, &v) != 0)
@@ -258,16 +262,16 @@ run_parse(int argc, char **argv, struct run_opts *o, int *json, int *count)
 			if (parse_long(optarg, 1, 1000, &v) != 0)
 				return error("--count must be 1..1000, not "
 				    "'%s'", optarg), EXIT_USAGE;
-			*count = (int)v;
+			a->count = (int)v;
 			break;
 		case 'v':
 			o->verbose = 1;
 			break;
 		case OPT_REPLAY:
-			replay_id = optarg;
+			a->replay_id = optarg;
 			break;
 		case OPT_DB:
-			replay_db = optarg;
+			a->replay_db = optarg;
 			break;
 		default:
 			return EXIT_USAGE;
@@ -362,25 +366,20 @@ run_print_cpus(const json_t *rep)
 }
 
 static void
-run_print(const struct run_result *r)
+run_print(const struct run_record *r)
 {
-	json_t *rep = r->report;
+	struct run_crash crash;
 
 	printf("run:       %s\n", r->id);
 	printf("outcome:   %s\n", run_outcome_name(r->outcome));
 	run_print_field("reason:", r->reason);
-	if (rep != NULL) {
-		json_t *classes = json_object_get(rep, "classes");
-		size_t i;
-		json_t *c;
-
-		run_print_field("title:", json_string_value(json_object_get(
-		    rep, "title")));
-		run_print_field("bucket:", json_string_value(json_object_get(
-		    rep, "bucket")));
-		json_array_foreach(classes, i, c)
-			run_print_field("bug class:", json_string_value(c));
-		run_print_cpus(rep);
+	if (run_record_crash(r, &crash)) {
+		run_print_field("title:", crash.title);
+		run_print_field("bucket:", crash.bucket);
+		for (size_t i = 0; i < crash.nclasses; i++)
+			run_print_field("bug class:", crash.classes[i]);
+		run_print_cpus(r->report);
+		run_crash_release(&crash);
 	}
 	if (r->guest_release[0] != '\0' &&
 	    strcmp(r->guest_release, r->image_release) != 0)
@@ -421,7 +420,7 @@ replay_load(const char *db_arg, const char *run_id, struct run_opts *o,
 {
 	char *dbp = stress_db_path(db_arg);
 	struct db db;
-	json_t *row;
+	struct run_record row;
 	int rc = -1;
 
 	memset(rp, 0, sizeof(*rp));
@@ -429,43 +428,38 @@ replay_load(const char *db_arg, const char *run_id, struct run_opts *o,
 		free(dbp);
 		return -1;
 	}
-	row = db_run(&db, run_id);
-	if (row == NULL)
+	switch (db_run(&db, run_id, &row)) {
+	case 1:
 		error("no run '%s' in '%s'", run_id, dbp);
-	else {
-		json_t *params = json_loads(json_string_value(json_object_get(
-		    row, "params")) ?: "{}", 0, NULL);
+		break;
+	case 0: {
 		const char *k;
 		json_t *v;
 
-		rp->scenario = xstrdup(json_string_value(json_object_get(row,
-		    "scenario")) ?: "");
-		rp->image = xstrdup(json_string_value(json_object_get(row,
-		    "image")) ?: "");
-		rp->params = xcalloc(json_object_size(params) + 1,
+		rp->scenario = xstrdup(row.scenario);
+		rp->image = xstrdup(row.image);
+		rp->params = xcalloc(json_object_size(row.params) + 1,
 		    sizeof(char *));
-		json_object_foreach(params, k, v)
+		json_object_foreach(row.params, k, v)
 			rp->params[rp->nparams++] = xasprintf("%s=%s", k,
 			    json_string_value(v) ?: "");
-		json_decref(params);
 		o->scenario = rp->scenario;
 		o->image = rp->image;
 		o->params = rp->params;
 		o->nparams = rp->nparams;
-		o->seed = (unsigned long long)json_integer_value(
-		    json_object_get(row, "seed"));
+		o->seed = row.seed;
 		o->seed_set = 1;
 		if (o->smp == 0)
-			o->smp = (int)json_integer_value(json_object_get(row,
-			    "smp"));
+			o->smp = row.smp;
 		if (o->duration_s == 0)
-			o->duration_s = (long)json_integer_value(
-			    json_object_get(row, "duration_s"));
+			o->duration_s = row.duration_s;
 		printf("replaying %s: %s on %s, seed %llu\n", run_id,
 		    rp->scenario, rp->image, o->seed);
 		rc = 0;
+		break;
 	}
-	json_decref(row);
+	}
+	run_record_release(&row);
 	db_close(&db);
 	free(dbp);
 	return rc;
@@ -485,14 +479,16 @@ static int
 cmd_run_exec(int argc, char **argv)
 {
 	struct run_opts o;
-	struct run_result r;
+	struct run_record r;
 	struct replay replay = { 0 };
+	struct run_plan plan;
 	double last = 0;
-	int json, count, rc;
+	struct run_args a;
+	int rc;
 
-	if ((rc = run_parse(argc, argv, &o, &json, &count)) != 0)
+	if ((rc = run_parse(argc, argv, &o, &a)) != 0)
 		return rc;
-	if (replay_id != NULL) {
+	if (a.replay_id != NULL) {
 		/* the recorded scenario, kernel, parameters and seed */
 		if (optind != argc || o.nparams > 0 || o.seed_set) {
 			free(o.params);
@@ -500,7 +496,7 @@ cmd_run_exec(int argc, char **argv)
 			    "parameters and seed");
 			return EXIT_USAGE;
 		}
-		if (replay_load(replay_db, replay_id, &o, &replay) != 0) {
+		if (replay_load(a.replay_db, a.replay_id, &o, &replay) != 0) {
 			free(o.params);
 			return EXIT_USAGE;
 		}
@@ -511,51 +507,31 @@ cmd_run_exec(int argc, char **argv)
 	} else
 		o.scenario = argv[optind];
 	/* bad scenarios and parameters are usage errors, found before boot */
-	{
-		struct scenario s;
-		struct param_values vals;
-
-		if (scenario_load(o.scenario, &s) != 0)
-			rc = -1;
-		else {
-			rc = scenario_values(&s, o.params, o.nparams, &vals);
-			if (rc == 0)
-				rc = scenario_check_vm(&s, &vals, o.smp > 0 ?
-				    o.smp : s.smp);
-			param_values_release(&vals);
-			scenario_release(&s);
-		}
-		if (rc != 0) {
-			if (replay_id == NULL)
-				free(o.params);
-			replay_release(&replay);
-			return EXIT_USAGE;
-		}
+	if (run_plan_make(&o, &plan) != 0) {
+		if (a.replay_id == NULL)
+			free(o.params);
+		replay_release(&replay);
+		return EXIT_USAGE;
 	}
 	if (isatty(2) && !o.verbose) {
 		o.progress = run_progress;
 		o.progress_arg = &last;
 	}
-	rc = run_scenario(&o, &r);
+	rc = run_planned(&o, &plan, &r);
+	run_plan_release(&plan);
 	if (o.progress != NULL)
 		fprintf(stderr, "\r\033[K");
-	if (replay_id == NULL)
+	if (a.replay_id == NULL)
 		free(o.params);
 	replay_release(&replay);
 	if (rc != 0)
 		return EXIT_INFRA;
-	if (json) {
-		char *path = xasprintf("%s/run.json", r.dir);
-		struct buf b = BUF_INIT;
-
-		if (read_file(path, &b, 64u * 1024 * 1024) == 0)
-			fwrite(b.data, 1, b.len, stdout);
-		buf_release(&b);
-		free(path);
-	} else
+	if (a.json)
+		(void)run_record_print(r.dir, stdout);
+	else
 		run_print(&r);
 	rc = run_exit_status(r.outcome);
-	run_result_release(&r);
+	run_record_release(&r);
 	return rc;
 }
 
@@ -571,12 +547,19 @@ static int
 cmd_boot_exec(int argc, char **argv)
 {
 	struct run_opts o;
-	struct run_result r;
+	struct run_record r;
 	double *times;
-	int json, count, rc, ok = 0;
+	struct run_args a;
+	int rc, ok = 0;
 
-	if ((rc = run_parse(argc, argv, &o, &json, &count)) != 0)
+	if ((rc = run_parse(argc, argv, &o, &a)) != 0)
 		return rc;
+	if (a.replay_id != NULL || a.replay_db != NULL) {
+		free(o.params);
+		error("--replay and --db are for 'racerig run' (boot repeats "
+		    "no recorded run)");
+		return EXIT_USAGE;
+	}
 	if (optind != argc) {
 		free(o.params);
 		error("boot takes no arguments (see 'racerig boot -h')");
@@ -585,8 +568,8 @@ cmd_boot_exec(int argc, char **argv)
 	o.scenario = "noop";
 	o.boot_only = 1;
 	o.dump = o.dump ? o.dump : "qemu";
-	times = xcalloc((size_t)count, sizeof(double));
-	for (int i = 0; i < count; i++) {
+	times = xcalloc((size_t)a.count, sizeof(double));
+	for (int i = 0; i < a.count; i++) {
 		if (run_scenario(&o, &r) != 0) {
 			rc = EXIT_INFRA;
 			break;
@@ -595,7 +578,7 @@ cmd_boot_exec(int argc, char **argv)
 			printf("boot %d: %s: %s (%s)\n", i + 1,
 			    run_outcome_name(r.outcome), r.reason, r.dir);
 			rc = run_exit_status(r.outcome);
-			run_result_release(&r);
+			run_record_release(&r);
 			break;
 		}
 		times[ok++] = r.agent_ready_s;
@@ -605,9 +588,9 @@ cmd_boot_exec(int argc, char **argv)
 		if (strcmp(r.guest_release, r.image_release) != 0)
 			printf("boot %d: the guest claims kernel %s\n", i + 1,
 			    r.guest_release);
-		run_result_release(&r);
+		run_record_release(&r);
 	}
-	if (ok == count && count > 1) {
+	if (ok == a.count && a.count > 1) {
 		qsort(times, (size_t)ok, sizeof(double), cmp_double);
 		printf("boot_to_agent_median_s: %.3f\n", ok % 2 ? times[ok / 2] :
 		    (times[ok / 2 - 1] + times[ok / 2]) / 2);

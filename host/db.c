@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "util.h"
+#include "run.h"
 #include "db.h"
 
 static const char db_schema[] =
@@ -273,40 +274,64 @@ db_campaign_progress(struct db *db, long long campaign_id, double elapsed_s,
 	return rc;
 }
 
+/* Bind s, NULL as SQL NULL. */
 static void
-bind_json_text(sqlite3_stmt *st, int i, json_t *j, const char *key)
+bind_text(sqlite3_stmt *st, int i, const char *s)
 {
-	const char *s = json_string_value(json_object_get(j, key));
-
 	if (s != NULL)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st, i);
 }
 
+/* Each whole-run rate of a run, as a metrics row (see db_add_run()). */
+struct db_rate_ctx {
+	struct db	*db;
+	const char	*run_id;
+	int		 failed;
+};
+
+static void
+db_add_rate(void *arg, const char *name, double v)
+{
+	struct db_rate_ctx *c = arg;
+	sqlite3_stmt *st;
+
+	if (c->failed || db_prepare(c->db, "INSERT OR REPLACE INTO metrics "
+	    "(run_id, name, value) VALUES (?, ?, ?)", &st) != 0) {
+		c->failed = 1;
+		return;
+	}
+	sqlite3_bind_text(st, 1, c->run_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 3, v);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		c->failed = 1;
+	sqlite3_finalize(st);
+}
+
 /*
- * Record one finished run from its run.json, in one transaction: the
+ * Record one finished run, in one transaction: the
  * run, its kernel, its crash and bucket, its rates.  Returns 1 if the
  * crash opened a new bucket, 0 if not, -1 on error (reported; nothing of
  * the run is then recorded).
  */
 int
 db_add_run(struct db *db, long long campaign_id, long long seq,
-    const char *dir, json_t *run, double hits_per_s)
+    const struct run_record *run, double hits_per_s)
 {
-	json_t *rep = json_object_get(run, "report");
-	json_t *timings = json_object_get(run, "timings");
-	json_t *rates = json_object_get(run, "rates");
-	const char *run_id = json_string_value(json_object_get(run, "id"));
-	const char *bucket = json_string_value(json_object_get(rep, "bucket"));
-	char *params = json_dumps(json_object_get(run, "params"),
-	    JSON_COMPACT | JSON_SORT_KEYS);
+	struct run_crash crash;
+	const char *run_id = run->id;
+	const char *bucket;
+	char *params = run->params != NULL ? json_dumps(run->params,
+	    JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	sqlite3_stmt *st = NULL;
 	int new_bucket = 0, rc = -1;
 
+	memset(&crash, 0, sizeof(crash));
 	if (run_id == NULL) {
 		free(params);
-		return error("'%s/run.json' has no run id", dir);
+		return error("run '%s' has no run id", run->dir);
 	}
 	/*
 	 * Nothing is written unless the transaction began: statements run
@@ -331,12 +356,14 @@ db_add_run(struct db *db, long long campaign_id, long long seq,
 	default:
 		goto fail;
 	}
+	(void)run_record_crash(run, &crash);
+	bucket = crash.bucket;
 
 	if (db_prepare(db, "INSERT OR IGNORE INTO kernels (release, "
 	    "image) VALUES (?, ?)", &st) != 0)
 		goto fail;
-	bind_json_text(st, 1, run, "kernel_release");
-	bind_json_text(st, 2, run, "image");
+	bind_text(st, 1, run->image_release);
+	bind_text(st, 2, run->image != NULL ? run->image : "");
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);
@@ -350,38 +377,37 @@ db_add_run(struct db *db, long long campaign_id, long long seq,
 	sqlite3_bind_int64(st, 1, campaign_id);
 	sqlite3_bind_text(st, 2, run_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, seq);
-	bind_json_text(st, 4, run, "scenario");
-	bind_json_text(st, 5, run, "kernel_release");
-	bind_json_text(st, 6, run, "image");
+	bind_text(st, 4, run->scenario);
+	bind_text(st, 5, run->image_release);
+	bind_text(st, 6, run->image != NULL ? run->image : "");
 	sqlite3_bind_text(st, 7, params ? params : "{}", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 8, (sqlite3_int64)json_integer_value(
-	    json_object_get(run, "seed")));
-	sqlite3_bind_int(st, 9, (int)json_integer_value(json_object_get(run,
-	    "smp")));
-	bind_json_text(st, 10, run, "outcome");
-	bind_json_text(st, 11, run, "reason");
-	sqlite3_bind_double(st, 12, json_real_value(json_object_get(run,
-	    "started_at")));
-	sqlite3_bind_double(st, 13, json_number_value(json_object_get(timings,
-	    "total_s")));
-	sqlite3_bind_double(st, 14, json_number_value(json_object_get(timings,
-	    "crash_s")));
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)run->seed);
+	sqlite3_bind_int(st, 9, run->smp);
+	bind_text(st, 10, run_outcome_name(run->outcome));
+	bind_text(st, 11, run->reason);
+	sqlite3_bind_double(st, 12, run->started_at);
+	sqlite3_bind_double(st, 13, run->total_s);
+	sqlite3_bind_double(st, 14, run->crash_s);
 	sqlite3_bind_double(st, 15, hits_per_s);
-	sqlite3_bind_text(st, 16, dir, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 17, json_integer_value(json_object_get(run,
-	    "duration_s")));
+	sqlite3_bind_text(st, 16, run->dir, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 17, run->duration_s);
 	/* the libvirt URI; NULL for a local QEMU run */
-	bind_json_text(st, 18, run, "connect");
+	bind_text(st, 18, run->connect);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);
 	st = NULL;
 
 	if (bucket != NULL) {
-		json_t *classes = json_object_get(rep, "classes");
-		const char *cls = json_string_value(json_array_get(classes, 0));
-		char *cl = json_dumps(classes, JSON_COMPACT);
+		const char *cls = crash.nclasses > 0 ? crash.classes[0] : NULL;
+		json_t *classes = json_array();
+		char *cl;
 
+		for (size_t i = 0; i < crash.nclasses; i++)
+			json_array_append_new(classes,
+			    json_string(crash.classes[i]));
+		cl = json_dumps(classes, JSON_COMPACT);
+		json_decref(classes);
 		if (db_prepare(db, "INSERT INTO crashes (run_id, bucket, "
 		    "title, type, frame, classes, corrupted) VALUES (?, ?, ?, ?, "
 		    "?, ?, ?)", &st) != 0) {
@@ -390,12 +416,11 @@ db_add_run(struct db *db, long long campaign_id, long long seq,
 		}
 		sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, bucket, -1, SQLITE_STATIC);
-		bind_json_text(st, 3, rep, "title");
-		bind_json_text(st, 4, rep, "type");
-		bind_json_text(st, 5, rep, "frame");
+		bind_text(st, 3, crash.title);
+		bind_text(st, 4, crash.type);
+		bind_text(st, 5, crash.frame);
 		sqlite3_bind_text(st, 6, cl ? cl : "[]", -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(st, 7, json_is_true(json_object_get(rep,
-		    "corrupted")));
+		sqlite3_bind_int(st, 7, crash.corrupted);
 		free(cl);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			goto fail;
@@ -417,7 +442,7 @@ db_add_run(struct db *db, long long campaign_id, long long seq,
 			    "?, ?)", &st) != 0)
 				goto fail;
 			sqlite3_bind_text(st, 1, bucket, -1, SQLITE_STATIC);
-			bind_json_text(st, 2, rep, "title");
+			bind_text(st, 2, crash.title);
 			if (cls != NULL)
 				sqlite3_bind_text(st, 3, cls, -1,
 				    SQLITE_STATIC);
@@ -431,25 +456,12 @@ db_add_run(struct db *db, long long campaign_id, long long seq,
 		}
 		st = NULL;
 	}
-	if (rates != NULL) {
-		const char *k;
-		json_t *v;
+	{
+		struct db_rate_ctx rates = { db, run_id, 0 };
 
-		json_object_foreach(rates, k, v) {
-			if (!json_is_number(v))
-				continue;
-			if (db_prepare(db, "INSERT OR REPLACE INTO metrics "
-			    "(run_id, name, value) VALUES (?, ?, ?)",
-			    &st) != 0)
-				goto fail;
-			sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, k, -1, SQLITE_STATIC);
-			sqlite3_bind_double(st, 3, json_number_value(v));
-			if (sqlite3_step(st) != SQLITE_DONE)
-				goto fail;
-			sqlite3_finalize(st);
-		}
-		st = NULL;
+		run_record_each_rate(run, db_add_rate, &rates);
+		if (rates.failed)
+			goto fail;
 	}
 	if (sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
@@ -460,6 +472,7 @@ fail:
 	sqlite3_finalize(st);
 	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 out:
+	run_crash_release(&crash);
 	free(params);
 	return rc;
 }
@@ -484,30 +497,43 @@ db_has_run(struct db *db, const char *run_id)
 	return found;
 }
 
-/* A recorded run as {"scenario", "image", "params", "seed", "smp"}. */
-json_t *
-db_run(struct db *db, const char *run_id)
+/*
+ * The recorded run run_id into *r (its scenario, image, params, seed,
+ * smp and duration_s; the rest zero): 0, 1 if there is no such run, -1
+ * after reporting an error.  *r is to be released in every case.
+ */
+int
+db_run(struct db *db, const char *run_id, struct run_record *r)
 {
 	sqlite3_stmt *st;
-	json_t *j = NULL;
+	int rc = 1;
 
+	memset(r, 0, sizeof(*r));
 	if (db_prepare(db, "SELECT scenario, image, params, seed, smp, "
-	    "duration_s FROM runs WHERE run_id = ?", &st) != 0) {
-		error("cannot look up run '%s': %s", run_id,
+	    "duration_s FROM runs WHERE run_id = ?", &st) != 0)
+		return error("cannot look up run '%s': %s", run_id,
 		    sqlite3_errmsg(db->h));
-		return NULL;
-	}
 	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		j = json_pack("{s:s,s:s,s:s,s:I,s:i,s:I}",
-		    "scenario", (const char *)sqlite3_column_text(st, 0),
-		    "image", (const char *)sqlite3_column_text(st, 1),
-		    "params", (const char *)sqlite3_column_text(st, 2),
-		    "seed", (json_int_t)sqlite3_column_int64(st, 3),
-		    "smp", sqlite3_column_int(st, 4),
-		    "duration_s", (json_int_t)sqlite3_column_int64(st, 5));
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *params = (const char *)sqlite3_column_text(st, 2);
+
+		r->id = xstrdup(run_id);
+		r->scenario = xstrdup((const char *)sqlite3_column_text(st,
+		    0) ?: "");
+		r->image = xstrdup((const char *)sqlite3_column_text(st,
+		    1) ?: "");
+		r->params = json_loads(params ? params : "{}", 0, NULL);
+		if (!json_is_object(r->params)) {
+			json_decref(r->params);
+			r->params = json_object();
+		}
+		r->seed = (unsigned long long)sqlite3_column_int64(st, 3);
+		r->smp = sqlite3_column_int(st, 4);
+		r->duration_s = (long)sqlite3_column_int64(st, 5);
+		rc = 0;
+	}
 	sqlite3_finalize(st);
-	return j;
+	return rc;
 }
 
 /*

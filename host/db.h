@@ -8,6 +8,8 @@
 
 #include "util.h"
 
+struct run_record;
+
 /* The results database (db.c). */
 struct sqlite3;
 struct db {
@@ -26,9 +28,10 @@ long long	 db_campaign_runs(struct db *db, long long campaign_id,
 int		 db_campaign_progress(struct db *db, long long campaign_id,
 		     double elapsed_s, int finished);
 int		 db_add_run(struct db *db, long long campaign_id, long long seq,
-		     const char *dir, json_t *run, double hits_per_s);
+		     const struct run_record *run, double hits_per_s);
 int		 db_has_run(struct db *db, const char *run_id);
-json_t		*db_run(struct db *db, const char *run_id);
+int		 db_run(struct db *db, const char *run_id,
+		     struct run_record *r);
 json_t		*db_prunable_runs(struct db *db, long long campaign_id,
 		     int firsts);
 

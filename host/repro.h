@@ -8,10 +8,24 @@
 
 #include "report.h"
 
+/* How hard and where to search (repro_search()). */
+struct repro_opts {
+	const char	*const *kernels;	/* images to try; NULL: default */
+	size_t		 nkernels;
+	const char	*out;		/* the bundle; NULL: CACHE/repro/TIME */
+	long		 budget;	/* seconds from t0 */
+	double		 t0;
+	int		 jobs;		/* runs at once */
+	int		 nruns;		/* runs that measure reliability */
+	int		 snapshot;
+};
+
 /* repro.c */
 const char	*repro_match(const struct report *want, json_t *got);
 int		 repro_candidates(const struct report *r, char ***out,
 		     size_t *nout, FILE *explain);
 void		 repro_wilson(int k, int n, double *lo, double *hi);
+int		 repro_search(const struct report *want, char *const *cands,
+		     size_t nc, const struct repro_opts *ro);
 
 #endif

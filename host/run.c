@@ -19,6 +19,10 @@
  * broke the protocol), workload-failed (a step marked "workload" died,
  * was OOM-killed or exited other than expected while the kernel stayed
  * up), error (racerig or the host).
+ *
+ * What runs was decided before: run_plan_make() (run-plan.c) checked the
+ * scenario and expanded its steps.  How it ended is a struct run_record,
+ * saved as run.json by run-record.c.
  */
 #include <sys/random.h>
 #include <sys/resource.h>
@@ -61,32 +65,13 @@
 /* Free space left beside a vmcore: run.json, logs, other users. */
 #define RUN_DUMP_MARGIN_MB	64
 
-static const char *const run_outcome_names[] = {
-	[RUN_OK] = "ok",
-	[RUN_CRASHED] = "crashed",
-	[RUN_HUNG] = "hung",
-	[RUN_BOOT_FAILED] = "boot-failed",
-	[RUN_LOST] = "lost",
-	[RUN_FAILED] = "failed",
-	[RUN_ERROR] = "error",
-	[RUN_WORKLOAD_FAILED] = "workload-failed",
-};
-
-const char *
-run_outcome_name(enum run_outcome o)
-{
-	if ((size_t)o >= ARRAY_SIZE(run_outcome_names))
-		return "unknown";
-	return run_outcome_names[o];
-}
-
 /* State of one run while its loop turns. */
 struct run_state {
 	const struct run_opts	*opts;
-	struct run_result	*res;
-	struct scenario		*sc;
-	struct param_values	*vals;
-	const char		*builtins[8];
+	struct run_record	*res;
+	const struct run_plan	*plan;
+	const struct scenario	*sc;		/* &plan->sc */
+	const struct param_values *vals;	/* &plan->vals */
 	struct vm		*vm;
 	const struct vm_ops	*vm_ops;
 	struct agent_chan		 agent;
@@ -108,6 +93,8 @@ struct run_state {
 	int			 done;
 	int			 kdump;		/* --dump kdump */
 	char			*kdump_disk;
+	char			*snap_ram;	/* --snapshot: its files */
+	char			*snap_state;
 	int			 steps_fd;
 	size_t			 steps_logged;
 	int			 metrics_fd;
@@ -183,88 +170,42 @@ run_send_failed(struct run_state *rs, const char *what)
 static void
 run_next_steps(struct run_state *rs)
 {
-	struct buf arg = BUF_INIT;
-
-	while (!rs->done && rs->fg_id == 0 && rs->next_step < rs->sc->nsteps) {
-		const struct scenario_step *st = &rs->sc->steps[rs->next_step];
+	while (!rs->done && rs->fg_id == 0 &&
+	    rs->next_step < rs->plan->nsteps) {
+		const struct run_step *st = &rs->plan->steps[rs->next_step];
 		uint32_t id = (uint32_t)++rs->next_step;
-		char **argv = xcalloc(st->argc + 1, sizeof(char *));
-		char **env = xcalloc(st->nenv + 1, sizeof(char *));
-		int *cpus = NULL;
-		size_t ncpus = 0;
-		long timeout_s;
-		int bad = 0;
+		json_t *sj;
 
-		for (size_t i = 0; i < st->argc && !bad; i++) {
-			bad = scenario_expand(rs->sc, rs->vals, rs->builtins,
-			    st->argv[i], &arg) != 0;
-			argv[i] = xstrdup(arg.data);
-		}
-		for (size_t i = 0; i < st->nenv && !bad; i++) {
-			bad = scenario_expand(rs->sc, rs->vals, rs->builtins,
-			    st->env[i], &arg) != 0;
-			env[i] = xstrdup(arg.data);
-		}
-		if (!bad && scenario_step_timeout(rs->sc, rs->vals,
-		    rs->builtins, st, rs->sc->duration_s + 60, &timeout_s) != 0)
-			bad = 1;
-		if (st->cpus_all) {
-			cpus = xcalloc((size_t)rs->res->smp, sizeof(int));
-			for (int c = 0; c < rs->res->smp; c++)
-				cpus[ncpus++] = c;
-		} else if (st->ncpus > 0) {
-			cpus = xcalloc(st->ncpus, sizeof(int));
-			for (size_t c = 0; c < st->ncpus; c++)
-				cpus[ncpus++] = st->cpus[c];
-		}
-		if (!bad) {
-			struct buf cmd = BUF_INIT;
-			json_t *sj;
+		run_log_step(rs, id, "exec", st->command, strlen(st->command));
+		sj = json_pack("{s:i,s:s,s:b,s:i}", "step", (int)id,
+		    "command", st->command, "background", st->def->background,
+		    "timeout_s", (int)st->timeout_s);
+		json_array_append_new(rs->steps_json, sj);
+		if (agent_exec(&rs->agent, id, st->argv, st->env, st->cpus,
+		    st->ncpus, st->timeout_s * 1000, st->def->raw_channel ||
+		    rs->opts->raw_channel) != 0) {
+			char what[64];
 
-			for (size_t i = 0; argv[i] != NULL; i++)
-				buf_addf(&cmd, "%s%s", i ? " " : "", argv[i]);
-			run_log_step(rs, id, "exec", cmd.data, cmd.len);
-			sj = json_pack("{s:i,s:s,s:b,s:i}", "step", (int)id,
-			    "command", cmd.data, "background", st->background,
-			    "timeout_s", (int)timeout_s);
-			json_array_append_new(rs->steps_json, sj);
-			buf_release(&cmd);
-			if (agent_exec(&rs->agent, id, argv, env, cpus, ncpus,
-			    timeout_s * 1000, st->raw_channel ||
-			    rs->opts->raw_channel) != 0) {
-				char what[64];
-
-				snprintf(what, sizeof(what), "cannot send step "
-				    "%u to the agent", id);
-				run_send_failed(rs, what);
-			}
-		} else
-			run_finish(rs, RUN_ERROR, "step %u cannot be expanded",
-			    id);
-		for (size_t i = 0; i < st->argc; i++)
-			free(argv[i]);
-		for (size_t i = 0; i < st->nenv; i++)
-			free(env[i]);
-		free(argv);
-		free(env);
-		free(cpus);
+			snprintf(what, sizeof(what), "cannot send step %u to "
+			    "the agent", id);
+			run_send_failed(rs, what);
+		}
 		if (rs->done || rs->stalled_at != 0)
 			break;
-		if (st->background) {
+		if (st->def->background) {
 			rs->bg_ids = xrealloc(rs->bg_ids,
 			    (rs->nbg + 1) * sizeof(*rs->bg_ids));
 			rs->bg_ids[rs->nbg++] = id;
 		} else {
 			rs->fg_id = id;
 			/* the agent enforces the limit; this is a backstop */
-			rs->fg_deadline = now_mono() + timeout_s + 30;
+			rs->fg_deadline = now_mono() + st->timeout_s + 30;
 		}
 	}
-	buf_release(&arg);
 	if (!rs->done && rs->stalled_at == 0 && rs->fg_id == 0 &&
-	    rs->next_step >= rs->sc->nsteps)
+	    rs->next_step >= rs->plan->nsteps)
 		run_finish(rs, RUN_OK, "all %zu steps finished as expected",
-		    rs->sc->nsteps);
+		    rs->plan->nsteps);
 }
 
 static json_t *
@@ -344,7 +285,7 @@ run_on_metrics(struct run_state *rs, const struct agent_event *ev)
 	}
 	if (rs->metrics_last != NULL) {
 		metrics_rates(rs->metrics_last, line, &rs->res->live);
-		rs->res->have_rates = 1;
+		rs->res->have_live = 1;
 	}
 	json_decref(rs->metrics_last);
 	rs->metrics_last = json_incref(line);
@@ -379,7 +320,17 @@ run_on_agent_event(struct run_state *rs, const struct agent_event *ev)
 		}
 		if (ev->proto != PROTO_VERSION) {
 			run_finish(rs, RUN_FAILED, "agent speaks protocol %d, "
-			    "the host speaks 1", ev->proto);
+			    "the host speaks %d", ev->proto, PROTO_VERSION);
+			return;
+		}
+		/*
+		 * Steps pin to CPUs and scenarios size their load by --smp:
+		 * a guest with other CPUs online would run another test.
+		 */
+		if (ev->ncpus != rs->res->smp) {
+			run_finish(rs, RUN_BOOT_FAILED, "the guest has %d CPUs "
+			    "online, the run asked for %d (--smp)", ev->ncpus,
+			    rs->res->smp);
 			return;
 		}
 		rs->ready_at = rs->last_hb = now_mono();
@@ -620,116 +571,6 @@ run_loop(struct run_state *rs)
 }
 
 /*
- * Make the run directory <out>/<YYYYmmdd-HHMMSS>-<scenario>-<4 hex>, and
- * make it exclusively: two runs started in the same second by different
- * processes must never share one, so an existing name is never reused,
- * and another random part is drawn instead.
- */
-static int
-run_make_dir(const struct run_opts *o, const char *name, struct run_result *r)
-{
-	char stamp[32], *parent;
-	time_t t = time(NULL);
-	struct tm tm;
-	int rc = -1;
-
-	localtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	parent = o->out_dir ? xstrdup(o->out_dir) :
-	    xasprintf("%s/runs", cache_dir());
-	if (mkdir_p(parent, 0755) != 0)
-		goto out;
-	for (int tries = 0; tries < 64; tries++) {
-		unsigned short rnd = 0;
-
-		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
-			rnd = (unsigned short)(getpid() + tries);
-		free(r->id);
-		free(r->dir);
-		r->id = xasprintf("%s-%s-%04x", stamp, name, rnd);
-		r->dir = xasprintf("%s/%s", parent, r->id);
-		if (mkdir(r->dir, 0755) == 0) {
-			rc = 0;
-			goto out;
-		}
-		if (errno != EEXIST) {
-			error("cannot create '%s': %s", r->dir,
-			    strerror(errno));
-			goto out;
-		}
-	}
-	error("cannot create a fresh run directory in '%s': every name "
-	    "tried exists", parent);
-out:
-	free(parent);
-	return rc;
-}
-
-/*
- * Is name the name of a directory that run_make_dir() makes for
- * scenario: <8 digits>-<6 digits>-<scenario>-<4 lowercase hex>?  Resumed
- * campaigns remove only such entries of their own directory.
- */
-int
-run_id_is(const char *name, const char *scenario)
-{
-	size_t sl = strlen(scenario);
-
-	for (int i = 0; i < 16; i++) {
-		if (i == 8 || i == 15) {
-			if (name[i] != '-')
-				return 0;
-		} else if (name[i] < '0' || name[i] > '9')
-			return 0;
-	}
-	if (strncmp(name + 16, scenario, sl) != 0 || name[16 + sl] != '-')
-		return 0;
-	name += 16 + sl + 1;
-	for (int i = 0; i < 4; i++) {
-		if (!((name[i] >= '0' && name[i] <= '9') ||
-		    (name[i] >= 'a' && name[i] <= 'f')))
-			return 0;
-	}
-	return name[4] == '\0';
-}
-
-static char *
-run_cmdline(const struct run_opts *o, const struct scenario *sc)
-{
-	struct buf b = BUF_INIT;
-
-	/*
-	 * loglevel=5: boot chatter (info) stays off the slow serial port,
-	 * while oopses, warnings and call traces (default level 4) show.
-	 * panic=-1 is the fallback when pvpanic is not loaded: the reboot
-	 * becomes a paused machine (see vm-qemu.c).
-	 * nokaslr: QEMU 7.2's kdump header does not carry the KASLR
-	 * phys_base, and makedumpfile 1.7.2 then cannot translate kernel
-	 * addresses (NEEDSWORK: read the log with libkdumpfile, which
-	 * takes the offset from VMCOREINFO, and drop this).
-	 * Every CPU's stack at the crash (report.json's other_cpus):
-	 * panic_print bit 0x40 has panic() send the NMI backtrace (6.1
-	 * and 6.12 alike), after the report, and with oops=panic and
-	 * panic_on_warn=1 every oops and warning ends in panic().  Not
-	 * the sysctl kernel.oops_all_cpu_backtrace (no boot parameter of
-	 * its own; "sysctl.kernel.oops_all_cpu_backtrace=1" would do):
-	 * oops_enter() sends it before the oops takes die_lock, so when
-	 * two CPUs oops at once, as racing updaters do, the backtraces
-	 * are printed into the middle of the first report and it was
-	 * titled "in __die_body" instead of "in rcu_do_batch".
-	 * NEEDSWORK: with kdump loaded, panic() kexecs before it looks
-	 * at panic_print, so --dump kdump runs show no other CPUs.
-	 */
-	buf_addstr(&b, "console=ttyS0,115200 loglevel=5 panic=-1 oops=panic "
-	    "panic_on_warn=1 printk.devkmsg=on nokaslr panic_print=0x40");
-	for (size_t i = 0; i < sc->ncmdline; i++)
-		buf_addf(&b, " %s", sc->cmdline[i]);
-	if (o->extra_cmdline != NULL)
-		buf_addf(&b, " %s", o->extra_cmdline);
-	return b.data;
-}
-
-/*
  * Is the run directory's filesystem too short of space for a vmcore?  A
  * dump writes up to guest memory twice (QEMU's flattened file, then the
  * rearranged one) plus the log read back from it; the margin leaves
@@ -737,7 +578,7 @@ run_cmdline(const struct run_opts *o, const struct scenario *sc)
  * r->capture_error.
  */
 static int
-run_disk_short(struct run_result *r)
+run_disk_short(struct run_record *r)
 {
 	struct statvfs sv;
 	unsigned long long avail, need;
@@ -759,7 +600,7 @@ run_disk_short(struct run_result *r)
 static void
 run_capture(struct run_state *rs)
 {
-	struct run_result *r = rs->res;
+	struct run_record *r = rs->res;
 	char *vmcore = xasprintf("%s/vmcore", r->dir);
 	char *dmesg = xasprintf("%s/dmesg.txt", r->dir);
 	char release[128];
@@ -776,14 +617,16 @@ run_capture(struct run_state *rs)
 			r->capture_error = xstrdup("kdump vmcore unreadable");
 			goto cleanup;
 		}
-		r->vmcore_source = "kdump";
+		snprintf(r->vmcore_source, sizeof(r->vmcore_source),
+		    "kdump");
 	} else {
 		/* no in-guest dump: take one from outside, if QEMU lives */
 		if (rs->vm->state == VM_EXITED || vm_dump(rs->vm, vmcore) != 0) {
 			r->capture_error = xstrdup("memory dump failed");
 			goto cleanup;
 		}
-		r->vmcore_source = "qemu";
+		snprintf(r->vmcore_source, sizeof(r->vmcore_source),
+		    "qemu");
 	}
 	r->dump_s = now_mono() - t;
 	r->vmcore = xstrdup(vmcore);
@@ -806,7 +649,7 @@ cleanup:
  * been cut short by the panic), the console log otherwise.
  */
 static void
-run_classify(struct run_result *r)
+run_classify(struct run_record *r)
 {
 	const char *files[2];
 	size_t nfiles = 0;
@@ -841,422 +684,313 @@ run_classify(struct run_result *r)
 	free(path);
 }
 
-static json_t *
-run_to_json(const struct run_state *rs)
+/*
+ * Complete the record with what only the run's state knows (the
+ * scenario, the parameters, the step and metrics logs, the rates) and
+ * save it as run.json.
+ */
+static void
+run_record_finish(struct run_state *rs)
 {
-	const struct run_result *r = rs->res;
-	json_t *j, *params = json_object();
+	struct run_record *r = rs->res;
+	struct rusage ru;
 
+	r->scenario = xstrdup(rs->sc->name);
+	r->params = json_object();
 	for (size_t i = 0; rs->vals != NULL && i < rs->vals->n; i++)
-		json_object_set_new(params, rs->vals->names[i],
+		json_object_set_new(r->params, rs->vals->names[i],
 		    json_string(rs->vals->values[i]));
-	j = json_pack("{s:s,s:s,s:s,s:s,s:o,s:I,s:i,s:i,s:s,s:s,s:s}",
-	    "id", r->id, "scenario", rs->sc->name,
-	    "image", r->image ? r->image : "",
-	    "kernel_release", r->image_release,
-	    "params", params, "seed", (json_int_t)r->seed,
-	    "smp", r->smp, "mem_mb", r->mem_mb,
-	    "outcome", run_outcome_name(r->outcome), "reason", r->reason,
-	    "cmdline", r->cmdline ? r->cmdline : "");
-	/* the image's manifest names the kernel; the guest only claims */
-	if (r->guest_release[0] != '\0')
-		json_object_set_new(j, "guest_release",
-		    json_string(r->guest_release));
-	json_object_set_new(j, "expect", json_string(rs->sc->expect));
-	json_object_set_new(j, "duration_s", json_integer(rs->sc->duration_s));
+	r->expect = xstrdup(rs->sc->expect);
+	r->duration_s = rs->sc->duration_s;
 	if (rs->sc->bug_class)
-		json_object_set_new(j, "expected_bug_class",
-		    json_string(rs->sc->bug_class));
-	json_object_set_new(j, "timings", json_pack("{s:f,s:f,s:f,s:f}",
-	    "agent_ready_s", r->agent_ready_s, "total_s", r->total_s,
-	    "dump_s", r->dump_s, "crash_s", r->crash_s));
-	json_object_set_new(j, "started_at", json_real(r->started_at));
-	json_object_set_new(j, "accel", json_string(r->accel ? r->accel : ""));
-	json_object_set_new(j, "backend", json_string(rs->vm_ops->name));
+		r->expected_bug_class = xstrdup(rs->sc->bug_class);
+	r->backend = xstrdup(rs->vm_ops->name);
 	if (rs->opts->connect != NULL)
-		json_object_set_new(j, "connect",
-		    json_string(rs->opts->connect));
-	json_object_set_new(j, "restored_from_snapshot",
-	    json_boolean(r->restored));
-	json_object_set(j, "steps", rs->steps_json);
-	if (r->vmcore != NULL) {
-		json_object_set_new(j, "vmcore", json_pack("{s:s,s:s,s:s}",
-		    "file", "vmcore", "source", r->vmcore_source,
-		    "release", r->vmcore_release));
-	}
-	if (r->capture_error != NULL)
-		json_object_set_new(j, "capture_error",
-		    json_string(r->capture_error));
-	if (r->dump_skipped)
-		json_object_set_new(j, "dump_skipped", json_string("disk "
-		    "short"));
-	if (r->agent_error != NULL)
-		json_object_set_new(j, "agent_error",
-		    json_string(r->agent_error));
-	json_object_set_new(j, "console", json_pack("{s:I,s:I,s:I}",
-	    "bytes", (json_int_t)r->console_bytes,
-	    "logged", (json_int_t)r->console_logged,
-	    "dropped", (json_int_t)r->console_dropped));
+		r->connect = xstrdup(rs->opts->connect);
+	r->steps = json_incref(rs->steps_json);
 	if (rs->metrics_first != NULL) {
-		struct metrics_rates m;
-
-		json_object_set_new(j, "metrics", json_pack("{s:O,s:O}",
-		    "first", rs->metrics_first, "last", rs->metrics_last));
-		metrics_rates(rs->metrics_first, rs->metrics_last, &m);
-		rs->res->rates = m;
-		json_object_set_new(j, "rates", json_pack("{s:f,s:f,s:f,s:f}",
-		    "guest_seconds", m.seconds, "clash_per_s", m.clash_per_s,
-		    "insert_failed_per_s", m.insert_failed_per_s,
-		    "net_rx_per_s", m.net_rx_per_s));
+		r->metrics_first = json_incref(rs->metrics_first);
+		r->metrics_last = json_incref(rs->metrics_last);
+		metrics_rates(rs->metrics_first, rs->metrics_last, &r->rates);
+		r->have_rates = 1;
 	}
-	if (r->report != NULL)
-		json_object_set(j, "report", r->report);
-	{
-		struct rusage ru;
-
-		/* the host's own peak memory: a flood must not raise it */
-		if (getrusage(RUSAGE_SELF, &ru) == 0)
-			json_object_set_new(j, "host", json_pack("{s:I}",
-			    "peak_rss_kb", (json_int_t)ru.ru_maxrss));
-	}
-	return j;
+	/* the host's own peak memory: a flood must not raise it */
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		r->peak_rss_kb = ru.ru_maxrss;
+	if (run_record_save(r) != 0)
+		warning("run.json of '%s' was not written", r->dir);
 }
 
 /*
- * Run one scenario as o says and fill *r.  Returns 0 when the run was
- * carried out and recorded (whatever the kernel did), -1 (reported) when
- * it could not be: bad scenario, bad parameters, no image, no VM; *r
- * then holds nothing to release.
+ * Make the run directory and open the logs the loop writes.  0, or -1
+ * after reporting.
+ */
+static int
+run_prepare_dir(struct run_state *rs)
+{
+	const struct run_opts *o = rs->opts;
+	struct run_record *r = rs->res;
+	char *path;
+
+	if (run_make_dir(o, rs->sc->name, r) != 0)
+		return -1;
+	path = xasprintf("%s/steps.log", r->dir);
+	rs->steps_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOFOLLOW, 0644);
+	free(path);
+	path = xasprintf("%s/metrics.jsonl", r->dir);
+	if (rs->sc->nsample > 0)
+		rs->metrics_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC |
+		    O_CLOEXEC | O_NOFOLLOW, 0644);
+	free(path);
+	return 0;
+}
+
+/*
+ * With --dump kdump: the capture kernel's sparse disk, its initramfs
+ * and command line in *cfg.  0, or -1 after reporting.
+ */
+static int
+run_prepare_kdump(struct run_state *rs, const struct image *img,
+    struct vm_config *cfg)
+{
+	struct run_record *r = rs->res;
+	char *c;
+
+	if (img->kdump_initramfs == NULL)
+		return error("image '%s' has no kdump variant (rebuild it)",
+		    img->dir);
+	if (r->mem_mb < 1024)
+		return error("--dump kdump needs at least 1024 MiB "
+		    "(crashkernel=192M is reserved)");
+	rs->kdump = 1;
+	if (run_make_kdump_disk(r->dir, r->mem_mb, &rs->kdump_disk) != 0)
+		return -1;
+	cfg->initrd = rs->sc->workload_image ?
+	    img->kdump_workload_initramfs : img->kdump_initramfs;
+	if (cfg->initrd == NULL)
+		return error("image '%s' has no kdump variant with the "
+		    "workload archive (rebuild it)", img->dir);
+	cfg->disk = rs->kdump_disk;
+	c = xasprintf("%s crashkernel=192M racerig.kdump=load", r->cmdline);
+	free(r->cmdline);
+	r->cmdline = c;
+	return 0;
+}
+
+/*
+ * The VM's configuration for the run into *cfg, from its image, the
+ * options and the plan.  0, or -1 after reporting.
+ */
+static int
+run_prepare_vm(struct run_state *rs, const struct image *img,
+    struct vm_config *cfg)
+{
+	const struct run_opts *o = rs->opts;
+	struct run_record *r = rs->res;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->kernel = img->vmlinuz;
+	cfg->initrd = rs->sc->workload_image ? img->workload_initramfs :
+	    img->initramfs;
+	if (cfg->initrd == NULL)
+		return error("image '%s' has no workload archive, which "
+		    "scenario '%s' needs (rebuild it with 'racerig image "
+		    "build')", img->dir, rs->sc->name);
+	if (o->dump != NULL && strcmp(o->dump, "kdump") == 0 &&
+	    run_prepare_kdump(rs, img, cfg) != 0)
+		return -1;
+	cfg->cmdline = r->cmdline;
+	cfg->smp = r->smp;
+	cfg->mem_mb = r->mem_mb;
+	cfg->dir = r->dir;
+	cfg->accel = o->accel;
+	cfg->connect = o->connect;
+	cfg->callback = o->callback;
+	cfg->console_limit = o->console_limit ? o->console_limit :
+	    16u * 1024 * 1024;
+	r->accel = xstrdup(cfg->accel ? cfg->accel :
+	    vm_qemu_accel(cfg->kernel, cfg->initrd));
+	cfg->accel = r->accel;
+	if (o->snapshot) {
+		if (rs->kdump)
+			return error("--snapshot and --dump kdump do not go "
+			    "together");
+		if (snapshot_prepare(rs->vm_ops, cfg, &rs->snap_ram,
+		    &rs->snap_state) != 0)
+			return -1;
+		cfg->mem_file = rs->snap_ram;
+		cfg->mem_shared = 0;
+		cfg->incoming = rs->snap_state;
+		r->restored = 1;
+	}
+	return 0;
+}
+
+/* A restored agent waits for fresh randomness and the time: send them. */
+static void
+run_resume_agent(struct run_state *rs)
+{
+	unsigned char seed[32];
+	struct timespec now;
+
+	if (getrandom(seed, sizeof(seed), 0) != sizeof(seed)) {
+		for (size_t i = 0; i < sizeof(seed); i++)
+			seed[i] = (unsigned char)(rs->res->seed >>
+			    (8 * (i % 8)) ^ i);
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (agent_send_resume(&rs->agent, seed, sizeof(seed),
+	    (long long)now.tv_sec * 1000000000LL + now.tv_nsec) != 0)
+		run_send_failed(rs, "cannot resume the agent");
+}
+
+/* Start the VM and the agent channel, then turn the loop to the end. */
+static void
+run_boot(struct run_state *rs, const struct vm_config *cfg,
+    const char *release)
+{
+	const struct run_opts *o = rs->opts;
+	struct run_record *r = rs->res;
+
+	rs->vm = vm_new(rs->vm_ops, cfg);
+	if (o->progress != NULL)
+		fprintf(stderr, "racerig: run %s: booting %s (%d vCPUs, %s)\n",
+		    r->id, release, r->smp, r->accel);
+	if (vm_start(rs->vm) != 0) {
+		if (rs->vm->host_lost)
+			run_finish(rs, RUN_ERROR, "the VM did not start: "
+			    "cannot reach or lost the VM host '%s'", o->connect ?
+			    o->connect : "local");
+		else
+			run_finish(rs, RUN_ERROR, "the VM did not start");
+		return;
+	}
+	rs->t0 = rs->vm->t_start;
+	if (agent_init(&rs->agent, rs->vm->agent_fd) == 0)
+		rs->agent_ok = 1;
+	else
+		run_finish(rs, RUN_ERROR, "cannot set up the agent");
+	if (rs->agent_ok && r->restored)
+		run_resume_agent(rs);	/* then it says HELLO */
+	run_loop(rs);
+}
+
+/*
+ * After the loop: capture a crashed or hung guest, end background steps,
+ * take the totals, let the VM go and classify the crash.
+ */
+static void
+run_teardown(struct run_state *rs)
+{
+	struct run_record *r = rs->res;
+
+	if (rs->crash_at != 0)
+		r->crash_s = rs->crash_at - rs->t0;
+	if (r->outcome == RUN_CRASHED || r->outcome == RUN_HUNG ||
+	    r->outcome == RUN_BOOT_FAILED) {
+		if (rs->vm->state != VM_EXITED || rs->kdump)
+			run_capture(rs);
+	}
+	/* end background steps politely; the VM goes away next anyway */
+	for (size_t i = 0; rs->agent_ok && !rs->agent.stalled &&
+	    !rs->vm->host_lost && i < rs->nbg; i++)
+		(void)agent_kill(&rs->agent, rs->bg_ids[i]);
+	r->total_s = now_mono() - (rs->t0 ? rs->t0 : now_mono());
+	r->console_bytes = rs->vm->console.total;
+	r->console_logged = rs->vm->console.logged;
+	r->console_dropped = rs->vm->console.dropped;
+	r->host_lost = r->outcome == RUN_ERROR && rs->vm->host_lost;
+	vm_free(rs->vm);
+	rs->vm = NULL;
+	if (r->outcome != RUN_OK && r->outcome != RUN_ERROR)
+		run_classify(r);
+}
+
+static void
+run_state_release(struct run_state *rs)
+{
+	if (rs->agent_ok || rs->agent.priv != NULL)
+		agent_release(&rs->agent);
+	if (rs->steps_fd >= 0)
+		close(rs->steps_fd);
+	if (rs->metrics_fd >= 0)
+		close(rs->metrics_fd);
+	if (rs->kdump_disk != NULL) {
+		unlink(rs->kdump_disk);	/* the vmcore was copied out */
+		free(rs->kdump_disk);
+	}
+	free(rs->snap_ram);
+	free(rs->snap_state);
+	json_decref(rs->steps_json);
+	json_decref(rs->metrics_first);
+	json_decref(rs->metrics_last);
+	free(rs->bg_ids);
+}
+
+/*
+ * Carry out the run p plans, as o says, and fill *r.  Returns 0 when the
+ * run was carried out and recorded (whatever the kernel did), -1
+ * (reported) when it could not be: no backend, no image, no VM; *r then
+ * holds nothing to release.
  */
 int
-run_scenario(const struct run_opts *o, struct run_result *r)
+run_planned(const struct run_opts *o, const struct run_plan *p,
+    struct run_record *r)
 {
 	struct run_state rs;
-	struct scenario sc;
-	struct param_values vals;
 	struct image img;
 	struct vm_config cfg;
-	const struct vm_ops *ops;
-	char seed_s[32], smp_s[16], dur_s[32];
-	char *path, *snap_ram = NULL, *snap_state = NULL;
-	json_t *j;
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
 	memset(&rs, 0, sizeof(rs));
 	memset(&img, 0, sizeof(img));
-	memset(&vals, 0, sizeof(vals));
 	rs.steps_fd = rs.metrics_fd = -1;
-	if (scenario_load(o->scenario, &sc) != 0)
-		return -1;
-	if (scenario_values(&sc, o->params, o->nparams, &vals) != 0)
-		goto cleanup;
-	ops = vm_backend(o->backend);
-	if (ops == NULL)
-		goto cleanup;
-	if (image_open(o->image, &img) != 0)
-		goto cleanup;
-
-	r->smp = o->smp > 0 ? o->smp : sc.smp;
-	r->mem_mb = o->mem_mb > 0 ? o->mem_mb : sc.mem_mb;
-	if (scenario_check_vm(&sc, &vals, r->smp) != 0)
-		goto cleanup;
-	if (o->duration_s > 0)
-		sc.duration_s = o->duration_s;
-	if (o->seed_set)
-		r->seed = o->seed;
-	else if (getrandom(&r->seed, sizeof(r->seed), 0) != sizeof(r->seed))
-		r->seed = (unsigned long long)now_wall() ^ (unsigned)getpid();
-	r->seed &= 0x7fffffffffffffffULL;	/* fits a JSON integer */
-	snprintf(seed_s, sizeof(seed_s), "%llu", r->seed);
-	snprintf(smp_s, sizeof(smp_s), "%d", r->smp);
-	snprintf(dur_s, sizeof(dur_s), "%ld", sc.duration_s);
-	rs.builtins[0] = "seed";
-	rs.builtins[1] = seed_s;
-	rs.builtins[2] = "smp";
-	rs.builtins[3] = smp_s;
-	rs.builtins[4] = "duration_s";
-	rs.builtins[5] = dur_s;
-	rs.builtins[6] = NULL;
-	/* expand every step now: a bad one fails before the VM starts */
-	for (size_t i = 0; i < sc.nsteps; i++) {
-		struct buf b = BUF_INIT;
-		long t;
-		int bad = scenario_step_timeout(&sc, &vals, rs.builtins,
-		    &sc.steps[i], 0, &t) != 0;
-
-		for (size_t k = 0; k < sc.steps[i].argc && !bad; k++)
-			bad = scenario_expand(&sc, &vals, rs.builtins,
-			    sc.steps[i].argv[k], &b) != 0;
-		for (size_t k = 0; k < sc.steps[i].ncpus && !bad; k++) {
-			if (sc.steps[i].cpus[k] >= r->smp)
-				bad = error("scenario '%s': step %zu wants CPU "
-				    "%d but the guest has %d", sc.name, i + 1,
-				    sc.steps[i].cpus[k], r->smp) != 0;
-		}
-		buf_release(&b);
-		if (bad)
-			goto cleanup;
-	}
-
-	if (run_make_dir(o, sc.name, r) != 0)
-		goto cleanup;
-	if (o->in_campaign) {
-		/* lets a resumed campaign record a run its kill orphaned */
-		char *sp = xasprintf("%s/seq", r->dir);
-		char *sv = xasprintf("%lld\n", o->seq);
-
-		(void)write_file_atomic(sp, sv, strlen(sv));
-		free(sp);
-		free(sv);
-	}
+	rs.opts = o;
+	rs.res = r;
+	rs.plan = p;
+	rs.sc = &p->sc;
+	rs.vals = &p->vals;
+	rs.steps_json = json_array();
+	rs.vm_ops = vm_backend(o->backend);
+	if (rs.vm_ops == NULL || image_open(o->image, &img) != 0)
+		goto out;
+	r->smp = p->smp;
+	r->mem_mb = p->mem_mb;
+	r->seed = p->seed;
+	if (run_prepare_dir(&rs) != 0)
+		goto out;
 	r->image = xstrdup(img.dir);
 	snprintf(r->image_release, sizeof(r->image_release), "%s",
 	    img.release);
-	r->cmdline = run_cmdline(o, &sc);
+	r->cmdline = run_cmdline(o, rs.sc);
 	r->started_at = now_wall();
-
-	path = xasprintf("%s/steps.log", r->dir);
-	rs.steps_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-	    O_NOFOLLOW, 0644);
-	free(path);
-	path = xasprintf("%s/metrics.jsonl", r->dir);
-	if (sc.nsample > 0)
-		rs.metrics_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC |
-		    O_CLOEXEC | O_NOFOLLOW, 0644);
-	free(path);
-
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.kernel = img.vmlinuz;
-	cfg.initrd = sc.workload_image ? img.workload_initramfs :
-	    img.initramfs;
-	if (cfg.initrd == NULL) {
-		error("image '%s' has no workload archive, which scenario "
-		    "'%s' needs (rebuild it with 'racerig image build')",
-		    img.dir, sc.name);
-		goto cleanup;
-	}
-	if (o->dump != NULL && strcmp(o->dump, "kdump") == 0) {
-		int fd;
-
-		if (img.kdump_initramfs == NULL) {
-			error("image '%s' has no kdump variant (rebuild it)",
-			    img.dir);
-			goto cleanup;
-		}
-		if (r->mem_mb < 1024) {
-			error("--dump kdump needs at least 1024 MiB (crashkernel="
-			    "192M is reserved)");
-			goto cleanup;
-		}
-		rs.kdump = 1;
-		rs.kdump_disk = xasprintf("%s/kdump.disk", r->dir);
-		fd = open(rs.kdump_disk, O_RDWR | O_CREAT | O_TRUNC |
-		    O_CLOEXEC | O_NOFOLLOW, 0600);
-		/* sparse: only what the capture kernel writes takes space */
-		if (fd < 0 || ftruncate(fd, (off_t)r->mem_mb << 20) != 0) {
-			error("cannot create '%s': %s", rs.kdump_disk,
-			    strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			goto cleanup;
-		}
-		close(fd);
-		cfg.initrd = sc.workload_image ?
-		    img.kdump_workload_initramfs : img.kdump_initramfs;
-		if (cfg.initrd == NULL) {
-			error("image '%s' has no kdump variant with the "
-			    "workload archive (rebuild it)", img.dir);
-			goto cleanup;
-		}
-		cfg.disk = rs.kdump_disk;
-		{
-			char *c = xasprintf("%s crashkernel=192M "
-			    "racerig.kdump=load", r->cmdline);
-
-			free(r->cmdline);
-			r->cmdline = c;
-		}
-	}
-	cfg.cmdline = r->cmdline;
-	cfg.smp = r->smp;
-	cfg.mem_mb = r->mem_mb;
-	cfg.dir = r->dir;
-	cfg.accel = o->accel;
-	cfg.connect = o->connect;
-	cfg.callback = o->callback;
-	cfg.console_limit = o->console_limit ? o->console_limit :
-	    16u * 1024 * 1024;
-	r->accel = xstrdup(cfg.accel ? cfg.accel :
-	    vm_qemu_accel(cfg.kernel, cfg.initrd));
-	cfg.accel = r->accel;
-
-	if (o->snapshot) {
-		if (rs.kdump) {
-			error("--snapshot and --dump kdump do not go together");
-			goto cleanup;
-		}
-		if (snapshot_prepare(ops, &cfg, &snap_ram, &snap_state) != 0)
-			goto cleanup;
-		cfg.mem_file = snap_ram;
-		cfg.mem_shared = 0;
-		cfg.incoming = snap_state;
-		r->restored = 1;
-	}
-
-	rs.opts = o;
-	rs.res = r;
-	rs.sc = &sc;
-	rs.vals = &vals;
-	rs.steps_json = json_array();
-	rs.vm = vm_new(ops, &cfg);
-	rs.vm_ops = ops;
-	if (o->progress != NULL)
-		fprintf(stderr, "racerig: run %s: booting %s (%d vCPUs, %s)\n",
-		    r->id, img.release, r->smp, r->accel);
-	if (vm_start(rs.vm) != 0) {
-		if (rs.vm->host_lost)
-			run_finish(&rs, RUN_ERROR, "the VM did not start: "
-			    "cannot reach or lost the VM host '%s'", o->connect ?
-			    o->connect : "local");
-		else
-			run_finish(&rs, RUN_ERROR, "the VM did not start");
-	} else {
-		rs.t0 = rs.vm->t_start;
-		if (agent_init(&rs.agent, rs.vm->agent_fd) == 0)
-			rs.agent_ok = 1;
-		else
-			run_finish(&rs, RUN_ERROR, "cannot set up the agent");
-		if (rs.agent_ok && r->restored) {
-			/* the restored agent waits for this, then says HELLO */
-			unsigned char seed[32];
-			struct timespec now;
-
-			if (getrandom(seed, sizeof(seed), 0) != sizeof(seed)) {
-				for (size_t i = 0; i < sizeof(seed); i++)
-					seed[i] = (unsigned char)(r->seed >>
-					    (8 * (i % 8)) ^ i);
-			}
-			clock_gettime(CLOCK_REALTIME, &now);
-			if (agent_send_resume(&rs.agent, seed, sizeof(seed),
-			    (long long)now.tv_sec * 1000000000LL +
-			    now.tv_nsec) != 0)
-				run_send_failed(&rs, "cannot resume the agent");
-		}
-		run_loop(&rs);
-	}
-	if (rs.crash_at != 0)
-		r->crash_s = rs.crash_at - rs.t0;
-	if (r->outcome == RUN_CRASHED || r->outcome == RUN_HUNG ||
-	    r->outcome == RUN_BOOT_FAILED) {
-		if (rs.vm->state != VM_EXITED || rs.kdump)
-			run_capture(&rs);
-	}
-	/* end background steps politely; the VM goes away next anyway */
-	for (size_t i = 0; rs.agent_ok && !rs.agent.stalled &&
-	    !rs.vm->host_lost && i < rs.nbg; i++)
-		(void)agent_kill(&rs.agent, rs.bg_ids[i]);
-	r->total_s = now_mono() - (rs.t0 ? rs.t0 : now_mono());
-	r->console_bytes = rs.vm->console.total;
-	r->console_logged = rs.vm->console.logged;
-	r->console_dropped = rs.vm->console.dropped;
-	r->host_lost = r->outcome == RUN_ERROR && rs.vm->host_lost;
-	vm_free(rs.vm);
-	rs.vm = NULL;
-	if (r->outcome != RUN_OK && r->outcome != RUN_ERROR)
-		run_classify(r);
-
-	j = run_to_json(&rs);
-	path = xasprintf("%s/run.json", r->dir);
-	if (json_write_atomic(path, j) != 0)
-		warning("run.json of '%s' was not written", r->dir);
-	free(path);
-	json_decref(j);
+	if (run_prepare_vm(&rs, &img, &cfg) != 0)
+		goto out;
+	run_boot(&rs, &cfg, img.release);
+	run_teardown(&rs);
+	run_record_finish(&rs);
 	rc = 0;
-cleanup:
-	if (rs.agent_ok || rs.agent.priv != NULL)
-		agent_release(&rs.agent);
-	if (rs.steps_fd >= 0)
-		close(rs.steps_fd);
-	if (rs.metrics_fd >= 0)
-		close(rs.metrics_fd);
-	if (rs.kdump_disk != NULL) {
-		unlink(rs.kdump_disk);	/* the vmcore was copied out */
-		free(rs.kdump_disk);
-	}
-	free(snap_ram);
-	free(snap_state);
-	json_decref(rs.steps_json);
-	json_decref(rs.metrics_first);
-	json_decref(rs.metrics_last);
-	free(rs.bg_ids);
-	param_values_release(&vals);
+out:
+	run_state_release(&rs);
 	image_release(&img);
-	scenario_release(&sc);
 	if (rc != 0)
-		run_result_release(r);	/* callers release only results */
+		run_record_release(r);	/* callers release only results */
 	return rc;
 }
 
-void
-run_result_release(struct run_result *r)
-{
-	free(r->id);
-	free(r->dir);
-	free(r->image);
-	free(r->cmdline);
-	free(r->accel);
-	free(r->vmcore);
-	free(r->dmesg);
-	free(r->capture_error);
-	free(r->agent_error);
-	json_decref(r->report);
-	memset(r, 0, sizeof(*r));
-}
-
-/*
- * Run k copies of o at once (at most 16), each in a child process with
- * its own VM.  dirs[i] gets each run's directory ("" if it could not
- * run).  Returns how many were started.
- */
+/* Plan and carry out one run: run_plan_make(), then run_planned(). */
 int
-run_batch(const struct run_opts *o, int k, char dirs[][1024])
+run_scenario(const struct run_opts *o, struct run_record *r)
 {
-	int pipes[16][2], n = 0;
-	pid_t pids[16];
+	struct run_plan p;
+	int rc;
 
-	if (k > 16)
-		k = 16;
-	for (int i = 0; i < k; i++) {
-		if (pipe(pipes[i]) != 0)
-			break;
-		fflush(NULL);
-		pids[i] = fork();
-		if (pids[i] == 0) {
-			struct run_opts ro = *o;
-			struct run_result r;
-
-			close(pipes[i][0]);
-			ro.progress = NULL;
-			if (run_scenario(&ro, &r) != 0)
-				_exit(EXIT_INFRA);
-			dprintf(pipes[i][1], "%s\n", r.dir);
-			_exit(0);
-		}
-		close(pipes[i][1]);
-		if (pids[i] < 0) {
-			close(pipes[i][0]);
-			break;
-		}
-		n++;
-	}
-	for (int i = 0; i < n; i++) {
-		ssize_t got = read(pipes[i][0], dirs[i], 1023);
-
-		dirs[i][got > 0 ? got : 0] = '\0';
-		dirs[i][strcspn(dirs[i], "\n")] = '\0';
-		close(pipes[i][0]);
-		waitpid(pids[i], NULL, 0);
-	}
-	return n;
+	memset(r, 0, sizeof(*r));
+	if (run_plan_make(o, &p) != 0)
+		return -1;
+	rc = run_planned(o, &p, r);
+	run_plan_release(&p);
+	return rc;
 }

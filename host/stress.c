@@ -21,17 +21,13 @@
  * stops with an error; what was recorded stays and --resume goes on.
  */
 #include <sys/file.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <ftw.h>
-#include <sys/wait.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,10 +45,10 @@ struct stress_job {
 };
 
 struct stress_slot {
-	pid_t		 pid;
+	int		 busy;
+	long		 child;		/* its run's index in the pool */
 	struct stress_job job;	/* kept until reaped: a lost run reruns it */
 	int		 host;		/* index in c->hosts; -1: local */
-	int		 fd;		/* the child writes its run dir here */
 };
 
 /* A libvirt host of the campaign, as the scheduler sees it. */
@@ -89,6 +85,7 @@ struct stress_state {
 	struct stress_job *pending;	/* run these first, lowest seq first */
 	size_t		 npending;
 	int		 lock_fd;	/* out/.lock, flocked while we run */
+	struct run_pool	 pool;		/* the runs going on */
 };
 
 /* Per-host counts for the progress line ("" without hosts). */
@@ -162,76 +159,82 @@ stress_say(struct stress_state *s, const char *fmt, ...)
 	fprintf(stderr, "\n");
 }
 
-/* Record the run in dir (finished: it has run.json).  0 or -1. */
+/* Record run, a finished run of the campaign's scenario.  0 or -1. */
 static int
 stress_record(struct stress_state *s, long long seq, size_t scenario,
-    const char *dir)
+    const struct run_record *run)
 {
-	char *path = xasprintf("%s/run.json", dir);
-	json_error_t jerr;
-	json_t *run = json_load_file(path, 0, &jerr);
 	struct campaign_scenario *cs = &s->c->scenarios[scenario];
 	double hits;
 	int nb;
 
-	free(path);
-	if (run == NULL)
-		return error("run '%s' left no readable run.json: %s", dir,
-		    jerr.text);
-	switch (db_has_run(s->db, json_string_value(json_object_get(run,
-	    "id")))) {
+	switch (db_has_run(s->db, run->id)) {
 	case 0:
 		break;
 	case 1:
-		json_decref(run);
 		return 0;
 	default:
-		json_decref(run);
 		return -1;
 	}
-	hits = campaign_hits(cs->hit_metric, dir, run);
-	nb = db_add_run(s->db, s->campaign_id, seq, dir, run, hits);
+	hits = campaign_hits(cs->hit_metric, run);
+	nb = db_add_run(s->db, s->campaign_id, seq, run, hits);
 	if (nb >= 0) {
-		const char *o = json_string_value(json_object_get(run,
-		    "outcome"));
-
 		s->runs++;
 		s->hits += hits;
-		s->last_error = o != NULL && strcmp(o, "error") == 0;
-		if (o != NULL && (strcmp(o, "crashed") == 0 ||
-		    strcmp(o, "hung") == 0))
+		s->last_error = run->outcome == RUN_ERROR;
+		if (run->outcome == RUN_CRASHED || run->outcome == RUN_HUNG)
 			s->crashes++;
 		if (nb == 1) {
 			s->buckets++;
 			s->new_buckets++;
 		}
-		campaign_learn(cs, json_object_get(run, "params"), hits,
-		    nb == 1);
+		campaign_learn(cs, run->params, hits, nb == 1);
 	}
-	json_decref(run);
 	return nb < 0 ? -1 : 0;
 }
 
-/* What nftw() found under the campaign's directory (it takes no cookie). */
-static unsigned long long du_total;
-static unsigned long long du_vmcores;
+/* What the recorded runs' directories hold: bytes, and vmcores. */
+struct stress_du {
+	unsigned long long total;
+	unsigned long long vmcores;
+};
 
-static int
-du_add(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+/* Add path and, for a directory, all below it to *du (no symlinks). */
+static void
+stress_du_walk(const char *path, struct stress_du *du)
 {
-	(void)flag;
-	du_total += (unsigned long long)st->st_blocks * 512;
-	if (S_ISREG(st->st_mode) && strcmp(path + ftw->base, "vmcore") == 0)
-		du_vmcores++;
-	return 0;
+	const char *base = strrchr(path, '/');
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+
+	if (lstat(path, &st) != 0)
+		return;
+	du->total += (unsigned long long)st.st_blocks * 512;
+	if (S_ISREG(st.st_mode) && strcmp(base ? base + 1 : path,
+	    "vmcore") == 0)
+		du->vmcores++;
+	if (!S_ISDIR(st.st_mode) || (d = opendir(path)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char *sub;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		sub = xasprintf("%s/%s", path, e->d_name);
+		stress_du_walk(sub, du);
+		free(sub);
+	}
+	closedir(d);
 }
 
 /* Over the budget in bytes, or (for vmcores) over the count? */
 static int
-stress_over(const struct stress_state *s, int vmcores)
+stress_over(const struct stress_state *s, const struct stress_du *du,
+    int vmcores)
 {
-	return du_total > s->budget ||
-	    (vmcores && du_vmcores > s->c->max_vmcores);
+	return du->total > s->budget ||
+	    (vmcores && du->vmcores > s->c->max_vmcores);
 }
 
 /*
@@ -239,7 +242,8 @@ stress_over(const struct stress_state *s, int vmcores)
  * is over its limits.
  */
 static void
-stress_prune_pass(struct stress_state *s, json_t *dirs, const char *victim)
+stress_prune_pass(struct stress_state *s, struct stress_du *du, json_t *dirs,
+    const char *victim)
 {
 	int core = strcmp(victim, "vmcore") == 0;
 	size_t i;
@@ -249,7 +253,7 @@ stress_prune_pass(struct stress_state *s, json_t *dirs, const char *victim)
 		char *f;
 		struct stat st;
 
-		if (!stress_over(s, core))
+		if (!stress_over(s, du, core))
 			break;
 		f = xasprintf("%s/%s", json_string_value(d), victim);
 		if (lstat(f, &st) == 0 && S_ISREG(st.st_mode) &&
@@ -257,9 +261,9 @@ stress_prune_pass(struct stress_state *s, json_t *dirs, const char *victim)
 			unsigned long long sz =
 			    (unsigned long long)st.st_blocks * 512;
 
-			du_total = du_total > sz ? du_total - sz : 0;
-			if (core && du_vmcores > 0)
-				du_vmcores--;
+			du->total = du->total > sz ? du->total - sz : 0;
+			if (core && du->vmcores > 0)
+				du->vmcores--;
 		}
 		free(f);
 	}
@@ -284,19 +288,19 @@ stress_prune(struct stress_state *s)
 	static const char *const victims[] = { "vmcore", "dmesg.txt",
 	    "console.log", "metrics.jsonl", "steps.log", NULL };
 
+	struct stress_du du = { 0, 0 };
 	json_t *dirs[2];
 	size_t i;
 	json_t *d;
 
 	dirs[0] = db_prunable_runs(s->db, s->campaign_id, 0);
 	dirs[1] = db_prunable_runs(s->db, s->campaign_id, 1);
-	du_total = du_vmcores = 0;
 	for (int firsts = 0; firsts < 2; firsts++)
 		json_array_foreach(dirs[firsts], i, d)
-			(void)nftw(json_string_value(d), du_add, 16, FTW_PHYS);
-	for (int firsts = 0; firsts < 2 && stress_over(s, 1); firsts++)
+			stress_du_walk(json_string_value(d), &du);
+	for (int firsts = 0; firsts < 2 && stress_over(s, &du, 1); firsts++)
 		for (size_t v = 0; victims[v] != NULL; v++)
-			stress_prune_pass(s, dirs[firsts], victims[v]);
+			stress_prune_pass(s, &du, dirs[firsts], victims[v]);
 	json_decref(dirs[0]);
 	json_decref(dirs[1]);
 }
@@ -345,7 +349,7 @@ stress_recover(struct stress_state *s)
 	DIR *d = opendir(s->out);
 
 	while (d != NULL && (e = readdir(d)) != NULL) {
-		char *dir, *json, *seqf;
+		char *dir, *seqf;
 		struct buf seqb = BUF_INIT;
 		long seq = -1;
 		struct stat st;
@@ -367,25 +371,26 @@ stress_recover(struct stress_state *s)
 			continue;
 		}
 		dir = xasprintf("%s/%s", s->out, e->d_name);
-		json = xasprintf("%s/run.json", dir);
 		seqf = xasprintf("%s/seq", dir);
 		if (read_file(seqf, &seqb, 64) == 0 && seqb.data != NULL)
 			parse_long(strtok(seqb.data, "\n"), 0, 1L << 40, &seq);
 		buf_release(&seqb);
-		if (access(json, R_OK) == 0 && seq >= 0) {
-			json_error_t jerr;
-			json_t *run = json_load_file(json, 0, &jerr);
-			const char *sc = json_string_value(json_object_get(run,
-			    "scenario"));
+		if (run_record_exists(dir) && seq >= 0) {
+			struct run_record run;
 
-			for (size_t i = 0; sc != NULL &&
-			    i < s->c->nscenarios; i++) {
-				if (strcmp(s->c->scenarios[i].name, sc) == 0) {
-					(void)stress_record(s, seq, i, dir);
-					break;
+			/* an unreadable record stays, reported, for a person */
+			if (run_record_load(dir, &run) == 0) {
+				for (size_t i = 0; run.scenario != NULL &&
+				    i < s->c->nscenarios; i++) {
+					if (strcmp(s->c->scenarios[i].name,
+					    run.scenario) == 0) {
+						(void)stress_record(s, seq, i,
+						    &run);
+						break;
+					}
 				}
+				run_record_release(&run);
 			}
-			json_decref(run);
 		} else {
 			char *argv[] = { "rm", "-rf", dir, NULL };
 
@@ -393,7 +398,6 @@ stress_recover(struct stress_state *s)
 			(void)run_command(argv, NULL, NULL, NULL, 60, NULL, 0);
 		}
 		free(dir);
-		free(json);
 		free(seqf);
 	}
 	if (d != NULL)
@@ -448,71 +452,35 @@ static int
 stress_start(struct stress_state *s, struct stress_job *job,
     struct stress_slot *slot, int host)
 {
-	int pfd[2];
-	pid_t pid;
+	struct campaign_draw *d = &job->d;
+	struct campaign_scenario *cs = &s->c->scenarios[d->scenario];
+	struct run_opts o;
 
 	slot->job = *job;
 	memset(job, 0, sizeof(*job));
 	slot->host = host;
-	if (pipe(pfd) != 0)
-		return error("cannot create a pipe: %s", strerror(errno));
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		struct campaign_draw *d = &slot->job.d;
-		struct campaign_scenario *cs = &s->c->scenarios[d->scenario];
-		struct run_opts o;
-		struct run_result r;
-		int devnull = open("/dev/null", O_WRONLY);
-
-		close(pfd[0]);
-		/* if the campaign is killed, its runs die with it */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() == 1)
-			_exit(EXIT_INFRA);
-		/* the parent owns the terminal; children's chatter goes */
-		if (devnull >= 0)
-			dup2(devnull, 2);
-		memset(&o, 0, sizeof(o));
-		o.scenario = cs->name;
-		o.params = d->params;
-		o.nparams = d->nparams;
-		o.image = s->c->kernels[d->kernel];
-		o.smp = s->c->smp;
-		o.duration_s = cs->duration_s;
-		o.seed = d->seed;
-		o.seed_set = 1;
-		o.out_dir = s->out;
-		o.boot_timeout_s = 120;
-		o.heartbeat_timeout_s = 30;
-		o.seq = slot->job.seq;
-		o.in_campaign = 1;
-		o.snapshot = s->c->snapshot;
-		if (host >= 0) {
-			o.backend = "libvirt";
-			o.connect = s->c->hosts[host].uri;
-			o.callback = s->c->hosts[host].callback;
-		}
-		if (run_scenario(&o, &r) != 0)
-			_exit(EXIT_INFRA);
-		if (r.host_lost) {
-			char *json = xasprintf("%s/run.json", r.dir);
-
-			/* never recorded, not even by a resume */
-			unlink(json);
-			dprintf(pfd[1], "lost\t%s\t%s\n", r.dir, r.reason);
-			_exit(EXIT_INFRA);
-		}
-		dprintf(pfd[1], "%s\n", r.dir);
-		_exit(0);
+	run_opts_init(&o);
+	o.scenario = cs->name;
+	o.params = slot->job.d.params;
+	o.nparams = slot->job.d.nparams;
+	o.image = s->c->kernels[slot->job.d.kernel];
+	o.smp = s->c->smp;
+	o.duration_s = cs->duration_s;
+	o.seed = slot->job.d.seed;
+	o.seed_set = 1;
+	o.out_dir = s->out;
+	o.seq = slot->job.seq;
+	o.in_campaign = 1;
+	o.snapshot = s->c->snapshot;
+	if (host >= 0) {
+		o.backend = "libvirt";
+		o.connect = s->c->hosts[host].uri;
+		o.callback = s->c->hosts[host].callback;
 	}
-	close(pfd[1]);
-	if (pid < 0) {
-		close(pfd[0]);
-		return error("cannot fork: %s", strerror(errno));
-	}
-	slot->pid = pid;
-	slot->fd = pfd[0];
+	slot->child = run_pool_start(&s->pool, &o);
+	if (slot->child < 0)
+		return -1;
+	slot->busy = 1;
 	if (host >= 0)
 		s->hosts[host].running++;
 	return 0;
@@ -555,16 +523,13 @@ stress_host_down(struct stress_state *s, struct stress_host *h,
  * goes, and the job is queued to run again elsewhere.
  */
 static void
-stress_lost(struct stress_state *s, struct stress_slot *slot, char *line)
+stress_lost(struct stress_state *s, struct stress_slot *slot,
+    const struct run_record *run)
 {
 	struct stress_host *h = &s->hosts[slot->host];
-	char *dir = line + strlen("lost\t"), *reason;
 
-	reason = strchr(dir, '\t');
-	if (reason != NULL)
-		*reason++ = '\0';
-	stress_remove_run(s, dir);
-	stress_host_down(s, h, reason ? reason : "lost");
+	stress_remove_run(s, run->dir);
+	stress_host_down(s, h, run->reason[0] ? run->reason : "lost");
 	h->rescheduled++;
 	stress_say(s, "run %lld was lost with host %s: rescheduled (%lld "
 	    "rescheduled from it so far)", slot->job.seq, h->h->label,
@@ -572,30 +537,20 @@ stress_lost(struct stress_state *s, struct stress_slot *slot, char *line)
 	stress_push(s, &slot->job);
 }
 
-/* The child in slot exited with status st: record or reschedule it. */
+/* The run in slot ended as res says: record or reschedule it. */
 static void
-stress_reap(struct stress_state *s, struct stress_slot *slot, int st)
+stress_reap(struct stress_state *s, struct stress_slot *slot,
+    const struct run_child_result *res)
 {
-	char line[2048];
-	size_t len = 0;
-	ssize_t n;
-
-	/* the child is gone: read to EOF, bounded */
-	while (len < sizeof(line) - 1 && (n = read(slot->fd, line + len,
-	    sizeof(line) - 1 - len)) > 0)
-		len += (size_t)n;
-	line[len] = '\0';
-	line[strcspn(line, "\n")] = '\0';
 	if (slot->host >= 0)
 		s->hosts[slot->host].running--;
-	if (slot->host >= 0 && WIFEXITED(st) && WEXITSTATUS(st) ==
-	    EXIT_INFRA && strncmp(line, "lost\t", 5) == 0)
-		stress_lost(s, slot, line);
-	else if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && line[0] != '\0') {
+	if (slot->host >= 0 && res->how == RUN_CHILD_LOST)
+		stress_lost(s, slot, &res->rec);
+	else if (res->how == RUN_CHILD_DONE) {
 		long long before = s->runs;
 
 		(void)stress_record(s, slot->job.seq, slot->job.d.scenario,
-		    line);
+		    &res->rec);
 		if (slot->host >= 0) {
 			struct stress_host *h = &s->hosts[slot->host];
 
@@ -612,8 +567,7 @@ stress_reap(struct stress_state *s, struct stress_slot *slot, int st)
 		warning("run %lld of campaign '%s' ended without a result",
 		    slot->job.seq, s->c->name);
 	campaign_draw_release(&slot->job.d);
-	close(slot->fd);
-	slot->pid = 0;
+	slot->busy = 0;
 }
 
 /*
@@ -631,7 +585,7 @@ stress_fill(struct stress_state *s, struct stress_slot *slots, int nslots,
 		struct stress_job job;
 		int host = -1;
 
-		if (slots[i].pid != 0)
+		if (slots[i].busy)
 			continue;
 		if (s->npending == 0 && el >= s->c->duration_s)
 			break;
@@ -651,7 +605,7 @@ stress_fill(struct stress_state *s, struct stress_slot *slots, int nslots,
 		else {
 			/* no pipe or no fork: try it again later */
 			stress_push(s, &slots[i].job);
-			slots[i].pid = 0;
+			slots[i].busy = 0;
 			break;
 		}
 	}
@@ -687,6 +641,7 @@ stress_run(struct campaign *c, struct db *db, const char *out_root,
 	int resumed, running = 0, nslots = 0, rc = -1;
 
 	memset(&s, 0, sizeof(s));
+	run_pool_init(&s.pool, RUN_POOL_QUIET | RUN_POOL_SET_ASIDE_LOST);
 	s.lock_fd = -1;
 	s.c = c;
 	s.db = db;
@@ -758,21 +713,21 @@ stress_run(struct campaign *c, struct db *db, const char *out_root,
 		    nmissing == 1 ? "" : "s", seq);
 	for (;;) {
 		double el = s.elapsed0 + now_mono() - s.t0;
-		int st;
-		pid_t pid;
+		struct run_child_result res;
 
 		if (!stress_all_down(&s))
 			running += stress_fill(&s, slots, nslots, &seq, el);
 		if (running == 0)
 			break;
-		pid = waitpid(-1, &st, WNOHANG);
-		if (pid > 0) {
+		if (run_pool_reap(&s.pool, 0, &res) == 1) {
 			for (int i = 0; i < nslots; i++) {
-				if (slots[i].pid == pid) {
-					stress_reap(&s, &slots[i], st);
+				if (slots[i].busy && slots[i].child ==
+				    res.index) {
+					stress_reap(&s, &slots[i], &res);
 					running--;
 				}
 			}
+			run_child_result_release(&res);
 		} else
 			usleep(200000);
 		(void)db_campaign_progress(db, s.campaign_id,
@@ -802,6 +757,7 @@ cleanup:
 	free(s.pending);
 	free(s.hosts);
 	free(slots);
+	run_pool_release(&s.pool);
 	free((char *)s.out);
 	if (s.lock_fd >= 0)
 		close(s.lock_fd);

@@ -17,17 +17,18 @@
 #include <sqlite3.h>
 
 #include "util.h"
+#include "run.h"
 #include "db.h"
 
 static char dir[] = "/tmp/u-db.XXXXXX";
 static char path[64];
 
-/* A finished crashed run, as run.json has it. */
-static json_t *
-crashed_run(const char *id)
+/* A finished crashed run, as run.json has it, read as its record. */
+static void
+crashed_run(const char *id, struct run_record *r)
 {
-	return json_pack("{s:s,s:s,s:s,s:s,s:{},s:i,s:i,s:s,s:s,s:{s:f},"
-	    "s:{s:s,s:s,s:s,s:s,s:[s]},s:{s:f}}",
+	json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:{},s:i,s:i,s:s,s:s,"
+	    "s:{s:f},s:{s:s,s:s,s:s,s:s,s:[s]},s:{s:f}}",
 	    "id", id, "scenario", "sysrq-crash", "image", "/img",
 	    "kernel_release", "6.1.0-57-cloud-amd64", "params", "seed", 7,
 	    "smp", 2, "outcome", "crashed", "reason", "guest panicked",
@@ -36,6 +37,10 @@ crashed_run(const char *id)
 	    "bucket", "0123456789abcdef", "type", "panic", "frame", "sysrq",
 	    "classes", "sysrq",
 	    "rates", "clash_per_s", 1.5);
+
+	assert_non_null(j);
+	assert_int_equal(run_record_from_json(j, "/runs/x", "u-db", r), 0);
+	json_decref(j);
 }
 
 static long long
@@ -76,12 +81,13 @@ test_busy_database_records_nothing(void **state)
 {
 	struct db db;
 	sqlite3 *holder;
-	json_t *run = crashed_run("20261202-000000-sysrq-crash-0001");
+	struct run_record run;
 	long long cid;
 	int resumed;
 	double el;
 	unsigned long long seed;
 
+	crashed_run("20261202-000000-sysrq-crash-0001", &run);
 	assert_int_equal(db_open(&db, path), 0);
 	cid = db_campaign(&db, "u", "u.json", 1, 10, "random", &resumed, &el,
 	    &seed);
@@ -92,7 +98,7 @@ test_busy_database_records_nothing(void **state)
 	    NULL), SQLITE_OK);
 	sqlite3_busy_handler(db.h, release_then_give_up, holder);
 
-	assert_int_equal(db_add_run(&db, cid, 0, "/runs/x", run, 0), -1);
+	assert_int_equal(db_add_run(&db, cid, 0, &run, 0), -1);
 	assert_int_equal(count(db.h, "runs"), 0);
 	assert_int_equal(count(db.h, "kernels"), 0);
 	assert_int_equal(count(db.h, "crashes"), 0);
@@ -101,17 +107,18 @@ test_busy_database_records_nothing(void **state)
 
 	/* once the database is free, the same run is recorded whole */
 	sqlite3_busy_timeout(db.h, 1000);
-	assert_int_equal(db_add_run(&db, cid, 0, "/runs/x", run, 0), 1);
+	assert_int_equal(db_add_run(&db, cid, 0, &run, 0), 1);
 	assert_int_equal(count(db.h, "runs"), 1);
 	assert_int_equal(count(db.h, "crashes"), 1);
 	assert_int_equal(count(db.h, "buckets"), 1);
-	assert_int_equal(count(db.h, "metrics"), 1);
+	/* a record's rates are whole: the three it lacked are -1, n/a */
+	assert_int_equal(count(db.h, "metrics"), 4);
 	assert_int_equal(db_has_run(&db, "20261202-000000-sysrq-crash-0001"),
 	    1);
 
 	sqlite3_close(holder);
 	db_close(&db);
-	json_decref(run);
+	run_record_release(&run);
 }
 
 /* A database held locked for longer than the busy timeout: an error. */
@@ -120,12 +127,13 @@ test_locked_database_is_an_error(void **state)
 {
 	struct db db;
 	sqlite3 *holder;
-	json_t *run = crashed_run("20261202-000000-sysrq-crash-0002");
+	struct run_record run;
 	long long cid;
 	int resumed;
 	double el;
 	unsigned long long seed;
 
+	crashed_run("20261202-000000-sysrq-crash-0002", &run);
 	assert_int_equal(db_open(&db, path), 0);
 	cid = db_campaign(&db, "u", "u.json", 1, 10, "random", &resumed, &el,
 	    &seed);
@@ -133,16 +141,16 @@ test_locked_database_is_an_error(void **state)
 	assert_int_equal(sqlite3_exec(holder, "BEGIN IMMEDIATE", NULL, NULL,
 	    NULL), SQLITE_OK);
 	sqlite3_busy_timeout(db.h, 200);
-	assert_int_equal(db_add_run(&db, cid, 1, "/runs/y", run, 0), -1);
+	assert_int_equal(db_add_run(&db, cid, 1, &run, 0), -1);
 	assert_int_equal(sqlite3_exec(holder, "ROLLBACK", NULL, NULL, NULL),
 	    SQLITE_OK);
 	assert_int_equal(db_has_run(&db, "20261202-000000-sysrq-crash-0002"),
 	    0);
 	/* and the seq is still free for the run when it is retried */
-	assert_int_equal(db_add_run(&db, cid, 1, "/runs/y", run, 0), 0);
+	assert_int_equal(db_add_run(&db, cid, 1, &run, 0), 0);
 	sqlite3_close(holder);
 	db_close(&db);
-	json_decref(run);
+	run_record_release(&run);
 }
 
 static int
