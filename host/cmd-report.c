@@ -68,7 +68,7 @@ cmd_report_exec(int argc, char **argv)
 	const char *db_arg = NULL, *cname = NULL, *html = NULL, *jpath = NULL;
 	const char *junit = NULL;
 	char *dbp, *name = NULL;
-	struct db db;
+	struct db *db;
 	long long cid, nb;
 	int ch, rc = EXIT_INFRA;
 
@@ -88,20 +88,20 @@ cmd_report_exec(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	dbp = stress_db_path(db_arg);
-	if (db_open(&db, dbp) != 0)
+	if ((db = db_open(dbp)) == NULL)
 		goto out;
-	cid = summary_campaign(&db, cname, &name);
+	cid = summary_campaign(db, cname, &name);
 	if (cid < 0) {
 		error("no campaign%s%s in '%s'", cname ? " " : "",
 		    cname ? cname : "", dbp);
 		goto close;
 	}
-	if (html && write_with(html, summary_html, &db, cid, name) != 0)
+	if (html && write_with(html, summary_html, db, cid, name) != 0)
 		goto close;
-	if (junit && write_with(junit, summary_junit, &db, cid, name) != 0)
+	if (junit && write_with(junit, summary_junit, db, cid, name) != 0)
 		goto close;
 	{
-		json_t *j = summary_json(&db, cid, name);
+		json_t *j = summary_json(db, cid, name);
 
 		if (jpath != NULL && json_write_atomic(jpath, j) != 0) {
 			json_decref(j);
@@ -115,11 +115,11 @@ cmd_report_exec(int argc, char **argv)
 		    json_object_get(j, "new_buckets")));
 		json_decref(j);
 	}
-	nb = summary_new_buckets(&db, cid);
+	nb = summary_new_buckets(db, cid);
 	/* nightly CI: a new bucket is a finding */
 	rc = nb > 0 ? EXIT_VERDICT : EXIT_PASS;
 close:
-	db_close(&db);
+	db_close(db);
 out:
 	free(name);
 	free(dbp);

@@ -419,16 +419,16 @@ replay_load(const char *db_arg, const char *run_id, struct run_opts *o,
     struct replay *rp)
 {
 	char *dbp = stress_db_path(db_arg);
-	struct db db;
+	struct db *db;
 	struct run_record row;
 	int rc = -1;
 
 	memset(rp, 0, sizeof(*rp));
-	if (db_open(&db, dbp) != 0) {
+	if ((db = db_open(dbp)) == NULL) {
 		free(dbp);
 		return -1;
 	}
-	switch (db_run(&db, run_id, &row)) {
+	switch (db_run(db, run_id, &row)) {
 	case 1:
 		error("no run '%s' in '%s'", run_id, dbp);
 		break;
@@ -460,7 +460,7 @@ replay_load(const char *db_arg, const char *run_id, struct run_opts *o,
 	}
 	}
 	run_record_release(&row);
-	db_close(&db);
+	db_close(db);
 	free(dbp);
 	return rc;
 }

@@ -69,7 +69,7 @@ cmd_stress_exec(int argc, char **argv)
 {
 	const char *db_arg = NULL, *out = NULL;
 	struct campaign c;
-	struct db db;
+	struct db *db;
 	char *dbp, *outp;
 	int resume = 0, jobs = 0, ch, rc;
 	long v, duration = 0;
@@ -124,16 +124,16 @@ cmd_stress_exec(int argc, char **argv)
 		c.duration_s = (double)duration;
 	dbp = stress_db_path(db_arg ? db_arg : c.db_path);
 	outp = out ? xstrdup(out) : xasprintf("%s/campaigns", cache_dir());
-	if (db_open(&db, dbp) != 0) {
+	if ((db = db_open(dbp)) == NULL) {
 		rc = EXIT_INFRA;
 		goto cleanup;
 	}
-	rc = stress_run(&c, &db, outp, resume);
+	rc = stress_run(&c, db, outp, resume);
 	if (rc >= 0)
 		printf("campaign %s: done; %d new bucket%s; database %s\n",
 		    c.name, rc, rc == 1 ? "" : "s", dbp);
 	rc = rc < 0 ? EXIT_INFRA : EXIT_PASS;
-	db_close(&db);
+	db_close(db);
 cleanup:
 	free(dbp);
 	free(outp);

@@ -21,6 +21,7 @@
 #include "util.h"
 #include "run.h"
 #include "db.h"
+#include "db-impl.h"
 
 static const char db_schema[] =
 	"PRAGMA journal_mode=WAL;"
@@ -108,40 +109,43 @@ db_migrate(struct db *db, const char *path)
 	return 0;
 }
 
-int
-db_open(struct db *db, const char *path)
+/*
+ * Open (creating or migrating) the database at path.  Returns it, or
+ * NULL after reporting why not; db_close() frees it.
+ */
+struct db *
+db_open(const char *path)
 {
+	struct db *db = xcalloc(1, sizeof(*db));
 	char *err = NULL;
 
-	memset(db, 0, sizeof(*db));
 	if (sqlite3_open(path, &db->h) != SQLITE_OK) {
 		error("cannot open database '%s': %s", path,
 		    db->h ? sqlite3_errmsg(db->h) : "out of memory");
-		sqlite3_close(db->h);
-		db->h = NULL;
-		return -1;
+		db_close(db);
+		return NULL;
 	}
 	sqlite3_busy_timeout(db->h, 10000);
 	if (sqlite3_exec(db->h, db_schema, NULL, NULL, &err) != SQLITE_OK) {
 		error("cannot set up database '%s': %s", path, err);
 		sqlite3_free(err);
 		db_close(db);
-		return -1;
+		return NULL;
 	}
 	if (db_migrate(db, path) != 0) {
 		db_close(db);
-		return -1;
+		return NULL;
 	}
-	return 0;
+	return db;
 }
 
 void
 db_close(struct db *db)
 {
-	if (db != NULL && db->h != NULL)
-		sqlite3_close(db->h);
-	if (db != NULL)
-		db->h = NULL;
+	if (db == NULL)
+		return;
+	sqlite3_close(db->h);
+	free(db);
 }
 
 /*

@@ -10,14 +10,14 @@
 
 struct run_record;
 
-/* The results database (db.c). */
-struct sqlite3;
-struct db {
-	struct sqlite3	*h;
-};
+/*
+ * The results database (db.c): opaque outside the db layer, whose files
+ * (db.c, summary.c) share its definition through db-impl.h.
+ */
+struct db;
 
 /* db.c */
-int		 db_open(struct db *db, const char *path);
+struct db	*db_open(const char *path);
 void		 db_close(struct db *db);
 long long	 db_campaign(struct db *db, const char *name, const char *file,
 		     unsigned long long seed, double duration_s,

@@ -19,6 +19,7 @@
 #include "util.h"
 #include "report.h"
 #include "db.h"
+#include "db-impl.h"
 
 static void
 esc(FILE *f, const char *s)

@@ -19,6 +19,7 @@
 #include "util.h"
 #include "run.h"
 #include "db.h"
+#include "db-impl.h"
 
 static char dir[] = "/tmp/u-db.XXXXXX";
 static char path[64];
@@ -79,7 +80,7 @@ release_then_give_up(void *arg, int tries)
 static void
 test_busy_database_records_nothing(void **state)
 {
-	struct db db;
+	struct db *db;
 	sqlite3 *holder;
 	struct run_record run;
 	long long cid;
@@ -88,36 +89,36 @@ test_busy_database_records_nothing(void **state)
 	unsigned long long seed;
 
 	crashed_run("20261202-000000-sysrq-crash-0001", &run);
-	assert_int_equal(db_open(&db, path), 0);
-	cid = db_campaign(&db, "u", "u.json", 1, 10, "random", &resumed, &el,
+	assert_non_null(db = db_open(path));
+	cid = db_campaign(db, "u", "u.json", 1, 10, "random", &resumed, &el,
 	    &seed);
 	assert_true(cid >= 0);
 
 	assert_int_equal(sqlite3_open(path, &holder), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(holder, "BEGIN IMMEDIATE", NULL, NULL,
 	    NULL), SQLITE_OK);
-	sqlite3_busy_handler(db.h, release_then_give_up, holder);
+	sqlite3_busy_handler(db->h, release_then_give_up, holder);
 
-	assert_int_equal(db_add_run(&db, cid, 0, &run, 0), -1);
-	assert_int_equal(count(db.h, "runs"), 0);
-	assert_int_equal(count(db.h, "kernels"), 0);
-	assert_int_equal(count(db.h, "crashes"), 0);
-	assert_int_equal(count(db.h, "buckets"), 0);
-	assert_int_equal(count(db.h, "metrics"), 0);
+	assert_int_equal(db_add_run(db, cid, 0, &run, 0), -1);
+	assert_int_equal(count(db->h, "runs"), 0);
+	assert_int_equal(count(db->h, "kernels"), 0);
+	assert_int_equal(count(db->h, "crashes"), 0);
+	assert_int_equal(count(db->h, "buckets"), 0);
+	assert_int_equal(count(db->h, "metrics"), 0);
 
 	/* once the database is free, the same run is recorded whole */
-	sqlite3_busy_timeout(db.h, 1000);
-	assert_int_equal(db_add_run(&db, cid, 0, &run, 0), 1);
-	assert_int_equal(count(db.h, "runs"), 1);
-	assert_int_equal(count(db.h, "crashes"), 1);
-	assert_int_equal(count(db.h, "buckets"), 1);
+	sqlite3_busy_timeout(db->h, 1000);
+	assert_int_equal(db_add_run(db, cid, 0, &run, 0), 1);
+	assert_int_equal(count(db->h, "runs"), 1);
+	assert_int_equal(count(db->h, "crashes"), 1);
+	assert_int_equal(count(db->h, "buckets"), 1);
 	/* a record's rates are whole: the three it lacked are -1, n/a */
-	assert_int_equal(count(db.h, "metrics"), 4);
-	assert_int_equal(db_has_run(&db, "20261202-000000-sysrq-crash-0001"),
+	assert_int_equal(count(db->h, "metrics"), 4);
+	assert_int_equal(db_has_run(db, "20261202-000000-sysrq-crash-0001"),
 	    1);
 
 	sqlite3_close(holder);
-	db_close(&db);
+	db_close(db);
 	run_record_release(&run);
 }
 
@@ -125,7 +126,7 @@ test_busy_database_records_nothing(void **state)
 static void
 test_locked_database_is_an_error(void **state)
 {
-	struct db db;
+	struct db *db;
 	sqlite3 *holder;
 	struct run_record run;
 	long long cid;
@@ -134,22 +135,22 @@ test_locked_database_is_an_error(void **state)
 	unsigned long long seed;
 
 	crashed_run("20261202-000000-sysrq-crash-0002", &run);
-	assert_int_equal(db_open(&db, path), 0);
-	cid = db_campaign(&db, "u", "u.json", 1, 10, "random", &resumed, &el,
+	assert_non_null(db = db_open(path));
+	cid = db_campaign(db, "u", "u.json", 1, 10, "random", &resumed, &el,
 	    &seed);
 	assert_int_equal(sqlite3_open(path, &holder), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(holder, "BEGIN IMMEDIATE", NULL, NULL,
 	    NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db.h, 200);
-	assert_int_equal(db_add_run(&db, cid, 1, &run, 0), -1);
+	sqlite3_busy_timeout(db->h, 200);
+	assert_int_equal(db_add_run(db, cid, 1, &run, 0), -1);
 	assert_int_equal(sqlite3_exec(holder, "ROLLBACK", NULL, NULL, NULL),
 	    SQLITE_OK);
-	assert_int_equal(db_has_run(&db, "20261202-000000-sysrq-crash-0002"),
+	assert_int_equal(db_has_run(db, "20261202-000000-sysrq-crash-0002"),
 	    0);
 	/* and the seq is still free for the run when it is retried */
-	assert_int_equal(db_add_run(&db, cid, 1, &run, 0), 0);
+	assert_int_equal(db_add_run(db, cid, 1, &run, 0), 0);
 	sqlite3_close(holder);
-	db_close(&db);
+	db_close(db);
 	run_record_release(&run);
 }
 
