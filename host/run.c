@@ -1087,9 +1087,6 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 	cfg.callback = o->callback;
 	cfg.console_limit = o->console_limit ? o->console_limit :
 	    16u * 1024 * 1024;
-	r->accel = xstrdup(cfg.accel ? cfg.accel :
-	    vm_qemu_accel(cfg.kernel, cfg.initrd));
-	cfg.accel = r->accel;
 
 	if (o->snapshot) {
 		if (rs.kdump) {
@@ -1111,9 +1108,6 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 	rs.steps_json = json_array();
 	rs.vm = vm_new(ops, &cfg);
 	rs.vm_ops = ops;
-	if (o->progress != NULL)
-		fprintf(stderr, "racerig: run %s: booting %s (%d vCPUs, %s)\n",
-		    r->id, img.release, r->smp, r->accel);
 	if (vm_start(rs.vm) != 0) {
 		if (rs.vm->host_lost)
 			run_finish(&rs, RUN_ERROR, "the VM did not start: "
@@ -1122,6 +1116,11 @@ run_scenario(const struct run_opts *o, struct run_result *r)
 		else
 			run_finish(&rs, RUN_ERROR, "the VM did not start");
 	} else {
+		/* the backend chose the accelerator as it started */
+		r->accel = xstrdup(rs.vm->accel);
+		if (o->progress != NULL)
+			fprintf(stderr, "racerig: run %s: booting %s (%d vCPUs, "
+			    "%s)\n", r->id, img.release, r->smp, r->accel);
 		rs.t0 = rs.vm->t_start;
 		if (agent_init(&rs.agent, rs.vm->agent_fd) == 0)
 			rs.agent_ok = 1;

@@ -311,7 +311,7 @@ lv_resolve_peers(struct vm_libvirt *l, const char *uri)
 	int rc;
 
 	l->npeers = 0;
-	if (uri == NULL || vm_libvirt_uri_host(uri, host, sizeof(host)) != 0 ||
+	if (uri == NULL || uri_host(uri, host, sizeof(host)) != 0 ||
 	    host[0] == '\0')
 		return error("TCP channels need a libvirt URI that names its "
 		    "host, whose addresses alone may connect them: '%s' "
@@ -596,93 +596,6 @@ lv_auth_step(struct vm *vm, const struct pollfd *p)
 }
 
 /*
- * Check uri as a libvirt QEMU URI: qemu[+TRANSPORT]://[USER@]HOST[:PORT]
- * /system or /session, an optional ?query, nothing a shell or XML would
- * read specially.  On success puts the host part in host ("" for a local
- * URI) and returns 0; returns -1 without a message otherwise, since the
- * caller knows which file and field to name.
- */
-int
-vm_libvirt_uri_host(const char *uri, char *host, size_t n)
-{
-	static const char *const transports[] = { "tcp", "tls", "ssh",
-	    "libssh", "libssh2", "unix" };
-	const char *p, *auth, *end, *h, *he;
-	size_t tl;
-	int ok = 0;
-
-	if (n == 0 || strlen(uri) > 512)
-		return -1;
-	host[0] = '\0';
-	for (p = uri; *p; p++) {
-		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '\'' ||
-		    *p == '"' || *p == '<' || *p == '>' || *p == '\\' ||
-		    *p == '`')
-			return -1;
-	}
-	if (strncmp(uri, "qemu", 4) != 0)
-		return -1;
-	p = uri + 4;
-	if (*p == '+') {
-		tl = strcspn(++p, ":");
-		for (size_t i = 0; i < ARRAY_SIZE(transports) && !ok; i++)
-			ok = strlen(transports[i]) == tl &&
-			    strncmp(p, transports[i], tl) == 0;
-		if (!ok)
-			return -1;
-		p += tl;
-	}
-	if (strncmp(p, "://", 3) != 0)
-		return -1;
-	auth = p + 3;
-	end = auth + strcspn(auth, "/?#");
-	if (*end != '/' || (strncmp(end, "/system", 7) != 0 &&
-	    strncmp(end, "/session", 8) != 0))
-		return -1;
-	p = end + (end[1] == 's' && end[2] == 'y' ? 7 : 8);
-	if (*p != '\0' && *p != '?')
-		return -1;
-	/* the authority: [user@]host[:port], host maybe [IPv6] */
-	h = memchr(auth, '@', (size_t)(end - auth));
-	h = h ? h + 1 : auth;
-	if (*h == '[') {
-		he = memchr(h, ']', (size_t)(end - h));
-		if (he == NULL)
-			return -1;
-		h++;
-		p = he + 1;
-	} else {
-		he = h + strcspn(h, ":/");
-		if (he > end)
-			he = end;
-		p = he;
-	}
-	for (const char *c = h; c < he; c++) {
-		if (!(*c >= 'a' && *c <= 'z') && !(*c >= 'A' && *c <= 'Z') &&
-		    !(*c >= '0' && *c <= '9') && *c != '.' && *c != '-' &&
-		    *c != ':' && *c != '_')
-			return -1;
-	}
-	if (p < end) {
-		long port;
-		char num[8];
-
-		if (*p != ':' || (size_t)(end - p - 1) >= sizeof(num) ||
-		    end - p < 2)
-			return -1;
-		memcpy(num, p + 1, (size_t)(end - p - 1));
-		num[end - p - 1] = '\0';
-		if (parse_long(num, 1, 65535, &port) != 0)
-			return -1;
-	}
-	if ((size_t)(he - h) >= n)
-		return -1;
-	memcpy(host, h, (size_t)(he - h));
-	host[he - h] = '\0';
-	return 0;
-}
-
-/*
  * A fresh token for the TCP agent channel, in l->token and in a file of
  * the run directory that QEMU hands the guest through fw_cfg (it reads
  * the file at its start; the libvirt host sees the directory at the same
@@ -715,6 +628,29 @@ lv_token_unlink(struct vm_libvirt *l)
 		unlink(l->token_path);
 	free(l->token_path);
 	l->token_path = NULL;
+}
+
+/*
+ * The accelerator for the domain, in accel: the one asked for, else
+ * "kvm" if the libvirt host says its QEMU can run KVM domains
+ * (virConnectGetDomainCapabilities for virttype kvm), else "tcg".  The
+ * host that runs the domain answers, never this machine's /dev/kvm.
+ */
+static void
+lv_accel(struct vm_libvirt *l, const struct vm_config *cfg, char *accel,
+    size_t n)
+{
+	const char *want = vm_accel_wanted(cfg);
+	char *caps;
+
+	if (want == NULL) {
+		caps = virConnectGetDomainCapabilities(l->conn, NULL,
+		    "x86_64", NULL, "kvm", 0);
+		want = caps != NULL ? "kvm" : "tcg";
+		free(caps);
+		virResetLastError();	/* "no kvm" is an answer here */
+	}
+	snprintf(accel, n, "%s", want);
 }
 
 /* Text for an XML element or attribute value. */
@@ -792,16 +728,16 @@ lv_xml_chardev(struct buf *b, const char *elem, const struct lv_chan *ch,
  * tells the agent to present it (see proto.h).
  */
 static char *
-lv_domain_xml(const struct vm_config *cfg, const char *name,
-    const struct lv_chan *con, const struct lv_chan *ag,
+lv_domain_xml(const struct vm_config *cfg, const char *accel,
+    const char *name, const struct lv_chan *con, const struct lv_chan *ag,
     const char *token_path)
 {
 	struct buf b = BUF_INIT;
 	char *emulator;
 
-	/* KVM only where the probe said it works; TCG otherwise */
-	buf_addf(&b, "<domain type='%s'>\n  <name>", cfg->accel != NULL &&
-	    strcmp(cfg->accel, "kvm") == 0 ? "kvm" : "qemu");
+	/* libvirt calls TCG "qemu" */
+	buf_addf(&b, "<domain type='%s'>\n  <name>", strcmp(accel,
+	    "kvm") == 0 ? "kvm" : "qemu");
 	lv_xml_text(&b, name);
 	buf_addf(&b, "</name>\n  <memory unit='MiB'>%d</memory>\n"
 	    "  <vcpu>%d</vcpu>\n  <os>\n"
@@ -883,6 +819,7 @@ vm_libvirt_start(struct vm *vm)
 	if (virConnectRegisterCloseCallback(l->conn, lv_closed, l,
 	    NULL) == 0)
 		l->close_cb = 1;
+	lv_accel(l, cfg, vm->accel, sizeof(vm->accel));
 	/* the run directory's name is unique: so is the domain's */
 	base = strrchr(cfg->dir, '/');
 	name = xasprintf("racerig-%s", base ? base + 1 : cfg->dir);
@@ -912,7 +849,7 @@ vm_libvirt_start(struct vm *vm)
 	}
 	/* one deadline for both channels, however many knock meanwhile */
 	deadline = now_mono() + LV_ACCEPT_TIMEOUT_MS / 1000.0;
-	xml = lv_domain_xml(cfg, name, &con, &ag, l->token_path);
+	xml = lv_domain_xml(cfg, vm->accel, name, &con, &ag, l->token_path);
 	free(path);
 	path = xasprintf("%s/domain.xml", cfg->dir);
 	/*

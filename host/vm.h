@@ -66,7 +66,11 @@ struct vm_config {
 	int		 smp;
 	int		 mem_mb;
 	const char	*dir;		/* run directory: console.log etc. */
-	const char	*accel;		/* "kvm", "tcg" or NULL for auto */
+	/*
+	 * "kvm", "tcg", or NULL or "auto": the backend's start() decides
+	 * (vm_accel_wanted) and says what it chose in vm->accel.
+	 */
+	const char	*accel;
 	const char	*disk;		/* optional raw disk (kdump target) */
 	size_t		 console_limit;	/* bytes of console.log kept */
 	/*
@@ -150,6 +154,14 @@ struct vm;
  *             and mem_file together restore it as cfg.incoming and
  *             cfg.mem_file.  May be NULL (unsupported).  0 or -1
  *             (reported).
+ * restore:    like start, but the guest resumes from the state a save
+ *             wrote (cfg.incoming, its RAM cfg.mem_file) instead of
+ *             booting; vm_start() calls it when cfg.incoming is set.
+ *             May be NULL (unsupported).  0 or -1 (reported).
+ * snapshot_id: append to id what a saved state depends on besides the
+ *             guest's configuration (the hypervisor binary, the
+ *             accelerator start() would choose), so that snapshot.c
+ *             keys a snapshot by it.  Mandatory with save and restore.
  * alive:      is the hypervisor process (or libvirt domain) still
  *             there?  1 yes, 0 gone: the state is then EXITED and
  *             detail says what went.  May be NULL (taken as yes).  A
@@ -164,6 +176,9 @@ struct vm_ops {
 			    int timeout_ms);
 	int		(*dump)(struct vm *vm, const char *path);
 	int		(*save)(struct vm *vm, const char *path);
+	int		(*restore)(struct vm *vm);
+	void		(*snapshot_id)(const struct vm_config *cfg,
+			    struct buf *id);
 	int		(*alive)(struct vm *vm, char *detail, size_t n);
 	void		(*stop)(struct vm *vm);
 };
@@ -175,6 +190,11 @@ struct vm {
 	struct console		 console;
 	int			 agent_fd;	/* host end, -1 if none */
 	double			 t_start;	/* now_mono() at start */
+	/*
+	 * The accelerator start() chose, "kvm" or "tcg" ("" until it has
+	 * chosen): the run records it.
+	 */
+	char			 accel[8];
 	/*
 	 * Set by the backend when the hypervisor's host or service went
 	 * away (connection refused, closed or not answering): whatever
@@ -212,24 +232,25 @@ const struct vm_ops *vm_backend(const char *name);
 struct vm	*vm_new(const struct vm_ops *ops, const struct vm_config *cfg);
 int		 vm_start(struct vm *vm);
 int		 vm_save(struct vm *vm, const char *path);
+int		 vm_can_snapshot(const struct vm_ops *ops);
 int		 vm_next_event(struct vm *vm, struct vm_event *ev,
 		     int timeout_ms);
 int		 vm_dump(struct vm *vm, const char *path);
 int		 vm_alive(struct vm *vm, char *detail, size_t n);
 void		 vm_free(struct vm *vm);
 const char	*vm_state_name(enum vm_state state);
+const char	*vm_accel_wanted(const struct vm_config *cfg);
 
-/* vm-qemu.c */
+/* the backends: vm-qemu.c, vm-libvirt.c */
 extern const struct vm_ops vm_qemu_ops;
 extern const struct vm_ops vm_libvirt_ops;
-int		 vm_libvirt_uri_host(const char *uri, char *host, size_t n);
-const char	*qemu_binary(void);	/* $RACERIG_QEMU or the default */
+/* the QEMU binary both backends run: $RACERIG_QEMU or the default */
+const char	*qemu_binary(void);
 
 /* snapshot.c */
 int		 snapshot_prepare(const struct vm_ops *ops,
 		     const struct vm_config *cfg, char **ram_out,
 		     char **state_out);
-const char	*vm_qemu_accel(const char *kernel, const char *initrd);
 
 /* dump.c */
 int		 dump_unflatten(const char *flat, const char *path,
