@@ -229,6 +229,7 @@ void		 console_close(struct console *c);
 
 /* vm.c */
 const struct vm_ops *vm_backend(const char *name);
+void		 vm_backend_register(const struct vm_ops *ops);	/* tests */
 struct vm	*vm_new(const struct vm_ops *ops, const struct vm_config *cfg);
 int		 vm_start(struct vm *vm);
 int		 vm_save(struct vm *vm, const char *path);
