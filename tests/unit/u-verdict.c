@@ -4,7 +4,7 @@
  * run_kernel_verdict) without QEMU: the scripted backend (vm-fake.h)
  * plays the VM and this file plays the guest's agent on the other end of
  * the channel, with real protocol frames (guest/agent/proto.h).  Each
- * test drives one outcome: ok, crashed, hung (hang marker; heartbeats
+ * case drives one outcome: ok, crashed, hung (hang marker; heartbeats
  * stop; stalled send), boot-failed, lost (agent end-of-file before or
  * after the process exit, or with a process that vanished), error with
  * host_lost, failed and workload-failed.
@@ -260,221 +260,149 @@ teardown(void **state)
 	{ 0, VM_FAKE_END, NULL } })
 #define NO_STEPS ((const struct vm_fake_step[]){ { 0, VM_FAKE_END, NULL } })
 
-/* The agent says HELLO, the step exits 0: ok. */
-static void
-test_ok(void **state)
-{
-	struct guest g = { .hb_until_s = 1e9 };
-	struct verdict v;
+/*
+ * One verdict to drive: the scenario, how the guest's agent behaves, what
+ * the VM does when, the run's timeouts, and the outcome and a piece of
+ * the reason it must end with.
+ */
+struct verdict_case {
+	const char		*name;
+	const char		*scenario;
+	struct guest		 guest;
+	const struct vm_fake_step *steps;
+	long			 boot_timeout_s;
+	long			 heartbeat_timeout_s;
+	enum run_outcome	 outcome;
+	const char		*reason;
+	int			 host_lost;
+};
 
-	(void)state;
-	verdict_play("fake-ok", &g, NO_STEPS, 5, 5, &v);
-	assert_int_equal(v.outcome, RUN_OK);
-	assert_non_null(strstr(v.reason, "all 1 steps finished"));
-}
+#define ALWAYS	1e9		/* heartbeats never stop */
 
-/* An oops on the console, then the panic event: crashed, naming it. */
-static void
-test_crashed(void **state)
-{
-	struct guest g = { .no_exit = 1, .hb_until_s = 1e9 };
-	struct verdict v;
-
-	(void)state;
-	verdict_play("fake-ok", &g, STEPS(
+static const struct verdict_case cases[] = {
+	/* the agent says HELLO, the step exits 0 */
+	{ "ok",
+	    "fake-ok", { .hb_until_s = ALWAYS }, NO_STEPS, 5, 5,
+	    RUN_OK, "all 1 steps finished as expected", 0 },
+	/* an oops on the console, then the panic event: naming the oops */
+	{ "crashed: oops then panic",
+	    "fake-ok", { .no_exit = 1, .hb_until_s = ALWAYS }, STEPS(
 	    { 300, VM_FAKE_CONSOLE, "BUG: kernel NULL pointer dereference, "
 	    "address: 0000000000000000\n" },
 	    { 400, VM_FAKE_CONSOLE, "Kernel panic - not syncing: Fatal "
 	    "exception\n" },
-	    { 450, VM_FAKE_PANIC, NULL }), 5, 5, &v);
-	assert_int_equal(v.outcome, RUN_CRASHED);
-	assert_non_null(strstr(v.reason, "guest panicked"));
-	assert_non_null(strstr(v.reason, "NULL pointer dereference"));
-}
-
-/* A hung task before the panic it led to: hung, not crashed. */
-static void
-test_hung_marker(void **state)
-{
-	struct guest g = { .no_exit = 1, .hb_until_s = 1e9 };
-	struct verdict v;
-
-	(void)state;
-	verdict_play("fake-ok", &g, STEPS(
+	    { 450, VM_FAKE_PANIC, NULL }), 5, 5,
+	    RUN_CRASHED, "guest panicked: BUG: kernel NULL pointer", 0 },
+	/* a hung task before the panic it led to: hung, not crashed */
+	{ "hung: hung task then panic",
+	    "fake-ok", { .no_exit = 1, .hb_until_s = ALWAYS }, STEPS(
 	    { 300, VM_FAKE_CONSOLE, "INFO: task sh:1 blocked for more than "
 	    "122 seconds.\n" },
 	    { 400, VM_FAKE_CONSOLE, "Kernel panic - not syncing: hung_task: "
 	    "blocked tasks\n" },
-	    { 450, VM_FAKE_PANIC, NULL }), 5, 5, &v);
-	assert_int_equal(v.outcome, RUN_HUNG);
-	assert_non_null(strstr(v.reason, "blocked for more than 122 seconds"));
-}
-
-/* Heartbeats stop while a step runs: hung, after the heartbeat timeout. */
-static void
-test_hung_heartbeat(void **state)
-{
-	struct guest g = { .no_exit = 1, .hb_until_s = 0.3 };
-	struct verdict v;
-
-	(void)state;
-	verdict_play("fake-ok", &g, NO_STEPS, 5, 1, &v);
-	assert_int_equal(v.outcome, RUN_HUNG);
-	assert_non_null(strstr(v.reason, "no heartbeat from the agent for 1 s"));
-}
-
-/* The guest stops reading while the host has steps to send: hung. */
-static void
-test_hung_stalled_send(void **state)
-{
-	struct guest g = { .no_exit = 1, .hb_until_s = 1e9 };
-	struct verdict v;
-
-	(void)state;
-	/* the heartbeat timeout is longer than the send's 10 s deadline */
-	verdict_play("fake-stall", &g, STEPS(
-	    { 0, VM_FAKE_STOP_READING, NULL }), 5, 30, &v);
-	assert_int_equal(v.outcome, RUN_HUNG);
-	assert_non_null(strstr(v.reason, "the guest stopped reading its agent "
-	    "channel: sending the exec frame stalled"));
-}
-
-/* The agent never says HELLO: boot-failed after the boot timeout. */
-static void
-test_boot_failed(void **state)
-{
-	struct guest g = { .no_hello = 1 };
-	struct verdict v;
-
-	(void)state;
-	verdict_play("fake-ok", &g, NO_STEPS, 1, 5, &v);
-	assert_int_equal(v.outcome, RUN_BOOT_FAILED);
-	assert_non_null(strstr(v.reason, "the agent was not ready within 1 s"));
-}
-
-/* The agent channel closes, then the process exits: lost. */
-static void
-test_lost_eof_then_exit(void **state)
-{
-	struct guest g = { .no_exit = 1, .hb_until_s = 1e9 };
-	struct verdict v;
-
-	(void)state;
-	verdict_play("fake-ok", &g, STEPS(
+	    { 450, VM_FAKE_PANIC, NULL }), 5, 5,
+	    RUN_HUNG, "guest panicked after: INFO: task sh:1 blocked", 0 },
+	/* heartbeats stop while a step runs */
+	{ "hung: heartbeats stop",
+	    "fake-ok", { .no_exit = 1, .hb_until_s = 0.3 }, NO_STEPS, 5, 1,
+	    RUN_HUNG, "no heartbeat from the agent for 1 s", 0 },
+	/*
+	 * The guest stops reading while the host has steps to send; the
+	 * heartbeat timeout is longer than the send's 10 s deadline.
+	 */
+	{ "hung: the guest stops reading",
+	    "fake-stall", { .no_exit = 1, .hb_until_s = ALWAYS }, STEPS(
+	    { 0, VM_FAKE_STOP_READING, NULL }), 5, 30,
+	    RUN_HUNG, "the guest stopped reading its agent channel: sending "
+	    "the exec frame stalled", 0 },
+	/* the agent never says HELLO */
+	{ "boot-failed: no HELLO",
+	    "fake-ok", { .no_hello = 1 }, NO_STEPS, 1, 5,
+	    RUN_BOOT_FAILED, "the agent was not ready within 1 s", 0 },
+	/* the agent channel closes, then the process exits */
+	{ "lost: agent EOF, then exit",
+	    "fake-ok", { .no_exit = 1, .hb_until_s = ALWAYS }, STEPS(
 	    { 300, VM_FAKE_AGENT_EOF, NULL },
-	    { 500, VM_FAKE_EXIT, "QEMU killed by signal 9" }), 5, 5, &v);
-	assert_int_equal(v.outcome, RUN_LOST);
-	assert_string_equal(v.reason, "QEMU killed by signal 9");
-}
+	    { 500, VM_FAKE_EXIT, "QEMU killed by signal 9" }), 5, 5,
+	    RUN_LOST, "QEMU killed by signal 9", 0 },
+	/* the process exits, its channel closing with it */
+	{ "lost: exit with agent EOF",
+	    "fake-ok", { .no_exit = 1, .hb_until_s = ALWAYS }, STEPS(
+	    { 300, VM_FAKE_EXIT, "QEMU exited with status 1" }), 5, 5,
+	    RUN_LOST, "QEMU exited with status 1", 0 },
+	/*
+	 * The channel closes because the process died, before that death is
+	 * an event: run.c asks alive() after the settle time, and the run is
+	 * lost, not the guest's broken channel.
+	 */
+	{ "lost: process vanished, agent EOF",
+	    "fake-ok", { .no_exit = 1, .hb_until_s = ALWAYS }, STEPS(
+	    { 300, VM_FAKE_VANISH, "QEMU killed by signal 9" }), 5, 5,
+	    RUN_LOST, "QEMU killed by signal 9 (the agent channel closed with "
+	    "it)", 0 },
+	/* the channel closes while the VM lives: the guest's fault */
+	{ "failed: channel broke, VM alive",
+	    "fake-ok", { .no_exit = 1, .hb_until_s = ALWAYS }, STEPS(
+	    { 300, VM_FAKE_AGENT_EOF, NULL }), 5, 5,
+	    RUN_FAILED, "agent channel broken", 0 },
+	/* the VM host or its daemon goes away: no kernel verdict */
+	{ "error: host lost",
+	    "fake-ok", { .no_exit = 1, .hb_until_s = ALWAYS }, STEPS(
+	    { 300, VM_FAKE_HOST_LOST, NULL }), 5, 5,
+	    RUN_ERROR, "lost the VM host", 1 },
+	/* a step exits 1 where 0 was expected */
+	{ "failed: step status",
+	    "fake-fail", { .exit_status = 1, .hb_until_s = ALWAYS }, NO_STEPS,
+	    5, 5, RUN_FAILED, "step 1 (/bin/false) exited with an unexpected "
+	    "status (status 1)", 0 },
+	/* the same from a step marked workload */
+	{ "workload-failed: workload step status",
+	    "fake-workload", { .exit_status = 1, .hb_until_s = ALWAYS },
+	    NO_STEPS, 5, 5, RUN_WORKLOAD_FAILED, "step 1 (stress-ng) exited "
+	    "with an unexpected status (status 1)", 0 },
+};
 
-/* The process exits (its channel closes with it): lost. */
 static void
-test_lost_exit_then_eof(void **state)
+test_verdict(void **state)
 {
-	struct guest g = { .no_exit = 1, .hb_until_s = 1e9 };
+	const struct verdict_case *c = *state;
+	struct guest g = c->guest;
 	struct verdict v;
 
-	(void)state;
-	verdict_play("fake-ok", &g, STEPS(
-	    { 300, VM_FAKE_EXIT, "QEMU exited with status 1" }), 5, 5, &v);
-	assert_int_equal(v.outcome, RUN_LOST);
-	assert_string_equal(v.reason, "QEMU exited with status 1");
+	verdict_play(c->scenario, &g, c->steps, c->boot_timeout_s,
+	    c->heartbeat_timeout_s, &v);
+	assert_string_equal(run_outcome_name(v.outcome),
+	    run_outcome_name(c->outcome));
+	assert_non_null(strstr(v.reason, c->reason));
+	assert_int_equal(v.host_lost, c->host_lost);
 }
 
-/*
- * The channel closes because the process died, before that death is an
- * event: run.c asks alive() after the settle time, and it is lost, not
- * the guest's broken channel.
- */
+/* Every outcome of the verdict logic is one of the cases. */
 static void
-test_lost_vanished(void **state)
+test_every_outcome(void **state)
 {
-	struct guest g = { .no_exit = 1, .hb_until_s = 1e9 };
-	struct verdict v;
-
 	(void)state;
-	verdict_play("fake-ok", &g, STEPS(
-	    { 300, VM_FAKE_VANISH, "QEMU killed by signal 9" }), 5, 5, &v);
-	assert_int_equal(v.outcome, RUN_LOST);
-	assert_string_equal(v.reason, "QEMU killed by signal 9 (the agent "
-	    "channel closed with it)");
-}
+	for (int o = RUN_OK; o <= RUN_WORKLOAD_FAILED; o++) {
+		int found = 0;
 
-/* The channel closes while the VM lives: the guest's fault, failed. */
-static void
-test_failed_channel(void **state)
-{
-	struct guest g = { .no_exit = 1, .hb_until_s = 1e9 };
-	struct verdict v;
-
-	(void)state;
-	verdict_play("fake-ok", &g, STEPS(
-	    { 300, VM_FAKE_AGENT_EOF, NULL }), 5, 5, &v);
-	assert_int_equal(v.outcome, RUN_FAILED);
-	assert_non_null(strstr(v.reason, "agent channel broken"));
-}
-
-/* The VM host or its daemon goes away: an error, host_lost, no verdict. */
-static void
-test_error_host_lost(void **state)
-{
-	struct guest g = { .no_exit = 1, .hb_until_s = 1e9 };
-	struct verdict v;
-
-	(void)state;
-	verdict_play("fake-ok", &g, STEPS(
-	    { 300, VM_FAKE_HOST_LOST, NULL }), 5, 5, &v);
-	assert_int_equal(v.outcome, RUN_ERROR);
-	assert_int_equal(v.host_lost, 1);
-	assert_non_null(strstr(v.reason, "lost the VM host"));
-}
-
-/* A step exits 1 where 0 was expected: failed. */
-static void
-test_failed_step(void **state)
-{
-	struct guest g = { .exit_status = 1, .hb_until_s = 1e9 };
-	struct verdict v;
-
-	(void)state;
-	verdict_play("fake-fail", &g, NO_STEPS, 5, 5, &v);
-	assert_int_equal(v.outcome, RUN_FAILED);
-	assert_non_null(strstr(v.reason, "step 1 (/bin/false) exited with an "
-	    "unexpected status (status 1)"));
-}
-
-/* The same from a step marked workload: workload-failed. */
-static void
-test_workload_failed(void **state)
-{
-	struct guest g = { .exit_status = 1, .hb_until_s = 1e9 };
-	struct verdict v;
-
-	(void)state;
-	verdict_play("fake-workload", &g, NO_STEPS, 5, 5, &v);
-	assert_int_equal(v.outcome, RUN_WORKLOAD_FAILED);
-	assert_non_null(strstr(v.reason, "step 1 (stress-ng) exited with an "
-	    "unexpected status (status 1)"));
+		for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+			found |= cases[i].outcome == (enum run_outcome)o;
+		if (!found)
+			fail_msg("no case ends %s", run_outcome_name(o));
+	}
 }
 
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ok),
-		cmocka_unit_test(test_crashed),
-		cmocka_unit_test(test_hung_marker),
-		cmocka_unit_test(test_hung_heartbeat),
-		cmocka_unit_test(test_hung_stalled_send),
-		cmocka_unit_test(test_boot_failed),
-		cmocka_unit_test(test_lost_eof_then_exit),
-		cmocka_unit_test(test_lost_exit_then_eof),
-		cmocka_unit_test(test_lost_vanished),
-		cmocka_unit_test(test_failed_channel),
-		cmocka_unit_test(test_error_host_lost),
-		cmocka_unit_test(test_failed_step),
-		cmocka_unit_test(test_workload_failed),
-	};
+	static struct CMUnitTest tests[ARRAY_SIZE(cases) + 1];
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	tests[0] = (struct CMUnitTest)cmocka_unit_test(test_every_outcome);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		tests[i + 1] = (struct CMUnitTest)cmocka_unit_test_prestate(
+		    test_verdict, (void *)&cases[i]);
+		tests[i + 1].name = cases[i].name;
+	}
+	return _cmocka_run_group_tests("u-verdict", tests, ARRAY_SIZE(tests),
+	    setup, teardown);
 }
