@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Guests (vm.c and its backends vm-qemu.c, vm-libvirt.c; qmp.c,
- * console.c, snapshot.c, dump.c): what a backend is asked to boot, the
- * VM lifecycle and events, the console watcher, QMP, and vmcores.
+ * Guests (vm.c and its backends: vm-qemu*.c, vm-libvirt*.c, and for
+ * tests vm-fake.c; qmp.c, console.c, snapshot.c, dump.c): what a backend
+ * is asked to boot, the VM lifecycle and events, the console watcher,
+ * QMP, snapshots and vmcores.  A backend's internals stay in its own
+ * files (vm-qemu-impl.h, vm-libvirt-impl.h): everything else sees only
+ * struct vm_ops.
  */
 #ifndef RACERIG_VM_H
 #define RACERIG_VM_H
@@ -137,11 +140,15 @@ struct vm_event {
 struct vm;
 
 /*
- * A VM backend.  name, start, next_event and stop are mandatory; dump may
- * be NULL (callers then report "unsupported").
+ * A VM backend.  name, start, next_event and stop are mandatory; dump,
+ * save, restore, snapshot_id and alive may be NULL (callers then report
+ * "unsupported", or see alive below).
  *
  * start:      boot the guest described by vm->cfg; on return the console
- *             and agent channel are connected.  0 or -1 (reported).
+ *             and agent channel are connected.  It chooses the
+ *             accelerator (cfg.accel, else vm_accel_wanted(), else what
+ *             its own host runs) and names it in vm->accel.  0 or -1
+ *             (reported).
  * next_event: wait up to timeout_ms for one thing to happen and describe
  *             it in *ev.  Console bytes are consumed by the backend into
  *             vm->console before VM_EV_CONSOLE is returned; the agent
@@ -161,7 +168,8 @@ struct vm;
  * snapshot_id: append to id what a saved state depends on besides the
  *             guest's configuration (the hypervisor binary, the
  *             accelerator start() would choose), so that snapshot.c
- *             keys a snapshot by it.  Mandatory with save and restore.
+ *             keys a snapshot by it.  Snapshots need all three of save,
+ *             restore and snapshot_id (vm_can_snapshot).
  * alive:      is the hypervisor process (or libvirt domain) still
  *             there?  1 yes, 0 gone: the state is then EXITED and
  *             detail says what went.  May be NULL (taken as yes).  A
