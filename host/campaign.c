@@ -269,7 +269,7 @@ campaign_load_hosts(const char *path, json_t *root, struct campaign *c)
 			return error("%s: hosts[%zu].uri must be a string",
 			    path, i);
 		uri = json_string_value(v);
-		if (vm_libvirt_uri_host(uri, host, sizeof(host)) != 0)
+		if (uri_host(uri, host, sizeof(host)) != 0)
 			return error("%s: hosts[%zu].uri '%s' is not a libvirt "
 			    "QEMU URI such as qemu+tcp://HOST/system", path, i,
 			    uri);

@@ -285,7 +285,7 @@ run_parse(int argc, char **argv, struct run_opts *o, struct run_args *a)
 	if (o->callback != NULL) {
 		char host[256] = "";
 
-		if (o->connect == NULL || vm_libvirt_uri_host(o->connect, host,
+		if (o->connect == NULL || uri_host(o->connect, host,
 		    sizeof(host)) != 0 || host[0] == '\0')
 			return error("--callback needs a --connect URI that "
 			    "names the libvirt host, such as qemu+tcp://HOST/"

@@ -809,9 +809,6 @@ run_prepare_vm(struct run_state *rs, const struct image *img,
 	cfg->callback = o->callback;
 	cfg->console_limit = o->console_limit ? o->console_limit :
 	    16u * 1024 * 1024;
-	r->accel = xstrdup(cfg->accel ? cfg->accel :
-	    vm_qemu_accel(cfg->kernel, cfg->initrd));
-	cfg->accel = r->accel;
 	if (o->snapshot) {
 		if (rs->kdump)
 			return error("--snapshot and --dump kdump do not go "
@@ -854,9 +851,6 @@ run_boot(struct run_state *rs, const struct vm_config *cfg,
 	struct run_record *r = rs->res;
 
 	rs->vm = vm_new(rs->vm_ops, cfg);
-	if (o->progress != NULL)
-		fprintf(stderr, "racerig: run %s: booting %s (%d vCPUs, %s)\n",
-		    r->id, release, r->smp, r->accel);
 	if (vm_start(rs->vm) != 0) {
 		if (rs->vm->host_lost)
 			run_finish(rs, RUN_ERROR, "the VM did not start: "
@@ -866,6 +860,11 @@ run_boot(struct run_state *rs, const struct vm_config *cfg,
 			run_finish(rs, RUN_ERROR, "the VM did not start");
 		return;
 	}
+	/* the backend chose the accelerator as it started */
+	r->accel = xstrdup(rs->vm->accel);
+	if (o->progress != NULL)
+		fprintf(stderr, "racerig: run %s: booting %s (%d vCPUs, %s)\n",
+		    r->id, release, r->smp, r->accel);
 	rs->t0 = rs->vm->t_start;
 	if (agent_init(&rs->agent, rs->vm->agent_fd) == 0)
 		rs->agent_ok = 1;

@@ -1,8 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Boot-once snapshots ("racerig run --snapshot"): a guest booted to
- * agent-ready is saved once per image and VM configuration, and every
- * further run starts from that state instead of booting.  After the
+ * Boot-once snapshots ("racerig run --snapshot"), the policy half: which
+ * snapshot a configuration uses, making it once, and pruning old ones.
+ * The mechanism (saving and restoring a guest) is the backend's, behind
+ * vm_ops (vm-qemu-snapshot.c for QEMU).  This file is in the vm layer
+ * beside agent-chan.c, whose channel it uses to see the agent ready, and
+ * calls only the vm.h and agent-chan.h APIs, never a backend's
+ * internals.
+ *
+ * A guest booted to agent-ready is saved once per image and VM
+ * configuration, and every further run starts from that state instead
+ * of booting.  After the
  * restore the host sends the agent a fresh random seed and the time
  * (agent_send_resume), so runs still differ.
  *
@@ -14,8 +22,9 @@
  * into place last: a directory without it holds no snapshot.
  *
  * key hashes everything that must be equal at save and restore: kernel
- * and initramfs (path, size, mtime), command line, vCPUs, memory,
- * accelerator, the QEMU binary and the snapshot format.  Creation is
+ * and initramfs (path, size, mtime), command line, vCPUs, memory, the
+ * snapshot format, and what the backend adds (ops->snapshot_id: for
+ * QEMU its binary and the accelerator it would choose).  Creation is
  * serialised with a lock file, so parallel campaign jobs make one
  * snapshot, not several.
  *
@@ -76,9 +85,10 @@ snapshot_hash_file(unsigned long long *h, const char *path)
 
 /* The snapshot directory for cfg (caller frees). */
 static char *
-snapshot_dir(const struct vm_config *cfg)
+snapshot_dir(const struct vm_ops *ops, const struct vm_config *cfg)
 {
 	unsigned long long h = 0xcbf29ce484222325ULL;
+	struct buf id = BUF_INIT;
 	char num[64];
 
 	snapshot_hash_file(&h, cfg->kernel);
@@ -86,8 +96,9 @@ snapshot_dir(const struct vm_config *cfg)
 	snapshot_hash_add(&h, cfg->cmdline ? cfg->cmdline : "");
 	snprintf(num, sizeof(num), "smp=%d mem=%d", cfg->smp, cfg->mem_mb);
 	snapshot_hash_add(&h, num);
-	snapshot_hash_add(&h, cfg->accel ? cfg->accel : "auto");
-	snapshot_hash_file(&h, qemu_binary());
+	ops->snapshot_id(cfg, &id);
+	snapshot_hash_add(&h, id.data ? id.data : "");
+	buf_release(&id);
 	snapshot_hash_add(&h, SNAPSHOT_FORMAT);
 	return xasprintf("%s/snapshots/%016llx", cache_dir(), h);
 }
@@ -263,16 +274,17 @@ int
 snapshot_prepare(const struct vm_ops *ops, const struct vm_config *cfg,
     char **ram_out, char **state_out)
 {
-	char *dir = snapshot_dir(cfg), *state, *ram, *tmp_state, *tmp_ram;
-	char *lock;
+	char *dir, *state, *ram, *tmp_state, *tmp_ram, *lock;
 	int fd, rc = 0, saved = 0;
 
 	*ram_out = *state_out = NULL;
-	if (cfg->disk != NULL) {
-		free(dir);
+	if (!vm_can_snapshot(ops))
+		return error("VM backend '%s' cannot save snapshots "
+		    "(unsupported)", ops->name);
+	if (cfg->disk != NULL)
 		return error("snapshots cannot hold a run with a disk "
 		    "(--dump kdump)");
-	}
+	dir = snapshot_dir(ops, cfg);
 	state = xasprintf("%s/state", dir);
 	ram = xasprintf("%s/ram", dir);
 	tmp_state = xasprintf("%s/state.tmp", dir);

@@ -621,3 +621,91 @@ run_command(char *const argv[], const char *in_path, const char *out_path,
 		return WEXITSTATUS(status);
 	return 128 + WTERMSIG(status);
 }
+
+/*
+ * Check uri as a libvirt QEMU URI: qemu[+TRANSPORT]://[USER@]HOST[:PORT]
+ * /system or /session, an optional ?query, nothing a shell or XML would
+ * read specially.  On success puts the host part in host ("" for a local
+ * URI) and returns 0; returns -1 without a message otherwise, since the
+ * caller knows which file and field to name.  Plain text: both the
+ * libvirt backend and campaign files check URIs with it.
+ */
+int
+uri_host(const char *uri, char *host, size_t n)
+{
+	static const char *const transports[] = { "tcp", "tls", "ssh",
+	    "libssh", "libssh2", "unix" };
+	const char *p, *auth, *end, *h, *he;
+	size_t tl;
+	int ok = 0;
+
+	if (n == 0 || strlen(uri) > 512)
+		return -1;
+	host[0] = '\0';
+	for (p = uri; *p; p++) {
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '\'' ||
+		    *p == '"' || *p == '<' || *p == '>' || *p == '\\' ||
+		    *p == '`')
+			return -1;
+	}
+	if (strncmp(uri, "qemu", 4) != 0)
+		return -1;
+	p = uri + 4;
+	if (*p == '+') {
+		tl = strcspn(++p, ":");
+		for (size_t i = 0; i < ARRAY_SIZE(transports) && !ok; i++)
+			ok = strlen(transports[i]) == tl &&
+			    strncmp(p, transports[i], tl) == 0;
+		if (!ok)
+			return -1;
+		p += tl;
+	}
+	if (strncmp(p, "://", 3) != 0)
+		return -1;
+	auth = p + 3;
+	end = auth + strcspn(auth, "/?#");
+	if (*end != '/' || (strncmp(end, "/system", 7) != 0 &&
+	    strncmp(end, "/session", 8) != 0))
+		return -1;
+	p = end + (end[1] == 's' && end[2] == 'y' ? 7 : 8);
+	if (*p != '\0' && *p != '?')
+		return -1;
+	/* the authority: [user@]host[:port], host maybe [IPv6] */
+	h = memchr(auth, '@', (size_t)(end - auth));
+	h = h ? h + 1 : auth;
+	if (*h == '[') {
+		he = memchr(h, ']', (size_t)(end - h));
+		if (he == NULL)
+			return -1;
+		h++;
+		p = he + 1;
+	} else {
+		he = h + strcspn(h, ":/");
+		if (he > end)
+			he = end;
+		p = he;
+	}
+	for (const char *c = h; c < he; c++) {
+		if (!(*c >= 'a' && *c <= 'z') && !(*c >= 'A' && *c <= 'Z') &&
+		    !(*c >= '0' && *c <= '9') && *c != '.' && *c != '-' &&
+		    *c != ':' && *c != '_')
+			return -1;
+	}
+	if (p < end) {
+		long port;
+		char num[8];
+
+		if (*p != ':' || (size_t)(end - p - 1) >= sizeof(num) ||
+		    end - p < 2)
+			return -1;
+		memcpy(num, p + 1, (size_t)(end - p - 1));
+		num[end - p - 1] = '\0';
+		if (parse_long(num, 1, 65535, &port) != 0)
+			return -1;
+	}
+	if ((size_t)(he - h) >= n)
+		return -1;
+	memcpy(host, h, (size_t)(he - h));
+	host[he - h] = '\0';
+	return 0;
+}

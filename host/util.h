@@ -79,6 +79,7 @@ int		 write_file_excl(const char *path, const void *data,
 		     size_t n, mode_t mode);
 int		 json_write_atomic(const char *path, const json_t *j);
 int		 parse_long(const char *s, long min, long max, long *out);
+int		 uri_host(const char *uri, char *host, size_t n);
 int		 parse_ip(const char *addr, struct sockaddr_storage *ss,
 		     socklen_t *len);
 const char	*cache_dir(void);

@@ -14,25 +14,10 @@
  * virDomainCoreDumpWithFormat.  Domains are named racerig-<run id>, so
  * racerig never touches a domain it did not create.
  *
- * A remote daemon (cfg->callback set) cannot reach sockets in the run
- * directory: console and agent channel are then TCP chardevs that QEMU
- * connects back with, to a listener racerig binds on the callback
- * address (port 0) just before it creates the domain.  Kernel, initrd
- * and the dump file are still paths, read and written by the remote
- * host: it must see racerig's cache and run directories at the same
- * paths (a shared filesystem).
- *
- * Any process that reaches such a port could pose as the guest, so the
- * listeners take connections only from the addresses of the URI's host
- * (a URI without one is refused), only until one absolute deadline, and
- * domain.xml, which names the ports, is racerig's user's alone.  The
- * agent channel is authenticated besides: a fresh token goes to the
- * guest out of band, as a fw_cfg file (lv_token), and of up to
- * LV_MAX_CANDIDATES connections the first whose agent presents it in an
- * AUTH frame becomes the channel (lv_auth_step, from next_event, since
- * the agent speaks only once the guest has booted); the others are
- * dropped.  The console cannot be authenticated: see the NEEDSWORK in
- * vm_libvirt_start.
+ * The channels (unix or TCP, and the TCP agent's authentication) are
+ * vm-libvirt-chan.c's, the domain XML vm-libvirt-xml.c's; shared
+ * declarations are in vm-libvirt-impl.h.  Functions of the backend are
+ * lv_*; only vm_libvirt_ops is exported.
  *
  * The daemon may die or become unreachable with the guest in it.  A
  * keepalive and a close callback notice that; so does a probe made
@@ -40,15 +25,6 @@
  * event).  Then vm->host_lost is set and next_event fails: the run is
  * an infrastructure failure, never mistaken for a guest crash.
  */
-#include <sys/random.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <netdb.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -64,60 +40,11 @@
 #include "util.h"
 #include "vm.h"
 #include "proto.h"
-
-/* QEMU connects the channels while the domain starts: by then, absolutely */
-#define LV_ACCEPT_TIMEOUT_MS	30000
-/* keepalive: a daemon that misses 3 probes 2 s apart is gone */
-#define LV_KEEPALIVE_S		2
-#define LV_KEEPALIVE_COUNT	3
-/* how long a vanished domain's daemon gets to show it died too */
-#define LV_SETTLE_MS		1500
-/* connections to a TCP agent channel waiting to present the token */
-#define LV_MAX_CANDIDATES	8
-
-/*
- * A connection to a TCP agent channel that has not presented the run's
- * token yet: the first frame, read exactly (what follows it is the
- * agent's and stays in the socket).
- */
-struct lv_cand {
-	int		 fd;		/* -1: slot free */
-	size_t		 have;
-	unsigned char	 buf[PROTO_HDR_SIZE + PROTO_AUTH_MAX];
-	char		 addr[INET6_ADDRSTRLEN];
-};
+#include "vm-libvirt-impl.h"
 
 /* What the event thread hands to one VM; freed by libvirt's freecb. */
 struct lv_sink {
 	int	wfd;
-};
-
-struct vm_libvirt {
-	virConnectPtr	 conn;
-	virDomainPtr	 dom;
-	int		 cb_id;
-	int		 ev_rfd;
-	int		 console_fd;
-	char		*con_path;	/* unix sockets; NULL with TCP */
-	char		*ag_path;
-	int		 close_cb;	/* the close callback is registered */
-	int		 closed;	/* set by it, on the event thread */
-	int		 probed;	/* the vanished-domain probe was made */
-	/* TCP channels: the addresses the host's QEMU may connect from */
-	struct sockaddr_storage peers[8];
-	int		 npeers;	/* >= 1 with TCP channels */
-	/*
-	 * TCP agent channel.  Until a connection presents token (authed
-	 * 0), vm->agent_fd is an unconnected socket that nothing reads; the
-	 * connection that does is dup'd over it, so its number never
-	 * changes under run.c.  ag_listen stays open to accept_deadline.
-	 */
-	int		 authed;
-	char		 token[PROTO_TOKEN_LEN + 1];
-	char		*token_path;	/* until the domain started */
-	int		 ag_listen;
-	double		 accept_deadline;
-	struct lv_cand	 cands[LV_MAX_CANDIDATES];
 };
 
 static pthread_once_t lv_loop_once = PTHREAD_ONCE_INIT;
@@ -207,7 +134,7 @@ lv_closed(virConnectPtr conn, int reason, void *opaque)
 	__atomic_store_n(&l->closed, reason + 1, __ATOMIC_RELEASE);
 }
 
-static int
+int
 lv_is_closed(struct vm_libvirt *l)
 {
 	return __atomic_load_n(&l->closed, __ATOMIC_ACQUIRE) != 0;
@@ -242,607 +169,31 @@ lv_lost(struct vm *vm)
 	    vm->cfg.connect : "qemu:///system");
 }
 
-/* A listening unix socket at path (removed first). */
-static int
-lv_listen(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return error("socket path '%s' is too long", path);
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	unlink(path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-	    listen(fd, 1) != 0) {
-		error("cannot listen on '%s': %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /*
- * A listening TCP socket on addr (an IPv4 or IPv6 literal) and a port
- * the kernel picks, put in *port.  Bound to that address only, so the
- * channel is not offered on other networks.
+ * The accelerator for the domain, in accel: the one asked for, else
+ * "kvm" if the libvirt host says its QEMU can run KVM domains
+ * (virConnectGetDomainCapabilities for virttype kvm), else "tcg".  The
+ * host that runs the domain answers, never this machine's /dev/kvm.
  */
-static int
-lv_listen_tcp(const char *addr, int *port)
-{
-	struct sockaddr_storage ss;
-	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-	socklen_t len;
-	int fd;
-
-	if (parse_ip(addr, &ss, &len) != 0)
-		return error("callback address '%s' is not an IP address",
-		    addr);
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) != 0 ||
-	    listen(fd, LV_MAX_CANDIDATES) != 0 ||
-	    getsockname(fd, (struct sockaddr *)&ss, &len) != 0) {
-		error("cannot listen on '%s': %s", addr, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	*port = ntohs(ss.ss_family == AF_INET ? in4->sin_port :
-	    in6->sin6_port);
-	return fd;
-}
-
-/*
- * The addresses of the URI's host, which its QEMU connects from: a
- * channel port is open on the network while it waits, and what connects
- * first must not become the guest's console.  A URI without a host part
- * (a local one) names no address to check against, so TCP channels are
- * refused with it: commands refuse that pairing first, this is the
- * backstop.  0 or -1 (reported).
- */
-static int
-lv_resolve_peers(struct vm_libvirt *l, const char *uri)
-{
-	struct addrinfo hints, *res = NULL, *ai;
-	char host[256] = "";
-	int rc;
-
-	l->npeers = 0;
-	if (uri == NULL || vm_libvirt_uri_host(uri, host, sizeof(host)) != 0 ||
-	    host[0] == '\0')
-		return error("TCP channels need a libvirt URI that names its "
-		    "host, whose addresses alone may connect them: '%s' "
-		    "names none", uri ? uri : "qemu:///system");
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_socktype = SOCK_STREAM;
-	rc = getaddrinfo(host, NULL, &hints, &res);
-	if (rc != 0)
-		return error("cannot resolve '%s' of '%s': %s", host, uri,
-		    gai_strerror(rc));
-	for (ai = res; ai != NULL && l->npeers < (int)ARRAY_SIZE(l->peers);
-	    ai = ai->ai_next) {
-		if (ai->ai_addrlen <= sizeof(l->peers[0]))
-			memcpy(&l->peers[l->npeers++], ai->ai_addr,
-			    ai->ai_addrlen);
-	}
-	freeaddrinfo(res);
-	if (l->npeers == 0)
-		return error("'%s' of '%s' has no address", host, uri);
-	return 0;
-}
-
-/* Is ss one of the host's addresses? */
-static int
-lv_peer_ok(const struct vm_libvirt *l, const struct sockaddr_storage *ss)
-{
-	const struct sockaddr_in *a4 = (const struct sockaddr_in *)ss;
-	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)ss;
-
-	for (int i = 0; i < l->npeers; i++) {
-		const struct sockaddr_in *p4 =
-		    (const struct sockaddr_in *)&l->peers[i];
-		const struct sockaddr_in6 *p6 =
-		    (const struct sockaddr_in6 *)&l->peers[i];
-
-		if (ss->ss_family != l->peers[i].ss_family)
-			continue;
-		if (ss->ss_family == AF_INET &&
-		    a4->sin_addr.s_addr == p4->sin_addr.s_addr)
-			return 1;
-		if (ss->ss_family == AF_INET6 && memcmp(&a6->sin6_addr,
-		    &p6->sin6_addr, sizeof(a6->sin6_addr)) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* The address of a TCP peer, as text, in out. */
 static void
-lv_addr_text(const struct sockaddr_storage *ss, char *out, size_t n)
+lv_accel(struct vm_libvirt *l, const struct vm_config *cfg, char *accel,
+    size_t n)
 {
-	const void *a = ss->ss_family == AF_INET ?
-	    (const void *)&((const struct sockaddr_in *)ss)->sin_addr :
-	    (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+	const char *want = vm_accel_wanted(cfg);
+	char *caps;
 
-	if (inet_ntop(ss->ss_family, a, out, (socklen_t)n) == NULL)
-		snprintf(out, n, "?");
-}
-
-/*
- * Take the one connection QEMU makes to listener lfd by deadline (a
- * now_mono() time, fixed when the listeners opened); gives up early when
- * the daemon's connection closes (its QEMU will not come).  A TCP
- * connection from an address that is not the host's is closed and the
- * wait goes on, to the same deadline: connection attempts never extend
- * it, so a connector knocking every few milliseconds cannot keep a run
- * waiting forever.  A connection already waiting is taken even past the
- * deadline (domain creation can be slow; QEMU connected during it).
- */
-static int
-lv_accept(struct vm_libvirt *l, int lfd, const char *what, double deadline)
-{
-	struct pollfd p = { .fd = lfd, .events = POLLIN };
-	int fd, one = 1;
-
-	for (;;) {
-		struct sockaddr_storage ss;
-		socklen_t len = sizeof(ss);
-		char addr[INET6_ADDRSTRLEN];
-		int left = (int)((deadline - now_mono()) * 1000), rc;
-
-		rc = poll(&p, 1, left < 0 ? 0 : left > 250 ? 250 : left);
-		if (rc < 0 && errno != EINTR)
-			return error("poll (%s): %s", what, strerror(errno));
-		if (rc <= 0) {
-			if (lv_is_closed(l) || now_mono() >= deadline)
-				return error("QEMU did not connect the %s "
-				    "channel", what);
-			continue;
-		}
-		memset(&ss, 0, sizeof(ss));
-		fd = accept4(lfd, (struct sockaddr *)&ss, &len,
-		    SOCK_CLOEXEC | SOCK_NONBLOCK);
-		if (fd < 0 && (errno == EAGAIN || errno == EINTR ||
-		    errno == ECONNABORTED))
-			continue;	/* gone before it was taken */
-		if (fd < 0)
-			return error("accept (%s): %s", what, strerror(errno));
-		if (ss.ss_family == AF_UNIX || lv_peer_ok(l, &ss))
-			break;
-		lv_addr_text(&ss, addr, sizeof(addr));
-		warning("refused a connection to the %s channel from %s: "
-		    "not the libvirt host", what, addr);
-		close(fd);
+	if (want == NULL) {
+		caps = virConnectGetDomainCapabilities(l->conn, NULL,
+		    "x86_64", NULL, "kvm", 0);
+		want = caps != NULL ? "kvm" : "tcg";
+		free(caps);
+		virResetLastError();	/* "no kvm" is an answer here */
 	}
-	/* small agent frames must not wait for Nagle (no-op on unix) */
-	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	return fd;
-}
-
-static void
-lv_cand_drop(struct lv_cand *c, const char *why)
-{
-	warning("dropped a connection to the agent channel from %s: %s",
-	    c->addr, why);
-	close(c->fd);
-	c->fd = -1;
-}
-
-/*
- * The first connection to present the token becomes the agent channel:
- * dup'd over the placeholder vm->agent_fd.  The other candidates and
- * the listener go.
- */
-static int
-lv_cand_adopt(struct vm *vm, struct lv_cand *c)
-{
-	struct vm_libvirt *l = vm->priv;
-	int one = 1;
-
-	if (dup3(c->fd, vm->agent_fd, O_CLOEXEC) < 0)
-		return error("dup3 (agent channel): %s", strerror(errno));
-	close(c->fd);
-	c->fd = -1;
-	/* small agent frames must not wait for Nagle */
-	(void)setsockopt(vm->agent_fd, IPPROTO_TCP, TCP_NODELAY, &one,
-	    sizeof(one));
-	for (int i = 0; i < LV_MAX_CANDIDATES; i++) {
-		if (l->cands[i].fd >= 0)
-			lv_cand_drop(&l->cands[i], "the agent authenticated "
-			    "on another");
-	}
-	if (l->ag_listen >= 0)
-		close(l->ag_listen);
-	l->ag_listen = -1;
-	l->authed = 1;
-	return 0;
-}
-
-/* Does c's AUTH payload (len bytes) carry the run's token? */
-static int
-lv_cand_check(const struct vm_libvirt *l, struct lv_cand *c, size_t len)
-{
-	json_t *o = json_loadb((const char *)c->buf + PROTO_HDR_SIZE, len, 0,
-	    NULL);
-	const char *tok = json_string_value(json_object_get(o, "token"));
-	int ok = tok != NULL && strlen(tok) == PROTO_TOKEN_LEN;
-	unsigned char diff = 0;
-
-	/* constant time: a wrong guess says nothing of the right one */
-	for (size_t i = 0; ok && i < PROTO_TOKEN_LEN; i++)
-		diff |= (unsigned char)(tok[i] ^ l->token[i]);
-	json_decref(o);
-	if (!ok || diff != 0) {
-		lv_cand_drop(c, "it presented a wrong token");
-		return 0;
-	}
-	return 1;
-}
-
-/*
- * Read what candidate c sent: exactly its first frame, never beyond
- * (what follows is the agent's), which must be AUTH with the run's
- * token.  Anything else, or the end of the connection, drops it.
- * Returns 1 when it presented the token, 0 otherwise.
- */
-static int
-lv_cand_read(const struct vm_libvirt *l, struct lv_cand *c)
-{
-	struct proto_hdr hdr = { 0, 0, 0 };
-	ssize_t n;
-
-	/* a header kept in buf was checked when it came in */
-	if (c->have >= PROTO_HDR_SIZE)
-		proto_hdr_decode(c->buf, &hdr);
-	n = read(c->fd, c->buf + c->have, (c->have < PROTO_HDR_SIZE ?
-	    PROTO_HDR_SIZE : PROTO_HDR_SIZE + hdr.length) - c->have);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return 0;
-	if (n <= 0) {
-		lv_cand_drop(c, n == 0 ? "it closed before it presented "
-		    "the token" : strerror(errno));
-		return 0;
-	}
-	c->have += (size_t)n;
-	if (c->have < PROTO_HDR_SIZE)
-		return 0;
-	proto_hdr_decode(c->buf, &hdr);
-	if (hdr.magic != PROTO_MAGIC || hdr.type != PROTO_AUTH ||
-	    hdr.length > PROTO_AUTH_MAX) {
-		lv_cand_drop(c, "its first frame is not an auth frame");
-		return 0;
-	}
-	if (c->have < PROTO_HDR_SIZE + hdr.length)
-		return 0;
-	return lv_cand_check(l, c, hdr.length);
-}
-
-/* Take a connection to the agent listener as a candidate, if it may be. */
-static void
-lv_cand_accept(struct vm_libvirt *l)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-	struct lv_cand *c = NULL;
-	char addr[INET6_ADDRSTRLEN];
-	int fd;
-
-	for (int i = 0; i < LV_MAX_CANDIDATES && c == NULL; i++) {
-		if (l->cands[i].fd < 0)
-			c = &l->cands[i];
-	}
-	if (c == NULL)
-		return;		/* polled only with a free slot */
-	memset(&ss, 0, sizeof(ss));
-	fd = accept4(l->ag_listen, (struct sockaddr *)&ss, &len,
-	    SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (fd < 0)
-		return;		/* gone already, or seen next time */
-	lv_addr_text(&ss, addr, sizeof(addr));
-	if (!lv_peer_ok(l, &ss)) {
-		warning("refused a connection to the agent channel from %s: "
-		    "not the libvirt host", addr);
-		close(fd);
-		return;
-	}
-	memset(c, 0, sizeof(*c));
-	c->fd = fd;
-	snprintf(c->addr, sizeof(c->addr), "%s", addr);
-}
-
-/*
- * Before the agent authenticated: accept candidates (p[0], the listener)
- * and read them (p[1 + i], candidate i).  Closes the listener at the
- * accept deadline.  Returns 0, or -1 (reported) when no connection is
- * left that could still authenticate.
- *
- * A candidate that says nothing is kept until another authenticates:
- * QEMU's own connection is silent until the guest has booted and cannot
- * be told from an impostor's before then, so the run's boot timeout is
- * what bounds that wait.  Impostors that fill every slot first leave
- * QEMU's connection in the backlog: a run lost to them (boot-failed),
- * never one they pose in.
- */
-static int
-lv_auth_step(struct vm *vm, const struct pollfd *p)
-{
-	struct vm_libvirt *l = vm->priv;
-	int left = 0;
-
-	if (p[0].revents & POLLIN)
-		lv_cand_accept(l);
-	for (int i = 0; i < LV_MAX_CANDIDATES && !l->authed; i++) {
-		struct lv_cand *c = &l->cands[i];
-
-		if (c->fd >= 0 && p[1 + i].fd == c->fd && p[1 + i].revents &&
-		    lv_cand_read(l, c) == 1 && lv_cand_adopt(vm, c) != 0)
-			return -1;
-	}
-	if (l->authed)
-		return 0;
-	if (l->ag_listen >= 0 && now_mono() >= l->accept_deadline) {
-		close(l->ag_listen);
-		l->ag_listen = -1;
-	}
-	for (int i = 0; i < LV_MAX_CANDIDATES; i++)
-		left += l->cands[i].fd >= 0;
-	if (l->ag_listen < 0 && left == 0)
-		return error("no connection to the agent channel presented "
-		    "the run's token, and the wait for one is over");
-	return 0;
-}
-
-/*
- * Check uri as a libvirt QEMU URI: qemu[+TRANSPORT]://[USER@]HOST[:PORT]
- * /system or /session, an optional ?query, nothing a shell or XML would
- * read specially.  On success puts the host part in host ("" for a local
- * URI) and returns 0; returns -1 without a message otherwise, since the
- * caller knows which file and field to name.
- */
-int
-vm_libvirt_uri_host(const char *uri, char *host, size_t n)
-{
-	static const char *const transports[] = { "tcp", "tls", "ssh",
-	    "libssh", "libssh2", "unix" };
-	const char *p, *auth, *end, *h, *he;
-	size_t tl;
-	int ok = 0;
-
-	if (n == 0 || strlen(uri) > 512)
-		return -1;
-	host[0] = '\0';
-	for (p = uri; *p; p++) {
-		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '\'' ||
-		    *p == '"' || *p == '<' || *p == '>' || *p == '\\' ||
-		    *p == '`')
-			return -1;
-	}
-	if (strncmp(uri, "qemu", 4) != 0)
-		return -1;
-	p = uri + 4;
-	if (*p == '+') {
-		tl = strcspn(++p, ":");
-		for (size_t i = 0; i < ARRAY_SIZE(transports) && !ok; i++)
-			ok = strlen(transports[i]) == tl &&
-			    strncmp(p, transports[i], tl) == 0;
-		if (!ok)
-			return -1;
-		p += tl;
-	}
-	if (strncmp(p, "://", 3) != 0)
-		return -1;
-	auth = p + 3;
-	end = auth + strcspn(auth, "/?#");
-	if (*end != '/' || (strncmp(end, "/system", 7) != 0 &&
-	    strncmp(end, "/session", 8) != 0))
-		return -1;
-	p = end + (end[1] == 's' && end[2] == 'y' ? 7 : 8);
-	if (*p != '\0' && *p != '?')
-		return -1;
-	/* the authority: [user@]host[:port], host maybe [IPv6] */
-	h = memchr(auth, '@', (size_t)(end - auth));
-	h = h ? h + 1 : auth;
-	if (*h == '[') {
-		he = memchr(h, ']', (size_t)(end - h));
-		if (he == NULL)
-			return -1;
-		h++;
-		p = he + 1;
-	} else {
-		he = h + strcspn(h, ":/");
-		if (he > end)
-			he = end;
-		p = he;
-	}
-	for (const char *c = h; c < he; c++) {
-		if (!(*c >= 'a' && *c <= 'z') && !(*c >= 'A' && *c <= 'Z') &&
-		    !(*c >= '0' && *c <= '9') && *c != '.' && *c != '-' &&
-		    *c != ':' && *c != '_')
-			return -1;
-	}
-	if (p < end) {
-		long port;
-		char num[8];
-
-		if (*p != ':' || (size_t)(end - p - 1) >= sizeof(num) ||
-		    end - p < 2)
-			return -1;
-		memcpy(num, p + 1, (size_t)(end - p - 1));
-		num[end - p - 1] = '\0';
-		if (parse_long(num, 1, 65535, &port) != 0)
-			return -1;
-	}
-	if ((size_t)(he - h) >= n)
-		return -1;
-	memcpy(host, h, (size_t)(he - h));
-	host[he - h] = '\0';
-	return 0;
-}
-
-/*
- * A fresh token for the TCP agent channel, in l->token and in a file of
- * the run directory that QEMU hands the guest through fw_cfg (it reads
- * the file at its start; the libvirt host sees the directory at the same
- * path).  The file is racerig's user's alone, and goes once the domain
- * has started.  0 or -1 (reported).
- */
-static int
-lv_token(struct vm_libvirt *l, const char *dir)
-{
-	unsigned char raw[PROTO_TOKEN_LEN / 2];
-
-	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
-		return error("getrandom: %s", strerror(errno));
-	for (size_t i = 0; i < sizeof(raw); i++)
-		snprintf(l->token + 2 * i, 3, "%02x", raw[i]);
-	l->token_path = xasprintf("%s/agent.token", dir);
-	if (write_file_excl(l->token_path, l->token, PROTO_TOKEN_LEN,
-	    0600) != 0) {
-		free(l->token_path);
-		l->token_path = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-static void
-lv_token_unlink(struct vm_libvirt *l)
-{
-	if (l->token_path != NULL)
-		unlink(l->token_path);
-	free(l->token_path);
-	l->token_path = NULL;
-}
-
-/* Text for an XML element or attribute value. */
-static void
-lv_xml_text(struct buf *b, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': buf_addstr(b, "&amp;"); break;
-		case '<': buf_addstr(b, "&lt;"); break;
-		case '>': buf_addstr(b, "&gt;"); break;
-		case '\'': buf_addstr(b, "&apos;"); break;
-		case '"': buf_addstr(b, "&quot;"); break;
-		default: buf_add(b, s, 1);
-		}
-	}
-}
-
-/* libvirt wants the emulator's absolute path (caller frees). */
-static char *
-lv_emulator(void)
-{
-	const char *q = qemu_binary(), *path = getenv("PATH");
-	char *dirs, *d, *save = NULL, *found = NULL;
-
-	if (strchr(q, '/') != NULL)
-		return xstrdup(q);
-	dirs = xstrdup(path ? path : "/usr/bin:/bin");
-	for (d = strtok_r(dirs, ":", &save); d && !found;
-	    d = strtok_r(NULL, ":", &save)) {
-		char *p = xasprintf("%s/%s", d, q);
-
-		if (access(p, X_OK) == 0)
-			found = p;
-		else
-			free(p);
-	}
-	free(dirs);
-	return found ? found : xstrdup(q);
-}
-
-/*
- * Where QEMU connects a channel: a unix socket path, or addr:port over
- * TCP.
- */
-struct lv_chan {
-	const char	*path;
-	const char	*addr;
-	int		 port;
-};
-
-/* <serial>/<channel> element elem with source ch and inner XML target. */
-static void
-lv_xml_chardev(struct buf *b, const char *elem, const struct lv_chan *ch,
-    const char *target)
-{
-	if (ch->path != NULL) {
-		buf_addf(b, "    <%s type='unix'><source mode='connect' path='",
-		    elem);
-		lv_xml_text(b, ch->path);
-		buf_addstr(b, "'/>");
-	} else {
-		buf_addf(b, "    <%s type='tcp'><source mode='connect' host='",
-		    elem);
-		lv_xml_text(b, ch->addr);
-		buf_addf(b, "' service='%d'/><protocol type='raw'/>",
-		    ch->port);
-	}
-	buf_addf(b, "%s</%s>\n", target, elem);
-}
-
-/*
- * The domain's XML.  token_path, if not NULL, is the file QEMU hands the
- * guest as fw_cfg PROTO_TOKEN_FW_CFG, and the kernel command line then
- * tells the agent to present it (see proto.h).
- */
-static char *
-lv_domain_xml(const struct vm_config *cfg, const char *name,
-    const struct lv_chan *con, const struct lv_chan *ag,
-    const char *token_path)
-{
-	struct buf b = BUF_INIT;
-	char *emulator;
-
-	/* KVM only where the probe said it works; TCG otherwise */
-	buf_addf(&b, "<domain type='%s'>\n  <name>", cfg->accel != NULL &&
-	    strcmp(cfg->accel, "kvm") == 0 ? "kvm" : "qemu");
-	lv_xml_text(&b, name);
-	buf_addf(&b, "</name>\n  <memory unit='MiB'>%d</memory>\n"
-	    "  <vcpu>%d</vcpu>\n  <os>\n"
-	    "    <type arch='x86_64'>hvm</type>\n    <kernel>", cfg->mem_mb,
-	    cfg->smp);
-	lv_xml_text(&b, cfg->kernel);
-	buf_addstr(&b, "</kernel>\n    <initrd>");
-	lv_xml_text(&b, cfg->initrd);
-	buf_addstr(&b, "</initrd>\n    <cmdline>");
-	lv_xml_text(&b, cfg->cmdline);
-	if (token_path != NULL)
-		buf_addstr(&b, " racerig.auth=fw_cfg");
-	buf_addstr(&b, "</cmdline>\n  </os>\n");
-	if (token_path != NULL) {
-		buf_addstr(&b, "  <sysinfo type='fwcfg'>\n    <entry name='"
-		    PROTO_TOKEN_FW_CFG "' file='");
-		lv_xml_text(&b, token_path);
-		buf_addstr(&b, "'/>\n  </sysinfo>\n");
-	}
-	buf_addstr(&b,
-	    "  <features><acpi/><vmcoreinfo state='on'/></features>\n"
-	    "  <cpu mode='maximum'/>\n"
-	    "  <on_poweroff>destroy</on_poweroff>\n"
-	    "  <on_reboot>destroy</on_reboot>\n"
-	    "  <on_crash>preserve</on_crash>\n"
-	    "  <devices>\n    <emulator>");
-	emulator = lv_emulator();
-	lv_xml_text(&b, emulator);
-	free(emulator);
-	buf_addstr(&b, "</emulator>\n");
-	lv_xml_chardev(&b, "serial", con, "<target port='0'/>");
-	lv_xml_chardev(&b, "channel", ag, "<target type='virtio' name='"
-	    PROTO_PORT_NAME "'/>");
-	buf_addstr(&b, "    <panic model='isa'/>\n"
-	    "    <memballoon model='none'/>\n"
-	    "  </devices>\n</domain>\n");
-	return b.data;
+	snprintf(accel, n, "%s", want);
 }
 
 static int
-vm_libvirt_start(struct vm *vm)
+lv_start(struct vm *vm)
 {
 	const struct vm_config *cfg = &vm->cfg;
 	struct vm_libvirt *l;
@@ -883,6 +234,7 @@ vm_libvirt_start(struct vm *vm)
 	if (virConnectRegisterCloseCallback(l->conn, lv_closed, l,
 	    NULL) == 0)
 		l->close_cb = 1;
+	lv_accel(l, cfg, vm->accel, sizeof(vm->accel));
 	/* the run directory's name is unique: so is the domain's */
 	base = strrchr(cfg->dir, '/');
 	name = xasprintf("racerig-%s", base ? base + 1 : cfg->dir);
@@ -912,7 +264,7 @@ vm_libvirt_start(struct vm *vm)
 	}
 	/* one deadline for both channels, however many knock meanwhile */
 	deadline = now_mono() + LV_ACCEPT_TIMEOUT_MS / 1000.0;
-	xml = lv_domain_xml(cfg, name, &con, &ag, l->token_path);
+	xml = lv_domain_xml(cfg, vm->accel, name, &con, &ag, l->token_path);
 	free(path);
 	path = xasprintf("%s/domain.xml", cfg->dir);
 	/*
@@ -986,7 +338,7 @@ out:
 
 /* One lifecycle event from the pipe, as a VM event; 0 if not one. */
 static int
-vm_libvirt_event(struct vm *vm, int event, int detail, struct vm_event *ev)
+lv_event(struct vm *vm, int event, int detail, struct vm_event *ev)
 {
 	switch (event) {
 	case VIR_DOMAIN_EVENT_CRASHED:
@@ -1031,7 +383,7 @@ lv_vanished(struct vm *vm)
 }
 
 static int
-vm_libvirt_next_event(struct vm *vm, struct vm_event *ev, int timeout_ms)
+lv_next_event(struct vm *vm, struct vm_event *ev, int timeout_ms)
 {
 	struct vm_libvirt *l = vm->priv;
 	double deadline = now_mono() + timeout_ms / 1000.0;
@@ -1067,7 +419,7 @@ vm_libvirt_next_event(struct vm *vm, struct vm_event *ev, int timeout_ms)
 			unsigned char b[2];
 
 			if (read(l->ev_rfd, b, sizeof(b)) == 2 &&
-			    vm_libvirt_event(vm, b[0], b[1], ev)) {
+			    lv_event(vm, b[0], b[1], ev)) {
 				if (ev->type == VM_EV_EXITED &&
 				    lv_vanished(vm))
 					return -1;
@@ -1108,7 +460,7 @@ vm_libvirt_next_event(struct vm *vm, struct vm_event *ev, int timeout_ms)
  * may come in makedumpfile's flattened form: rearranged with -R then.
  */
 static int
-vm_libvirt_dump(struct vm *vm, const char *path)
+lv_dump(struct vm *vm, const char *path)
 {
 	struct vm_libvirt *l = vm->priv;
 	char *flat = xasprintf("%s.flat", path), *origin;
@@ -1142,7 +494,7 @@ out:
 }
 
 static void
-vm_libvirt_stop(struct vm *vm)
+lv_stop(struct vm *vm)
 {
 	struct vm_libvirt *l = vm->priv;
 
@@ -1196,7 +548,7 @@ vm_libvirt_stop(struct vm *vm)
  * answer leaves the question open (1): its loss is found elsewhere.
  */
 static int
-vm_libvirt_alive(struct vm *vm, char *detail, size_t n)
+lv_alive(struct vm *vm, char *detail, size_t n)
 {
 	struct vm_libvirt *l = vm->priv;
 	int state = 0, reason = 0;
@@ -1221,9 +573,9 @@ vm_libvirt_alive(struct vm *vm, char *detail, size_t n)
 
 const struct vm_ops vm_libvirt_ops = {
 	.name = "libvirt",
-	.start = vm_libvirt_start,
-	.next_event = vm_libvirt_next_event,
-	.dump = vm_libvirt_dump,
-	.alive = vm_libvirt_alive,
-	.stop = vm_libvirt_stop,
+	.start = lv_start,
+	.next_event = lv_next_event,
+	.dump = lv_dump,
+	.alive = lv_alive,
+	.stop = lv_stop,
 };

@@ -9,12 +9,9 @@
  * and one-byte writes cost a unix socket an skb each while a pipe packs
  * them into pages (a 100 MiB console flood took a third less time).
  *
- * Snapshots: guest RAM can be a file (memory-backend-file).  A save
- * migrates only the device state, with the x-ignore-shared capability
- * that leaves shared file-backed RAM out of the stream; a restore maps
- * the same file privately (share=off) and takes the device state as an
- * incoming migration, so it reads a few hundred KiB, copies no RAM and
- * never writes the file: any number of runs can start from it at once.
+ * Snapshots (save, restore) are vm-qemu-snapshot.c's; this file only
+ * puts guest RAM in a file (memory-backend-file) when cfg.mem_file asks
+ * and starts QEMU waiting for device state when a restore asks.
  *
  * Panics: -device pvpanic (the guest loads the pvpanic driver) raises
  * GUEST_PANICKED and -action panic=pause keeps memory for the dump.  As a
@@ -40,26 +37,15 @@
 #include "util.h"
 #include "vm.h"
 #include "proto.h"
+#include "vm-qemu-impl.h"
 
 #define QEMU_BINARY	"qemu-system-x86_64"
-#define QMP_TIMEOUT_MS	10000
-/* dump-guest-memory of a 1 GiB guest takes ~1.2 s here; allow for 16 GiB */
-#define DUMP_TIMEOUT_MS	300000
 #define CONSOLE_FDSET	1		/* -add-fd set of the console pipe */
 #define CONSOLE_PIPE_SIZE (1 << 20)
 #define CONSOLE_SMALL_READ 4096
 #define CONSOLE_NAP_US	500		/* 5 MiB flood: 6.0 s -> 5.2 s, sys 1/6 */
 
-struct vm_qemu {
-	pid_t		 pid;
-	int		 pidfd;
-	int		 console_fd;
-	struct qmp	 qmp;
-	int		 qmp_ok;
-	int		 exited;
-	int		 exit_status;
-};
-
+#define QEMU_BINARY	"qemu-system-x86_64"
 const char *
 qemu_binary(void)
 {
@@ -114,20 +100,20 @@ kvm_probe(const char *kernel, const char *initrd)
 }
 
 /*
- * Pick the accelerator: $RACERIG_ACCEL if set, "tcg" without /dev/kvm,
- * else the cached result of kvm_probe() for this host boot.
+ * Pick the accelerator: the one asked for (vm_accel_wanted), "tcg"
+ * without /dev/kvm, else the cached result of kvm_probe() for this host
+ * boot.
  */
 const char *
-vm_qemu_accel(const char *kernel, const char *initrd)
+vm_qemu_accel(const struct vm_config *cfg)
 {
-	const char *e = getenv("RACERIG_ACCEL");
+	const char *accel = vm_accel_wanted(cfg);
 	char boot_id[64], *path;
 	struct buf cached = BUF_INIT;
-	const char *accel;
 	int fd;
 
-	if (e != NULL && (strcmp(e, "kvm") == 0 || strcmp(e, "tcg") == 0))
-		return e;
+	if (accel != NULL)
+		return accel;
 	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return "tcg";
@@ -149,7 +135,7 @@ vm_qemu_accel(const char *kernel, const char *initrd)
 			goto done;
 		}
 	}
-	accel = kvm_probe(kernel, initrd) ? "kvm" : "tcg";
+	accel = kvm_probe(cfg->kernel, cfg->initrd) ? "kvm" : "tcg";
 	if (mkdir_p(cache_dir(), 0755) == 0) {
 		char *line = xasprintf("%s %s\n", boot_id, accel);
 
@@ -320,100 +306,19 @@ vm_qemu_free(struct vm *vm)
 	vm->priv = NULL;
 }
 
-/* Migration capabilities both ends of a snapshot use. */
-static int
-vm_qemu_ignore_shared(struct vm_qemu *q)
-{
-	json_t *args = json_pack("{s:[{s:s, s:b}]}", "capabilities",
-	    "capability", "x-ignore-shared", "state", 1);
-	int rc = qmp_command(&q->qmp, "migrate-set-capabilities", args, NULL,
-	    QMP_TIMEOUT_MS);
-
-	json_decref(args);
-	return rc;
-}
-
 /*
- * Poll query-migrate until the migration started by the caller completes
- * (0), fails or is cancelled, or timeout_s passes (-1, reported, naming
- * what).  The incoming side has no status until its stream starts, so
- * no_status_yet lets a missing status mean "wait"; elsewhere it is an
- * error.
+ * Run QEMU for vm->cfg with the accelerator vm_qemu_accel() picks (also
+ * in vm->accel) and connect console, QMP and the agent channel.  With
+ * incoming_fd >= 0 QEMU waits for device state (-incoming defer) on its
+ * inherited copy of that descriptor, which the caller then loads
+ * (vm_qemu_restore); the caller keeps and closes incoming_fd.  0 or -1
+ * (reported; vm->priv may then be set, for stop()).
  */
-static int
-vm_qemu_migration_wait(struct vm_qemu *q, const char *what, double timeout_s,
-    int no_status_yet)
-{
-	double deadline = now_mono() + timeout_s;
-	json_t *ret = NULL;
-	int rc = 0;
-
-	for (;;) {
-		const char *status;
-
-		json_decref(ret);
-		if (qmp_command(&q->qmp, "query-migrate", NULL, &ret,
-		    QMP_TIMEOUT_MS) != 0)
-			return -1;
-		status = json_string_value(json_object_get(ret, "status"));
-		if (status != NULL && strcmp(status, "completed") == 0)
-			break;
-		if ((status == NULL && !no_status_yet) || (status != NULL &&
-		    (strcmp(status, "failed") == 0 ||
-		    strcmp(status, "cancelled") == 0))) {
-			rc = error("%s failed: %s", what, json_string_value(
-			    json_object_get(ret, "error-desc")) ?: status ?:
-			    "no status");
-			break;
-		}
-		if (now_mono() > deadline) {
-			rc = error("%s did not finish in %.0f s", what,
-			    timeout_s);
-			break;
-		}
-		usleep(2000);
-	}
-	json_decref(ret);
-	return rc;
-}
-
-/*
- * Load a snapshot's device state from fd (QEMU's inherited copy has the
- * same number) and wait until it is in; the guest then runs by itself.
- * A state QEMU cannot load (truncated, from another QEMU) makes it exit:
- * that is an error of the snapshot, not of the guest.
- */
-static int
-vm_qemu_incoming(struct vm *vm, int fd)
-{
-	struct vm_qemu *q = vm->priv;
-	json_t *args;
-	char uri[32];
-	int rc;
-
-	if (vm_qemu_ignore_shared(q) != 0)
-		return -1;
-	snprintf(uri, sizeof(uri), "fd:%d", fd);
-	args = json_pack("{s:s}", "uri", uri);
-	rc = qmp_command(&q->qmp, "migrate-incoming", args, NULL,
-	    QMP_TIMEOUT_MS);
-	json_decref(args);
-	if (rc == 0)
-		rc = vm_qemu_migration_wait(q, "loading the snapshot state",
-		    QMP_TIMEOUT_MS / 1000.0, 1);
-	if (rc != 0)
-		error("QEMU could not load the snapshot state '%s' (see "
-		    "'%s/qemu.log'; delete the snapshot directory to make it "
-		    "again)", vm->cfg.incoming, vm->cfg.dir);
-	return rc;
-}
-
-static int
-vm_qemu_start(struct vm *vm)
+int
+vm_qemu_launch(struct vm *vm, int in_fd)
 {
 	const struct vm_config *cfg = &vm->cfg;
 	int con[2] = { -1, -1 }, mon[2] = { -1, -1 }, ag[2] = { -1, -1 };
-	int in_fd = -1;
 	struct vm_qemu *q;
 	char *log_path = NULL, *cmd_path = NULL;
 	char **argv = NULL;
@@ -421,8 +326,8 @@ vm_qemu_start(struct vm *vm)
 	struct buf cmdline = BUF_INIT;
 	int rc = -1;
 
-	accel = cfg->accel ? cfg->accel :
-	    vm_qemu_accel(cfg->kernel, cfg->initrd);
+	accel = vm_qemu_accel(cfg);
+	snprintf(vm->accel, sizeof(vm->accel), "%s", accel);
 
 	q = xcalloc(1, sizeof(*q));
 	q->pid = -1;
@@ -451,12 +356,6 @@ vm_qemu_start(struct vm *vm)
 	 */
 	fcntl(con[1], F_SETFL, O_NONBLOCK);
 	(void)fcntl(con[1], F_SETPIPE_SZ, CONSOLE_PIPE_SIZE);
-	if (cfg->incoming != NULL &&
-	    (in_fd = open(cfg->incoming, O_RDONLY | O_CLOEXEC)) < 0) {
-		error("cannot open snapshot state '%s': %s", cfg->incoming,
-		    strerror(errno));
-		goto cleanup;
-	}
 	argv = qemu_argv(cfg, accel, con[1], mon[1], ag[1], in_fd);
 	for (size_t i = 0; argv[i] != NULL; i++)
 		buf_addf(&cmdline, "%s%s", i ? " " : "", argv[i]);
@@ -509,8 +408,6 @@ vm_qemu_start(struct vm *vm)
 		goto cleanup;
 	}
 	q->qmp_ok = 1;
-	if (in_fd >= 0 && vm_qemu_incoming(vm, in_fd) != 0)
-		goto cleanup;
 	fcntl(q->console_fd, F_SETFL, O_NONBLOCK);
 	fcntl(vm->agent_fd, F_SETFL, O_NONBLOCK);
 	rc = 0;
@@ -523,13 +420,17 @@ cleanup:
 		if (ag[i] >= 0)
 			close(ag[i]);
 	}
-	if (in_fd >= 0)
-		close(in_fd);
 	argv_free(argv);
 	buf_release(&cmdline);
 	free(log_path);
 	free(cmd_path);
 	return rc;
+}
+
+static int
+vm_qemu_start(struct vm *vm)
+{
+	return vm_qemu_launch(vm, -1);
 }
 
 /* Drain what the console has; returns bytes read, 0 if none, -1 at EOF. */
@@ -712,38 +613,6 @@ cleanup:
 	return rc;
 }
 
-/*
- * Migrate the device state to path; RAM is left in the shared memory
- * file (x-ignore-shared).  The guest is running while it starts and is
- * paused when it completes, which the state does not record: restores
- * run.  The caller stops the VM next.
- */
-static int
-vm_qemu_save(struct vm *vm, const char *path)
-{
-	struct vm_qemu *q = vm->priv;
-	json_t *args;
-	int fd, rc;
-
-	if (!q->qmp_ok)
-		return error("cannot save: the QEMU monitor is gone");
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
-	    O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return error("cannot create '%s': %s", path, strerror(errno));
-	rc = qmp_send_fd(&q->qmp, "rrsave", fd, QMP_TIMEOUT_MS);
-	close(fd);		/* QEMU has its own copy now */
-	if (rc != 0 || vm_qemu_ignore_shared(q) != 0)
-		return -1;
-	args = json_pack("{s:s}", "uri", "fd:rrsave");
-	rc = qmp_command(&q->qmp, "migrate", args, NULL, QMP_TIMEOUT_MS);
-	json_decref(args);
-	if (rc == 0)
-		rc = vm_qemu_migration_wait(q, "saving the snapshot",
-		    DUMP_TIMEOUT_MS / 1000.0, 0);
-	return rc;
-}
-
 /* Ask QEMU to quit, then make sure it is gone. */
 static void
 vm_qemu_stop(struct vm *vm)
@@ -811,6 +680,8 @@ const struct vm_ops vm_qemu_ops = {
 	.next_event = vm_qemu_next_event,
 	.dump = vm_qemu_dump,
 	.save = vm_qemu_save,
+	.restore = vm_qemu_restore,
+	.snapshot_id = vm_qemu_snapshot_id,
 	.alive = vm_qemu_alive,
 	.stop = vm_qemu_stop,
 };

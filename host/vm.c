@@ -15,6 +15,19 @@ static const struct vm_ops *const vm_backends[] = {
 	&vm_qemu_ops,
 	&vm_libvirt_ops,
 };
+/* one more, from vm_backend_register(): the tests' fake */
+static const struct vm_ops *vm_backend_extra;
+
+/*
+ * Make ops selectable by its name, besides the built-in backends.  For
+ * tests only (the scripted backend, vm-fake.h): the racerig binary never
+ * calls it, so no command line can pick a backend that is not real.
+ */
+void
+vm_backend_register(const struct vm_ops *ops)
+{
+	vm_backend_extra = ops;
+}
 
 /* Find a backend by name; NULL (reported) if there is none. */
 const struct vm_ops *
@@ -26,6 +39,9 @@ vm_backend(const char *name)
 		if (strcmp(vm_backends[i]->name, name) == 0)
 			return vm_backends[i];
 	}
+	if (vm_backend_extra != NULL && strcmp(vm_backend_extra->name,
+	    name) == 0)
+		return vm_backend_extra;
 	error("unknown VM backend '%s'", name);
 	return NULL;
 }
@@ -43,6 +59,23 @@ vm_state_name(enum vm_state state)
 	return "unknown";
 }
 
+/*
+ * The accelerator asked for: cfg->accel, else $RACERIG_ACCEL, as "kvm"
+ * or "tcg"; NULL when neither names one ("auto"), and the backend's
+ * start() then finds out what its host can run.
+ */
+const char *
+vm_accel_wanted(const struct vm_config *cfg)
+{
+	const char *e = cfg->accel;
+
+	if (e == NULL || strcmp(e, "auto") == 0)
+		e = getenv("RACERIG_ACCEL");
+	if (e != NULL && (strcmp(e, "kvm") == 0 || strcmp(e, "tcg") == 0))
+		return e;
+	return NULL;
+}
+
 struct vm *
 vm_new(const struct vm_ops *ops, const struct vm_config *cfg)
 {
@@ -57,12 +90,26 @@ vm_new(const struct vm_ops *ops, const struct vm_config *cfg)
 	return vm;
 }
 
+/*
+ * CREATED -> RUNNING: boot the guest, or with cfg.incoming resume it from
+ * a saved state (ops->restore).  0, or -1 (reported) and EXITED.
+ */
 int
 vm_start(struct vm *vm)
 {
+	int (*start)(struct vm *) = vm->ops->start;
+
 	assert(vm->state == VM_CREATED);
+	if (vm->cfg.incoming != NULL) {
+		if (!vm_can_snapshot(vm->ops) || vm->cfg.mem_file == NULL) {
+			vm->state = VM_EXITED;
+			return error("VM backend '%s' cannot start from a "
+			    "snapshot (unsupported)", vm->ops->name);
+		}
+		start = vm->ops->restore;
+	}
 	vm->t_start = now_mono();
-	if (vm->ops->start(vm) != 0) {
+	if (start(vm) != 0) {
 		if (vm->priv != NULL)
 			vm->ops->stop(vm);
 		vm->state = VM_EXITED;
@@ -94,6 +141,14 @@ vm_dump(struct vm *vm, const char *path)
 		return error("cannot dump a VM that is %s",
 		    vm_state_name(vm->state));
 	return vm->ops->dump(vm, path);
+}
+
+/* Can ops save a guest and start one from what it saved?  1 or 0. */
+int
+vm_can_snapshot(const struct vm_ops *ops)
+{
+	return ops->save != NULL && ops->restore != NULL &&
+	    ops->snapshot_id != NULL;
 }
 
 int

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Guests (vm.c and its backends vm-qemu.c, vm-libvirt.c; qmp.c,
- * console.c, snapshot.c, dump.c): what a backend is asked to boot, the
- * VM lifecycle and events, the console watcher, QMP, and vmcores.
+ * Guests (vm.c and its backends: vm-qemu*.c, vm-libvirt*.c, and for
+ * tests vm-fake.c; qmp.c, console.c, snapshot.c, dump.c): what a backend
+ * is asked to boot, the VM lifecycle and events, the console watcher,
+ * QMP, snapshots and vmcores.  A backend's internals stay in its own
+ * files (vm-qemu-impl.h, vm-libvirt-impl.h): everything else sees only
+ * struct vm_ops.
  */
 #ifndef RACERIG_VM_H
 #define RACERIG_VM_H
@@ -66,7 +69,11 @@ struct vm_config {
 	int		 smp;
 	int		 mem_mb;
 	const char	*dir;		/* run directory: console.log etc. */
-	const char	*accel;		/* "kvm", "tcg" or NULL for auto */
+	/*
+	 * "kvm", "tcg", or NULL or "auto": the backend's start() decides
+	 * (vm_accel_wanted) and says what it chose in vm->accel.
+	 */
+	const char	*accel;
 	const char	*disk;		/* optional raw disk (kdump target) */
 	size_t		 console_limit;	/* bytes of console.log kept */
 	/*
@@ -133,11 +140,15 @@ struct vm_event {
 struct vm;
 
 /*
- * A VM backend.  name, start, next_event and stop are mandatory; dump may
- * be NULL (callers then report "unsupported").
+ * A VM backend.  name, start, next_event and stop are mandatory; dump,
+ * save, restore, snapshot_id and alive may be NULL (callers then report
+ * "unsupported", or see alive below).
  *
  * start:      boot the guest described by vm->cfg; on return the console
- *             and agent channel are connected.  0 or -1 (reported).
+ *             and agent channel are connected.  It chooses the
+ *             accelerator (cfg.accel, else vm_accel_wanted(), else what
+ *             its own host runs) and names it in vm->accel.  0 or -1
+ *             (reported).
  * next_event: wait up to timeout_ms for one thing to happen and describe
  *             it in *ev.  Console bytes are consumed by the backend into
  *             vm->console before VM_EV_CONSOLE is returned; the agent
@@ -150,6 +161,15 @@ struct vm;
  *             and mem_file together restore it as cfg.incoming and
  *             cfg.mem_file.  May be NULL (unsupported).  0 or -1
  *             (reported).
+ * restore:    like start, but the guest resumes from the state a save
+ *             wrote (cfg.incoming, its RAM cfg.mem_file) instead of
+ *             booting; vm_start() calls it when cfg.incoming is set.
+ *             May be NULL (unsupported).  0 or -1 (reported).
+ * snapshot_id: append to id what a saved state depends on besides the
+ *             guest's configuration (the hypervisor binary, the
+ *             accelerator start() would choose), so that snapshot.c
+ *             keys a snapshot by it.  Snapshots need all three of save,
+ *             restore and snapshot_id (vm_can_snapshot).
  * alive:      is the hypervisor process (or libvirt domain) still
  *             there?  1 yes, 0 gone: the state is then EXITED and
  *             detail says what went.  May be NULL (taken as yes).  A
@@ -164,6 +184,9 @@ struct vm_ops {
 			    int timeout_ms);
 	int		(*dump)(struct vm *vm, const char *path);
 	int		(*save)(struct vm *vm, const char *path);
+	int		(*restore)(struct vm *vm);
+	void		(*snapshot_id)(const struct vm_config *cfg,
+			    struct buf *id);
 	int		(*alive)(struct vm *vm, char *detail, size_t n);
 	void		(*stop)(struct vm *vm);
 };
@@ -175,6 +198,11 @@ struct vm {
 	struct console		 console;
 	int			 agent_fd;	/* host end, -1 if none */
 	double			 t_start;	/* now_mono() at start */
+	/*
+	 * The accelerator start() chose, "kvm" or "tcg" ("" until it has
+	 * chosen): the run records it.
+	 */
+	char			 accel[8];
 	/*
 	 * Set by the backend when the hypervisor's host or service went
 	 * away (connection refused, closed or not answering): whatever
@@ -209,27 +237,29 @@ void		 console_close(struct console *c);
 
 /* vm.c */
 const struct vm_ops *vm_backend(const char *name);
+void		 vm_backend_register(const struct vm_ops *ops);	/* tests */
 struct vm	*vm_new(const struct vm_ops *ops, const struct vm_config *cfg);
 int		 vm_start(struct vm *vm);
 int		 vm_save(struct vm *vm, const char *path);
+int		 vm_can_snapshot(const struct vm_ops *ops);
 int		 vm_next_event(struct vm *vm, struct vm_event *ev,
 		     int timeout_ms);
 int		 vm_dump(struct vm *vm, const char *path);
 int		 vm_alive(struct vm *vm, char *detail, size_t n);
 void		 vm_free(struct vm *vm);
 const char	*vm_state_name(enum vm_state state);
+const char	*vm_accel_wanted(const struct vm_config *cfg);
 
-/* vm-qemu.c */
+/* the backends: vm-qemu.c, vm-libvirt.c */
 extern const struct vm_ops vm_qemu_ops;
 extern const struct vm_ops vm_libvirt_ops;
-int		 vm_libvirt_uri_host(const char *uri, char *host, size_t n);
-const char	*qemu_binary(void);	/* $RACERIG_QEMU or the default */
+/* the QEMU binary both backends run: $RACERIG_QEMU or the default */
+const char	*qemu_binary(void);
 
 /* snapshot.c */
 int		 snapshot_prepare(const struct vm_ops *ops,
 		     const struct vm_config *cfg, char **ram_out,
 		     char **state_out);
-const char	*vm_qemu_accel(const char *kernel, const char *initrd);
 
 /* dump.c */
 int		 dump_unflatten(const char *flat, const char *path,

@@ -27,42 +27,42 @@ test_uri(void **state)
 {
 	char host[64];
 
-	assert_int_equal(vm_libvirt_uri_host("qemu+tcp://10.77.1.2/system",
+	assert_int_equal(uri_host("qemu+tcp://10.77.1.2/system",
 	    host, sizeof(host)), 0);
 	assert_string_equal(host, "10.77.1.2");
-	assert_int_equal(vm_libvirt_uri_host("qemu:///system", host,
+	assert_int_equal(uri_host("qemu:///system", host,
 	    sizeof(host)), 0);
 	assert_string_equal(host, "");
-	assert_int_equal(vm_libvirt_uri_host("qemu:///system?socket=/x/sock",
+	assert_int_equal(uri_host("qemu:///system?socket=/x/sock",
 	    host, sizeof(host)), 0);
-	assert_int_equal(vm_libvirt_uri_host(
+	assert_int_equal(uri_host(
 	    "qemu+ssh://root@lab-3:2222/system", host, sizeof(host)), 0);
 	assert_string_equal(host, "lab-3");
-	assert_int_equal(vm_libvirt_uri_host("qemu+tls://[fd00::2]/system",
+	assert_int_equal(uri_host("qemu+tls://[fd00::2]/system",
 	    host, sizeof(host)), 0);
 	assert_string_equal(host, "fd00::2");
 
 	/* not QEMU, unknown transport, no path, bad port, odd characters */
-	assert_int_equal(vm_libvirt_uri_host("xen://h/system", host,
+	assert_int_equal(uri_host("xen://h/system", host,
 	    sizeof(host)), -1);
-	assert_int_equal(vm_libvirt_uri_host("qemu+http://h/system", host,
+	assert_int_equal(uri_host("qemu+http://h/system", host,
 	    sizeof(host)), -1);
-	assert_int_equal(vm_libvirt_uri_host("qemu+tcp://h", host,
+	assert_int_equal(uri_host("qemu+tcp://h", host,
 	    sizeof(host)), -1);
-	assert_int_equal(vm_libvirt_uri_host("qemu+tcp://h/systemd", host,
+	assert_int_equal(uri_host("qemu+tcp://h/systemd", host,
 	    sizeof(host)), -1);
-	assert_int_equal(vm_libvirt_uri_host("qemu+tcp://h:0/system", host,
+	assert_int_equal(uri_host("qemu+tcp://h:0/system", host,
 	    sizeof(host)), -1);
-	assert_int_equal(vm_libvirt_uri_host("qemu+tcp://h:70000/system",
+	assert_int_equal(uri_host("qemu+tcp://h:70000/system",
 	    host, sizeof(host)), -1);
-	assert_int_equal(vm_libvirt_uri_host("qemu+tcp://h'x/system", host,
+	assert_int_equal(uri_host("qemu+tcp://h'x/system", host,
 	    sizeof(host)), -1);
-	assert_int_equal(vm_libvirt_uri_host("qemu+tcp://h /system", host,
+	assert_int_equal(uri_host("qemu+tcp://h /system", host,
 	    sizeof(host)), -1);
-	assert_int_equal(vm_libvirt_uri_host("qemu+tcp://[::1/system", host,
+	assert_int_equal(uri_host("qemu+tcp://[::1/system", host,
 	    sizeof(host)), -1);
 	/* a host part longer than the caller's buffer */
-	assert_int_equal(vm_libvirt_uri_host("qemu+tcp://abcdefgh/system",
+	assert_int_equal(uri_host("qemu+tcp://abcdefgh/system",
 	    host, 4), -1);
 }
 
