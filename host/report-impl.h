@@ -1,6 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Internals of the report layer (report*.c), shared by its files only.
+ *
+ * Calls go one way, down this list; a file calls only those below it:
+ *   report.c		the entry (report_parse): the window of lines
+ *   report-cpus.c	the other CPUs' stacks
+ *   report-rules.c	root-cause rules
+ *   report-bucket.c	the bucket of a title
+ *   report-title.c	titles from headers and reports
+ *   report-stack.c	stack recipes: the guilty frame
+ *   report-frames.c	a frame in a line; syscall prefixes
+ *   report-line.c	a line: prefixes, the tests made on it
  */
 #ifndef RACERIG_REPORT_IMPL_H
 #define RACERIG_REPORT_IMPL_H
@@ -37,9 +47,10 @@ struct rlog {
 
 struct rheader;
 
-/* report.c */
+/* report-line.c */
 size_t		 report_strip_prefix(const char *s, size_t n);
 int		 rl_has(const struct rline *l, const char *needle);
+int		 rl_has_word(const struct rline *l, const char *needle);
 int		 rl_starts(const struct rline *l, const char *prefix);
 void		 rl_copy(const struct rline *l, char *out, size_t cap);
 

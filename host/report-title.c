@@ -118,21 +118,6 @@ static const struct rheader headers[] = {
 	{ NULL, 0, 0, NULL }
 };
 
-/* Like rl_has, but the needle must not continue a word ("ODEBUG: "). */
-static int
-rl_has_word(const struct rline *l, const char *needle)
-{
-	size_t n = strlen(needle);
-	const char *p = l->text, *end = l->text + l->len;
-
-	while ((p = memmem(p, (size_t)(end - p), needle, n)) != NULL) {
-		if (p == l->text || !isalnum((unsigned char)p[-1]))
-			return 1;
-		p++;
-	}
-	return 0;
-}
-
 static int oops_line(const struct rline *l);
 
 /*
@@ -242,6 +227,23 @@ report_header_kind(const struct rline *l)
 		}
 	}
 	return NULL;
+}
+
+/*
+ * Is line (len bytes, the console's prefixes not yet stripped) the
+ * header of a crash report?
+ */
+int
+report_contains_crash_line(const char *line, size_t len)
+{
+	struct rline l;
+	size_t skip = report_strip_prefix(line, len);
+
+	l.off = 0;
+	l.pre = 0;
+	l.text = line + skip;
+	l.len = len - skip;
+	return report_header_kind(&l) != NULL;
 }
 
 #define CALL_TRACE	"Call [Tt]race:|Backtrace:"
