@@ -154,27 +154,66 @@ static const char *const strip_prefixes[] = {
 };
 
 /*
- * Compiled patterns, cached by the address of their (static) text.
- * A pattern that fails to compile matches nothing.
+ * Compiled patterns, cached by the address of their (static) text, or
+ * of the recipe whose skip list they join.  The cache grows with the
+ * patterns the tables hold, so every one is compiled however many there
+ * are.  A pattern that does not compile is a bug in a table: it is
+ * reported once, here, and matches nothing from then on.  Entries are
+ * allocated one by one so that a regex_t handed out stays where it is
+ * when the array of them grows.
  */
 struct re_cache {
 	const void	*key;
 	regex_t		 re;
 	int		 ok;
 };
-static struct re_cache re_cache[96];
-static size_t n_re_cache;
+static struct re_cache **re_cache;
+static size_t n_re_cache, re_cache_cap;
+
+static struct re_cache *
+re_find(const void *key)
+{
+	for (size_t i = 0; i < n_re_cache; i++) {
+		if (re_cache[i]->key == key)
+			return re_cache[i];
+	}
+	return NULL;
+}
+
+/* Compile pat (flags as regcomp's) and cache it under key. */
+static regex_t *
+re_add(const void *key, const char *pat, int flags)
+{
+	struct re_cache *c = xcalloc(1, sizeof(*c));
+	int rc;
+
+	if (n_re_cache == re_cache_cap) {
+		re_cache_cap = re_cache_cap ? 2 * re_cache_cap : 64;
+		re_cache = xrealloc(re_cache, re_cache_cap * sizeof(*re_cache));
+	}
+	re_cache[n_re_cache++] = c;
+	c->key = key;
+	rc = regcomp(&c->re, pat, flags);
+	c->ok = rc == 0;
+	if (!c->ok) {
+		char msg[128];
+
+		regerror(rc, &c->re, msg, sizeof(msg));
+		error("report: cannot compile pattern '%s': %s", pat, msg);
+	}
+	return c->ok ? &c->re : NULL;
+}
 
 static regex_t *
 re_join(const void *key, const char *const *list, const char *extra)
 {
+	struct re_cache *c = re_find(key);
 	size_t len = 1, i;
+	regex_t *re;
 	char *pat;
 
-	for (i = 0; i < n_re_cache; i++) {
-		if (re_cache[i].key == key)
-			return re_cache[i].ok ? &re_cache[i].re : NULL;
-	}
+	if (c != NULL)
+		return c->ok ? &c->re : NULL;
 	for (i = 0; list != NULL && list[i] != NULL; i++)
 		len += strlen(list[i]) + 3;
 	if (extra != NULL)
@@ -195,34 +234,20 @@ re_join(const void *key, const char *const *list, const char *extra)
 		strcat(pat, extra);
 		strcat(pat, ")");
 	}
-	if (n_re_cache == sizeof(re_cache) / sizeof(re_cache[0])) {
-		free(pat);
-		return NULL;
-	}
-	i = n_re_cache++;
-	re_cache[i].key = key;
-	re_cache[i].ok = regcomp(&re_cache[i].re, pat,
-	    REG_EXTENDED | REG_NOSUB) == 0;
+	re = re_add(key, pat, REG_EXTENDED | REG_NOSUB);
 	free(pat);
-	return re_cache[i].ok ? &re_cache[i].re : NULL;
+	return re;
 }
 
 /* A single pattern with its groups, for SP_LINE and SP_CAP steps. */
 static regex_t *
 re_one(const char *pat)
 {
-	size_t i;
+	struct re_cache *c = re_find(pat);
 
-	for (i = 0; i < n_re_cache; i++) {
-		if (re_cache[i].key == pat)
-			return re_cache[i].ok ? &re_cache[i].re : NULL;
-	}
-	if (n_re_cache == sizeof(re_cache) / sizeof(re_cache[0]))
-		return NULL;
-	i = n_re_cache++;
-	re_cache[i].key = pat;
-	re_cache[i].ok = regcomp(&re_cache[i].re, pat, REG_EXTENDED) == 0;
-	return re_cache[i].ok ? &re_cache[i].re : NULL;
+	if (c != NULL)
+		return c->ok ? &c->re : NULL;
+	return re_add(pat, pat, REG_EXTENDED);
 }
 
 int
