@@ -9,12 +9,14 @@
  *   report-bucket.c	the bucket of a title
  *   report-title.c	titles from headers and reports
  *   report-stack.c	stack recipes: the guilty frame
- *   report-frames.c	a frame in a line; syscall prefixes
+ *   report-frames.c	a frame in a line; the frames to skip
+ *   report-re.c	the cache of compiled regular expressions
  *   report-line.c	a line: prefixes, the tests made on it
  */
 #ifndef RACERIG_REPORT_IMPL_H
 #define RACERIG_REPORT_IMPL_H
 
+#include <regex.h>
 #include <stddef.h>
 
 /* Longest part of a line that is matched; the rest is ignored. */
@@ -47,6 +49,12 @@ struct rlog {
 
 struct rheader;
 
+/* report-re.c */
+regex_t		*report_re(const char *pat);
+regex_t		*report_re_join(const void *key, const char *const *list,
+		     const char *extra);
+int		 report_re_match(const char *pat, const char *s);
+
 /* report-line.c */
 size_t		 report_strip_prefix(const char *s, size_t n);
 int		 rl_has(const struct rline *l, const char *needle);
@@ -66,6 +74,14 @@ int		 frame_parse(const struct rline *l, char *fn, size_t cap);
 int		 frame_parse_raw(const struct rline *l, char *fn, size_t cap);
 void		 frame_strip_suffix(char *fn);
 int		 frame_is_generic(const char *fn);
+/* Which choices of a guilty frame skip a frame (report-frames.c). */
+enum {
+	SK_RECIPE	= 1 << 0,	/* stack recipes (report-stack.c) */
+	SK_GENERIC	= 1 << 1,	/* frame_is_generic() */
+	SK_ALL		= SK_RECIPE | SK_GENERIC,
+};
+int		 frame_skipped(const void *key, unsigned scope,
+		     const char *extra, const char *fn);
 void		 frame_strip_syscall(char *fn);
 
 /* report-stack.c */
@@ -113,7 +129,6 @@ void		 stack_seen(struct stack_result *res, const char *fn);
 void		 stack_strip(const char *fn, char *out, size_t cap);
 int		 stack_rip_line(const struct rline *l, char *fn, size_t cap);
 int		 stack_trace_start(const struct rline *l);
-int		 stack_re_match(const char *pat, const char *s);
 
 /* report-bucket.c */
 void		 report_bucket(struct report *r);

@@ -1167,7 +1167,7 @@ title_generic(const struct rlog *lg, size_t at, size_t end,
 	struct frames f;
 
 	rl_copy(l, text, sizeof(text));
-	if (stack_re_match("WARNING: kernel stack regs at [0-9a-f]+ in [^ ]* "
+	if (report_re_match("WARNING: kernel stack regs at [0-9a-f]+ in [^ ]* "
 	    "has bad '[^']+' value", text)) {
 		char *q = strchr(strstr(text, "has bad '"), '\'');
 		char *qe = strchr(q + 1, '\'');
@@ -1176,7 +1176,7 @@ title_generic(const struct rlog *lg, size_t at, size_t end,
 		    "'%.*s' value", (int)(qe - q - 1), q + 1);
 		return 1;
 	}
-	if (stack_re_match("WARNING: kernel stack frame pointer at [0-9a-f]+ "
+	if (report_re_match("WARNING: kernel stack frame pointer at [0-9a-f]+ "
 	    "in [^ ]* has bad value", text)) {
 		set_title(r, "WARNING", "WARNING: kernel stack frame pointer "
 		    "has bad value");
@@ -1307,7 +1307,7 @@ title_warning(const struct rlog *lg, size_t at, struct report *r)
 
 	rl_copy(l, buf, sizeof(buf));
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-		if (!stack_re_match(kinds[k].re, buf))
+		if (!report_re_match(kinds[k].re, buf))
 			continue;
 		recipe_frames(lg, at, kinds[k].rc, r, NULL);
 		if (kinds[k].what == NULL)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Unit tests for the report layer's pattern cache (report-stack.c): it
+ * Unit tests for the report layer's pattern cache (report-re.c): it
  * compiled the first 96 patterns and then silently matched nothing, so
  * a table that grew past that misclassified without a word; and a
  * pattern that does not compile must say so, once (issue 15).
@@ -35,17 +35,17 @@ test_many_patterns_all_compile(void **state)
 		snprintf(pats[i], sizeof(pats[i]), "^pat%zu(x|y)$", i);
 	for (size_t i = 0; i < NPATS; i++) {
 		snprintf(s, sizeof(s), "pat%zuy", i);
-		if (!stack_re_match(pats[i], s))
+		if (!report_re_match(pats[i], s))
 			fail_msg("pattern %zu ('%s') does not match '%s'", i,
 			    pats[i], s);
 		/* and still only what it should */
 		snprintf(s, sizeof(s), "pat%zuz", i);
-		assert_false(stack_re_match(pats[i], s));
+		assert_false(report_re_match(pats[i], s));
 	}
 	/* cached: asked again, each still matches */
 	for (size_t i = 0; i < NPATS; i++) {
 		snprintf(s, sizeof(s), "pat%zux", i);
-		assert_true(stack_re_match(pats[i], s));
+		assert_true(report_re_match(pats[i], s));
 	}
 }
 
@@ -53,7 +53,7 @@ test_many_patterns_all_compile(void **state)
 static int
 count_err(void (*run)(void), const char *what)
 {
-	char path[] = "/tmp/u-report-stack.XXXXXX", err[4096];
+	char path[] = "/tmp/u-report-re.XXXXXX", err[4096];
 	int fd = mkstemp(path), saved = dup(2), n = 0;
 	ssize_t got;
 
@@ -78,8 +78,8 @@ static const char bad[] = "unbalanced (paren";
 static void
 match_bad_twice(void)
 {
-	assert_false(stack_re_match(bad, "unbalanced (paren"));
-	assert_false(stack_re_match(bad, "anything"));
+	assert_false(report_re_match(bad, "unbalanced (paren"));
+	assert_false(report_re_match(bad, "anything"));
 }
 
 /* A pattern that does not compile is an error, reported once. */
@@ -98,5 +98,5 @@ main(void)
 		cmocka_unit_test(test_bad_pattern_reported_once),
 	};
 
-	return cmocka_run_group_tests_name("report-stack", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("report-re", tests, NULL, NULL);
 }
