@@ -24,98 +24,272 @@ enum hkind {
 	H_USERMEM, H_REBOOT, H_BARE, H_SYZ,
 };
 
+#define CALL_TRACE	"Call [Tt]race:|Backtrace:"
+#define RE_PC		"\\[<?(0x)?[0-9a-f]+>?\\]"
+/* "f+0x1f/0x80", "f.isra.0+0x..", and decode_stacktrace.sh's "f (x.c:12)" */
+#define RE_FUNC		"([a-zA-Z0-9_]+)[.+ ]"
+
+/* Recipes shared by many kinds of report (see report-stack.c). */
+static const struct stack_part p_rip_ct[] = {
+	{ SP_RIP, NULL }, { SP_LINE, CALL_TRACE }, { SP_TRACE, NULL },
+	{ SP_END, NULL }
+}, p_ct[] = {
+	{ SP_LINE, CALL_TRACE }, { SP_TRACE, NULL }, { SP_END, NULL }
+}, p_rip[] = {
+	{ SP_RIP, NULL }, { SP_END, NULL }
+}, p_warn[] = {
+	{ SP_RIP, NULL }, { SP_TRACE, NULL }, { SP_END, NULL }
+}, p_leak[] = {
+	{ SP_LINE, "backtrace( \\(crc [0-9a-f]*\\))?:" }, { SP_TRACE, NULL },
+	{ SP_END, NULL }
+}, p_kmsan[] = {
+	{ SP_TRACE, NULL },
+	{ SP_LINE, "(Local variable .* created at:|Uninit was created at:)" },
+	{ SP_TRACE, NULL }, { SP_END, NULL }
+}, p_kfence[] = {
+	{ SP_CAP, "BUG: KFENCE: [a-z -]+ in " RE_FUNC }, { SP_TRACE, NULL },
+	{ SP_END, NULL }
+}, p_kasan[] = {
+	{ SP_CAP, "BUG: KASAN: [a-z-]+ in " RE_FUNC }, { SP_LINE, CALL_TRACE },
+	{ SP_TRACE, NULL }, { SP_END, NULL }
+}, p_kasan_free[] = {
+	{ SP_CAP, "BUG: KASAN: (double-free or invalid-free|double-free|"
+	    "invalid-free) in " RE_FUNC }, { SP_LINE, CALL_TRACE },
+	{ SP_TRACE, NULL }, { SP_END, NULL }
+}, p_deadlock[] = {
+	{ SP_CAP, "at: (" RE_PC " +)?" RE_FUNC },
+	{ SP_CAP, "at: (" RE_PC " +)?" RE_FUNC }, { SP_TRACE, NULL },
+	{ SP_END, NULL }
+}, p_became[] = {
+	{ SP_LINE, "which became .* at:" }, { SP_TRACE, NULL }, { SP_END, NULL }
+}, p_pc_ct[] = {
+	{ SP_CAP, RE_PC " +" RE_FUNC }, { SP_LINE, CALL_TRACE },
+	{ SP_TRACE, NULL }, { SP_END, NULL }
+}, p_page[] = {
+	{ SP_LINE, "page last allocated" }, { SP_TRACE, NULL }, { SP_END, NULL }
+}, p_rcu_stall[] = {
+	{ SP_LINE, "apic_timer_interrupt" }, { SP_RIP, NULL },
+	{ SP_TRACE, NULL }, { SP_END, NULL }
+}, p_rcu_stall2[] = {
+	{ SP_LINE, "apic_timer_interrupt|Exception stack|el1h_64_irq" },
+	{ SP_TRACE, NULL }, { SP_END, NULL }
+};
+
+static const struct stack_recipe
+	rc_rip_ct = { p_rip_ct, NULL, NULL, SX_FIRST },
+	rc_kernel_bug = { p_rip_ct, NULL, "^skb_", SX_FIRST },
+	rc_ct = { p_ct, NULL, NULL, SX_FIRST },
+	rc_usercopy = { p_ct, NULL, "usercopy|__check", SX_FIRST },
+	rc_rip = { p_rip, NULL, NULL, SX_FIRST },
+	rc_leak = { p_leak, NULL, "kmemleak|mmap|kmem|slab|alloc|create_object|"
+	    "idr_get|list_lru_init|kasprintf|kvasprintf|pcpu_create|strdup|"
+	    "strndup|memdup", SX_FIRST },
+	rc_ubsan = { p_ct, NULL, "ubsan|overflow", SX_FIRST },
+	rc_kmsan = { p_kmsan, NULL, "alloc_skb|netlink_ack|netlink_rcv_skb|"
+	    "_encrypt$|^(crypto|cipher|drbg|rng)_", SX_FIRST },
+	rc_kmsan_usb = { p_kmsan, NULL, "alloc_skb|usb_submit_urb|"
+	    "usb_start_wait_urb|usb_bulk_msg|usb_interrupt_msg|usb_control_msg",
+	    SX_FIRST },
+	rc_kfence = { p_kfence, NULL, NULL, SX_FIRST },
+	rc_kasan = { p_kasan, NULL, "kernel_fault|tag_check|mem_abort|^el1_|"
+	    "^el1h_", SX_FIRST },
+	rc_kasan_free = { p_kasan_free, NULL, "slab_|kfree|vunmap|vfree",
+	    SX_FIRST },
+	rc_deadlock = { p_deadlock, NULL, "process_one_work|flush_workqueue|"
+	    "drain_workqueue|destroy_workqueue", SX_FIRST },
+	rc_became = { p_became, NULL, NULL, SX_FIRST },
+	rc_rcu_usage = { p_ct, NULL, "rcu|kmem|slab", SX_FIRST },
+	rc_spinlock = { p_ct, NULL, "spin_|_lock|_unlock", SX_FIRST },
+	rc_sched_atomic = { p_ct, NULL, "schedule", SX_FIRST },
+	rc_preempt = { p_ct, NULL, "dump_stack|preemption|preempt|debug_|"
+	    "processor_id|this_cpu", SX_FIRST },
+	rc_page = { p_page, NULL, "(free|put|get|update|release)_page|"
+	    "free_unref|^_*folio|truncate_inode_pages|page_frag_free|alloc|"
+	    "vmap|page_owner", SX_FIRST },
+	rc_lock_sock = { p_ct, NULL, "lock_sock|release_sock", SX_FIRST },
+	rc_unlock = { p_pc_ct, NULL, NULL, SX_FIRST },
+	rc_nonstatic = { p_ct, NULL, "stack|lock|IRQ", SX_FIRST },
+	rc_hung = { p_ct, NULL, NULL, SX_HUNG },
+	rc_cant_die = { p_ct, NULL, "schedule", SX_FIRST },
+	rc_stack_chk = { p_ct, NULL, "stack_chk", SX_FIRST },
+	rc_stack_end = { p_ct, NULL, "schedule|retint_kernel", SX_STALL },
+	rc_stack_ovf = { p_ct, NULL, "bad_stack", SX_STALL },
+	/*
+	 * Stalls name the code that looped: the frame above the first
+	 * anchor (syscall entry, work item, timer, softirq, VFS or socket
+	 * entry) in the stack the stall interrupted.
+	 */
+	rc_stall = { p_rip_ct, NULL, NULL, SX_STALL },
+	rc_rcu_stall = { p_rcu_stall, p_rcu_stall2, "apic_timer_interrupt|rcu",
+	    SX_STALL };
+
+/* WARNINGs: the crash site, else the Call Trace. */
+#define WARN_RECIPE(name, skip) \
+	name = { p_warn, p_ct, skip, SX_FIRST }
+static const struct stack_recipe
+	WARN_RECIPE(rc_warn, NULL),
+	WARN_RECIPE(rc_warn_odebug, "debug_|rcu|hrtimer_|timer_|work_|percpu_|"
+	    "vunmap|vfree|__free_|debug_check|kobject_"),
+	WARN_RECIPE(rc_warn_usercopy, "usercopy|__check"),
+	WARN_RECIPE(rc_warn_kobject, "kobject_"),
+	WARN_RECIPE(rc_warn_proc, "proc_"),
+	WARN_RECIPE(rc_warn_refcount, "refcount|kobject_"),
+	WARN_RECIPE(rc_warn_lockdep, "lock_sock|release_sock"),
+	WARN_RECIPE(rc_warn_kmalloc, "kmalloc|krealloc|slab|kmem"),
+	WARN_RECIPE(rc_warn_usb, "usb_submit_urb|usb_start_wait_urb|"
+	    "usb_bulk_msg|usb_interrupt_msg|usb_control_msg");
+
+/* How a title is formed from a header (headers[], specials[]). */
+enum smode {
+	S_CODE,		/* by code (title_for): headers[] only */
+	S_FRAME,	/* title + " in F", F by the recipe */
+	S_NONE,		/* title alone */
+	S_LINE,		/* the (normalised) line from the needle on */
+	S_SEQ,		/* title + " in F", F named by a later line */
+};
+
+/*
+ * A header line: what it holds, its kind and TYPE:, and, for a kind whose
+ * title is only a recipe and a text, how the title is formed: title
+ * (S_NONE), or title + " in F" with F found by rc (S_FRAME); or
+ * by code (S_CODE, see title_for).
+ */
 struct rheader {
 	const char	*needle;	/* must appear in the line */
 	int		 at_start;	/* ... at its start */
 	enum hkind	 kind;
 	const char	*type;		/* TYPE: of the corpus */
+	enum smode	 mode;
+	const struct stack_recipe *rc;	/* S_FRAME */
+	const char	*title;
 };
 
 /* In order: the first entry that matches a line decides its kind. */
 static const struct rheader headers[] = {
-	{ "BUG: KASAN: ", 0, H_KASAN, "KASAN" },
-	{ "BUG: KMSAN: ", 0, H_KMSAN, "KMSAN" },
-	{ "BUG: KFENCE: ", 0, H_KFENCE, "KFENCE" },
-	{ "BUG: KCSAN: ", 0, H_KCSAN, "DATARACE" },
-	{ "UBSAN: ", 1, H_UBSAN, "UBSAN" },
+	{ "BUG: KASAN: ", 0, H_KASAN, "KASAN", S_CODE, NULL, NULL },
+	{ "BUG: KMSAN: ", 0, H_KMSAN, "KMSAN", S_CODE, NULL, NULL },
+	{ "BUG: KFENCE: ", 0, H_KFENCE, "KFENCE", S_CODE, NULL, NULL },
+	{ "BUG: KCSAN: ", 0, H_KCSAN, "DATARACE", S_CODE, NULL, NULL },
+	{ "UBSAN: ", 1, H_UBSAN, "UBSAN", S_CODE, NULL, NULL },
 	{ "BUG: kernel NULL pointer dereference", 0, H_NULL_DEREF,
-	    "NULL-POINTER-DEREFERENCE" },
+	    "NULL-POINTER-DEREFERENCE", S_FRAME, &rc_rip_ct,
+	    "BUG: unable to handle kernel NULL pointer dereference" },
 	{ "BUG: unable to handle kernel NULL pointer dereference", 0,
-	    H_NULL_DEREF, "NULL-POINTER-DEREFERENCE" },
+	    H_NULL_DEREF, "NULL-POINTER-DEREFERENCE", S_FRAME, &rc_rip_ct,
+	    "BUG: unable to handle kernel NULL pointer dereference" },
 	{ "BUG: unable to handle kernel paging request", 0, H_PAGING,
-	    "MEMORY_SAFETY_BUG" },
-	{ "BUG: unable to handle page fault", 0, H_PAGING,
-	    "MEMORY_SAFETY_BUG" },
-	{ "BUG: unable to handle kernel", 0, H_UNABLE, "MEMORY_SAFETY_BUG" },
+	    "MEMORY_SAFETY_BUG", S_FRAME, &rc_rip_ct,
+	    "BUG: unable to handle kernel paging request" },
+	{ "BUG: unable to handle page fault", 0, H_PAGING, "MEMORY_SAFETY_BUG",
+	    S_FRAME, &rc_rip_ct,
+	    "BUG: unable to handle kernel paging request" },
+	{ "BUG: unable to handle kernel", 0, H_UNABLE, "MEMORY_SAFETY_BUG",
+	    S_FRAME, &rc_rip_ct,
+	    "BUG: unable to handle kernel paging request" },
 	{ "BUG: Unable to handle kernel data access", 0, H_PAGING,
-	    "MEMORY_SAFETY_BUG" },
+	    "MEMORY_SAFETY_BUG", S_FRAME, &rc_rip_ct,
+	    "BUG: unable to handle kernel paging request" },
 	{ "BUG: Unable to handle kernel instruction fetch", 0, H_PAGING,
-	    "MEMORY_SAFETY_BUG" },
+	    "MEMORY_SAFETY_BUG", S_FRAME, &rc_rip_ct,
+	    "BUG: unable to handle kernel paging request" },
 	{ "Unable to handle kernel paging request", 0, H_PAGING,
-	    "MEMORY_SAFETY_BUG" },
-	{ "Unable to handle kernel NULL pointer dereference", 0,
-	    H_NULL_DEREF, "NULL-POINTER-DEREFERENCE" },
-	{ "general protection fault", 0, H_GPF, "MEMORY_SAFETY_BUG" },
+	    "MEMORY_SAFETY_BUG", S_FRAME, &rc_rip_ct,
+	    "BUG: unable to handle kernel paging request" },
+	{ "Unable to handle kernel NULL pointer dereference", 0, H_NULL_DEREF,
+	    "NULL-POINTER-DEREFERENCE", S_FRAME, &rc_rip_ct,
+	    "BUG: unable to handle kernel NULL pointer dereference" },
+	{ "general protection fault", 0, H_GPF, "MEMORY_SAFETY_BUG", S_FRAME,
+	    &rc_rip_ct, "general protection fault" },
 	{ "WARNING: possible circular locking dependency", 0, H_LOCKDEP,
-	    "LOCKDEP" },
-	{ "WARNING: possible recursive locking", 0, H_LOCKDEP, "LOCKDEP" },
-	{ "WARNING: inconsistent lock state", 0, H_LOCKDEP, "LOCKDEP" },
-	{ "WARNING: suspicious RCU usage", 0, H_LOCKDEP, "LOCKDEP" },
-	{ "WARNING: possible irq lock inversion", 0, H_LOCKDEP, "LOCKDEP" },
-	{ "WARNING: HARDIRQ-safe -> HARDIRQ-unsafe", 0, H_LOCKDEP, "LOCKDEP" },
-	{ "WARNING: SOFTIRQ-safe -> SOFTIRQ-unsafe", 0, H_LOCKDEP, "LOCKDEP" },
+	    "LOCKDEP", S_CODE, NULL, NULL },
+	{ "WARNING: possible recursive locking", 0, H_LOCKDEP, "LOCKDEP",
+	    S_CODE, NULL, NULL },
+	{ "WARNING: inconsistent lock state", 0, H_LOCKDEP, "LOCKDEP", S_CODE,
+	    NULL, NULL },
+	{ "WARNING: suspicious RCU usage", 0, H_LOCKDEP, "LOCKDEP", S_CODE,
+	    NULL, NULL },
+	{ "WARNING: possible irq lock inversion", 0, H_LOCKDEP, "LOCKDEP",
+	    S_CODE, NULL, NULL },
+	{ "WARNING: HARDIRQ-safe -> HARDIRQ-unsafe", 0, H_LOCKDEP, "LOCKDEP",
+	    S_CODE, NULL, NULL },
+	{ "WARNING: SOFTIRQ-safe -> SOFTIRQ-unsafe", 0, H_LOCKDEP, "LOCKDEP",
+	    S_CODE, NULL, NULL },
 	{ "possible circular locking dependency detected", 0, H_LOCKDEP,
-	    "LOCKDEP" },
-	{ "possible recursive locking detected", 0, H_LOCKDEP, "LOCKDEP" },
+	    "LOCKDEP", S_CODE, NULL, NULL },
+	{ "possible recursive locking detected", 0, H_LOCKDEP, "LOCKDEP",
+	    S_CODE, NULL, NULL },
 	{ "possible irq lock inversion dependency detected", 0, H_LOCKDEP,
-	    "LOCKDEP" },
+	    "LOCKDEP", S_CODE, NULL, NULL },
 	{ "SOFTIRQ-safe -> SOFTIRQ-unsafe lock order detected", 0, H_LOCKDEP,
-	    "LOCKDEP" },
+	    "LOCKDEP", S_CODE, NULL, NULL },
 	{ "HARDIRQ-safe -> HARDIRQ-unsafe lock order detected", 0, H_LOCKDEP,
-	    "LOCKDEP" },
-	{ "INFO: inconsistent lock state", 0, H_LOCKDEP, "LOCKDEP" },
-	{ "INFO: suspicious RCU usage", 0, H_LOCKDEP, "LOCKDEP" },
-	{ "WARNING: at ", 0, H_WARNING_OLD, "WARNING" },
-	{ "WARNING: CPU: ", 0, H_WARNING, "WARNING" },
-	{ "------------[ cut here ]------------", 0, H_WARNING, NULL },
-	{ "kernel BUG at lib/list_debug.c", 0, H_LIST_BUG, "BUG" },
-	{ "kernel BUG at mm/usercopy.c", 0, H_USERCOPY, "BUG" },
-	{ "kernel BUG at ", 0, H_KERNEL_BUG, "BUG" },
-	{ "detected stall", 0, H_RCU_STALL, "HANG" },
-	{ "self-detected stall", 0, H_RCU_STALL, "HANG" },
-	{ "detected expedited stall", 0, H_RCU_STALL, "HANG" },
-	{ "BUG: soft lockup", 0, H_SOFT_LOCKUP, "HANG" },
-	{ "INFO: task ", 0, H_HUNG_TASK, "HANG" },
-	{ "BUG: memory leak", 0, H_MEMLEAK, "LEAK" },
-	{ "divide error: ", 0, H_DIVIDE, "BUG" },
-	{ "divide_error: ", 0, H_DIVIDE, "BUG" },
-	{ "Internal error: ", 0, H_INTERNAL, "BUG" },
+	    "LOCKDEP", S_CODE, NULL, NULL },
+	{ "INFO: inconsistent lock state", 0, H_LOCKDEP, "LOCKDEP", S_CODE,
+	    NULL, NULL },
+	{ "INFO: suspicious RCU usage", 0, H_LOCKDEP, "LOCKDEP", S_CODE, NULL,
+	    NULL },
+	{ "WARNING: at ", 0, H_WARNING_OLD, "WARNING", S_CODE, NULL, NULL },
+	{ "WARNING: CPU: ", 0, H_WARNING, "WARNING", S_CODE, NULL, NULL },
+	{ "------------[ cut here ]------------", 0, H_WARNING, NULL, S_CODE,
+	    NULL, NULL },
+	{ "kernel BUG at lib/list_debug.c", 0, H_LIST_BUG, "BUG", S_FRAME,
+	    &rc_ct, "BUG: corrupted list" },
+	{ "kernel BUG at mm/usercopy.c", 0, H_USERCOPY, "BUG", S_FRAME,
+	    &rc_usercopy, "BUG: bad usercopy" },
+	{ "kernel BUG at ", 0, H_KERNEL_BUG, "BUG", S_FRAME, &rc_kernel_bug,
+	    "kernel BUG" },
+	{ "detected stall", 0, H_RCU_STALL, "HANG", S_FRAME, &rc_rcu_stall,
+	    "INFO: rcu detected stall" },
+	{ "self-detected stall", 0, H_RCU_STALL, "HANG", S_FRAME, &rc_rcu_stall,
+	    "INFO: rcu detected stall" },
+	{ "detected expedited stall", 0, H_RCU_STALL, "HANG", S_FRAME,
+	    &rc_rcu_stall, "INFO: rcu detected stall" },
+	{ "BUG: soft lockup", 0, H_SOFT_LOCKUP, "HANG", S_FRAME, &rc_stall,
+	    "BUG: soft lockup" },
+	{ "INFO: task ", 0, H_HUNG_TASK, "HANG", S_FRAME, &rc_hung,
+	    "INFO: task hung" },
+	{ "BUG: memory leak", 0, H_MEMLEAK, "LEAK", S_FRAME, &rc_leak,
+	    "memory leak" },
+	{ "divide error: ", 0, H_DIVIDE, "BUG", S_FRAME, &rc_rip,
+	    "divide error" },
+	{ "divide_error: ", 0, H_DIVIDE, "BUG", S_FRAME, &rc_rip,
+	    "divide error" },
+	{ "Internal error: ", 0, H_INTERNAL, "BUG", S_FRAME, &rc_rip_ct,
+	    "Internal error" },
 	{ "Unable to handle kernel access to user memory", 0, H_USERMEM,
-	    "MEMORY_SAFETY_BUG" },
-	{ "int3: ", 0, H_INT3, "BUG" },
-	{ "invalid opcode: ", 1, H_INVALID_OPCODE, "BUG" },
-	{ "PANIC: double fault", 0, H_DOUBLE_FAULT, "BUG" },
-	{ "stack segment: ", 1, H_STACK_SEGMENT, "BUG" },
-	{ "BUG ", 1, H_SLUB, "MEMORY_SAFETY_BUG" },
-	{ "BUG: ", 0, H_BUG_GENERIC, "BUG" },
-	{ "[ BUG: ", 0, H_BUG_GENERIC, "BUG" },
-	{ "WARNING: ", 0, H_BUG_GENERIC, "WARNING" },
-	{ "VFS: Close: file count is 0", 1, H_BUG_GENERIC,
-	    "MEMORY_SAFETY_BUG" },
+	    "MEMORY_SAFETY_BUG", S_FRAME, &rc_rip_ct,
+	    "BUG: unable to handle kernel access to user memory" },
+	{ "int3: ", 0, H_INT3, "BUG", S_FRAME, &rc_rip_ct, "int3" },
+	{ "invalid opcode: ", 1, H_INVALID_OPCODE, "BUG", S_FRAME, &rc_rip,
+	    "invalid opcode" },
+	{ "PANIC: double fault", 0, H_DOUBLE_FAULT, "BUG", S_FRAME, &rc_rip,
+	    "PANIC: double fault" },
+	{ "stack segment: ", 1, H_STACK_SEGMENT, "BUG", S_FRAME, &rc_rip_ct,
+	    "stack segment fault" },
+	{ "BUG ", 1, H_SLUB, "MEMORY_SAFETY_BUG", S_CODE, NULL, NULL },
+	{ "BUG: ", 0, H_BUG_GENERIC, "BUG", S_CODE, NULL, NULL },
+	{ "[ BUG: ", 0, H_BUG_GENERIC, "BUG", S_CODE, NULL, NULL },
+	{ "WARNING: ", 0, H_BUG_GENERIC, "WARNING", S_CODE, NULL, NULL },
+	{ "VFS: Close: file count is 0", 1, H_BUG_GENERIC, "MEMORY_SAFETY_BUG",
+	    S_CODE, NULL, NULL },
 	{ "VFS: Busy inodes after unmount", 1, H_BUG_GENERIC,
-	    "MEMORY_SAFETY_BUG" },
-	{ "Kernel panic - not syncing", 0, H_PANIC, "BUG" },
-	{ "unregister_netdevice: waiting for ", 1, H_NETDEV, "HANG" },
-	{ "Unhandled fault: ", 1, H_UNHANDLED, "BUG" },
-	{ "Alignment trap: ", 1, H_ALIGN, "BUG" },
-	{ "INFO: ", 0, H_INFO_GENERIC, "HANG" },
-	{ "Booting the kernel.", 1, H_REBOOT, "BOOT" },
-	{ "BUG:", 0, H_BARE, "BUG" },
-	{ "WARNING:", 0, H_BARE, "WARNING" },
-	{ "INFO:", 0, H_BARE, "HANG" },
-	{ "SYZFAIL:", 0, H_SYZ, "SYZFAIL" },
-	{ "SYZFATAL:", 0, H_SYZ, "SYZFATAL" },
-	{ NULL, 0, 0, NULL }
+	    "MEMORY_SAFETY_BUG", S_CODE, NULL, NULL },
+	{ "Kernel panic - not syncing", 0, H_PANIC, "BUG", S_CODE, NULL, NULL },
+	{ "unregister_netdevice: waiting for ", 1, H_NETDEV, "HANG", S_NONE,
+	    NULL, "unregister_netdevice: waiting for DEV to become free" },
+	{ "Unhandled fault: ", 1, H_UNHANDLED, "BUG", S_FRAME, &rc_rip_ct,
+	    "Unhandled fault" },
+	{ "Alignment trap: ", 1, H_ALIGN, "BUG", S_FRAME, &rc_rip_ct,
+	    "Alignment trap" },
+	{ "INFO: ", 0, H_INFO_GENERIC, "HANG", S_CODE, NULL, NULL },
+	{ "Booting the kernel.", 1, H_REBOOT, "BOOT", S_NONE, NULL,
+	    "unexpected kernel reboot" },
+	{ "BUG:", 0, H_BARE, "BUG", S_CODE, NULL, NULL },
+	{ "WARNING:", 0, H_BARE, "WARNING", S_CODE, NULL, NULL },
+	{ "INFO:", 0, H_BARE, "HANG", S_CODE, NULL, NULL },
+	{ "SYZFAIL:", 0, H_SYZ, "SYZFAIL", S_CODE, NULL, NULL },
+	{ "SYZFATAL:", 0, H_SYZ, "SYZFATAL", S_CODE, NULL, NULL },
+	{ NULL, 0, 0, NULL, S_CODE, NULL, NULL }
 };
 
 static int oops_line(const struct rline *l);
@@ -246,111 +420,9 @@ report_contains_crash_line(const char *line, size_t len)
 	return report_header_kind(&l) != NULL;
 }
 
-#define CALL_TRACE	"Call [Tt]race:|Backtrace:"
-#define RE_PC		"\\[<?(0x)?[0-9a-f]+>?\\]"
-/* "f+0x1f/0x80", "f.isra.0+0x..", and decode_stacktrace.sh's "f (x.c:12)" */
-#define RE_FUNC		"([a-zA-Z0-9_]+)[.+ ]"
-
-/* Recipes shared by many kinds of report (see report-stack.c). */
-static const struct stack_part p_rip_ct[] = {
-	{ SP_RIP, NULL }, { SP_LINE, CALL_TRACE }, { SP_TRACE, NULL },
-	{ SP_END, NULL }
-}, p_ct[] = {
-	{ SP_LINE, CALL_TRACE }, { SP_TRACE, NULL }, { SP_END, NULL }
-}, p_rip[] = {
-	{ SP_RIP, NULL }, { SP_END, NULL }
-}, p_warn[] = {
-	{ SP_RIP, NULL }, { SP_TRACE, NULL }, { SP_END, NULL }
-}, p_leak[] = {
-	{ SP_LINE, "backtrace( \\(crc [0-9a-f]*\\))?:" }, { SP_TRACE, NULL },
-	{ SP_END, NULL }
-}, p_kmsan[] = {
-	{ SP_TRACE, NULL },
-	{ SP_LINE, "(Local variable .* created at:|Uninit was created at:)" },
-	{ SP_TRACE, NULL }, { SP_END, NULL }
-}, p_kfence[] = {
-	{ SP_CAP, "BUG: KFENCE: [a-z -]+ in " RE_FUNC }, { SP_TRACE, NULL },
-	{ SP_END, NULL }
-}, p_kasan[] = {
-	{ SP_CAP, "BUG: KASAN: [a-z-]+ in " RE_FUNC }, { SP_LINE, CALL_TRACE },
-	{ SP_TRACE, NULL }, { SP_END, NULL }
-}, p_kasan_free[] = {
-	{ SP_CAP, "BUG: KASAN: (double-free or invalid-free|double-free|"
-	    "invalid-free) in " RE_FUNC }, { SP_LINE, CALL_TRACE },
-	{ SP_TRACE, NULL }, { SP_END, NULL }
-}, p_deadlock[] = {
-	{ SP_CAP, "at: (" RE_PC " +)?" RE_FUNC },
-	{ SP_CAP, "at: (" RE_PC " +)?" RE_FUNC }, { SP_TRACE, NULL },
-	{ SP_END, NULL }
-}, p_became[] = {
-	{ SP_LINE, "which became .* at:" }, { SP_TRACE, NULL }, { SP_END, NULL }
-}, p_pc_ct[] = {
-	{ SP_CAP, RE_PC " +" RE_FUNC }, { SP_LINE, CALL_TRACE },
-	{ SP_TRACE, NULL }, { SP_END, NULL }
-}, p_page[] = {
-	{ SP_LINE, "page last allocated" }, { SP_TRACE, NULL }, { SP_END, NULL }
-};
-
-static const struct stack_recipe
-	rc_rip_ct = { p_rip_ct, NULL, NULL, SX_FIRST },
-	rc_kernel_bug = { p_rip_ct, NULL, "^skb_", SX_FIRST },
-	rc_ct = { p_ct, NULL, NULL, SX_FIRST },
-	rc_usercopy = { p_ct, NULL, "usercopy|__check", SX_FIRST },
-	rc_rip = { p_rip, NULL, NULL, SX_FIRST },
-	rc_leak = { p_leak, NULL, "kmemleak|mmap|kmem|slab|alloc|create_object|"
-	    "idr_get|list_lru_init|kasprintf|kvasprintf|pcpu_create|strdup|"
-	    "strndup|memdup", SX_FIRST },
-	rc_ubsan = { p_ct, NULL, "ubsan|overflow", SX_FIRST },
-	rc_kmsan = { p_kmsan, NULL, "alloc_skb|netlink_ack|netlink_rcv_skb|"
-	    "_encrypt$|^(crypto|cipher|drbg|rng)_", SX_FIRST },
-	rc_kmsan_usb = { p_kmsan, NULL, "alloc_skb|usb_submit_urb|"
-	    "usb_start_wait_urb|usb_bulk_msg|usb_interrupt_msg|usb_control_msg",
-	    SX_FIRST },
-	rc_kfence = { p_kfence, NULL, NULL, SX_FIRST },
-	rc_kasan = { p_kasan, NULL, "kernel_fault|tag_check|mem_abort|^el1_|"
-	    "^el1h_", SX_FIRST },
-	rc_kasan_free = { p_kasan_free, NULL, "slab_|kfree|vunmap|vfree",
-	    SX_FIRST },
-	rc_deadlock = { p_deadlock, NULL, "process_one_work|flush_workqueue|"
-	    "drain_workqueue|destroy_workqueue", SX_FIRST },
-	rc_became = { p_became, NULL, NULL, SX_FIRST },
-	rc_rcu_usage = { p_ct, NULL, "rcu|kmem|slab", SX_FIRST },
-	rc_spinlock = { p_ct, NULL, "spin_|_lock|_unlock", SX_FIRST },
-	rc_sched_atomic = { p_ct, NULL, "schedule", SX_FIRST },
-	rc_preempt = { p_ct, NULL, "dump_stack|preemption|preempt|debug_|"
-	    "processor_id|this_cpu", SX_FIRST },
-	rc_page = { p_page, NULL, "(free|put|get|update|release)_page|"
-	    "free_unref|^_*folio|truncate_inode_pages|page_frag_free|alloc|"
-	    "vmap|page_owner", SX_FIRST },
-	rc_guard = { p_rip_ct, NULL, NULL, SX_STALL },
-	rc_lock_sock = { p_ct, NULL, "lock_sock|release_sock", SX_FIRST },
-	rc_unlock = { p_pc_ct, NULL, NULL, SX_FIRST },
-	rc_nonstatic = { p_ct, NULL, "stack|lock|IRQ", SX_FIRST },
-	rc_hung = { p_ct, NULL, NULL, SX_HUNG },
-	rc_cant_die = { p_ct, NULL, "schedule", SX_FIRST },
-	rc_stack_chk = { p_ct, NULL, "stack_chk", SX_FIRST },
-	rc_stack_end = { p_ct, NULL, "schedule|retint_kernel", SX_STALL },
-	rc_stack_ovf = { p_ct, NULL, "bad_stack", SX_STALL };
-
 static int recipe_frames(const struct rlog *lg, size_t at,
     const struct stack_recipe *rc, struct report *r,
     struct stack_result *res);
-
-/* WARNINGs: the crash site, else the Call Trace. */
-#define WARN_RECIPE(name, skip) \
-	name = { p_warn, p_ct, skip, SX_FIRST }
-static const struct stack_recipe
-	WARN_RECIPE(rc_warn, NULL),
-	WARN_RECIPE(rc_warn_odebug, "debug_|rcu|hrtimer_|timer_|work_|percpu_|"
-	    "vunmap|vfree|__free_|debug_check|kobject_"),
-	WARN_RECIPE(rc_warn_usercopy, "usercopy|__check"),
-	WARN_RECIPE(rc_warn_kobject, "kobject_"),
-	WARN_RECIPE(rc_warn_proc, "proc_"),
-	WARN_RECIPE(rc_warn_refcount, "refcount|kobject_"),
-	WARN_RECIPE(rc_warn_lockdep, "lock_sock|release_sock"),
-	WARN_RECIPE(rc_warn_kmalloc, "kmalloc|krealloc|slab|kmem"),
-	WARN_RECIPE(rc_warn_usb, "usb_submit_urb|usb_start_wait_urb|"
-	    "usb_bulk_msg|usb_interrupt_msg|usb_control_msg");
 
 /* Frames of a report, in the order they will be considered. */
 struct frames {
@@ -925,54 +997,6 @@ recipe_frames(const struct rlog *lg, size_t at, const struct stack_recipe *rc,
 	return ok;
 }
 
-/*
- * Stalls name the code that looped: the frame above the first anchor
- * (syscall entry, work item, timer, softirq, VFS or socket entry) in
- * the stack the stall interrupted.
- */
-static void
-title_stall(const struct rlog *lg, size_t at, size_t end, struct report *r,
-    const char *prefix)
-{
-	static const struct stack_part rcu_parts[] = {
-		{ SP_LINE, "apic_timer_interrupt" }, { SP_RIP, NULL },
-		{ SP_TRACE, NULL }, { SP_END, NULL }
-	}, rcu_parts2[] = {
-		{ SP_LINE, "apic_timer_interrupt|Exception stack|el1h_64_irq" },
-		{ SP_TRACE, NULL }, { SP_END, NULL }
-	}, lockup_parts[] = {
-		{ SP_RIP, NULL }, { SP_LINE, CALL_TRACE }, { SP_TRACE, NULL },
-		{ SP_END, NULL }
-	};
-	static const struct stack_recipe rcu = {
-		rcu_parts, rcu_parts2, "apic_timer_interrupt|rcu", SX_STALL
-	}, lockup = {
-		lockup_parts, NULL, NULL, SX_STALL
-	};
-
-	(void)end;
-	recipe_frames(lg, at, strncmp(prefix, "INFO", 4) == 0 ? &rcu : &lockup,
-	    r, NULL);
-	set_title(r, "HANG", "%s in %s", prefix, in_frame(r));
-}
-
-/* A hung task is blamed on what it waits for, not on the waiting. */
-static void
-title_hung(const struct rlog *lg, size_t at, size_t end, struct report *r)
-{
-	(void)end;
-	recipe_frames(lg, at, &rc_hung, r, NULL);
-	set_title(r, "HANG", "INFO: task hung in %s", in_frame(r));
-}
-
-/* Known one-line headers and how their titles are formed. */
-enum smode {
-	S_FRAME,	/* title + " in F", F by the recipe */
-	S_NONE,		/* title alone */
-	S_LINE,		/* the (normalised) line from the needle on */
-	S_SEQ,		/* title + " in F", F named by a later line */
-};
-
 /* "BUG: still has locks held!" ... "#0: (lock), at: [<pc>] f+0x.." */
 static const struct stack_part
 s_locks_held[] = {
@@ -1063,7 +1087,7 @@ static const struct special {
 	    "not taken", S_FRAME, "LOCKDEP", &rc_warn, NULL },
 	{ "BUG: Object already free", NULL, S_NONE, "BUG", NULL, NULL },
 	{ "stack guard page was hit", "BUG: stack guard page was hit",
-	    S_FRAME, "BUG", &rc_guard, NULL },
+	    S_FRAME, "BUG", &rc_stall, NULL },
 	{ "BUG: looking up invalid subclass", NULL, S_FRAME, "LOCKDEP", NULL,
 	    NULL },
 	{ "BUG: MAX_LOCKDEP_KEYS too low!", NULL, S_NONE, "LOCKDEP", NULL,
@@ -1432,6 +1456,32 @@ hung_mangled(const struct rlog *lg, size_t at)
 	return i < n && i < 8;
 }
 
+/* The title of header h as its row of headers[] describes it. */
+static void
+title_row(const struct rlog *lg, size_t at, const struct rheader *h,
+    struct report *r)
+{
+	assert(h->title != NULL);
+	if (h->mode == S_NONE) {
+		set_title(r, h->type, "%s", h->title);
+		return;
+	}
+	recipe_frames(lg, at, h->rc, r, NULL);
+	set_title(r, h->type, "%s in %s", h->title, in_frame(r));
+}
+
+/* The first row of headers[] of kind k. */
+static const struct rheader *
+header_of(enum hkind k)
+{
+	size_t i;
+
+	for (i = 0; headers[i].needle != NULL && headers[i].kind != k; i++)
+		;
+	assert(headers[i].needle != NULL);
+	return &headers[i];
+}
+
 /* Fill r for the report at line at; 1 if it was one. */
 static int
 title_for(const struct rlog *lg, size_t at, const struct rheader *h,
@@ -1487,89 +1537,19 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		set_title(r, "UBSAN", "%s in %s", text, in_frame(r));
 		return 1;
 	}
-	case H_NULL_DEREF:
-		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
-		set_title(r, h->type, "BUG: unable to handle kernel NULL pointer "
-		    "dereference in %s", in_frame(r));
-		return 1;
 	case H_UNABLE:
 		if (!rl_has(l, "Unable to handle kernel data access")) {
 			r->corrupted = 1;
 			set_title(r, h->type, "BUG: unable to handle kernel");
 			return 1;
 		}
-		/* fall through */
-	case H_PAGING:
-		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
-		set_title(r, h->type, "BUG: unable to handle kernel paging "
-		    "request in %s", in_frame(r));
-		return 1;
-	case H_GPF:
-		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
-		set_title(r, h->type, "general protection fault in %s",
-		    in_frame(r));
-		return 1;
+		break;
 	case H_WARNING:
 	case H_WARNING_OLD:
 		title_warning(lg, at, r);
 		return 1;
 	case H_LOCKDEP:
 		title_lockdep(lg, at, r);
-		return 1;
-	case H_LIST_BUG:
-		recipe_frames(lg, at, &rc_ct, r, NULL);
-		set_title(r, "BUG", "BUG: corrupted list in %s", in_frame(r));
-		return 1;
-	case H_USERCOPY:
-		recipe_frames(lg, at, &rc_usercopy, r, NULL);
-		set_title(r, "BUG", "BUG: bad usercopy in %s", in_frame(r));
-		return 1;
-	case H_KERNEL_BUG:
-		recipe_frames(lg, at, &rc_kernel_bug, r, NULL);
-		set_title(r, "BUG", "kernel BUG in %s", in_frame(r));
-		return 1;
-	case H_RCU_STALL:
-		title_stall(lg, at, end, r, "INFO: rcu detected stall");
-		return 1;
-	case H_SOFT_LOCKUP:
-		title_stall(lg, at, end, r, "BUG: soft lockup");
-		return 1;
-	case H_HUNG_TASK:
-		title_hung(lg, at, end, r);
-		return 1;
-	case H_MEMLEAK:
-		recipe_frames(lg, at, &rc_leak, r, NULL);
-		set_title(r, "LEAK", "memory leak in %s", in_frame(r));
-		return 1;
-	case H_DIVIDE:
-		recipe_frames(lg, at, &rc_rip, r, NULL);
-		set_title(r, "BUG", "divide error in %s", in_frame(r));
-		return 1;
-	case H_INTERNAL:
-		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
-		set_title(r, "BUG", "Internal error in %s", in_frame(r));
-		return 1;
-	case H_USERMEM:
-		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
-		set_title(r, "MEMORY_SAFETY_BUG", "BUG: unable to handle kernel "
-		    "access to user memory in %s", in_frame(r));
-		return 1;
-	case H_INT3:
-		/* a breakpoint trap in the kernel ("Oops: int3: 0000") */
-		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
-		set_title(r, "BUG", "int3 in %s", in_frame(r));
-		return 1;
-	case H_INVALID_OPCODE:
-		recipe_frames(lg, at, &rc_rip, r, NULL);
-		set_title(r, "BUG", "invalid opcode in %s", in_frame(r));
-		return 1;
-	case H_DOUBLE_FAULT:
-		recipe_frames(lg, at, &rc_rip, r, NULL);
-		set_title(r, "BUG", "PANIC: double fault in %s", in_frame(r));
-		return 1;
-	case H_STACK_SEGMENT:
-		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
-		set_title(r, "BUG", "stack segment fault in %s", in_frame(r));
 		return 1;
 	case H_SLUB:
 		/* "BUG kmalloc-8 (Tainted: G B): Object already free" */
@@ -1647,9 +1627,6 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		r->freetext = 1;
 		return 1;
 	}
-	case H_REBOOT:
-		set_title(r, "BOOT", "unexpected kernel reboot");
-		return 1;
 	case H_BARE: {
 		char w[16];
 
@@ -1670,19 +1647,9 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		r->freetext = 1;
 		return 1;
 	}
-	case H_NETDEV:
-		set_title(r, "HANG", "unregister_netdevice: waiting for DEV to "
-		    "become free");
-		return 1;
-	case H_UNHANDLED:
-	case H_ALIGN:
-		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
-		set_title(r, "BUG", "%s in %s", h->kind == H_ALIGN ?
-		    "Alignment trap" : "Unhandled fault", in_frame(r));
-		return 1;
 	case H_INFO_GENERIC:
 		if (hung_mangled(lg, at)) {
-			title_hung(lg, at, end, r);
+			title_row(lg, at, header_of(H_HUNG_TASK), r);
 			return 1;
 		}
 		if (title_generic(lg, at, end, r, h->type))
@@ -1693,8 +1660,13 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		set_title(r, "HANG", "%s", text);
 		r->freetext = 1;
 		return 1;
+	default:
+		break;
 	}
-	return 0;
+	if (h->mode == S_CODE)
+		return 0;
+	title_row(lg, at, h, r);
+	return 1;
 }
 
 /*
