@@ -685,15 +685,17 @@ skip_list(unsigned scope)
 }
 
 /*
- * Does the way in scope (SK_RECIPE or SK_GENERIC) skip frame fn, given
- * extra (an ERE, or NULL) on top of frame_skip[]?  key names the
- * combination for the pattern cache (a recipe, or the list itself).
+ * Does the way in scope (SK_RECIPE or SK_GENERIC) skip frame fn?  Each
+ * way's list is compiled once, as one alternation: a recipe's own skips
+ * are matched apart (report-stack.c), so that the long list is not
+ * compiled again for every recipe.
  */
 int
-frame_skipped(const void *key, unsigned scope, const char *extra,
-    const char *fn)
+frame_skipped(unsigned scope, const char *fn)
 {
-	regex_t *re = report_re_join(key, skip_list(scope), extra);
+	static const char key[2];
+	regex_t *re = report_re_join(&key[scope == SK_RECIPE ? 0 : 1],
+	    skip_list(scope), NULL);
 
 	return re != NULL && regexec(re, fn, 0, NULL, 0) == 0;
 }
@@ -701,7 +703,7 @@ frame_skipped(const void *key, unsigned scope, const char *extra,
 int
 frame_is_generic(const char *fn)
 {
-	return frame_skipped(frame_skip, SK_GENERIC, NULL, fn);
+	return frame_skipped(SK_GENERIC, fn);
 }
 
 /* "__x64_sys_read" -> "read"-ish names syzkaller uses in titles. */

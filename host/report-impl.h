@@ -81,8 +81,7 @@ enum {
 	SK_GENERIC	= 1 << 1,	/* frame_is_generic() */
 	SK_ALL		= SK_RECIPE | SK_GENERIC,
 };
-int		 frame_skipped(const void *key, unsigned scope,
-		     const char *extra, const char *fn);
+int		 frame_skipped(unsigned scope, const char *fn);
 void		 frame_strip_syscall(char *fn);
 
 /* report-stack.c */

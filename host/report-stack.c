@@ -75,7 +75,8 @@ static const char *const strip_prefixes[] = {
 static int
 skip_frame(const struct stack_recipe *rc, const char *fn)
 {
-	return frame_skipped(rc, SK_RECIPE, rc->skip, fn);
+	return frame_skipped(SK_RECIPE, fn) ||
+	    (rc->skip != NULL && report_re_match(rc->skip, fn));
 }
 
 static int
