@@ -15,7 +15,7 @@
 
 /*
  * Compiled patterns, cached by the address of their (static) text, or
- * of the recipe whose skip list they join.  The cache grows with the
+ * of the list they join (report_re_join).  The cache grows with the
  * patterns the tables hold, so every one is compiled however many there
  * are.  A pattern that does not compile is a bug in a table: it is
  * reported once, here, and matches nothing from then on.  Entries are

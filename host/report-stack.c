@@ -6,9 +6,9 @@
  * A recipe is a list of steps walked over the report's lines in order:
  * skip to a line (SP_LINE), take the function a line names (SP_CAP,
  * SP_RIP), or read a stack trace until the next trace starts
- * (SP_TRACE).  Every frame taken is checked against a skip list of
- * generic frames (reporting, locking, allocation, string and list
- * helpers ...) plus the recipe's own; the first frame left names the
+ * (SP_TRACE).  Every frame taken is checked against the one skip list
+ * of generic frames (reporting, locking, allocation, string and list
+ * helpers ...: frame_skip[] in report-frames.c) plus the recipe's own; the first frame left names the
  * bug, or a recipe-specific extractor picks one (stalls, hung tasks).
  *
  * Skip patterns are POSIX extended regular expressions matched anywhere
