@@ -6,9 +6,9 @@
  * A recipe is a list of steps walked over the report's lines in order:
  * skip to a line (SP_LINE), take the function a line names (SP_CAP,
  * SP_RIP), or read a stack trace until the next trace starts
- * (SP_TRACE).  Every frame taken is checked against a skip list of
- * generic frames (reporting, locking, allocation, string and list
- * helpers ...) plus the recipe's own; the first frame left names the
+ * (SP_TRACE).  Every frame taken is checked against the one skip list
+ * of generic frames (reporting, locking, allocation, string and list
+ * helpers ...: frame_skip[] in report-frames.c) plus the recipe's own; the first frame left names the
  * bug, or a recipe-specific extractor picks one (stalls, hung tasks).
  *
  * Skip patterns are POSIX extended regular expressions matched anywhere
@@ -30,88 +30,6 @@
 static void copy_fn(char *dst, const char *src);
 static int pick(enum stack_extract ex, char raw[][128], char st[][128],
     size_t n, char *out, size_t cap, char *rout, size_t rcap);
-
-/* Frames that say where a report was printed, not where the bug is. */
-static const char *const skip_generic[] = {
-	/* sanitizers and their reporting */
-	"__sanitizer", "__asan", "kasan", "hwasan", "__msan", "kmsan",
-	"kcsan_setup_watchpoint", "check_memory_region", "check_heap_object",
-	"check_object", "read_word_at_a_time", "(read|write)_once_.*nocheck",
-	"print_address_description", "print_report", "print_usage_bug",
-	/* traps, panics, warnings and stack dumps */
-	"panic", "invalid_op", "report_bug", "fixup_bug", "do_error",
-	"_trap$", "do_trap", "show_stack", "dump_stack", "walk_stack",
-	"dump_backtrace", "warn_slowpath", "warn_alloc", "warn_bogus",
-	"__warn", "print_tainted",
-	/* allocators and the page cache's allocating lookups */
-	"alloc_page", "k?v?(m|z|c)alloc", "krealloc", "kmem_cache",
-	"allocate_slab", "__alloc_frozen_pages_noprof", "folio_(alloc|unlock)",
-	"filemap_alloc_folio", "__filemap_get_folio", "find_or_create_page",
-	"do_read_cache_folio", "read_cache_page", "pagecache_get_page",
-	"grab_cache_page_write_begin", "slab_", "^kv?free$", "kfree_skb",
-	/* debug objects, lockdep, locks, atomics and refcounts */
-	"debug_object", "timer_is_static_object", "work_is_static_object",
-	"__might_fault", "might_fault", "might_sleep", "__might_resched",
-	"print_unlock", "imbalance_bug", "lockdep", "bh_enable", "bh_disable",
-	"perf_trace", "lock_acquire", "lock_release", "lock_class",
-	"mark_lock", "(reacquire|mark)_held_locks", "raw_spin_rq",
-	"spin_lock", "spin_trylock", "spin_unlock", "read_lock",
-	"read_trylock", "write_lock", "write_trylock", "read_unlock",
-	"write_unlock", "^down$", "down_read", "down_write", "down_trylock",
-	"up_read", "up_write", "^mutex_", "^__mutex_", "^rt_mutex_",
-	"owner_on_cpu", "osq_lock", "osq_unlock",
-	"atomic(64)?_(dec|inc|read|set|or|xor|and|add|sub|fetch|xchg|cmpxchg|try)",
-	"(set|clear|change|test)_bit", "__wake_up", "^refcount_", "^kref_",
-	"ref_tracker", "seqprop_assert",
-	/* memory, string, copy and list helpers */
-	"memcpy", "memcmp", "memset", "memchr", "memmove", "memdup",
-	"strcmp", "strncmp", "strcpy", "strlcpy", "strncpy", "strscpy",
-	"strlen", "strstr", "strnstr", "strnlen", "strchr", "strdup",
-	"strndup", "copy_to_user", "copy_from_user", "copy_to_iter",
-	"copy_from_iter", "copy_page_to_iter", "copy_page_from_iter",
-	"copy_folio_to_iter", "^copyin$", "^copyout$", "put_user",
-	"get_user", "list_add", "list_del", "list_replace", "list_move",
-	"list_splice", "^rb_", "^__rb_", "^klist_", "_indirect_thunk_",
-	/* formatting and printing */
-	"string", "pointer", "snprintf", "scnprintf", "kasprintf",
-	"kvasprintf", "printk", "va_format", "dev_info", "dev_notice",
-	"dev_warn", "dev_err", "dev_alert", "dev_crit", "dev_emerg",
-	"hex_dump_to_buffer", "print_hex_dump",
-	"program_check_exception", "program_check_common",
-	/* timers, work items and waiting for them */
-	"del_timer", "flush_work", "__cancel_work_timer", "cancel_work_sync",
-	"try_to_grab_pending", "flush_workqueue", "drain_workqueue",
-	"destroy_workqueue", "queue_work", "finish_wait", "kthread_stop",
-	"^complete$", "wait_for_completion", "insert_work",
-	"__queue_delayed_work", "queue_delayed_work_on", "lock_timer_base",
-	"__timer_delete_sync", "sk_stop_timer_sync", "__mod_timer",
-	/* device and object teardown */
-	"kobject_", "add_uevent_var", "get_device_parent", "device_add",
-	"device_del", "device_unregister", "device_destroy", "device_release",
-	"devres_release_all", "hwrng_unregister", "i2c_del_adapter",
-	"__unregister_client", "device_for_each_child", "rollback_registered",
-	"unregister_netdev", "sysfs_remove", "device_remove_file",
-	"tty_unregister_device", "^put_device$", "ida_free",
-	"cleanup_srcu_struct", "^iput$", "^iput_final$", "^ihold$",
-	"drop_nlink", "fast_dput", "dput", "mark_buffer_dirty",
-	/* USB plumbing: the driver that called it is to blame */
-	"dummy_urb_enqueue", "usb_kill_urb", "usb_kill_anchored_urbs",
-	"usb_control_msg", "usb_hcd_submit_urb", "usb_submit_urb",
-	/* port I/O, checksums, tracing and stack walking */
-	"readb$", "readw$", "readl$", "readq$", "writeb$", "writew$",
-	"writel$", "writeq$", "logic_in", "logic_out", "^crc[0-9]+",
-	"crc_itu_t", "assertfail", "(trace|lockdep)_(hard|soft)irq",
-	"^(un)?lock_page", "stack_trace_consume_entry", "arch_stack_walk",
-	"stack_trace_save",
-	/* arm64 fault handling */
-	"do_(kernel|translation)_fault", "do_mem_abort", "el1_abort",
-	"el1h_64_sync", "el1h_64_sync_handler",
-	/* lookups that fault on the caller's bad pointer */
-	"xas_(start|load|find)", "find_lock_entries",
-	"truncate_inode_pages_range", "__phys_addr", "__fortify_report",
-	"rhashtable_lookup", "extract_(user|iter)_to_sg", "^get_taint$",
-	NULL
-};
 
 /*
  * Where a stalled or looping task entered the code that loops: the
@@ -153,98 +71,18 @@ static const char *const strip_prefixes[] = {
 	"compat_SYSC_", "compat_SyS_", "ksys_", NULL
 };
 
-/*
- * Compiled patterns, cached by the address of their (static) text.
- * A pattern that fails to compile matches nothing.
- */
-struct re_cache {
-	const void	*key;
-	regex_t		 re;
-	int		 ok;
-};
-static struct re_cache re_cache[96];
-static size_t n_re_cache;
-
-static regex_t *
-re_join(const void *key, const char *const *list, const char *extra)
-{
-	size_t len = 1, i;
-	char *pat;
-
-	for (i = 0; i < n_re_cache; i++) {
-		if (re_cache[i].key == key)
-			return re_cache[i].ok ? &re_cache[i].re : NULL;
-	}
-	for (i = 0; list != NULL && list[i] != NULL; i++)
-		len += strlen(list[i]) + 3;
-	if (extra != NULL)
-		len += strlen(extra) + 3;
-	pat = xmalloc(len);
-	pat[0] = '\0';
-	for (i = 0; list != NULL && list[i] != NULL; i++) {
-		if (pat[0] != '\0')
-			strcat(pat, "|");
-		strcat(pat, "(");
-		strcat(pat, list[i]);
-		strcat(pat, ")");
-	}
-	if (extra != NULL) {
-		if (pat[0] != '\0')
-			strcat(pat, "|");
-		strcat(pat, "(");
-		strcat(pat, extra);
-		strcat(pat, ")");
-	}
-	if (n_re_cache == sizeof(re_cache) / sizeof(re_cache[0])) {
-		free(pat);
-		return NULL;
-	}
-	i = n_re_cache++;
-	re_cache[i].key = key;
-	re_cache[i].ok = regcomp(&re_cache[i].re, pat,
-	    REG_EXTENDED | REG_NOSUB) == 0;
-	free(pat);
-	return re_cache[i].ok ? &re_cache[i].re : NULL;
-}
-
-/* A single pattern with its groups, for SP_LINE and SP_CAP steps. */
-static regex_t *
-re_one(const char *pat)
-{
-	size_t i;
-
-	for (i = 0; i < n_re_cache; i++) {
-		if (re_cache[i].key == pat)
-			return re_cache[i].ok ? &re_cache[i].re : NULL;
-	}
-	if (n_re_cache == sizeof(re_cache) / sizeof(re_cache[0]))
-		return NULL;
-	i = n_re_cache++;
-	re_cache[i].key = pat;
-	re_cache[i].ok = regcomp(&re_cache[i].re, pat, REG_EXTENDED) == 0;
-	return re_cache[i].ok ? &re_cache[i].re : NULL;
-}
-
-int
-stack_re_match(const char *pat, const char *s)
-{
-	regex_t *re = re_one(pat);
-
-	return re != NULL && regexec(re, s, 0, NULL, 0) == 0;
-}
-
+/* Is fn skipped by recipe rc (the frames every recipe skips, and its own)? */
 static int
 skip_frame(const struct stack_recipe *rc, const char *fn)
 {
-	regex_t *re = re_join(rc, skip_generic, rc->skip);
-
-	return re != NULL && regexec(re, fn, 0, NULL, 0) == 0;
+	return frame_skipped(SK_RECIPE, fn) ||
+	    (rc->skip != NULL && report_re_match(rc->skip, fn));
 }
 
 static int
 stall_anchor(const char *fn)
 {
-	regex_t *re = re_join(stall_anchors, stall_anchors, NULL);
+	regex_t *re = report_re_join(stall_anchors, stall_anchors, NULL);
 
 	return re != NULL && regexec(re, fn, 0, NULL, 0) == 0;
 }
@@ -674,7 +512,7 @@ stack_part_match(const struct stack_part *p, const struct rline *l,
 		return fn[0] != '\0' ? 1 : 2;
 	case SP_LINE:
 	case SP_CAP:
-		re = re_one(p->re);
+		re = report_re(p->re);
 		if (re == NULL)
 			return 0;
 		rl_copy(l, buf, sizeof(buf));

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Recognising oops headers and forming syzkaller-style titles from the
- * header and the guilty frame of the report that follows it.
+ * Forming syzkaller-style titles from a report's header (report-headers.c)
+ * and the guilty frame of the report that follows it, for the kinds of
+ * header whose title needs code: the switch of title_for.
  */
 #include <assert.h>
 #include <ctype.h>
@@ -14,290 +15,35 @@
 #include "report.h"
 #include "report-impl.h"
 
-enum hkind {
-	H_KASAN, H_KMSAN, H_KFENCE, H_KCSAN, H_UBSAN, H_NULL_DEREF,
-	H_PAGING, H_GPF, H_WARNING_OLD, H_WARNING, H_LOCKDEP, H_LIST_BUG,
-	H_KERNEL_BUG, H_RCU_STALL, H_SOFT_LOCKUP, H_HUNG_TASK, H_MEMLEAK,
-	H_DIVIDE, H_INVALID_OPCODE, H_DOUBLE_FAULT, H_BUG_GENERIC,
-	H_PANIC, H_SLUB, H_UNABLE, H_INFO_GENERIC, H_STACK_SEGMENT,
-	H_NETDEV, H_UNHANDLED, H_ALIGN, H_USERCOPY, H_INT3, H_INTERNAL,
-	H_USERMEM, H_REBOOT, H_BARE, H_SYZ,
-};
-
-struct rheader {
-	const char	*needle;	/* must appear in the line */
-	int		 at_start;	/* ... at its start */
-	enum hkind	 kind;
-	const char	*type;		/* TYPE: of the corpus */
-};
-
-/* In order: the first entry that matches a line decides its kind. */
-static const struct rheader headers[] = {
-	{ "BUG: KASAN: ", 0, H_KASAN, "KASAN" },
-	{ "BUG: KMSAN: ", 0, H_KMSAN, "KMSAN" },
-	{ "BUG: KFENCE: ", 0, H_KFENCE, "KFENCE" },
-	{ "BUG: KCSAN: ", 0, H_KCSAN, "DATARACE" },
-	{ "UBSAN: ", 1, H_UBSAN, "UBSAN" },
-	{ "BUG: kernel NULL pointer dereference", 0, H_NULL_DEREF,
-	    "NULL-POINTER-DEREFERENCE" },
-	{ "BUG: unable to handle kernel NULL pointer dereference", 0,
-	    H_NULL_DEREF, "NULL-POINTER-DEREFERENCE" },
-	{ "BUG: unable to handle kernel paging request", 0, H_PAGING,
-	    "MEMORY_SAFETY_BUG" },
-	{ "BUG: unable to handle page fault", 0, H_PAGING,
-	    "MEMORY_SAFETY_BUG" },
-	{ "BUG: unable to handle kernel", 0, H_UNABLE, "MEMORY_SAFETY_BUG" },
-	{ "BUG: Unable to handle kernel data access", 0, H_PAGING,
-	    "MEMORY_SAFETY_BUG" },
-	{ "BUG: Unable to handle kernel instruction fetch", 0, H_PAGING,
-	    "MEMORY_SAFETY_BUG" },
-	{ "Unable to handle kernel paging request", 0, H_PAGING,
-	    "MEMORY_SAFETY_BUG" },
-	{ "Unable to handle kernel NULL pointer dereference", 0,
-	    H_NULL_DEREF, "NULL-POINTER-DEREFERENCE" },
-	{ "general protection fault", 0, H_GPF, "MEMORY_SAFETY_BUG" },
-	{ "WARNING: possible circular locking dependency", 0, H_LOCKDEP,
-	    "LOCKDEP" },
-	{ "WARNING: possible recursive locking", 0, H_LOCKDEP, "LOCKDEP" },
-	{ "WARNING: inconsistent lock state", 0, H_LOCKDEP, "LOCKDEP" },
-	{ "WARNING: suspicious RCU usage", 0, H_LOCKDEP, "LOCKDEP" },
-	{ "WARNING: possible irq lock inversion", 0, H_LOCKDEP, "LOCKDEP" },
-	{ "WARNING: HARDIRQ-safe -> HARDIRQ-unsafe", 0, H_LOCKDEP, "LOCKDEP" },
-	{ "WARNING: SOFTIRQ-safe -> SOFTIRQ-unsafe", 0, H_LOCKDEP, "LOCKDEP" },
-	{ "possible circular locking dependency detected", 0, H_LOCKDEP,
-	    "LOCKDEP" },
-	{ "possible recursive locking detected", 0, H_LOCKDEP, "LOCKDEP" },
-	{ "possible irq lock inversion dependency detected", 0, H_LOCKDEP,
-	    "LOCKDEP" },
-	{ "SOFTIRQ-safe -> SOFTIRQ-unsafe lock order detected", 0, H_LOCKDEP,
-	    "LOCKDEP" },
-	{ "HARDIRQ-safe -> HARDIRQ-unsafe lock order detected", 0, H_LOCKDEP,
-	    "LOCKDEP" },
-	{ "INFO: inconsistent lock state", 0, H_LOCKDEP, "LOCKDEP" },
-	{ "INFO: suspicious RCU usage", 0, H_LOCKDEP, "LOCKDEP" },
-	{ "WARNING: at ", 0, H_WARNING_OLD, "WARNING" },
-	{ "WARNING: CPU: ", 0, H_WARNING, "WARNING" },
-	{ "------------[ cut here ]------------", 0, H_WARNING, NULL },
-	{ "kernel BUG at lib/list_debug.c", 0, H_LIST_BUG, "BUG" },
-	{ "kernel BUG at mm/usercopy.c", 0, H_USERCOPY, "BUG" },
-	{ "kernel BUG at ", 0, H_KERNEL_BUG, "BUG" },
-	{ "detected stall", 0, H_RCU_STALL, "HANG" },
-	{ "self-detected stall", 0, H_RCU_STALL, "HANG" },
-	{ "detected expedited stall", 0, H_RCU_STALL, "HANG" },
-	{ "BUG: soft lockup", 0, H_SOFT_LOCKUP, "HANG" },
-	{ "INFO: task ", 0, H_HUNG_TASK, "HANG" },
-	{ "BUG: memory leak", 0, H_MEMLEAK, "LEAK" },
-	{ "divide error: ", 0, H_DIVIDE, "BUG" },
-	{ "divide_error: ", 0, H_DIVIDE, "BUG" },
-	{ "Internal error: ", 0, H_INTERNAL, "BUG" },
-	{ "Unable to handle kernel access to user memory", 0, H_USERMEM,
-	    "MEMORY_SAFETY_BUG" },
-	{ "int3: ", 0, H_INT3, "BUG" },
-	{ "invalid opcode: ", 1, H_INVALID_OPCODE, "BUG" },
-	{ "PANIC: double fault", 0, H_DOUBLE_FAULT, "BUG" },
-	{ "stack segment: ", 1, H_STACK_SEGMENT, "BUG" },
-	{ "BUG ", 1, H_SLUB, "MEMORY_SAFETY_BUG" },
-	{ "BUG: ", 0, H_BUG_GENERIC, "BUG" },
-	{ "[ BUG: ", 0, H_BUG_GENERIC, "BUG" },
-	{ "WARNING: ", 0, H_BUG_GENERIC, "WARNING" },
-	{ "VFS: Close: file count is 0", 1, H_BUG_GENERIC,
-	    "MEMORY_SAFETY_BUG" },
-	{ "VFS: Busy inodes after unmount", 1, H_BUG_GENERIC,
-	    "MEMORY_SAFETY_BUG" },
-	{ "Kernel panic - not syncing", 0, H_PANIC, "BUG" },
-	{ "unregister_netdevice: waiting for ", 1, H_NETDEV, "HANG" },
-	{ "Unhandled fault: ", 1, H_UNHANDLED, "BUG" },
-	{ "Alignment trap: ", 1, H_ALIGN, "BUG" },
-	{ "INFO: ", 0, H_INFO_GENERIC, "HANG" },
-	{ "Booting the kernel.", 1, H_REBOOT, "BOOT" },
-	{ "BUG:", 0, H_BARE, "BUG" },
-	{ "WARNING:", 0, H_BARE, "WARNING" },
-	{ "INFO:", 0, H_BARE, "HANG" },
-	{ "SYZFAIL:", 0, H_SYZ, "SYZFAIL" },
-	{ "SYZFATAL:", 0, H_SYZ, "SYZFATAL" },
-	{ NULL, 0, 0, NULL }
-};
-
-/* Like rl_has, but the needle must not continue a word ("ODEBUG: "). */
-static int
-rl_has_word(const struct rline *l, const char *needle)
-{
-	size_t n = strlen(needle);
-	const char *p = l->text, *end = l->text + l->len;
-
-	while ((p = memmem(p, (size_t)(end - p), needle, n)) != NULL) {
-		if (p == l->text || !isalnum((unsigned char)p[-1]))
-			return 1;
-		p++;
-	}
-	return 0;
-}
-
-static int oops_line(const struct rline *l);
-
-/*
- * The set of byte values in a string.  A needle can only be in a line
- * whose set holds all of its bytes: one pass over the line rules most
- * of the header table out without a memmem each (most console lines
- * are not headers).
- */
-struct byteset {
-	uint64_t	w[4];
-};
-
-static void
-byteset_of(const char *s, size_t n, struct byteset *b)
-{
-	memset(b, 0, sizeof(*b));
-	for (size_t i = 0; i < n; i++)
-		b->w[(unsigned char)s[i] >> 6] |= 1ULL << ((unsigned char)s[i] &
-		    63);
-}
-
-static int
-byteset_within(const struct byteset *need, const struct byteset *have)
-{
-	return !(need->w[0] & ~have->w[0]) && !(need->w[1] & ~have->w[1]) &&
-	    !(need->w[2] & ~have->w[2]) && !(need->w[3] & ~have->w[3]);
-}
-
-#define NHEADERS	(sizeof(headers) / sizeof(headers[0]))
-
-const struct rheader *
-report_header_kind(const struct rline *l)
-{
-	static struct byteset hset[NHEADERS], bare_set;
-	static size_t shortest = (size_t)-1;
-	static int sets_ready;
-	struct byteset lset;
-
-	if (!sets_ready) {
-		for (size_t i = 0; headers[i].needle != NULL; i++) {
-			size_t n = strlen(headers[i].needle);
-
-			byteset_of(headers[i].needle, n, &hset[i]);
-			if (n < shortest)
-				shortest = n;
-		}
-		/* the bytes every one of WARNING:, INFO: and BUG: holds */
-		byteset_of(":", 1, &bare_set);
-		sets_ready = 1;
-	}
-	/* what a flood of empty or tiny lines costs: one compare each */
-	if (l->len < shortest)
-		return NULL;
-	byteset_of(l->text, l->len, &lset);
-	/* a WARNING:, INFO: or BUG: line its header's suppressions exempt */
-	if (byteset_within(&bare_set, &lset) && (rl_has(l, "WARNING:") ||
-	    rl_has(l, "INFO:") || rl_has(l, "BUG:")) && !oops_line(l))
-		return NULL;
-	for (size_t i = 0; headers[i].needle != NULL; i++) {
-		const struct rheader *h = &headers[i];
-
-		if (!byteset_within(&hset[i], &lset))
-			continue;
-
-		if (h->at_start ? rl_starts(l, h->needle) :
-		    isupper((unsigned char)h->needle[0]) ?
-		    rl_has_word(l, h->needle) : rl_has(l, h->needle)) {
-			/* "INFO:" alone: a report cut right after its header */
-			if (h->kind == H_BARE) {
-				const char *p = memmem(l->text, l->len,
-				    h->needle, strlen(h->needle));
-				size_t k = (size_t)(p - l->text) +
-				    strlen(h->needle);
-
-				while (k < l->len && isspace((unsigned char)
-				    l->text[k]))
-					k++;
-				if (k < l->len)
-					continue;
-			}
-			/* "BUG " is SLUB's "BUG kmalloc-256 (...): ..." */
-			if (h->kind == H_SLUB && !rl_has(l, "): "))
-				continue;
-			/* "INFO: task X blocked for more than" only */
-			if (h->kind == H_HUNG_TASK &&
-			    !(rl_has(l, " blocked ") &&
-			    rl_has(l, "for more than")))
-				continue;
-			if (h->kind == H_RCU_STALL && !rl_has(l, "rcu"))
-				continue;
-			/* "traps: sh[12] general protection fault ip:.. error:0
-			 * in libc.so": a user-space fault (see oops_line) */
-			if (h->kind == H_GPF && rl_has(l, " error:") &&
-			    rl_has(l, " in "))
-				continue;
-			if (h->kind == H_WARNING && h->type == NULL)
-				continue;	/* "cut here": wait for WARNING */
-			if (h->kind == H_INFO_GENERIC &&
-			    (rl_has(l, "lockdep is turned off") ||
-			    rl_has(l, "Slab ")))
-				continue;
-			/* boot-time advisories that say WARNING but are not */
-			if (rl_has(l, "Spectre V2 : WARNING") ||
-			    rl_has(l, "WARNING: Unprivileged eBPF"))
-				return NULL;
-			return h;
-		}
-	}
-	return NULL;
-}
-
-#define CALL_TRACE	"Call [Tt]race:|Backtrace:"
-#define RE_PC		"\\[<?(0x)?[0-9a-f]+>?\\]"
-/* "f+0x1f/0x80", "f.isra.0+0x..", and decode_stacktrace.sh's "f (x.c:12)" */
-#define RE_FUNC		"([a-zA-Z0-9_]+)[.+ ]"
-
-/* Recipes shared by many kinds of report (see report-stack.c). */
-static const struct stack_part p_rip_ct[] = {
-	{ SP_RIP, NULL }, { SP_LINE, CALL_TRACE }, { SP_TRACE, NULL },
-	{ SP_END, NULL }
-}, p_ct[] = {
-	{ SP_LINE, CALL_TRACE }, { SP_TRACE, NULL }, { SP_END, NULL }
-}, p_rip[] = {
-	{ SP_RIP, NULL }, { SP_END, NULL }
-}, p_warn[] = {
-	{ SP_RIP, NULL }, { SP_TRACE, NULL }, { SP_END, NULL }
-}, p_leak[] = {
-	{ SP_LINE, "backtrace( \\(crc [0-9a-f]*\\))?:" }, { SP_TRACE, NULL },
-	{ SP_END, NULL }
-}, p_kmsan[] = {
+/* The recipes of the kinds whose titles need code (see report-stack.c). */
+static const struct stack_part p_kmsan[] = {
 	{ SP_TRACE, NULL },
 	{ SP_LINE, "(Local variable .* created at:|Uninit was created at:)" },
 	{ SP_TRACE, NULL }, { SP_END, NULL }
-}, p_kfence[] = {
+};
+static const struct stack_part p_kfence[] = {
 	{ SP_CAP, "BUG: KFENCE: [a-z -]+ in " RE_FUNC }, { SP_TRACE, NULL },
 	{ SP_END, NULL }
-}, p_kasan[] = {
+};
+static const struct stack_part p_kasan[] = {
 	{ SP_CAP, "BUG: KASAN: [a-z-]+ in " RE_FUNC }, { SP_LINE, CALL_TRACE },
 	{ SP_TRACE, NULL }, { SP_END, NULL }
-}, p_kasan_free[] = {
+};
+static const struct stack_part p_kasan_free[] = {
 	{ SP_CAP, "BUG: KASAN: (double-free or invalid-free|double-free|"
 	    "invalid-free) in " RE_FUNC }, { SP_LINE, CALL_TRACE },
 	{ SP_TRACE, NULL }, { SP_END, NULL }
-}, p_deadlock[] = {
+};
+static const struct stack_part p_deadlock[] = {
 	{ SP_CAP, "at: (" RE_PC " +)?" RE_FUNC },
 	{ SP_CAP, "at: (" RE_PC " +)?" RE_FUNC }, { SP_TRACE, NULL },
 	{ SP_END, NULL }
-}, p_became[] = {
+};
+static const struct stack_part p_became[] = {
 	{ SP_LINE, "which became .* at:" }, { SP_TRACE, NULL }, { SP_END, NULL }
-}, p_pc_ct[] = {
-	{ SP_CAP, RE_PC " +" RE_FUNC }, { SP_LINE, CALL_TRACE },
-	{ SP_TRACE, NULL }, { SP_END, NULL }
-}, p_page[] = {
-	{ SP_LINE, "page last allocated" }, { SP_TRACE, NULL }, { SP_END, NULL }
 };
 
 static const struct stack_recipe
-	rc_rip_ct = { p_rip_ct, NULL, NULL, SX_FIRST },
-	rc_kernel_bug = { p_rip_ct, NULL, "^skb_", SX_FIRST },
-	rc_ct = { p_ct, NULL, NULL, SX_FIRST },
-	rc_usercopy = { p_ct, NULL, "usercopy|__check", SX_FIRST },
-	rc_rip = { p_rip, NULL, NULL, SX_FIRST },
-	rc_leak = { p_leak, NULL, "kmemleak|mmap|kmem|slab|alloc|create_object|"
-	    "idr_get|list_lru_init|kasprintf|kvasprintf|pcpu_create|strdup|"
-	    "strndup|memdup", SX_FIRST },
 	rc_ubsan = { p_ct, NULL, "ubsan|overflow", SX_FIRST },
 	rc_kmsan = { p_kmsan, NULL, "alloc_skb|netlink_ack|netlink_rcv_skb|"
 	    "_encrypt$|^(crypto|cipher|drbg|rng)_", SX_FIRST },
@@ -313,32 +59,16 @@ static const struct stack_recipe
 	    "drain_workqueue|destroy_workqueue", SX_FIRST },
 	rc_became = { p_became, NULL, NULL, SX_FIRST },
 	rc_rcu_usage = { p_ct, NULL, "rcu|kmem|slab", SX_FIRST },
-	rc_spinlock = { p_ct, NULL, "spin_|_lock|_unlock", SX_FIRST },
-	rc_sched_atomic = { p_ct, NULL, "schedule", SX_FIRST },
 	rc_preempt = { p_ct, NULL, "dump_stack|preemption|preempt|debug_|"
 	    "processor_id|this_cpu", SX_FIRST },
-	rc_page = { p_page, NULL, "(free|put|get|update|release)_page|"
-	    "free_unref|^_*folio|truncate_inode_pages|page_frag_free|alloc|"
-	    "vmap|page_owner", SX_FIRST },
-	rc_guard = { p_rip_ct, NULL, NULL, SX_STALL },
-	rc_lock_sock = { p_ct, NULL, "lock_sock|release_sock", SX_FIRST },
-	rc_unlock = { p_pc_ct, NULL, NULL, SX_FIRST },
-	rc_nonstatic = { p_ct, NULL, "stack|lock|IRQ", SX_FIRST },
-	rc_hung = { p_ct, NULL, NULL, SX_HUNG },
-	rc_cant_die = { p_ct, NULL, "schedule", SX_FIRST },
 	rc_stack_chk = { p_ct, NULL, "stack_chk", SX_FIRST },
 	rc_stack_end = { p_ct, NULL, "schedule|retint_kernel", SX_STALL },
 	rc_stack_ovf = { p_ct, NULL, "bad_stack", SX_STALL };
 
-static int recipe_frames(const struct rlog *lg, size_t at,
-    const struct stack_recipe *rc, struct report *r,
-    struct stack_result *res);
-
-/* WARNINGs: the crash site, else the Call Trace. */
+/* WARNINGs: the crash site, else the Call Trace (as rc_warn). */
 #define WARN_RECIPE(name, skip) \
 	name = { p_warn, p_ct, skip, SX_FIRST }
 static const struct stack_recipe
-	WARN_RECIPE(rc_warn, NULL),
 	WARN_RECIPE(rc_warn_odebug, "debug_|rcu|hrtimer_|timer_|work_|percpu_|"
 	    "vunmap|vfree|__free_|debug_check|kobject_"),
 	WARN_RECIPE(rc_warn_usercopy, "usercopy|__check"),
@@ -349,312 +79,6 @@ static const struct stack_recipe
 	WARN_RECIPE(rc_warn_kmalloc, "kmalloc|krealloc|slab|kmem"),
 	WARN_RECIPE(rc_warn_usb, "usb_submit_urb|usb_start_wait_urb|"
 	    "usb_bulk_msg|usb_interrupt_msg|usb_control_msg");
-
-/* Frames of a report, in the order they will be considered. */
-struct frames {
-	char	 fn[REPORT_MAX_FRAMES][128];
-	size_t	 n;
-};
-
-static void
-frames_add(struct frames *f, const char *fn)
-{
-	if (f->n < REPORT_MAX_FRAMES)
-		snprintf(f->fn[f->n++], sizeof(f->fn[0]), "%s", fn);
-}
-
-static int
-is_header_line(const struct rline *l)
-{
-	return report_header_kind(l) != NULL;
-}
-
-/*
- * A line that starts a kernel (or syzkaller) crash report, as syzkaller's
- * oops list has it: a header anywhere in the line, minus the lines each
- * header's suppressions exempt.  Used to find where a report ends.
- */
-static int
-oops_line(const struct rline *l)
-{
-	static const struct {
-		const char	*header;
-		const char	*suppress[12];
-	} oopses[] = {
-		{ "BUG:", { "ODEBUG:", "Boot_DEBUG:", "xlog_status:", "DEBUG:",
-		    "BUG: no syscalls can create resource", NULL } },
-		{ "WARNING:", { "WARNING: /etc/ssh/moduli does not exist",
-		    "WARNING: workqueue cpumask: online intersect",
-		    "he mand mount option", "WARNING: Unsupported flag value",
-		    "WARNING: Unprivileged eBPF is enabled",
-		    "WARNING: fbcon: Driver", "for mitigation options.",
-		    "WARNING: kernel not compiled with CPU_SRSO", "EXT4-fs",
-		    "EXT4-FS", "): WARNING", NULL } },
-		{ "INFO:", { "INFO: lockdep is turned off",
-		    "INFO: Stall ended before state dump start",
-		    "INFO: NMI handler", "INFO: recovery required on readonly",
-		    "took too long", "is not present in /proc/kallsyms",
-		    "INFO: no syscalls can create resource",
-		    "rmt_storage:INFO:", "_INFO:", NULL } },
-		{ "Unable to handle kernel", { NULL } },
-		{ "general protection fault", { NULL } },
-		{ "stack segment: ", { NULL } },
-		{ "Kernel panic", { NULL } },
-		{ "PANIC: double fault", { NULL } },
-		{ "rust_kernel: panicked", { NULL } },
-		{ "kernel BUG", { NULL } },
-		{ "Kernel BUG", { NULL } },
-		{ "BUG kmalloc-", { NULL } },
-		{ "divide error:", { NULL } },
-		{ "divide_error:", { NULL } },
-		{ "invalid opcode:", { NULL } },
-		{ "UBSAN:", { NULL } },
-		{ "Booting the kernel.", { "Parsing ELF", "Decompressing Linux",
-		    "Unknown parameter '", NULL } },
-		{ "unregister_netdevice: waiting for", { NULL } },
-		{ "VFS: Close: file count is 0", { NULL } },
-		{ "VFS: Busy inodes after unmount", { NULL } },
-		{ "Internal error:", { NULL } },
-		{ "Unhandled fault:", { NULL } },
-		{ "Alignment trap:", { NULL } },
-		{ "trusty: panic", { NULL } },
-		{ "fatal error:", { "ALSA", NULL } },
-		{ "SYZFAIL:", { NULL } },
-		{ "SYZFATAL:", { NULL } },
-		{ "panic:", { "_panic:", "xlog_status:", "ddb.onpanic:",
-		    "evtlog_status:", NULL } },
-	};
-
-	for (size_t i = 0; i < sizeof(oopses) / sizeof(oopses[0]); i++) {
-		size_t k;
-
-		if (!rl_has(l, oopses[i].header))
-			continue;
-		for (k = 0; oopses[i].suppress[k] != NULL; k++) {
-			if (rl_has(l, oopses[i].suppress[k]))
-				break;
-		}
-		if (oopses[i].suppress[k] != NULL)
-			continue;
-		/* a user-space segfault, not a kernel oops */
-		if (i == 4 && rl_has(l, " error:") && rl_has(l, " in "))
-			continue;
-		return 1;
-	}
-	return 0;
-}
-
-/*
- * The console context of a raw log line: 0 without a timestamp, 1 for a
- * plain "[  1.23] " one, else 2 with the caller tag ("[T123]", "[C1]")
- * copied into tag.
- */
-static int
-line_context(const struct rlog *lg, size_t i, char *tag, size_t cap)
-{
-	/* after what the paste put there (syslog's header, quoting) */
-	const char *s = lg->base + lg->line[i].off + lg->line[i].pre;
-	size_t n = (size_t)(lg->line[i].text - s) + lg->line[i].len, j = 0, b;
-
-	tag[0] = '\0';
-	/* "** 3 printk messages dropped ** ", "host login: " */
-	for (size_t k = 0; k + 2 < n && k < 128; k++) {
-		if ((k + 8 <= n && memcmp(s + k, " login: ", 8) == 0) ||
-		    (k + 4 <= n && memcmp(s + k, " ** ", 4) == 0 &&
-		    k + 4 < n && s[k + 4] == '[')) {
-			j = k + (s[k + 1] == 'l' ? 8 : 4);
-			if (j > n)
-				j = n;
-		}
-	}
-	if (j < n && s[j] == '<') {
-		while (j < n && s[j] != '>')
-			j++;
-		j++;
-	}
-	if (j >= n || s[j] != '[')
-		return 0;
-	j++;
-	while (j < n && s[j] == ' ')
-		j++;
-	b = j;
-	while (j < n && (isdigit((unsigned char)s[j]) || s[j] == '.'))
-		j++;
-	if (j == b || j >= n || s[j] != ']')
-		return 0;
-	j++;
-	if (j < n && s[j] == '[') {
-		j++;
-		while (j < n && s[j] == ' ')
-			j++;
-		b = j;
-		while (j < n && s[j] != ']')
-			j++;
-		if (j < n && j > b && (s[b] == 'T' || s[b] == 'C')) {
-			snprintf(tag, cap, "%.*s", (int)(j - b), s + b);
-			return 2;
-		}
-	}
-	return 1;
-}
-
-/*
- * The lines of the report that starts at line at, as syzkaller reads
- * it: lines of other callers' contexts are dropped (with caller tags),
- * as are guessed " ? " frames; a plain console report ends where the
- * next one starts, and a panic or lockdep report printed long after the
- * start is not part of it.  Returns the number of lines put in *out
- * (allocated); *endp gets the log line index after the report.
- */
-static size_t
-report_text(const struct rlog *lg, size_t at, struct rline **out,
-    size_t *endp)
-{
-	char tag[32], tag1[32];
-	int ctx = line_context(lg, at, tag, sizeof(tag)), ctx1;
-	size_t cap = 256, n = 0, keep = 0, lines = 0, second = 0, i;
-	int cputrace = 0, skiptext = 0;
-	size_t min_lines = rl_has(&lg->line[at], "BUG: KMSAN:") ? 16 : 22;
-	struct rline *r = xmalloc(cap * sizeof(*r));
-
-	*endp = lg->n;
-	for (i = at; i < lg->n && i < at + 4000; i++) {
-		const struct rline *l = &lg->line[i];
-		int q = 0;
-
-		ctx1 = line_context(lg, i, tag1, sizeof(tag1));
-		if (i > at && second == 0 && (oops_line(l) ?
-		    !rl_has(l, "invalid opcode: 0000") &&
-		    !rl_has(l, "Kernel panic - not syncing") &&
-		    !rl_has(l, "unregister_netdevice: waiting for") &&
-		    !rl_has(l, "PANIC: double fault") &&
-		    !rl_has(l, "Internal error:") :
-		    rl_has(l, "vmalloc: allocation failure:") ||
-		    rl_has(l, "FAULT_INJECTION: forcing a failure") ||
-		    rl_has(l, "FAULT_FLAG_ALLOW_RETRY missing"))) {
-			second = i;
-			if (ctx != 2)
-				*endp = i;
-		}
-		if (ctx1 != 0 && rl_has(l, " ? ") && !rl_has(l, "<EOI>"))
-			q = 1;
-		if (i > at && (q || ctx1 != ctx || strcmp(tag, tag1) != 0) &&
-		    !(cputrace && ctx1 == 2 && tag1[0] == 'C'))
-			continue;
-		lines++;
-		int skip = skiptext;
-
-		if (rl_has(l, "Disabling lock debugging due to kernel taint"))
-			skip = 1;
-		else if (rl_has(l, "Sending NMI from CPU"))
-			cputrace = 1;
-		else if (lines > min_lines &&
-		    (rl_has(l, "Kernel panic - not syncing") ||
-		    rl_has(l, "WARNING: possible circular locking dependency "
-		    "detected"))) {
-			skiptext = 1;
-			skip = 1;
-		}
-		if (i > at && skip)
-			continue;
-		if (n == cap) {
-			cap *= 2;
-			r = xrealloc(r, cap * sizeof(*r));
-		}
-		r[n++] = *l;
-		if (second == 0 || ctx == 2)
-			keep = n;
-	}
-	*out = r;
-	return keep;
-}
-
-/*
- * The end of the report that starts at line at: the next oops header
- * after a few lines, an end marker, or REPORT_SPAN lines on.
- */
-#define REPORT_SPAN 300
-static size_t
-report_end(const struct rlog *lg, size_t at)
-{
-	size_t i;
-
-	for (i = at + 1; i < lg->n && i < at + REPORT_SPAN; i++) {
-		const struct rline *l = &lg->line[i];
-
-		if (rl_starts(l, "---[ end trace") ||
-		    rl_starts(l, "---[ end Kernel panic"))
-			return i + 1;
-		/* arm's "Internal error: Oops" continues the report */
-		if (i > at + 2 && is_header_line(l) &&
-		    !rl_has(l, "Kernel panic - not syncing") &&
-		    !rl_has(l, "Internal error: ") &&
-		    !rl_has(l, "detected stall"))
-			return i;
-	}
-	return i;
-}
-
-/*
- * Collect frames of lines [from, to): the crash site first (RIP/IP/pc),
- * then every trace frame in order.  Lines of other tasks' stacks
- * ("Showing busy workqueues", "NMI backtrace") end the collection.
- */
-static void
-collect_frames(const struct rlog *lg, size_t from, size_t to,
-    struct frames *f, int rip_first)
-{
-	char fn[128];
-	size_t i;
-
-	f->n = 0;
-	if (rip_first) {
-		/*
-		 * Only the first RIP line is the crash site: later ones are
-		 * of interrupted contexts.  "RIP: 0010:0x0" (a call through
-		 * a NULL pointer) names no function, so the trace decides.
-		 */
-		for (i = from; i < to; i++) {
-			const struct rline *l = &lg->line[i];
-
-			if (rl_starts(l, "RIP: ") || rl_starts(l, "IP: ") ||
-			    rl_starts(l, "pc : ") ||
-			    rl_has(l, "[exception RIP: ")) {
-				if (frame_parse(l, fn, sizeof(fn)))
-					frames_add(f, fn);
-				break;
-			}
-		}
-	}
-	for (i = from; i < to; i++) {
-		const struct rline *l = &lg->line[i];
-
-		if (rl_starts(l, "RIP: ") || rl_starts(l, "IP: ") ||
-		    rl_starts(l, "Code: ") || rl_starts(l, "lr : ") ||
-		    rl_starts(l, "pc : "))
-			continue;
-		if (i > from && (rl_starts(l, "Allocated by task") ||
-		    rl_starts(l, "Freed by task") ||
-		    rl_starts(l, "The buggy address") ||
-		    rl_starts(l, "Uninit was created") ||
-		    rl_starts(l, "NMI backtrace for cpu") ||
-		    rl_starts(l, "Showing busy workqueues") ||
-		    rl_starts(l, "Sending NMI from CPU")))
-			break;
-		if (i > from && frame_parse(l, fn, sizeof(fn)))
-			frames_add(f, fn);
-	}
-}
-
-static const char *
-guilty(const struct frames *f, size_t start)
-{
-	for (size_t i = start; i < f->n; i++) {
-		if (!frame_is_generic(f->fn[i]))
-			return f->fn[i];
-	}
-	return NULL;
-}
 
 /*
  * syzkaller's normalisation of title text: "func+0x1f/0x80" -> "func",
@@ -798,7 +222,7 @@ set_title(struct report *r, const char *type, const char *fmt, ...)
 static const char *
 take_frames(struct report *r, const struct frames *f, size_t start)
 {
-	const char *g = guilty(f, start);
+	const char *g = frames_guilty(f, start);
 
 	r->frames = xcalloc(f->n + 1, sizeof(char *));
 	for (size_t i = 0; i < f->n; i++) {
@@ -893,246 +317,6 @@ title_kasan(const struct rlog *lg, size_t at, size_t end, struct report *r)
 		set_title(r, "KASAN", "KASAN: %s in %s", kind, in_frame(r));
 }
 
-
-/*
- * Apply recipe rc to the report starting at line at: r gets the frames
- * and the guilty frame (NULL if none was found).  Returns 1 unless the
- * report is corrupted; res (if not NULL) gets the extraction.
- */
-static int
-recipe_frames(const struct rlog *lg, size_t at, const struct stack_recipe *rc,
-    struct report *r, struct stack_result *res)
-{
-	struct stack_result own;
-	struct rline *lines;
-	size_t n, endl;
-	int ok;
-
-	if (res == NULL)
-		res = &own;
-	n = report_text(lg, at, &lines, &endl);
-	ok = stack_extract(lines, n, rc, res);
-	free(lines);
-	r->frames = xcalloc(res->nseen + 1, sizeof(char *));
-	for (size_t i = 0; i < res->nseen; i++)
-		r->frames[r->nframes++] = xstrdup(res->seen[i]);
-	if (res->n > 0 && strcmp(res->frame[0], "corrupted") != 0)
-		r->frame = xstrdup(res->frame[0]);
-	if (!ok)
-		r->corrupted = 1;
-	return ok;
-}
-
-/*
- * Stalls name the code that looped: the frame above the first anchor
- * (syscall entry, work item, timer, softirq, VFS or socket entry) in
- * the stack the stall interrupted.
- */
-static void
-title_stall(const struct rlog *lg, size_t at, size_t end, struct report *r,
-    const char *prefix)
-{
-	static const struct stack_part rcu_parts[] = {
-		{ SP_LINE, "apic_timer_interrupt" }, { SP_RIP, NULL },
-		{ SP_TRACE, NULL }, { SP_END, NULL }
-	}, rcu_parts2[] = {
-		{ SP_LINE, "apic_timer_interrupt|Exception stack|el1h_64_irq" },
-		{ SP_TRACE, NULL }, { SP_END, NULL }
-	}, lockup_parts[] = {
-		{ SP_RIP, NULL }, { SP_LINE, CALL_TRACE }, { SP_TRACE, NULL },
-		{ SP_END, NULL }
-	};
-	static const struct stack_recipe rcu = {
-		rcu_parts, rcu_parts2, "apic_timer_interrupt|rcu", SX_STALL
-	}, lockup = {
-		lockup_parts, NULL, NULL, SX_STALL
-	};
-
-	(void)end;
-	recipe_frames(lg, at, strncmp(prefix, "INFO", 4) == 0 ? &rcu : &lockup,
-	    r, NULL);
-	set_title(r, "HANG", "%s in %s", prefix, in_frame(r));
-}
-
-/* A hung task is blamed on what it waits for, not on the waiting. */
-static void
-title_hung(const struct rlog *lg, size_t at, size_t end, struct report *r)
-{
-	(void)end;
-	recipe_frames(lg, at, &rc_hung, r, NULL);
-	set_title(r, "HANG", "INFO: task hung in %s", in_frame(r));
-}
-
-/* Known one-line headers and how their titles are formed. */
-enum smode {
-	S_FRAME,	/* title + " in F", F by the recipe */
-	S_NONE,		/* title alone */
-	S_LINE,		/* the (normalised) line from the needle on */
-	S_SEQ,		/* title + " in F", F named by a later line */
-};
-
-/* "BUG: still has locks held!" ... "#0: (lock), at: [<pc>] f+0x.." */
-static const struct stack_part
-s_locks_held[] = {
-	{ SP_LINE, "still has locks held!" },
-	{ SP_CAP, RE_PC " +" RE_FUNC }, { SP_END, NULL }
-}, s_locks_held_at[] = {
-	{ SP_LINE, "still has locks held!" },
-	{ SP_CAP, "at: " RE_FUNC }, { SP_END, NULL }
-}, s_lock_freed[] = {
-	{ SP_LINE, "held lock freed!" },
-	{ SP_CAP, RE_PC " +" RE_FUNC }, { SP_END, NULL }
-}, s_lock_freed_at[] = {
-	{ SP_LINE, "held lock freed!" },
-	{ SP_CAP, "at:( " RE_PC ")? +" RE_FUNC }, { SP_END, NULL }
-}, s_user_locks[] = {
-	{ SP_LINE, "lock held when returning to user space" },
-	{ SP_LINE, "leaving the kernel with locks still held" },
-	{ SP_CAP, "at: (" RE_PC " +)?" RE_FUNC }, { SP_END, NULL }
-}, s_wq_leak[] = {
-	{ SP_LINE, "workqueue leaked lock or atomic" },
-	{ SP_CAP, "last function: ([a-zA-Z0-9_]+)$" }, { SP_END, NULL }
-};
-
-static const struct special {
-	const char	*needle;
-	const char	*title;
-	enum smode	 mode;
-	const char	*type;
-	const struct stack_recipe *rc;	/* S_FRAME; NULL: the Call Trace */
-	const struct stack_part *seq;	/* S_SEQ */
-} specials[] = {
-	{ "BUG: spinlock lockup suspected", NULL, S_FRAME, "HANG",
-	    &rc_spinlock, NULL },
-	{ "BUG: spinlock recursion", NULL, S_FRAME, "BUG", &rc_spinlock, NULL },
-	{ "BUG: spinlock bad magic", NULL, S_FRAME, "BUG", &rc_spinlock, NULL },
-	{ "BUG: spinlock already unlocked", NULL, S_FRAME, "BUG",
-	    &rc_spinlock, NULL },
-	{ "BUG: spinlock wrong owner", NULL, S_FRAME, "BUG", &rc_spinlock,
-	    NULL },
-	{ "BUG: spinlock wrong CPU", NULL, S_FRAME, "BUG", &rc_spinlock, NULL },
-	{ "BUG: spinlock cpu recursion", NULL, S_FRAME, "BUG", &rc_spinlock,
-	    NULL },
-	{ "BUG: spinlock trylock failure on UP", NULL, S_FRAME, "BUG",
-	    &rc_spinlock, NULL },
-	{ "BUG: rwlock bad magic", NULL, S_FRAME, "BUG", &rc_spinlock, NULL },
-	{ "BUG: rwlock recursion", NULL, S_FRAME, "BUG", &rc_spinlock, NULL },
-	{ "BUG: rwlock wrong owner", NULL, S_FRAME, "BUG", &rc_spinlock, NULL },
-	{ "BUG: rwlock lockup suspected", NULL, S_FRAME, "HANG", &rc_spinlock,
-	    NULL },
-	{ "BUG: rwlock already unlocked", NULL, S_FRAME, "BUG", &rc_spinlock,
-	    NULL },
-	{ "BUG: rwlock wrong CPU", NULL, S_FRAME, "BUG", &rc_spinlock, NULL },
-	{ "BUG: rwlock cpu recursion", NULL, S_FRAME, "BUG", &rc_spinlock,
-	    NULL },
-	{ "BUG: Bad rss-counter state", NULL, S_NONE, "BUG", NULL, NULL },
-	{ "BUG: non-zero nr_ptes on freeing mm", NULL, S_NONE, "BUG", NULL,
-	    NULL },
-	{ "BUG: non-zero nr_pmds on freeing mm", NULL, S_NONE, "BUG", NULL,
-	    NULL },
-	{ "BUG: Bad page state", NULL, S_FRAME, "BUG", &rc_page, NULL },
-	{ "BUG: Bad page map", NULL, S_NONE, "BUG", NULL, NULL },
-	{ "BUG: Bad page cache", NULL, S_FRAME, "BUG", &rc_page, NULL },
-	{ "BUG: workqueue lockup", NULL, S_NONE, "HANG", NULL, NULL },
-	{ "BUG: workqueue leaked lock or atomic", NULL, S_SEQ, "BUG", NULL,
-	    s_wq_leak },
-	{ "BUG: sleeping function called from invalid context", NULL,
-	    S_FRAME, "BUG", &rc_ct, NULL },
-	{ "BUG: scheduling while atomic", NULL, S_FRAME, "BUG",
-	    &rc_sched_atomic, NULL },
-	{ "WARNING: still has locks held", NULL, S_SEQ, "LOCKDEP", NULL,
-	    s_locks_held_at },
-	{ "still has locks held", "BUG: still has locks held", S_SEQ,
-	    "LOCKDEP", NULL, s_locks_held },
-	{ "BUG: lock held when returning to user space", NULL, S_SEQ,
-	    "LOCKDEP", NULL, s_user_locks },
-	{ "WARNING: lock held when returning to user space", NULL, S_SEQ,
-	    "LOCKDEP", NULL, s_user_locks },
-	{ "BUG: bad unlock balance", NULL, S_FRAME, "LOCKDEP", &rc_unlock,
-	    NULL },
-	{ "WARNING: bad unlock balance", NULL, S_FRAME, "LOCKDEP", &rc_unlock,
-	    NULL },
-	{ "BUG: Invalid wait context", "WARNING: locking bug", S_FRAME,
-	    "LOCKDEP", &rc_lock_sock, NULL },
-	{ "BUG: held lock freed", NULL, S_SEQ, "LOCKDEP", NULL, s_lock_freed },
-	{ "WARNING: held lock freed", NULL, S_SEQ, "LOCKDEP", NULL,
-	    s_lock_freed_at },
-	{ "WARNING: Nested lock was not taken", "WARNING: nested lock was "
-	    "not taken", S_FRAME, "LOCKDEP", &rc_warn, NULL },
-	{ "BUG: Object already free", NULL, S_NONE, "BUG", NULL, NULL },
-	{ "stack guard page was hit", "BUG: stack guard page was hit",
-	    S_FRAME, "BUG", &rc_guard, NULL },
-	{ "BUG: looking up invalid subclass", NULL, S_FRAME, "LOCKDEP", NULL,
-	    NULL },
-	{ "BUG: MAX_LOCKDEP_KEYS too low!", NULL, S_NONE, "LOCKDEP", NULL,
-	    NULL },
-	{ "BUG: MAX_LOCKDEP_ENTRIES too low!", NULL, S_NONE, "LOCKDEP", NULL,
-	    NULL },
-	{ "BUG: MAX_LOCKDEP_CHAINS too low!", NULL, S_NONE, "LOCKDEP", NULL,
-	    NULL },
-	{ "BUG: MAX_LOCK_DEPTH too low!", NULL, S_NONE, "LOCKDEP", NULL,
-	    NULL },
-	{ "BUG: MAX_STACK_TRACE_ENTRIES too low!", NULL, S_NONE, "LOCKDEP",
-	    NULL, NULL },
-	{ "can't die for more than", "INFO: task can't die", S_FRAME, "HANG",
-	    &rc_cant_die, NULL },
-	{ "BUG: corrupted list in", NULL, S_FRAME, "BUG", NULL, NULL },
-	{ "WARNING: kernel stack regs", "WARNING: kernel stack regs has "
-	    "bad value", S_NONE, "WARNING", NULL, NULL },
-	{ "WARNING: kernel stack frame pointer", "WARNING: kernel stack "
-	    "regs has bad value", S_NONE, "WARNING", NULL, NULL },
-	{ "INFO: trying to register non-static key", NULL, S_FRAME,
-	    "LOCKDEP", &rc_nonstatic, NULL },
-	{ "BUG: Dentry ", "BUG: Dentry still in use in unmount", S_NONE,
-	    "BUG", NULL, NULL },
-	{ "VFS: Close: file count is zero", "VFS: Close: file count is zero "
-	    "(use-after-free)", S_NONE, "MEMORY_SAFETY_BUG", NULL, NULL },
-	{ "VFS: Close: file count is 0", "VFS: Close: file count is zero "
-	    "(use-after-free)", S_NONE, "MEMORY_SAFETY_BUG", NULL, NULL },
-	{ "VFS: Busy inodes after unmount", "VFS: Busy inodes after unmount "
-	    "(use-after-free)", S_NONE, "MEMORY_SAFETY_BUG", NULL, NULL },
-	{ "INFO: Freed in ", NULL, S_LINE, "BUG", NULL, NULL },
-	{ "INFO: Allocated in ", NULL, S_LINE, "BUG", NULL, NULL },
-	{ NULL, NULL, 0, NULL, NULL, NULL }
-};
-
-/*
- * Walk seq over the report at line at: each step on a later line than
- * the one before.  fn gets the function the last SP_CAP names.  Returns
- * 1 if every step matched.
- */
-static int
-report_seq(const struct rlog *lg, size_t at, const struct stack_part *seq,
-    char *fn, size_t cap)
-{
-	struct rline *lines;
-	size_t n, endl, i = 0;
-	int ok = 1;
-
-	fn[0] = '\0';
-	n = report_text(lg, at, &lines, &endl);
-	for (size_t k = 0; seq[k].kind != SP_END && ok; k++) {
-		char tmp[128];
-		int m = 0;
-
-		for (; i < n; i++) {
-			m = stack_part_match(&seq[k], &lines[i], tmp,
-			    sizeof(tmp));
-			if (m != 0)
-				break;
-		}
-		if (m == 0) {
-			ok = 0;
-			break;
-		}
-		if (m == 1)
-			snprintf(fn, cap, "%s", tmp);
-		i++;
-	}
-	free(lines);
-	return ok && fn[0] != '\0';
-}
-
 /*
  * "BUG: using __this_cpu_read() in preemptible [00000000] code: x/1"
  * -> "BUG: using __this_cpu_read() in preemptible code in F".
@@ -1165,7 +349,7 @@ title_generic(const struct rlog *lg, size_t at, size_t end,
 	struct frames f;
 
 	rl_copy(l, text, sizeof(text));
-	if (stack_re_match("WARNING: kernel stack regs at [0-9a-f]+ in [^ ]* "
+	if (report_re_match("WARNING: kernel stack regs at [0-9a-f]+ in [^ ]* "
 	    "has bad '[^']+' value", text)) {
 		char *q = strchr(strstr(text, "has bad '"), '\'');
 		char *qe = strchr(q + 1, '\'');
@@ -1174,7 +358,7 @@ title_generic(const struct rlog *lg, size_t at, size_t end,
 		    "'%.*s' value", (int)(qe - q - 1), q + 1);
 		return 1;
 	}
-	if (stack_re_match("WARNING: kernel stack frame pointer at [0-9a-f]+ "
+	if (report_re_match("WARNING: kernel stack frame pointer at [0-9a-f]+ "
 	    "in [^ ]* has bad value", text)) {
 		set_title(r, "WARNING", "WARNING: kernel stack frame pointer "
 		    "has bad value");
@@ -1190,7 +374,7 @@ title_generic(const struct rlog *lg, size_t at, size_t end,
 		if (sp->mode == S_LINE) {
 			snprintf(text, sizeof(text), "%.*s",
 			    (int)(l->text + l->len - p), p);
-			collect_frames(lg, at, end, &f, 0);
+			frames_collect(lg, at, end, &f, 0);
 			take_frames(r, &f, 0);
 			set_title(r, sp->type, "%s", text);
 			return 1;
@@ -1208,10 +392,8 @@ title_generic(const struct rlog *lg, size_t at, size_t end,
 			char fn[128];
 
 			/* WARNING variants name the lock's "at: f+0x.." */
-			if (what == text && seq == s_locks_held)
-				seq = s_locks_held_at;
-			else if (what == text && seq == s_lock_freed)
-				seq = s_lock_freed_at;
+			if (what == text && sp->seq_warning != NULL)
+				seq = sp->seq_warning;
 			if (report_seq(lg, at, seq, fn, sizeof(fn))) {
 				char st[128];
 
@@ -1305,7 +487,7 @@ title_warning(const struct rlog *lg, size_t at, struct report *r)
 
 	rl_copy(l, buf, sizeof(buf));
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-		if (!stack_re_match(kinds[k].re, buf))
+		if (!report_re_match(kinds[k].re, buf))
 			continue;
 		recipe_frames(lg, at, kinds[k].rc, r, NULL);
 		if (kinds[k].what == NULL)
@@ -1430,6 +612,20 @@ hung_mangled(const struct rlog *lg, size_t at)
 	return i < n && i < 8;
 }
 
+/* The title of header h as its row of headers[] describes it. */
+static void
+title_row(const struct rlog *lg, size_t at, const struct rheader *h,
+    struct report *r)
+{
+	assert(h->title != NULL);
+	if (h->mode == S_NONE) {
+		set_title(r, h->type, "%s", h->title);
+		return;
+	}
+	recipe_frames(lg, at, h->rc, r, NULL);
+	set_title(r, h->type, "%s in %s", h->title, in_frame(r));
+}
+
 /* Fill r for the report at line at; 1 if it was one. */
 static int
 title_for(const struct rlog *lg, size_t at, const struct rheader *h,
@@ -1485,89 +681,19 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		set_title(r, "UBSAN", "%s in %s", text, in_frame(r));
 		return 1;
 	}
-	case H_NULL_DEREF:
-		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
-		set_title(r, h->type, "BUG: unable to handle kernel NULL pointer "
-		    "dereference in %s", in_frame(r));
-		return 1;
 	case H_UNABLE:
 		if (!rl_has(l, "Unable to handle kernel data access")) {
 			r->corrupted = 1;
 			set_title(r, h->type, "BUG: unable to handle kernel");
 			return 1;
 		}
-		/* fall through */
-	case H_PAGING:
-		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
-		set_title(r, h->type, "BUG: unable to handle kernel paging "
-		    "request in %s", in_frame(r));
-		return 1;
-	case H_GPF:
-		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
-		set_title(r, h->type, "general protection fault in %s",
-		    in_frame(r));
-		return 1;
+		break;
 	case H_WARNING:
 	case H_WARNING_OLD:
 		title_warning(lg, at, r);
 		return 1;
 	case H_LOCKDEP:
 		title_lockdep(lg, at, r);
-		return 1;
-	case H_LIST_BUG:
-		recipe_frames(lg, at, &rc_ct, r, NULL);
-		set_title(r, "BUG", "BUG: corrupted list in %s", in_frame(r));
-		return 1;
-	case H_USERCOPY:
-		recipe_frames(lg, at, &rc_usercopy, r, NULL);
-		set_title(r, "BUG", "BUG: bad usercopy in %s", in_frame(r));
-		return 1;
-	case H_KERNEL_BUG:
-		recipe_frames(lg, at, &rc_kernel_bug, r, NULL);
-		set_title(r, "BUG", "kernel BUG in %s", in_frame(r));
-		return 1;
-	case H_RCU_STALL:
-		title_stall(lg, at, end, r, "INFO: rcu detected stall");
-		return 1;
-	case H_SOFT_LOCKUP:
-		title_stall(lg, at, end, r, "BUG: soft lockup");
-		return 1;
-	case H_HUNG_TASK:
-		title_hung(lg, at, end, r);
-		return 1;
-	case H_MEMLEAK:
-		recipe_frames(lg, at, &rc_leak, r, NULL);
-		set_title(r, "LEAK", "memory leak in %s", in_frame(r));
-		return 1;
-	case H_DIVIDE:
-		recipe_frames(lg, at, &rc_rip, r, NULL);
-		set_title(r, "BUG", "divide error in %s", in_frame(r));
-		return 1;
-	case H_INTERNAL:
-		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
-		set_title(r, "BUG", "Internal error in %s", in_frame(r));
-		return 1;
-	case H_USERMEM:
-		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
-		set_title(r, "MEMORY_SAFETY_BUG", "BUG: unable to handle kernel "
-		    "access to user memory in %s", in_frame(r));
-		return 1;
-	case H_INT3:
-		/* a breakpoint trap in the kernel ("Oops: int3: 0000") */
-		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
-		set_title(r, "BUG", "int3 in %s", in_frame(r));
-		return 1;
-	case H_INVALID_OPCODE:
-		recipe_frames(lg, at, &rc_rip, r, NULL);
-		set_title(r, "BUG", "invalid opcode in %s", in_frame(r));
-		return 1;
-	case H_DOUBLE_FAULT:
-		recipe_frames(lg, at, &rc_rip, r, NULL);
-		set_title(r, "BUG", "PANIC: double fault in %s", in_frame(r));
-		return 1;
-	case H_STACK_SEGMENT:
-		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
-		set_title(r, "BUG", "stack segment fault in %s", in_frame(r));
 		return 1;
 	case H_SLUB:
 		/* "BUG kmalloc-8 (Tainted: G B): Object already free" */
@@ -1645,9 +771,6 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		r->freetext = 1;
 		return 1;
 	}
-	case H_REBOOT:
-		set_title(r, "BOOT", "unexpected kernel reboot");
-		return 1;
 	case H_BARE: {
 		char w[16];
 
@@ -1668,31 +791,26 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		r->freetext = 1;
 		return 1;
 	}
-	case H_NETDEV:
-		set_title(r, "HANG", "unregister_netdevice: waiting for DEV to "
-		    "become free");
-		return 1;
-	case H_UNHANDLED:
-	case H_ALIGN:
-		recipe_frames(lg, at, &rc_rip_ct, r, NULL);
-		set_title(r, "BUG", "%s in %s", h->kind == H_ALIGN ?
-		    "Alignment trap" : "Unhandled fault", in_frame(r));
-		return 1;
 	case H_INFO_GENERIC:
 		if (hung_mangled(lg, at)) {
-			title_hung(lg, at, end, r);
+			title_row(lg, at, report_header_of(H_HUNG_TASK), r);
 			return 1;
 		}
 		if (title_generic(lg, at, end, r, h->type))
 			return 1;
 		rl_copy(l, text, sizeof(text));
-		collect_frames(lg, at, end, &f, 0);
+		frames_collect(lg, at, end, &f, 0);
 		take_frames(r, &f, 0);
 		set_title(r, "HANG", "%s", text);
 		r->freetext = 1;
 		return 1;
+	default:
+		break;
 	}
-	return 0;
+	if (h->mode == S_CODE)
+		return 0;
+	title_row(lg, at, h, r);
+	return 1;
 }
 
 /*
@@ -1709,7 +827,7 @@ report_crash_bt(const struct rlog *lg, size_t at, struct report *r)
 	size_t i;
 
 	assert(at < lg->n);
-	collect_frames(lg, 0, at, &above, 0);
+	frames_collect(lg, 0, at, &above, 0);
 	for (i = 0; i < above.n; i++) {
 		if (strstr(above.fn[i], "general_protection") != NULL) {
 			kind = "general protection fault";

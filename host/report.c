@@ -20,61 +20,6 @@
 #include "report-impl.h"
 
 /*
- * Strip what the console puts before the kernel's text: syslog levels
- * "<4>", timestamps "[  12.345678]", caller tags "[T123]"/"[C1]", and
- * "kernel: " of journal dumps.  Returns the offset of the text.
- */
-size_t
-report_strip_prefix(const char *s, size_t n)
-{
-	size_t i = 0, j;
-
-	for (int round = 0; round < 4; round++) {
-		while (i < n && (s[i] == ' ' || s[i] == '\t'))
-			i++;
-		if (i < n && s[i] == '<') {
-			for (j = i + 1; j < n && j < i + 5 &&
-			    isdigit((unsigned char)s[j]); j++)
-				;
-			if (j < n && s[j] == '>' && j > i + 1) {
-				i = j + 1;
-				continue;
-			}
-		}
-		if (i < n && s[i] == '[') {
-			j = i + 1;
-			while (j < n && s[j] == ' ')
-				j++;
-			if (j < n && (s[j] == 'T' || s[j] == 'C') &&
-			    j + 1 < n && isdigit((unsigned char)s[j + 1])) {
-				for (j++; j < n && isdigit((unsigned char)s[j]);
-				    j++)
-					;
-				if (j < n && s[j] == ']') {
-					i = j + 1;
-					continue;
-				}
-			}
-			j = i + 1;
-			while (j < n && s[j] == ' ')
-				j++;
-			if (j < n && isdigit((unsigned char)s[j])) {
-				while (j < n && (isdigit((unsigned char)s[j]) ||
-				    s[j] == '.'))
-					j++;
-				/* "[  12.34][ T1]" style has no space */
-				if (j < n && s[j] == ']') {
-					i = j + 1;
-					continue;
-				}
-			}
-		}
-		break;
-	}
-	return i;
-}
-
-/*
  * What a paste puts before each line of the kernel's text, detected once
  * per log (report_detect_style) and stripped the same way on each line,
  * so that a line which merely looks like a prefix in a raw console log
@@ -314,44 +259,6 @@ rwin_view(struct rwin *w, size_t lo, struct rlog *lg)
 	lg->len = w->pos;
 	lg->line = w->line + lo;
 	lg->n = w->n - lo;
-}
-
-/* Does line (text, n) contain needle? */
-int
-rl_has(const struct rline *l, const char *needle)
-{
-	return memmem(l->text, l->len, needle, strlen(needle)) != NULL;
-}
-
-int
-rl_starts(const struct rline *l, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	return l->len >= n && memcmp(l->text, prefix, n) == 0;
-}
-
-/* Copy line into a NUL-terminated buffer of cap bytes. */
-void
-rl_copy(const struct rline *l, char *out, size_t cap)
-{
-	size_t n = l->len < cap - 1 ? l->len : cap - 1;
-
-	memcpy(out, l->text, n);
-	out[n] = '\0';
-}
-
-int
-report_contains_crash_line(const char *line, size_t len)
-{
-	struct rline l;
-	size_t skip = report_strip_prefix(line, len);
-
-	l.off = 0;
-	l.pre = 0;
-	l.text = line + skip;
-	l.len = len - skip;
-	return report_header_kind(&l) != NULL;
 }
 
 /*

@@ -55,6 +55,8 @@ struct report {
 int		 report_parse(const char *log, size_t len, struct report *out);
 void		 report_release(struct report *r);
 json_t		*report_to_json(const struct report *r);
+
+/* report-headers.c */
 int		 report_contains_crash_line(const char *line, size_t len);
 
 /* report-cpus.c */
