@@ -4,7 +4,6 @@
  * ("racerig run"), and boot a guest to agent-ready ("racerig boot").
  */
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,105 +16,6 @@
 #include "run.h"
 #include "db.h"
 #include "cmd.h"
-
-enum {
-	OPT_IMAGE = 256, OPT_SMP, OPT_MEM, OPT_DURATION, OPT_SEED, OPT_OUT,
-	OPT_DUMP, OPT_CMDLINE, OPT_BACKEND, OPT_ACCEL, OPT_JSON,
-	OPT_CONSOLE_LIMIT, OPT_BOOT_TIMEOUT, OPT_HB_TIMEOUT, OPT_RAW,
-	OPT_COUNT, OPT_REPLAY, OPT_DB, OPT_SNAPSHOT, OPT_CONNECT, OPT_CALLBACK,
-};
-
-static const struct option run_options[] = {
-	{ "param",		required_argument, NULL, 'p' },
-	{ "image",		required_argument, NULL, OPT_IMAGE },
-	{ "smp",		required_argument, NULL, OPT_SMP },
-	{ "mem",		required_argument, NULL, OPT_MEM },
-	{ "duration",		required_argument, NULL, OPT_DURATION },
-	{ "seed",		required_argument, NULL, OPT_SEED },
-	{ "out",		required_argument, NULL, OPT_OUT },
-	{ "dump",		required_argument, NULL, OPT_DUMP },
-	{ "cmdline",		required_argument, NULL, OPT_CMDLINE },
-	{ "backend",		required_argument, NULL, OPT_BACKEND },
-	{ "accel",		required_argument, NULL, OPT_ACCEL },
-	{ "json",		no_argument,       NULL, OPT_JSON },
-	{ "console-limit",	required_argument, NULL, OPT_CONSOLE_LIMIT },
-	{ "boot-timeout",	required_argument, NULL, OPT_BOOT_TIMEOUT },
-	{ "heartbeat-timeout",	required_argument, NULL, OPT_HB_TIMEOUT },
-	{ "raw-channel",	no_argument,       NULL, OPT_RAW },
-	{ "count",		required_argument, NULL, OPT_COUNT },
-	{ "replay",		required_argument, NULL, OPT_REPLAY },
-	{ "db",			required_argument, NULL, OPT_DB },
-	{ "snapshot",		no_argument,       NULL, OPT_SNAPSHOT },
-	{ "connect",		required_argument, NULL, OPT_CONNECT },
-	{ "callback",		required_argument, NULL, OPT_CALLBACK },
-	{ "verbose",		no_argument,       NULL, 'v' },
-	{ NULL, 0, NULL, 0 }
-};
-
-/*
- * run_options documented; run and boot share both tables.  Defaults are
- * those run_parse() and run_scenario() apply.
- */
-static const struct cmd_option_doc run_docs[] = {
-	{ "-p, --param NAME=VALUE", "the scenario's",
-	    "Set a scenario parameter (\"racerig scenario show\" lists them "
-	    "with their ranges); repeatable." },
-	{ "--image IMAGE", "$RACERIG_IMAGE, else Debian's default kernel",
-	    "The guest image: a name under the cache's images/ or a "
-	    "directory." },
-	{ "--smp N", "the scenario's", "Guest vCPUs, 1..64." },
-	{ "--mem MB", "the scenario's", "Guest memory in MiB, 128..65536." },
-	{ "--duration S", "the scenario's",
-	    "How long the scenario runs, in seconds (1..604800)." },
-	{ "--seed N", "random (recorded in run.json)",
-	    "The seed the scenario's programs get, decimal or 0x hex, so a "
-	    "run can be repeated." },
-	{ "--out DIR", "CACHE/runs",
-	    "Where the run directory is made (CACHE is $RACERIG_CACHE, else "
-	    "~/.cache/racerig)." },
-	{ "--dump qemu|kdump|none", "qemu",
-	    "How a crashed guest's memory is saved: QEMU's dump-guest-memory, "
-	    "the guest's own kdump kernel, or not at all." },
-	{ "--cmdline WORDS", "none",
-	    "Words appended to the guest kernel's command line." },
-	{ "--backend qemu|libvirt", "qemu",
-	    "Run the guest under QEMU directly or as a libvirt domain." },
-	{ "--accel kvm|tcg", "kvm if /dev/kvm works, else tcg",
-	    "QEMU's accelerator ($RACERIG_ACCEL sets the default)." },
-	{ "--json", "off",
-	    "Print run.json instead of the summary (run only)." },
-	{ "--console-limit BYTES", "16777216",
-	    "Bytes of console output kept in console.log, at least 4096; the "
-	    "tail past it is kept too." },
-	{ "--boot-timeout S", "120",
-	    "Seconds, 1..3600, for the guest to boot to its agent; longer is "
-	    "boot-failed." },
-	{ "--heartbeat-timeout S", "30",
-	    "Seconds, 1..3600, without a heartbeat from the agent before the "
-	    "guest is declared hung." },
-	{ "--raw-channel", "off",
-	    "Give steps the agent's port as file descriptor 3 (tests of the "
-	    "agent protocol)." },
-	{ "--count N", "1",
-	    "Boot N times, 1..1000, and print the median time to agent-ready "
-	    "(boot only)." },
-	{ "--replay RUN_ID", "(no default)",
-	    "Repeat a recorded campaign run: its scenario, image, parameters, "
-	    "vCPUs, duration and seed (run only)." },
-	{ "--db FILE", "CACHE/results.db",
-	    "The results database --replay reads." },
-	{ "--snapshot", "off",
-	    "Boot once to agent-ready, save a snapshot, and start this and "
-	    "later runs of the same image from it." },
-	{ "--connect URI", "qemu:///system",
-	    "The libvirt connection (--backend libvirt)." },
-	{ "--callback IP", "none: unix sockets, a local libvirtd only",
-	    "This machine's address as a remote libvirt host sees it; the "
-	    "guest's console and agent connect back to it." },
-	{ "-v, --verbose", "off",
-	    "Echo the steps' output to standard error." },
-	{ NULL, NULL, NULL }
-};
 
 /* A live status line on a terminal: elapsed time and what is going on. */
 static void
@@ -135,165 +35,174 @@ run_progress(void *arg, const struct run_record *r, double elapsed)
 	fflush(stderr);
 }
 
-/* What run and boot take besides the run's own options. */
+/* run's options and what run and boot take besides them */
 struct run_args {
+	struct run_opts	 run;
 	int		 json;		/* --json */
 	int		 count;		/* --count */
 	const char	*replay_id;	/* --replay */
 	const char	*replay_db;	/* --db */
 };
 
-/*
- * Parse the options shared by run and boot into *o and *a.  Returns 0,
- * or EXIT_USAGE after reporting.
- */
+/* --seed: decimal or 0x hex; sets seed_set too */
 static int
-run_parse(int argc, char **argv, struct run_opts *o, struct run_args *a)
+opt_seed(const char *arg, void *field, void *base)
+{
+	struct run_args *a = base;
+	char *end;
+
+	*(unsigned long long *)field = strtoull(arg, &end, 0);
+	if (*arg == '\0' || *end != '\0')
+		return -1;
+	a->run.seed_set = 1;
+	return 0;
+}
+
+/* --console-limit: a size_t, so not an OPT_LONG */
+static int
+opt_console_limit(const char *arg, void *field, void *base)
+{
+	long v;
+
+	(void)base;
+	if (parse_long(arg, 4096, 1L << 34, &v) != 0)
+		return -1;
+	*(size_t *)field = (size_t)v;
+	return 0;
+}
+
+static int
+opt_callback(const char *arg, void *field, void *base)
 {
 	struct sockaddr_storage ss;
 	socklen_t sslen;
-	long v;
-	int c;
 
-	run_opts_init(o);
+	(void)base;
+	if (parse_ip(arg, &ss, &sslen) != 0)
+		return -1;
+	*(const char **)field = arg;
+	return 0;
+}
+
+#define STR_(x)	#x
+#define STR(x)	STR_(x)
+
+/*
+ * run and boot share the table.  The defaults are stored by
+ * parse_options() where they are values; boot-timeout and
+ * heartbeat-timeout are run_opts_init()'s (run.h's macros).
+ */
+static const struct cmd_opt run_cmd_opts[] = {
+	OPT_LIST('p', "param", "NAME=VALUE", struct run_args, run.params,
+	    run.nparams, "the scenario's",
+	    "Set a scenario parameter (\"racerig scenario show\" lists them "
+	    "with their ranges)."),
+	OPT_STRING(0, "image", "IMAGE", struct run_args, run.image,
+	    "$RACERIG_IMAGE, else Debian's default kernel",
+	    "The guest image: a name under the cache's images/ or a "
+	    "directory."),
+	OPT_INT(0, "smp", "N", struct run_args, run.smp, 1, 64,
+	    "the scenario's", "Guest vCPUs."),
+	OPT_INT(0, "mem", "MB", struct run_args, run.mem_mb, 128, 65536,
+	    "the scenario's", "Guest memory in MiB."),
+	OPT_LONG(0, "duration", "S", struct run_args, run.duration_s, 1,
+	    7 * 24 * 3600, "the scenario's",
+	    "How long the scenario runs, in seconds."),
+	OPT_FUNC(0, "seed", "N", struct run_args, run.seed, opt_seed,
+	    "a number", "random (recorded in run.json)",
+	    "The seed the scenario's programs get, decimal or 0x hex, so a "
+	    "run can be repeated."),
+	OPT_STRING(0, "out", "DIR", struct run_args, run.out_dir, "CACHE/runs",
+	    "Where the run directory is made (CACHE is $RACERIG_CACHE, else "
+	    "~/.cache/racerig)."),
+	OPT_CHOICE(0, "dump", struct run_args, run.dump, "qemu|kdump|none",
+	    "qemu",
+	    "How a crashed guest's memory is saved: QEMU's dump-guest-memory, "
+	    "the guest's own kdump kernel, or not at all."),
+	OPT_STRING(0, "cmdline", "WORDS", struct run_args, run.extra_cmdline,
+	    "none", "Words appended to the guest kernel's command line."),
+	OPT_STRING(0, "backend", "qemu|libvirt", struct run_args, run.backend,
+	    "qemu", "Run the guest under QEMU directly or as a libvirt "
+	    "domain."),
+	OPT_CHOICE(0, "accel", struct run_args, run.accel, "kvm|tcg",
+	    "kvm if /dev/kvm works, else tcg",
+	    "QEMU's accelerator ($RACERIG_ACCEL sets the default)."),
+	OPT_FLAG(0, "json", struct run_args, json,
+	    "Print run.json instead of the summary (run only)."),
+	OPT_FUNC(0, "console-limit", "BYTES", struct run_args,
+	    run.console_limit, opt_console_limit, "bytes, at least 4096",
+	    "16777216",
+	    "Bytes of console output kept in console.log, at least 4096; the "
+	    "tail past it is kept too."),
+	OPT_LONG(0, "boot-timeout", "S", struct run_args, run.boot_timeout_s,
+	    1, 3600, STR(RUN_BOOT_TIMEOUT_S),
+	    "Seconds for the guest to boot to its agent; longer is "
+	    "boot-failed."),
+	OPT_LONG(0, "heartbeat-timeout", "S", struct run_args,
+	    run.heartbeat_timeout_s, 1, 3600, STR(RUN_HEARTBEAT_TIMEOUT_S),
+	    "Seconds without a heartbeat from the agent before the guest is "
+	    "declared hung."),
+	OPT_FLAG(0, "raw-channel", struct run_args, run.raw_channel,
+	    "Give steps the agent's port as file descriptor 3 (tests of the "
+	    "agent protocol)."),
+	OPT_INT(0, "count", "N", struct run_args, count, 1, 1000, "1",
+	    "Boot N times and print the median time to agent-ready (boot "
+	    "only)."),
+	OPT_STRING(0, "replay", "RUN_ID", struct run_args, replay_id,
+	    "(no default)",
+	    "Repeat a recorded campaign run: its scenario, image, parameters, "
+	    "vCPUs, duration and seed (run only)."),
+	OPT_STRING(0, "db", "FILE", struct run_args, replay_db,
+	    "CACHE/results.db", "The results database --replay reads."),
+	OPT_FLAG(0, "snapshot", struct run_args, run.snapshot,
+	    "Boot once to agent-ready, save a snapshot, and start this and "
+	    "later runs of the same image from it."),
+	OPT_STRING(0, "connect", "URI", struct run_args, run.connect,
+	    "qemu:///system", "The libvirt connection (--backend libvirt)."),
+	OPT_FUNC(0, "callback", "IP", struct run_args, run.callback,
+	    opt_callback, "an IP address of this machine",
+	    "none: unix sockets, a local libvirtd only",
+	    "This machine's address as a remote libvirt host sees it; the "
+	    "guest's console and agent connect back to it."),
+	OPT_FLAG('v', "verbose", struct run_args, run.verbose,
+	    "Echo the steps' output to standard error."),
+	OPT_END()
+};
+
+/*
+ * Parse the options shared by run and boot into *a.  Returns the index
+ * of the first operand, or -1 after reporting a usage error.
+ */
+static int
+run_parse(int argc, char **argv, struct run_args *a)
+{
+	int first;
+
 	memset(a, 0, sizeof(*a));
-	a->count = 1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:v", run_options, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			o->params = xrealloc(o->params,
-			    (o->nparams + 1) * sizeof(char *));
-			o->params[o->nparams++] = optarg;
-			break;
-		case OPT_IMAGE:
-			o->image = optarg;
-			break;
-		case OPT_SMP:
-			if (parse_long(optarg, 1, 64, &v) != 0)
-				return error("--smp must be 1..64, not '%s'",
-				    optarg), EXIT_USAGE;
-			o->smp = (int)v;
-			break;
-		case OPT_MEM:
-			if (parse_long(optarg, 128, 65536, &v) != 0)
-				return error("--mem must be 128..65536 MiB, "
-				    "not '%s'", optarg), EXIT_USAGE;
-			o->mem_mb = (int)v;
-			break;
-		case OPT_DURATION:
-			if (parse_long(optarg, 1, 7 * 24 * 3600, &v) != 0)
-				return error("--duration must be seconds, not "
-				    "'%s'", optarg), EXIT_USAGE;
-			o->duration_s = v;
-			break;
-		case OPT_SEED: {
-			char *end;
-
-			o->seed = strtoull(optarg, &end, 0);
-			if (*optarg == '\0' || *end != '\0')
-				return error("--seed must be a number, not "
-				    "'%s'", optarg), EXIT_USAGE;
-			o->seed_set = 1;
-			break;
-		}
-		case OPT_OUT:
-			o->out_dir = optarg;
-			break;
-		case OPT_DUMP:
-			if (strcmp(optarg, "qemu") != 0 &&
-			    strcmp(optarg, "kdump") != 0 &&
-			    strcmp(optarg, "none") != 0)
-				return error("--dump is qemu, kdump or none, "
-				    "not '%s'", optarg), EXIT_USAGE;
-			o->dump = optarg;
-			break;
-		case OPT_CMDLINE:
-			o->extra_cmdline = optarg;
-			break;
-		case OPT_BACKEND:
-			o->backend = optarg;
-			break;
-		case OPT_ACCEL:
-			if (strcmp(optarg, "kvm") != 0 &&
-			    strcmp(optarg, "tcg") != 0)
-				return error("--accel is kvm or tcg, not '%s'",
-				    optarg), EXIT_USAGE;
-			o->accel = optarg;
-			break;
-		case OPT_JSON:
-			a->json = 1;
-			break;
-		case OPT_CONSOLE_LIMIT:
-			if (parse_long(optarg, 4096, 1L << 34, &v) != 0)
-				return error("--console-limit must be bytes "
-				    "(>= 4096), not '%s'", optarg), EXIT_USAGE;
-			o->console_limit = (size_t)v;
-			break;
-		case OPT_BOOT_TIMEOUT:
-			if (parse_long(optarg, 1, 3600, &v) != 0)
-				return error("--boot-timeout must be seconds, "
-				    "not '%s'", optarg), EXIT_USAGE;
-			o->boot_timeout_s = v;
-			break;
-		case OPT_HB_TIMEOUT:
-			if (parse_long(optarg, 1, 3600, &v) != 0)
-				return error("--heartbeat-timeout must be "
-				    "seconds, not '%s'", optarg), EXIT_USAGE;
-			o->heartbeat_timeout_s = v;
-			break;
-		case OPT_RAW:
-			o->raw_channel = 1;
-			break;
-		case OPT_SNAPSHOT:
-			o->snapshot = 1;
-			break;
-		case OPT_CONNECT:
-			o->connect = optarg;
-			break;
-		case OPT_CALLBACK:
-			if (parse_ip(optarg, &ss, &sslen) != 0)
-				return error("--callback must be an IP address "
-				    "of this machine, not '%s'", optarg),
-				    EXIT_USAGE;
-			o->callback = optarg;
-			break;
-		case OPT_COUNT:
-			if (parse_long(optarg, 1, 1000, &v) != 0)
-				return error("--count must be 1..1000, not "
-				    "'%s'", optarg), EXIT_USAGE;
-			a->count = (int)v;
-			break;
-		case 'v':
-			o->verbose = 1;
-			break;
-		case OPT_REPLAY:
-			a->replay_id = optarg;
-			break;
-		case OPT_DB:
-			a->replay_db = optarg;
-			break;
-		default:
-			return EXIT_USAGE;
-		}
+	run_opts_init(&a->run);
+	if ((first = parse_options(argc, argv, run_cmd_opts, a, 0)) < 0) {
+		free(a->run.params);
+		return -1;
 	}
 	/*
 	 * TCP channels are taken only from the libvirt host's addresses: a
 	 * URI without a host part names none, and then any process that
 	 * found a channel's port could pose as the guest.
 	 */
-	if (o->callback != NULL) {
+	if (a->run.callback != NULL) {
 		char host[256] = "";
 
-		if (o->connect == NULL || vm_libvirt_uri_host(o->connect, host,
-		    sizeof(host)) != 0 || host[0] == '\0')
+		if (a->run.connect == NULL || vm_libvirt_uri_host(
+		    a->run.connect, host, sizeof(host)) != 0 ||
+		    host[0] == '\0') {
+			free(a->run.params);
 			return error("--callback needs a --connect URI that "
 			    "names the libvirt host, such as qemu+tcp://HOST/"
 			    "system: TCP channels are taken only from its "
-			    "addresses (a local daemon uses unix sockets)"),
-			    EXIT_USAGE;
+			    "addresses (a local daemon uses unix sockets)");
+		}
 	}
-	return 0;
+	return first;
 }
 
 /*
@@ -478,19 +387,20 @@ replay_release(struct replay *rp)
 static int
 cmd_run_exec(int argc, char **argv)
 {
-	struct run_opts o;
 	struct run_record r;
 	struct replay replay = { 0 };
 	struct run_plan plan;
 	double last = 0;
 	struct run_args a;
-	int rc;
+	struct run_opts o;
+	int first, rc;
 
-	if ((rc = run_parse(argc, argv, &o, &a)) != 0)
-		return rc;
+	if ((first = run_parse(argc, argv, &a)) < 0)
+		return EXIT_USAGE;
+	o = a.run;
 	if (a.replay_id != NULL) {
 		/* the recorded scenario, kernel, parameters and seed */
-		if (optind != argc || o.nparams > 0 || o.seed_set) {
+		if (first != argc || o.nparams > 0 || o.seed_set) {
 			free(o.params);
 			error("--replay takes the run's own scenario, "
 			    "parameters and seed");
@@ -500,12 +410,12 @@ cmd_run_exec(int argc, char **argv)
 			free(o.params);
 			return EXIT_USAGE;
 		}
-	} else if (optind != argc - 1) {
+	} else if (first != argc - 1) {
 		free(o.params);
 		error("give exactly one scenario (see 'racerig run -h')");
 		return EXIT_USAGE;
 	} else
-		o.scenario = argv[optind];
+		o.scenario = argv[first];
 	/* bad scenarios and parameters are usage errors, found before boot */
 	if (run_plan_make(&o, &plan) != 0) {
 		if (a.replay_id == NULL)
@@ -546,21 +456,22 @@ cmp_double(const void *a, const void *b)
 static int
 cmd_boot_exec(int argc, char **argv)
 {
-	struct run_opts o;
 	struct run_record r;
 	double *times;
 	struct run_args a;
-	int rc, ok = 0;
+	struct run_opts o;
+	int first, rc = EXIT_PASS, ok = 0;
 
-	if ((rc = run_parse(argc, argv, &o, &a)) != 0)
-		return rc;
+	if ((first = run_parse(argc, argv, &a)) < 0)
+		return EXIT_USAGE;
+	o = a.run;
 	if (a.replay_id != NULL || a.replay_db != NULL) {
 		free(o.params);
 		error("--replay and --db are for 'racerig run' (boot repeats "
 		    "no recorded run)");
 		return EXIT_USAGE;
 	}
-	if (optind != argc) {
+	if (first != argc) {
 		free(o.params);
 		error("boot takes no arguments (see 'racerig boot -h')");
 		return EXIT_USAGE;
@@ -648,8 +559,7 @@ const struct cmd_entry cmd_run_entry = {
 	    "Everything the run produced goes into a new run directory: "
 	    "run.json, console.log, the steps' output and any vmcore. "
 	    "Scenario and parameters are checked before anything boots.",
-	.getopt = run_options,
-	.options = run_docs,
+	.opts = run_cmd_opts,
 	.exits = run_exits,
 	.examples = run_examples,
 };
@@ -671,8 +581,7 @@ const struct cmd_entry cmd_boot_entry = {
 	    "stop, N times; print each boot's time and, for more than one, "
 	    "the median. It takes run's options; those that only matter to a "
 	    "scenario are ignored.",
-	.getopt = run_options,
-	.options = run_docs,
+	.opts = run_cmd_opts,
 	.exits = run_exits,
 	.examples = boot_examples,
 };

@@ -522,8 +522,8 @@ squeeze(char *s)
 }
 
 /*
- * "racerig help run": every option of run's getopt table, each with its
- * help and its default, and the defaults run_parse() sets.
+ * "racerig help run": every option of run's table, each with its help
+ * and its default, and the defaults run_opts_init() sets.
  */
 static void
 test_help_run(void **state)
@@ -538,24 +538,21 @@ test_help_run(void **state)
 	help_command(fp, run, NULL);
 	fclose(fp);
 	squeeze(text);
-	for (const struct option *o = run->getopt; o->name; o++) {
-		const struct cmd_option_doc *d = run->options;
+	for (const struct cmd_opt *o = run->opts; o->type != CMD_OPT_END;
+	    o++) {
 		struct buf want = BUF_INIT;
 
-		while (d->spelling && !spells(d->spelling, o->name))
-			d++;
-		assert_non_null(d->spelling);
-		buf_addf(&want, "%s %s", d->spelling, d->help);
-		buf_addf(&want, d->def[0] == '(' ? " %s" : " Default: %s.",
-		    d->def);
+		opt_spelling(o, &want);
+		buf_addstr(&want, " ");
+		opt_describe(o, &want);
 		squeeze(want.data);
 		if (strstr(text, want.data) == NULL)
 			fail_msg("racerig help run lacks '%s'", want.data);
 		buf_release(&want);
 	}
 	assert_non_null(strstr(text, "--boot-timeout S Seconds"));
-	assert_non_null(strstr(text, "boot-failed. Default: 120."));
-	assert_non_null(strstr(text, "hung. Default: 30."));
+	assert_non_null(strstr(text, "boot-failed. Range: 1..3600. Default: 120."));
+	assert_non_null(strstr(text, "hung. Range: 1..3600. Default: 30."));
 	assert_non_null(strstr(text, "EXIT STATUS 0 "));
 	assert_non_null(strstr(text, " 129 A bad command line"));
 	free(text);
