@@ -51,9 +51,9 @@ opt_prior_rate(const char *arg, void *field, void *base)
 /* bisect and bisect-step share the table; bisect_parse() sets 0.95, 0.5 */
 static const struct cmd_opt bisect_cmd_opts[] = {
 	OPT_STRING(0, "images", "A,B,...", struct bisect_args, images,
-	    "(required by bisect)",
+	    "(no default)",
 	    "The images to search, oldest first, comma-separated; the "
-	    "newest must be bad (bisect only)."),
+	    "newest must be bad (bisect only, and required)."),
 	OPT_STRING(0, "image", "IMAGE", struct bisect_args, image,
 	    "$RACERIG_IMAGE, else Debian's default kernel",
 	    "The image to decide (bisect-step only)."),
@@ -70,7 +70,8 @@ static const struct cmd_opt bisect_cmd_opts[] = {
 	    "The Debian kernel of the image that --modules-src builds "
 	    "(bisect-step only)."),
 	OPT_STRING(0, "scenario", "NAME", struct bisect_args, o.run.scenario,
-	    "(required)", "The scenario that triggers the crash."),
+	    "(no default)", "The scenario that triggers the crash; "
+	    "required."),
 	OPT_LIST('p', "param", "NAME=VALUE", struct bisect_args, o.run.params,
 	    o.run.nparams, "the scenario's", "Set a scenario parameter."),
 	OPT_INT(0, "smp", "N", struct bisect_args, o.run.smp, 1, 64,
