@@ -12,6 +12,7 @@
 #include "util.h"
 #include "bisect.h"
 #include "cmd.h"
+#include "cmd-run.h"
 
 struct bisect_args {
 	struct bisect_opts o;
@@ -72,10 +73,8 @@ static const struct cmd_opt bisect_cmd_opts[] = {
 	OPT_STRING(0, "scenario", "NAME", struct bisect_args, o.run.scenario,
 	    "(no default)", "The scenario that triggers the crash; "
 	    "required."),
-	OPT_LIST('p', "param", "NAME=VALUE", struct bisect_args, o.run.params,
-	    o.run.nparams, "the scenario's", "Set a scenario parameter."),
-	OPT_INT(0, "smp", "N", struct bisect_args, o.run.smp, 1, 64,
-	    "the scenario's", "Guest vCPUs."),
+	OPT_RUN_PARAM(struct bisect_args, o.run),
+	OPT_RUN_SMP(struct bisect_args, o.run),
 	OPT_LONG(0, "duration", "S", struct bisect_args, o.run.duration_s, 1,
 	    86400, "the scenario's", "Seconds each run lasts."),
 	OPT_STRING(0, "target-class", "CLASS", struct bisect_args,

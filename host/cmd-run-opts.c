@@ -61,16 +61,12 @@ opt_callback(const char *arg, void *field, void *base)
  * heartbeat-timeout are run_opts_init()'s (run.h's macros).
  */
 const struct cmd_opt run_cmd_opts[] = {
-	OPT_LIST('p', "param", "NAME=VALUE", struct run_args, run.params,
-	    run.nparams, "the scenario's",
-	    "Set a scenario parameter (\"racerig scenario show\" lists them "
-	    "with their ranges)."),
+	OPT_RUN_PARAM(struct run_args, run),
 	OPT_STRING(0, "image", "IMAGE", struct run_args, run.image,
 	    "$RACERIG_IMAGE, else Debian's default kernel",
 	    "The guest image: a name under the cache's images/ or a "
 	    "directory."),
-	OPT_INT(0, "smp", "N", struct run_args, run.smp, 1, 64,
-	    "the scenario's", "Guest vCPUs."),
+	OPT_RUN_SMP(struct run_args, run),
 	OPT_INT(0, "mem", "MB", struct run_args, run.mem_mb, 128, 65536,
 	    "the scenario's", "Guest memory in MiB."),
 	OPT_LONG(0, "duration", "S", struct run_args, run.duration_s, 1,

@@ -19,6 +19,19 @@ struct run_args {
 	const char	*replay_db;	/* --db */
 };
 
+/*
+ * Entries of a run's options that every command running a scenario takes
+ * (run, boot, bisect), written once: T is the command's options struct,
+ * r the path of its struct run_opts in T.
+ */
+#define OPT_RUN_PARAM(T, r) \
+	OPT_LIST('p', "param", "NAME=VALUE", T, r.params, r.nparams, \
+	    "the scenario's", "Set a scenario parameter (\"racerig scenario " \
+	    "show\" lists them with their ranges).")
+#define OPT_RUN_SMP(T, r) \
+	OPT_INT(0, "smp", "N", T, r.smp, 1, 64, "the scenario's", \
+	    "Guest vCPUs.")
+
 /* run and boot parse this table and document themselves with it */
 extern const struct cmd_opt run_cmd_opts[];
 
