@@ -5,7 +5,6 @@
  * version for "git bisect run" ("racerig bisect-step": exit 0 good,
  * 1 bad, 125 skip).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,90 +12,7 @@
 #include "util.h"
 #include "bisect.h"
 #include "cmd.h"
-
-enum {
-	OPT_SCENARIO = 256, OPT_SMP, OPT_DURATION, OPT_CLASS, OPT_TITLE,
-	OPT_BUCKET, OPT_CONF, OPT_PRIOR, OPT_MAXRUNS, OPT_JOBS, OPT_STATE,
-	OPT_LOG, OPT_IMAGES, OPT_IMAGE, OPT_MODSRC, OPT_KTREE, OPT_KERNEL,
-	OPT_OUT, OPT_SNAPSHOT,
-};
-
-static const struct option bisect_options[] = {
-	{ "scenario", required_argument, NULL, OPT_SCENARIO },
-	{ "param", required_argument, NULL, 'p' },
-	{ "smp", required_argument, NULL, OPT_SMP },
-	{ "duration", required_argument, NULL, OPT_DURATION },
-	{ "target-class", required_argument, NULL, OPT_CLASS },
-	{ "target-title", required_argument, NULL, OPT_TITLE },
-	{ "target-bucket", required_argument, NULL, OPT_BUCKET },
-	{ "confidence", required_argument, NULL, OPT_CONF },
-	{ "prior-rate", required_argument, NULL, OPT_PRIOR },
-	{ "max-runs", required_argument, NULL, OPT_MAXRUNS },
-	{ "jobs", required_argument, NULL, OPT_JOBS },
-	{ "state", required_argument, NULL, OPT_STATE },
-	{ "log", required_argument, NULL, OPT_LOG },
-	{ "images", required_argument, NULL, OPT_IMAGES },
-	{ "image", required_argument, NULL, OPT_IMAGE },
-	{ "modules-src", required_argument, NULL, OPT_MODSRC },
-	{ "kernel-tree", required_argument, NULL, OPT_KTREE },
-	{ "kernel", required_argument, NULL, OPT_KERNEL },
-	{ "out", required_argument, NULL, OPT_OUT },
-	{ "snapshot", no_argument, NULL, OPT_SNAPSHOT },
-	{ NULL, 0, NULL, 0 }
-};
-
-/* bisect_options documented; the defaults are bisect_parse()'s. */
-static const struct cmd_option_doc bisect_docs[] = {
-	{ "--images A,B,...", "(required by bisect)",
-	    "The images to search, oldest first, comma-separated; the "
-	    "newest must be bad (bisect only)." },
-	{ "--image IMAGE", "$RACERIG_IMAGE, else Debian's default kernel",
-	    "The image to decide (bisect-step only)." },
-	{ "--modules-src DIR", "(no default)",
-	    "Build an image with the guest modules from DIR, the module tree "
-	    "being bisected, and decide it (bisect-step only)." },
-	{ "--kernel-tree DIR", "(no default)",
-	    "Build the kernel in DIR in place, then an image of it, and "
-	    "decide it (bisect-step only)." },
-	{ "--kernel RELEASE", "Debian's default cloud kernel",
-	    "The Debian kernel of the image that --modules-src builds "
-	    "(bisect-step only)." },
-	{ "--scenario NAME", "(required)", "The scenario that triggers the "
-	    "crash." },
-	{ "-p, --param NAME=VALUE", "the scenario's",
-	    "Set a scenario parameter; repeatable." },
-	{ "--smp N", "the scenario's", "Guest vCPUs, 1..64." },
-	{ "--duration S", "the scenario's",
-	    "Seconds each run lasts, 1..86400." },
-	{ "--target-class CLASS", "(no default)",
-	    "Only a crash with this bug class counts as bad. One of "
-	    "--target-class, --target-title and --target-bucket is required; "
-	    "other crashes are neither good nor bad." },
-	{ "--target-title TITLE", "(no default)",
-	    "Only a crash with exactly this title counts as bad." },
-	{ "--target-bucket BUCKET", "(no default)",
-	    "Only a crash in this bucket counts as bad." },
-	{ "--confidence C", "0.95",
-	    "In (0, 1): a version is good after enough clean runs that a bug "
-	    "at the estimated rate would have shown with this probability." },
-	{ "--prior-rate P", "0.5",
-	    "In (0, 1]: the reproduction rate assumed until a bad version "
-	    "was seen." },
-	{ "--max-runs N", "30",
-	    "At most N runs, 1..10000, per version; too few clean ones is "
-	    "skip." },
-	{ "--jobs N", "1", "Runs at once, in parallel VMs, 1..16." },
-	{ "--state FILE", "bisect: none; bisect-step: "
-	    "$GIT_DIR/racerig-bisect.json",
-	    "Where the rate estimate is kept between steps." },
-	{ "--log FILE", "bisect: none; bisect-step: "
-	    "$GIT_DIR/racerig-bisect.log",
-	    "Append each step's verdict and why to FILE." },
-	{ "--out DIR", "CACHE/runs", "Where run directories are made." },
-	{ "--snapshot", "off",
-	    "Boot each version once and start its runs from a snapshot." },
-	{ NULL, NULL, NULL }
-};
+#include "cmd-run.h"
 
 struct bisect_args {
 	struct bisect_opts o;
@@ -107,108 +23,118 @@ struct bisect_args {
 	const char	*kernel;
 };
 
+/* --confidence: a probability in (0, 1) */
+static int
+opt_confidence(const char *arg, void *field, void *base)
+{
+	double v = atof(arg);
+
+	(void)base;
+	if (v <= 0 || v >= 1)
+		return -1;
+	*(double *)field = v;
+	return 0;
+}
+
+/* --prior-rate: a rate in (0, 1] */
+static int
+opt_prior_rate(const char *arg, void *field, void *base)
+{
+	double v = atof(arg);
+
+	(void)base;
+	if (v <= 0 || v > 1)
+		return -1;
+	*(double *)field = v;
+	return 0;
+}
+
+/* bisect and bisect-step share the table; bisect_parse() sets 0.95, 0.5 */
+static const struct cmd_opt bisect_cmd_opts[] = {
+	OPT_STRING(0, "images", "A,B,...", struct bisect_args, images,
+	    "(no default)",
+	    "The images to search, oldest first, comma-separated; the "
+	    "newest must be bad (bisect only, and required)."),
+	OPT_STRING(0, "image", "IMAGE", struct bisect_args, image,
+	    "$RACERIG_IMAGE, else Debian's default kernel",
+	    "The image to decide (bisect-step only)."),
+	OPT_STRING(0, "modules-src", "DIR", struct bisect_args, modules_src,
+	    "(no default)",
+	    "Build an image with the guest modules from DIR, the module tree "
+	    "being bisected, and decide it (bisect-step only)."),
+	OPT_STRING(0, "kernel-tree", "DIR", struct bisect_args, kernel_tree,
+	    "(no default)",
+	    "Build the kernel in DIR in place, then an image of it, and "
+	    "decide it (bisect-step only)."),
+	OPT_STRING(0, "kernel", "RELEASE", struct bisect_args, kernel,
+	    "Debian's default cloud kernel",
+	    "The Debian kernel of the image that --modules-src builds "
+	    "(bisect-step only)."),
+	OPT_STRING(0, "scenario", "NAME", struct bisect_args, o.run.scenario,
+	    "(no default)", "The scenario that triggers the crash; "
+	    "required."),
+	OPT_RUN_PARAM(struct bisect_args, o.run),
+	OPT_RUN_SMP(struct bisect_args, o.run),
+	OPT_LONG(0, "duration", "S", struct bisect_args, o.run.duration_s, 1,
+	    86400, "the scenario's", "Seconds each run lasts."),
+	OPT_STRING(0, "target-class", "CLASS", struct bisect_args,
+	    o.target_class, "(no default)",
+	    "Only a crash with this bug class counts as bad. One of "
+	    "--target-class, --target-title and --target-bucket is required; "
+	    "other crashes are neither good nor bad."),
+	OPT_STRING(0, "target-title", "TITLE", struct bisect_args,
+	    o.target_title, "(no default)",
+	    "Only a crash with exactly this title counts as bad."),
+	OPT_STRING(0, "target-bucket", "BUCKET", struct bisect_args,
+	    o.target_bucket, "(no default)",
+	    "Only a crash in this bucket counts as bad."),
+	OPT_FUNC(0, "confidence", "C", struct bisect_args, o.confidence,
+	    opt_confidence, "in (0, 1)", "0.95",
+	    "In (0, 1): a version is good after enough clean runs that a bug "
+	    "at the estimated rate would have shown with this probability."),
+	OPT_FUNC(0, "prior-rate", "P", struct bisect_args, o.prior_rate,
+	    opt_prior_rate, "in (0, 1]", "0.5",
+	    "In (0, 1]: the reproduction rate assumed until a bad version "
+	    "was seen."),
+	OPT_INT(0, "max-runs", "N", struct bisect_args, o.max_runs, 1, 10000,
+	    "30", "At most N runs per version; too few clean ones is skip."),
+	OPT_INT(0, "jobs", "N", struct bisect_args, o.jobs, 1, 16, "1",
+	    "Runs at once, in parallel VMs."),
+	OPT_STRING(0, "state", "FILE", struct bisect_args, o.state_path,
+	    "bisect: none; bisect-step: $GIT_DIR/racerig-bisect.json",
+	    "Where the rate estimate is kept between steps."),
+	OPT_STRING(0, "log", "FILE", struct bisect_args, o.log_path,
+	    "bisect: none; bisect-step: $GIT_DIR/racerig-bisect.log",
+	    "Append each step's verdict and why to FILE."),
+	OPT_STRING(0, "out", "DIR", struct bisect_args, o.run.out_dir,
+	    "CACHE/runs", "Where run directories are made."),
+	/* one boot per version, then every run restores */
+	OPT_FLAG(0, "snapshot", struct bisect_args, o.run.snapshot,
+	    "Boot each version once and start its runs from a snapshot."),
+	OPT_END()
+};
+
 static int
 bisect_parse(int argc, char **argv, struct bisect_args *a)
 {
-	long v;
-	int c;
-
 	memset(a, 0, sizeof(*a));
 	a->o.confidence = 0.95;
 	a->o.prior_rate = 0.5;
-	a->o.max_runs = 30;
-	a->o.jobs = 1;
 	run_opts_init(&a->o.run);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:", bisect_options, NULL)) != -1) {
-		switch (c) {
-		case OPT_SCENARIO:
-			a->o.run.scenario = optarg;
-			break;
-		case 'p':
-			a->o.run.params = xrealloc(a->o.run.params,
-			    (a->o.run.nparams + 1) * sizeof(char *));
-			a->o.run.params[a->o.run.nparams++] = optarg;
-			break;
-		case OPT_SMP:
-			if (parse_long(optarg, 1, 64, &v) != 0)
-				return error("--smp must be 1..64"), -1;
-			a->o.run.smp = (int)v;
-			break;
-		case OPT_DURATION:
-			if (parse_long(optarg, 1, 86400, &v) != 0)
-				return error("--duration must be seconds"), -1;
-			a->o.run.duration_s = v;
-			break;
-		case OPT_SNAPSHOT:
-			/* one boot per version, then every run restores */
-			a->o.run.snapshot = 1;
-			break;
-		case OPT_CLASS:
-			a->o.target_class = optarg;
-			break;
-		case OPT_TITLE:
-			a->o.target_title = optarg;
-			break;
-		case OPT_BUCKET:
-			a->o.target_bucket = optarg;
-			break;
-		case OPT_CONF:
-			a->o.confidence = atof(optarg);
-			if (a->o.confidence <= 0 || a->o.confidence >= 1)
-				return error("--confidence must be in (0, 1)"),
-				    -1;
-			break;
-		case OPT_PRIOR:
-			a->o.prior_rate = atof(optarg);
-			if (a->o.prior_rate <= 0 || a->o.prior_rate > 1)
-				return error("--prior-rate must be in (0, 1]"),
-				    -1;
-			break;
-		case OPT_MAXRUNS:
-			if (parse_long(optarg, 1, 10000, &v) != 0)
-				return error("--max-runs must be 1..10000"), -1;
-			a->o.max_runs = (int)v;
-			break;
-		case OPT_JOBS:
-			if (parse_long(optarg, 1, 16, &v) != 0)
-				return error("--jobs must be 1..16"), -1;
-			a->o.jobs = (int)v;
-			break;
-		case OPT_STATE:
-			a->o.state_path = optarg;
-			break;
-		case OPT_LOG:
-			a->o.log_path = optarg;
-			break;
-		case OPT_IMAGES:
-			a->images = optarg;
-			break;
-		case OPT_IMAGE:
-			a->image = optarg;
-			break;
-		case OPT_MODSRC:
-			a->modules_src = optarg;
-			break;
-		case OPT_KTREE:
-			a->kernel_tree = optarg;
-			break;
-		case OPT_KERNEL:
-			a->kernel = optarg;
-			break;
-		case OPT_OUT:
-			a->o.run.out_dir = optarg;
-			break;
-		default:
-			return -1;
-		}
+	if (parse_options(argc, argv, bisect_cmd_opts, a, 0) < 0) {
+		free(a->o.run.params);
+		return -1;
 	}
-	if (a->o.run.scenario == NULL)
-		return error("--scenario is required"), -1;
+	if (a->o.run.scenario == NULL) {
+		free(a->o.run.params);
+		return error("--scenario is required");
+	}
 	if (a->o.target_class == NULL && a->o.target_title == NULL &&
-	    a->o.target_bucket == NULL)
+	    a->o.target_bucket == NULL) {
+		free(a->o.run.params);
 		return error("give --target-class, --target-title or "
-		    "--target-bucket: only that crash counts as bad"), -1;
+		    "--target-bucket: only that crash counts as bad");
+	}
 	return 0;
 }
 
@@ -307,8 +233,7 @@ const struct cmd_entry cmd_bisect_entry = {
 	    "reproduction rate as estimated from the bad versions so far: a "
 	    "flaky race asks for more runs. A version that cannot be decided "
 	    "stops the search.",
-	.getopt = bisect_options,
-	.options = bisect_docs,
+	.opts = bisect_cmd_opts,
 	.exits = bisect_exits,
 	.examples = bisect_examples,
 };
@@ -348,8 +273,7 @@ const struct cmd_entry cmd_bisect_step_entry = {
 	    "version (a failed build is skip). The rate estimate and the log "
 	    "are kept in the git directory, so later steps learn from "
 	    "earlier ones.",
-	.getopt = bisect_options,
-	.options = bisect_docs,
+	.opts = bisect_cmd_opts,
 	.exits = bisect_step_exits,
 	.examples = bisect_step_examples,
 };

@@ -4,7 +4,6 @@
  * ("racerig report"); exit 1 when the campaign found a new bucket.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,52 +41,47 @@ write_with(const char *path, int (*fn)(struct db *, long long, const char *,
 	return rc;
 }
 
-static const struct option report_options[] = {
-	{ "db", required_argument, NULL, 'd' },
-	{ "campaign", required_argument, NULL, 'c' },
-	{ "html", required_argument, NULL, 'h' },
-	{ "json", required_argument, NULL, 'j' },
-	{ "junit", required_argument, NULL, 'u' },
-	{ NULL, 0, NULL, 0 }
+struct report_opts {
+	const char	*db;
+	const char	*campaign;
+	const char	*html;
+	const char	*json;
+	const char	*junit;
 };
 
-static const struct cmd_option_doc report_docs[] = {
-	{ "--db FILE", "CACHE/results.db", "The results database." },
-	{ "--campaign NAME", "the latest campaign", "The campaign to report." },
-	{ "--html FILE", "none", "Write an HTML report to FILE." },
-	{ "--json FILE", "none", "Write the summary as JSON to FILE." },
-	{ "--junit FILE", "none",
+static const struct cmd_opt report_opts[] = {
+	OPT_STRING(0, "db", "FILE", struct report_opts, db, "CACHE/results.db",
+	    "The results database."),
+	OPT_STRING(0, "campaign", "NAME", struct report_opts, campaign,
+	    "the latest campaign", "The campaign to report."),
+	OPT_STRING(0, "html", "FILE", struct report_opts, html, "none",
+	    "Write an HTML report to FILE."),
+	OPT_STRING(0, "json", "FILE", struct report_opts, json, "none",
+	    "Write the summary as JSON to FILE."),
+	OPT_STRING(0, "junit", "FILE", struct report_opts, junit, "none",
 	    "Write JUnit XML to FILE for CI: a test case per scenario and "
-	    "kernel, failed when one of its runs crashed or hung." },
-	{ NULL, NULL, NULL }
+	    "kernel, failed when one of its runs crashed or hung."),
+	OPT_OPERANDS(0, 0, NULL),
+	OPT_END()
 };
 
 static int
 cmd_report_exec(int argc, char **argv)
 {
-	const char *db_arg = NULL, *cname = NULL, *html = NULL, *jpath = NULL;
-	const char *junit = NULL;
+	struct report_opts o = { 0 };
+	const char *cname, *html, *jpath, *junit;
 	char *dbp, *name = NULL;
 	struct db *db;
 	long long cid, nb;
-	int ch, rc = EXIT_INFRA;
+	int rc = EXIT_INFRA;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", report_options, NULL)) != -1) {
-		switch (ch) {
-		case 'd': db_arg = optarg; break;
-		case 'c': cname = optarg; break;
-		case 'h': html = optarg; break;
-		case 'j': jpath = optarg; break;
-		case 'u': junit = optarg; break;
-		default: return EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		error("report takes options only (see 'racerig report -h')");
+	if (parse_options(argc, argv, report_opts, &o, 0) < 0)
 		return EXIT_USAGE;
-	}
-	dbp = stress_db_path(db_arg);
+	cname = o.campaign;
+	html = o.html;
+	jpath = o.json;
+	junit = o.junit;
+	dbp = stress_db_path(o.db);
 	if ((db = db_open(dbp)) == NULL)
 		goto out;
 	cid = summary_campaign(db, cname, &name);
@@ -153,8 +147,7 @@ const struct cmd_entry cmd_report_entry = {
 	    "runs, crashes and new buckets (buckets this campaign was the "
 	    "first in the database to find), printed as one line and written "
 	    "in the formats asked for.",
-	.getopt = report_options,
-	.options = report_docs,
+	.opts = report_opts,
 	.exits = report_exits,
 	.examples = report_examples,
 };

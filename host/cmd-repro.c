@@ -6,7 +6,6 @@
  * search itself is repro_search() (repro.c); this file reads the report
  * and the options.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,41 +14,42 @@
 #include "repro.h"
 #include "cmd.h"
 
-static const struct option repro_options[] = {
-	{ "kernel", required_argument, NULL, 'k' },
-	{ "budget", required_argument, NULL, 'b' },
-	{ "jobs", required_argument, NULL, 'j' },
-	{ "runs", required_argument, NULL, 'n' },
-	{ "out", required_argument, NULL, 'o' },
-	{ "snapshot", no_argument, NULL, 's' },
-	{ NULL, 0, NULL, 0 }
+struct repro_cmd_opts {
+	char		**kernels;
+	size_t		 nkernels;
+	long		 budget;
+	int		 jobs;
+	int		 runs;
+	const char	*out;
+	int		 snapshot;
 };
 
-/* Defaults are cmd_repro_exec()'s. */
-static const struct cmd_option_doc repro_docs[] = {
-	{ "--kernel IMAGE", "$RACERIG_IMAGE, else Debian's default kernel",
-	    "An image to try, in order; repeatable, up to 16." },
-	{ "--budget S", "600",
-	    "Seconds, 1..604800, to search for a matching crash before "
-	    "giving up." },
-	{ "--jobs N", "1", "Runs at once, in parallel VMs, 1..16." },
-	{ "--runs N", "10",
-	    "Runs, 1..1000, that measure the reliability once a crash "
-	    "matched." },
-	{ "--out DIR", "CACHE/repro/UNIX_TIME",
-	    "Where the reproducer bundle is written." },
-	{ "--snapshot", "off",
-	    "Start runs from a boot-once snapshot of each image." },
-	{ NULL, NULL, NULL }
+static const struct cmd_opt repro_cmd_opts[] = {
+	OPT_LIST(0, "kernel", "IMAGE", struct repro_cmd_opts, kernels,
+	    nkernels, "$RACERIG_IMAGE, else Debian's default kernel",
+	    "An image to try, in order; up to 16."),
+	OPT_LONG(0, "budget", "S", struct repro_cmd_opts, budget, 1,
+	    7 * 86400, "600",
+	    "Seconds to search for a matching crash before giving up."),
+	OPT_INT(0, "jobs", "N", struct repro_cmd_opts, jobs, 1, 16, "1",
+	    "Runs at once, in parallel VMs."),
+	OPT_INT(0, "runs", "N", struct repro_cmd_opts, runs, 1, 1000, "10",
+	    "Runs that measure the reliability once a crash matched."),
+	OPT_STRING(0, "out", "DIR", struct repro_cmd_opts, out,
+	    "CACHE/repro/UNIX_TIME", "Where the reproducer bundle is written."),
+	OPT_FLAG(0, "snapshot", struct repro_cmd_opts, snapshot,
+	    "Start runs from a boot-once snapshot of each image."),
+	OPT_OPERANDS(1, 1, "REPORT"),
+	OPT_END()
 };
 
 static int
 cmd_repro_exec(int argc, char **argv)
 {
-	const char *kernels[16], *out = NULL;
+	struct repro_cmd_opts o = { 0 };
+	const char *kernels[16];
 	size_t nk = 0, nc = 0;
-	long budget = 600, v;
-	int jobs = 1, nruns = 10, ch, rc = EXIT_INFRA, snapshot = 0;
+	int first, rc = EXIT_INFRA;
 	struct buf log = BUF_INIT;
 	struct report want;
 	struct repro_opts ro;
@@ -58,47 +58,18 @@ cmd_repro_exec(int argc, char **argv)
 	FILE *fp;
 
 	memset(&want, 0, sizeof(want));
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", repro_options, NULL)) != -1) {
-		switch (ch) {
-		case 'k':
-			if (nk < ARRAY_SIZE(kernels))
-				kernels[nk++] = optarg;
-			break;
-		case 's':
-			snapshot = 1;
-			break;
-		case 'b':
-			if (parse_long(optarg, 1, 7 * 86400, &budget) != 0)
-				return error("--budget must be seconds"),
-				    EXIT_USAGE;
-			break;
-		case 'j':
-			if (parse_long(optarg, 1, 16, &v) != 0)
-				return error("--jobs must be 1..16"),
-				    EXIT_USAGE;
-			jobs = (int)v;
-			break;
-		case 'n':
-			if (parse_long(optarg, 1, 1000, &v) != 0)
-				return error("--runs must be 1..1000"),
-				    EXIT_USAGE;
-			nruns = (int)v;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		default:
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		error("give one crash report (console log, dmesg or crash bt)");
+	first = parse_options(argc, argv, repro_cmd_opts, &o, 0);
+	if (first < 0) {
+		free(o.kernels);
 		return EXIT_USAGE;
 	}
-	fp = strcmp(argv[optind], "-") ? fopen(argv[optind], "re") : stdin;
+	/* more than 16 images were always ignored */
+	for (; nk < o.nkernels && nk < ARRAY_SIZE(kernels); nk++)
+		kernels[nk] = o.kernels[nk];
+	free(o.kernels);
+	fp = strcmp(argv[first], "-") ? fopen(argv[first], "re") : stdin;
 	if (fp == NULL) {
-		error("cannot open '%s'", argv[optind]);
+		error("cannot open '%s'", argv[first]);
 		return EXIT_USAGE;
 	}
 	{
@@ -112,7 +83,7 @@ cmd_repro_exec(int argc, char **argv)
 			fclose(fp);
 	}
 	if (report_parse(log.data ? log.data : "", log.len, &want) != 1) {
-		error("'%s' holds no kernel crash report", argv[optind]);
+		error("'%s' holds no kernel crash report", argv[first]);
 		rc = EXIT_USAGE;
 		goto cleanup;
 	}
@@ -134,12 +105,12 @@ cmd_repro_exec(int argc, char **argv)
 	memset(&ro, 0, sizeof(ro));
 	ro.kernels = kernels;
 	ro.nkernels = nk;
-	ro.out = out;
-	ro.budget = budget;
+	ro.out = o.out;
+	ro.budget = o.budget;
 	ro.t0 = t0;
-	ro.jobs = jobs;
-	ro.nruns = nruns;
-	ro.snapshot = snapshot;
+	ro.jobs = o.jobs;
+	ro.nruns = o.runs;
+	ro.snapshot = o.snapshot;
 	rc = repro_search(&want, cands, nc, &ro);
 cleanup:
 	for (size_t i = 0; i < nc; i++)
@@ -180,8 +151,7 @@ const struct cmd_entry cmd_repro_entry = {
 	    "reproduces and write a bundle: scenario.json, repro.json with "
 	    "the exact parameters, seed and reliability, the console log, any "
 	    "vmcore and a README with the command that reruns it.",
-	.getopt = repro_options,
-	.options = repro_docs,
+	.opts = repro_cmd_opts,
 	.exits = repro_exits,
 	.examples = repro_examples,
 };

@@ -1,406 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Run a scenario once in a fresh guest and print the outcome
- * ("racerig run"), and boot a guest to agent-ready ("racerig boot").
+ * ("racerig run"), or repeat a recorded run (--replay).  The options are
+ * cmd-run-opts.c's, shared with "racerig boot" (cmd-boot.c); the summary
+ * is run-print.c's.
  */
-
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "util.h"
-#include "report.h"
-#include "scenario.h"
-#include "vm.h"
 #include "run.h"
 #include "db.h"
 #include "cmd.h"
-
-enum {
-	OPT_IMAGE = 256, OPT_SMP, OPT_MEM, OPT_DURATION, OPT_SEED, OPT_OUT,
-	OPT_DUMP, OPT_CMDLINE, OPT_BACKEND, OPT_ACCEL, OPT_JSON,
-	OPT_CONSOLE_LIMIT, OPT_BOOT_TIMEOUT, OPT_HB_TIMEOUT, OPT_RAW,
-	OPT_COUNT, OPT_REPLAY, OPT_DB, OPT_SNAPSHOT, OPT_CONNECT, OPT_CALLBACK,
-};
-
-static const struct option run_options[] = {
-	{ "param",		required_argument, NULL, 'p' },
-	{ "image",		required_argument, NULL, OPT_IMAGE },
-	{ "smp",		required_argument, NULL, OPT_SMP },
-	{ "mem",		required_argument, NULL, OPT_MEM },
-	{ "duration",		required_argument, NULL, OPT_DURATION },
-	{ "seed",		required_argument, NULL, OPT_SEED },
-	{ "out",		required_argument, NULL, OPT_OUT },
-	{ "dump",		required_argument, NULL, OPT_DUMP },
-	{ "cmdline",		required_argument, NULL, OPT_CMDLINE },
-	{ "backend",		required_argument, NULL, OPT_BACKEND },
-	{ "accel",		required_argument, NULL, OPT_ACCEL },
-	{ "json",		no_argument,       NULL, OPT_JSON },
-	{ "console-limit",	required_argument, NULL, OPT_CONSOLE_LIMIT },
-	{ "boot-timeout",	required_argument, NULL, OPT_BOOT_TIMEOUT },
-	{ "heartbeat-timeout",	required_argument, NULL, OPT_HB_TIMEOUT },
-	{ "raw-channel",	no_argument,       NULL, OPT_RAW },
-	{ "count",		required_argument, NULL, OPT_COUNT },
-	{ "replay",		required_argument, NULL, OPT_REPLAY },
-	{ "db",			required_argument, NULL, OPT_DB },
-	{ "snapshot",		no_argument,       NULL, OPT_SNAPSHOT },
-	{ "connect",		required_argument, NULL, OPT_CONNECT },
-	{ "callback",		required_argument, NULL, OPT_CALLBACK },
-	{ "verbose",		no_argument,       NULL, 'v' },
-	{ NULL, 0, NULL, 0 }
-};
-
-/*
- * run_options documented; run and boot share both tables.  Defaults are
- * those run_parse() and run_scenario() apply.
- */
-static const struct cmd_option_doc run_docs[] = {
-	{ "-p, --param NAME=VALUE", "the scenario's",
-	    "Set a scenario parameter (\"racerig scenario show\" lists them "
-	    "with their ranges); repeatable." },
-	{ "--image IMAGE", "$RACERIG_IMAGE, else Debian's default kernel",
-	    "The guest image: a name under the cache's images/ or a "
-	    "directory." },
-	{ "--smp N", "the scenario's", "Guest vCPUs, 1..64." },
-	{ "--mem MB", "the scenario's", "Guest memory in MiB, 128..65536." },
-	{ "--duration S", "the scenario's",
-	    "How long the scenario runs, in seconds (1..604800)." },
-	{ "--seed N", "random (recorded in run.json)",
-	    "The seed the scenario's programs get, decimal or 0x hex, so a "
-	    "run can be repeated." },
-	{ "--out DIR", "CACHE/runs",
-	    "Where the run directory is made (CACHE is $RACERIG_CACHE, else "
-	    "~/.cache/racerig)." },
-	{ "--dump qemu|kdump|none", "qemu",
-	    "How a crashed guest's memory is saved: QEMU's dump-guest-memory, "
-	    "the guest's own kdump kernel, or not at all." },
-	{ "--cmdline WORDS", "none",
-	    "Words appended to the guest kernel's command line." },
-	{ "--backend qemu|libvirt", "qemu",
-	    "Run the guest under QEMU directly or as a libvirt domain." },
-	{ "--accel kvm|tcg", "kvm if /dev/kvm works, else tcg",
-	    "QEMU's accelerator ($RACERIG_ACCEL sets the default)." },
-	{ "--json", "off",
-	    "Print run.json instead of the summary (run only)." },
-	{ "--console-limit BYTES", "16777216",
-	    "Bytes of console output kept in console.log, at least 4096; the "
-	    "tail past it is kept too." },
-	{ "--boot-timeout S", "120",
-	    "Seconds, 1..3600, for the guest to boot to its agent; longer is "
-	    "boot-failed." },
-	{ "--heartbeat-timeout S", "30",
-	    "Seconds, 1..3600, without a heartbeat from the agent before the "
-	    "guest is declared hung." },
-	{ "--raw-channel", "off",
-	    "Give steps the agent's port as file descriptor 3 (tests of the "
-	    "agent protocol)." },
-	{ "--count N", "1",
-	    "Boot N times, 1..1000, and print the median time to agent-ready "
-	    "(boot only)." },
-	{ "--replay RUN_ID", "(no default)",
-	    "Repeat a recorded campaign run: its scenario, image, parameters, "
-	    "vCPUs, duration and seed (run only)." },
-	{ "--db FILE", "CACHE/results.db",
-	    "The results database --replay reads." },
-	{ "--snapshot", "off",
-	    "Boot once to agent-ready, save a snapshot, and start this and "
-	    "later runs of the same image from it." },
-	{ "--connect URI", "qemu:///system",
-	    "The libvirt connection (--backend libvirt)." },
-	{ "--callback IP", "none: unix sockets, a local libvirtd only",
-	    "This machine's address as a remote libvirt host sees it; the "
-	    "guest's console and agent connect back to it." },
-	{ "-v, --verbose", "off",
-	    "Echo the steps' output to standard error." },
-	{ NULL, NULL, NULL }
-};
-
-/* A live status line on a terminal: elapsed time and what is going on. */
-static void
-run_progress(void *arg, const struct run_record *r, double elapsed)
-{
-	double *last = arg;
-
-	if (elapsed - *last < 1.0)
-		return;
-	*last = elapsed;
-	fprintf(stderr, "\r\033[K[%6.1fs] %s", elapsed,
-	    r->agent_ready_s > 0 ? "running scenario" : "booting");
-	if (r->have_live && r->live.clash_per_s >= 0)
-		fprintf(stderr, "  clashes %.0f/s", r->live.clash_per_s);
-	if (r->have_live && r->live.net_rx_per_s >= 0)
-		fprintf(stderr, "  NET_RX %.0f/s", r->live.net_rx_per_s);
-	fflush(stderr);
-}
-
-/* What run and boot take besides the run's own options. */
-struct run_args {
-	int		 json;		/* --json */
-	int		 count;		/* --count */
-	const char	*replay_id;	/* --replay */
-	const char	*replay_db;	/* --db */
-};
-
-/*
- * Parse the options shared by run and boot into *o and *a.  Returns 0,
- * or EXIT_USAGE after reporting.
- */
-static int
-run_parse(int argc, char **argv, struct run_opts *o, struct run_args *a)
-{
-	struct sockaddr_storage ss;
-	socklen_t sslen;
-	long v;
-	int c;
-
-	run_opts_init(o);
-	memset(a, 0, sizeof(*a));
-	a->count = 1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:v", run_options, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			o->params = xrealloc(o->params,
-			    (o->nparams + 1) * sizeof(char *));
-			o->params[o->nparams++] = optarg;
-			break;
-		case OPT_IMAGE:
-			o->image = optarg;
-			break;
-		case OPT_SMP:
-			if (parse_long(optarg, 1, 64, &v) != 0)
-				return error("--smp must be 1..64, not '%s'",
-				    optarg), EXIT_USAGE;
-			o->smp = (int)v;
-			break;
-		case OPT_MEM:
-			if (parse_long(optarg, 128, 65536, &v) != 0)
-				return error("--mem must be 128..65536 MiB, "
-				    "not '%s'", optarg), EXIT_USAGE;
-			o->mem_mb = (int)v;
-			break;
-		case OPT_DURATION:
-			if (parse_long(optarg, 1, 7 * 24 * 3600, &v) != 0)
-				return error("--duration must be seconds, not "
-				    "'%s'", optarg), EXIT_USAGE;
-			o->duration_s = v;
-			break;
-		case OPT_SEED: {
-			char *end;
-
-			o->seed = strtoull(optarg, &end, 0);
-			if (*optarg == '\0' || *end != '\0')
-				return error("--seed must be a number, not "
-				    "'%s'", optarg), EXIT_USAGE;
-			o->seed_set = 1;
-			break;
-		}
-		case OPT_OUT:
-			o->out_dir = optarg;
-			break;
-		case OPT_DUMP:
-			if (strcmp(optarg, "qemu") != 0 &&
-			    strcmp(optarg, "kdump") != 0 &&
-			    strcmp(optarg, "none") != 0)
-				return error("--dump is qemu, kdump or none, "
-				    "not '%s'", optarg), EXIT_USAGE;
-			o->dump = optarg;
-			break;
-		case OPT_CMDLINE:
-			o->extra_cmdline = optarg;
-			break;
-		case OPT_BACKEND:
-			o->backend = optarg;
-			break;
-		case OPT_ACCEL:
-			if (strcmp(optarg, "kvm") != 0 &&
-			    strcmp(optarg, "tcg") != 0)
-				return error("--accel is kvm or tcg, not '%s'",
-				    optarg), EXIT_USAGE;
-			o->accel = optarg;
-			break;
-		case OPT_JSON:
-			a->json = 1;
-			break;
-		case OPT_CONSOLE_LIMIT:
-			if (parse_long(optarg, 4096, 1L << 34, &v) != 0)
-				return error("--console-limit must be bytes "
-				    "(>= 4096), not '%s'", optarg), EXIT_USAGE;
-			o->console_limit = (size_t)v;
-			break;
-		case OPT_BOOT_TIMEOUT:
-			if (parse_long(optarg, 1, 3600, &v) != 0)
-				return error("--boot-timeout must be seconds, "
-				    "not '%s'", optarg), EXIT_USAGE;
-			o->boot_timeout_s = v;
-			break;
-		case OPT_HB_TIMEOUT:
-			if (parse_long(optarg, 1, 3600, &v) != 0)
-				return error("--heartbeat-timeout must be "
-				    "seconds, not '%s'", optarg), EXIT_USAGE;
-			o->heartbeat_timeout_s = v;
-			break;
-		case OPT_RAW:
-			o->raw_channel = 1;
-			break;
-		case OPT_SNAPSHOT:
-			o->snapshot = 1;
-			break;
-		case OPT_CONNECT:
-			o->connect = optarg;
-			break;
-		case OPT_CALLBACK:
-			if (parse_ip(optarg, &ss, &sslen) != 0)
-				return error("--callback must be an IP address "
-				    "of this machine, not '%s'", optarg),
-				    EXIT_USAGE;
-			o->callback = optarg;
-			break;
-		case OPT_COUNT:
-			if (parse_long(optarg, 1, 1000, &v) != 0)
-				return error("--count must be 1..1000, not "
-				    "'%s'", optarg), EXIT_USAGE;
-			a->count = (int)v;
-			break;
-		case 'v':
-			o->verbose = 1;
-			break;
-		case OPT_REPLAY:
-			a->replay_id = optarg;
-			break;
-		case OPT_DB:
-			a->replay_db = optarg;
-			break;
-		default:
-			return EXIT_USAGE;
-		}
-	}
-	/*
-	 * TCP channels are taken only from the libvirt host's addresses: a
-	 * URI without a host part names none, and then any process that
-	 * found a channel's port could pose as the guest.
-	 */
-	if (o->callback != NULL) {
-		char host[256] = "";
-
-		if (o->connect == NULL || uri_host(o->connect, host,
-		    sizeof(host)) != 0 || host[0] == '\0')
-			return error("--callback needs a --connect URI that "
-			    "names the libvirt host, such as qemu+tcp://HOST/"
-			    "system: TCP channels are taken only from its "
-			    "addresses (a local daemon uses unix sockets)"),
-			    EXIT_USAGE;
-	}
-	return 0;
-}
-
-/*
- * The exit status for an outcome: 0 ok, 1 kernel verdict, 2 anything
- * else (infrastructure, a lost VM, a workload that died on its own).
- */
-static int
-run_exit_status(enum run_outcome o)
-{
-	switch (o) {
-	case RUN_OK:
-		return EXIT_PASS;
-	case RUN_CRASHED:
-	case RUN_HUNG:
-	case RUN_BOOT_FAILED:
-	case RUN_FAILED:
-		return EXIT_VERDICT;
-	case RUN_LOST:
-	case RUN_ERROR:
-	case RUN_WORKLOAD_FAILED:	/* not the kernel's doing either */
-		break;
-	}
-	return EXIT_INFRA;
-}
-
-/*
- * Print "label value" where value may come from the guest (a reason, a
- * title read off its console): printable ASCII only.
- */
-static void
-run_print_field(const char *label, const char *value)
-{
-	char clean[512];
-
-	printf("%-10s %s\n", label, str_printable(clean, value ? value : "",
-	    sizeof(clean)));
-}
-
-/*
- * "other CPUs at the crash" and each one's innermost frames, so that the
- * racing partner shows next to the title (which names the crashing
- * CPU's stack).  Frame names came from the guest's console.
- */
-#define RUN_PRINT_FRAMES 4
-static void
-run_print_cpus(const json_t *rep)
-{
-	struct report_cpus oc;
-	char clean[160];
-
-	if (report_cpus_from_json(rep, &oc) > 0) {
-		if (oc.crash_cpu >= 0)
-			printf("other CPUs at the crash (CPU %d crashed):\n",
-			    oc.crash_cpu);
-		else
-			printf("other CPUs at the crash:\n");
-	}
-	for (size_t i = 0; i < oc.n; i++) {
-		const struct report_cpu *c = &oc.cpu[i];
-
-		printf("  cpu %-4d", c->cpu);
-		for (size_t k = 0; k < c->nframes && k < RUN_PRINT_FRAMES; k++)
-			printf("%s%s", k > 0 ? " < " : " ", str_printable(clean,
-			    c->frames[k], sizeof(clean)));
-		printf("%s\n", c->nframes == 0 ? (c->user ?
-		    " (in user space)" : " (no frames)") :
-		    c->nframes > RUN_PRINT_FRAMES ? " < ..." : "");
-	}
-	report_cpus_release(&oc);
-}
-
-static void
-run_print(const struct run_record *r)
-{
-	struct run_crash crash;
-
-	printf("run:       %s\n", r->id);
-	printf("outcome:   %s\n", run_outcome_name(r->outcome));
-	run_print_field("reason:", r->reason);
-	if (run_record_crash(r, &crash)) {
-		run_print_field("title:", crash.title);
-		run_print_field("bucket:", crash.bucket);
-		for (size_t i = 0; i < crash.nclasses; i++)
-			run_print_field("bug class:", crash.classes[i]);
-		run_print_cpus(r->report);
-		run_crash_release(&crash);
-	}
-	if (r->guest_release[0] != '\0' &&
-	    strcmp(r->guest_release, r->image_release) != 0)
-		printf("kernel:    %s (the guest claims %s)\n",
-		    r->image_release, r->guest_release);
-	/* A rate the guest gave no counters for is -1: leave it out. */
-	if (r->rates.seconds > 0 && r->rates.clash_per_s >= 0)
-		printf("rates:     %.1f conntrack clashes/s over %.1f s of "
-		    "guest time\n", r->rates.clash_per_s, r->rates.seconds);
-	if (r->rates.seconds > 0 && r->rates.net_rx_per_s >= 0)
-		printf("rates:     %.0f NET_RX softirqs/s over %.1f s of "
-		    "guest time\n", r->rates.net_rx_per_s, r->rates.seconds);
-	if (r->vmcore != NULL)
-		printf("vmcore:    %s/vmcore (%s dump, %s)\n", r->dir,
-		    r->vmcore_source, r->vmcore_release);
-	if (r->capture_error != NULL)
-		printf("capture:   %s\n", r->capture_error);
-	printf("time:      agent ready %.2f s, total %.2f s\n",
-	    r->agent_ready_s, r->total_s);
-	printf("dir:       %s\n", r->dir);
-}
+#include "cmd-run.h"
 
 /* What --replay read from the database; owns the strings o points to. */
 struct replay {
@@ -478,19 +92,20 @@ replay_release(struct replay *rp)
 static int
 cmd_run_exec(int argc, char **argv)
 {
-	struct run_opts o;
 	struct run_record r;
 	struct replay replay = { 0 };
 	struct run_plan plan;
 	double last = 0;
 	struct run_args a;
-	int rc;
+	struct run_opts o;
+	int first, rc;
 
-	if ((rc = run_parse(argc, argv, &o, &a)) != 0)
-		return rc;
+	if ((first = run_parse(argc, argv, &a)) < 0)
+		return EXIT_USAGE;
+	o = a.run;
 	if (a.replay_id != NULL) {
 		/* the recorded scenario, kernel, parameters and seed */
-		if (optind != argc || o.nparams > 0 || o.seed_set) {
+		if (first != argc || o.nparams > 0 || o.seed_set) {
 			free(o.params);
 			error("--replay takes the run's own scenario, "
 			    "parameters and seed");
@@ -500,12 +115,12 @@ cmd_run_exec(int argc, char **argv)
 			free(o.params);
 			return EXIT_USAGE;
 		}
-	} else if (optind != argc - 1) {
+	} else if (first != argc - 1) {
 		free(o.params);
 		error("give exactly one scenario (see 'racerig run -h')");
 		return EXIT_USAGE;
 	} else
-		o.scenario = argv[optind];
+		o.scenario = argv[first];
 	/* bad scenarios and parameters are usage errors, found before boot */
 	if (run_plan_make(&o, &plan) != 0) {
 		if (a.replay_id == NULL)
@@ -514,7 +129,7 @@ cmd_run_exec(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (isatty(2) && !o.verbose) {
-		o.progress = run_progress;
+		o.progress = run_print_progress;
 		o.progress_arg = &last;
 	}
 	rc = run_planned(&o, &plan, &r);
@@ -534,91 +149,6 @@ cmd_run_exec(int argc, char **argv)
 	run_record_release(&r);
 	return rc;
 }
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int
-cmd_boot_exec(int argc, char **argv)
-{
-	struct run_opts o;
-	struct run_record r;
-	double *times;
-	struct run_args a;
-	int rc, ok = 0;
-
-	if ((rc = run_parse(argc, argv, &o, &a)) != 0)
-		return rc;
-	if (a.replay_id != NULL || a.replay_db != NULL) {
-		free(o.params);
-		error("--replay and --db are for 'racerig run' (boot repeats "
-		    "no recorded run)");
-		return EXIT_USAGE;
-	}
-	if (optind != argc) {
-		free(o.params);
-		error("boot takes no arguments (see 'racerig boot -h')");
-		return EXIT_USAGE;
-	}
-	o.scenario = "noop";
-	o.boot_only = 1;
-	o.dump = o.dump ? o.dump : "qemu";
-	times = xcalloc((size_t)a.count, sizeof(double));
-	for (int i = 0; i < a.count; i++) {
-		if (run_scenario(&o, &r) != 0) {
-			rc = EXIT_INFRA;
-			break;
-		}
-		if (r.outcome != RUN_OK) {
-			printf("boot %d: %s: %s (%s)\n", i + 1,
-			    run_outcome_name(r.outcome), r.reason, r.dir);
-			rc = run_exit_status(r.outcome);
-			run_record_release(&r);
-			break;
-		}
-		times[ok++] = r.agent_ready_s;
-		/* guest_release is what the guest claims, made printable */
-		printf("boot %d: agent ready in %.3f s (%s, %d vCPUs, %s)\n",
-		    i + 1, r.agent_ready_s, r.image_release, r.smp, r.accel);
-		if (strcmp(r.guest_release, r.image_release) != 0)
-			printf("boot %d: the guest claims kernel %s\n", i + 1,
-			    r.guest_release);
-		run_record_release(&r);
-	}
-	if (ok == a.count && a.count > 1) {
-		qsort(times, (size_t)ok, sizeof(double), cmp_double);
-		printf("boot_to_agent_median_s: %.3f\n", ok % 2 ? times[ok / 2] :
-		    (times[ok / 2 - 1] + times[ok / 2]) / 2);
-	}
-	free(times);
-	free(o.params);
-	return rc;
-}
-
-#define RUN_OPTIONS_USAGE \
-	"[--image IMAGE] [--smp N] [--mem MB] [--seed N] [--out DIR]\n" \
-	"           [--dump qemu|kdump|none] [--cmdline WORDS] [--accel kvm|tcg]\n" \
-	"           [--console-limit BYTES] [--boot-timeout S]\n" \
-	"           [--heartbeat-timeout S] [--snapshot]\n" \
-	"           [--backend qemu|libvirt] [--connect URI] [--callback IP]"
-
-/* Kernel verdicts apart from everything else, as run_exit_status() does. */
-static const struct cmd_exit_doc run_exits[] = {
-	{ EXIT_PASS, "The outcome is ok." },
-	{ EXIT_VERDICT, "A kernel verdict: crashed, hung, boot-failed, or a "
-	    "scenario step failed." },
-	{ EXIT_INFRA, "No verdict: racerig or the host failed (error), the "
-	    "VM or its host was lost (lost), or a workload step died on its "
-	    "own (workload-failed)." },
-	{ EXIT_USAGE, "A bad command line, scenario or parameter, found "
-	    "before anything boots." },
-	{ 0, NULL }
-};
 
 static const struct cmd_example run_examples[] = {
 	{ "racerig run sysrq-crash", "Crash a guest on purpose and show the "
@@ -648,31 +178,7 @@ const struct cmd_entry cmd_run_entry = {
 	    "Everything the run produced goes into a new run directory: "
 	    "run.json, console.log, the steps' output and any vmcore. "
 	    "Scenario and parameters are checked before anything boots.",
-	.getopt = run_options,
-	.options = run_docs,
+	.opts = run_cmd_opts,
 	.exits = run_exits,
 	.examples = run_examples,
-};
-
-static const struct cmd_example boot_examples[] = {
-	{ "racerig boot", "Boot the default image once and print the time to "
-	    "agent-ready." },
-	{ "racerig boot --count 10 --accel tcg", "Measure the median boot "
-	    "time over ten boots without KVM." },
-	{ NULL, NULL }
-};
-
-const struct cmd_entry cmd_boot_entry = {
-	.name = "boot",
-	.usage = "racerig boot [--count N] " RUN_OPTIONS_USAGE,
-	.help = "boot a guest and report the time to agent-ready",
-	.exec = cmd_boot_exec,
-	.description = "Boot the image to agent-ready (the noop scenario) and "
-	    "stop, N times; print each boot's time and, for more than one, "
-	    "the median. It takes run's options; those that only matter to a "
-	    "scenario are ignored.",
-	.getopt = run_options,
-	.options = run_docs,
-	.exits = run_exits,
-	.examples = boot_examples,
 };

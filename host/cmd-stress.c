@@ -3,7 +3,6 @@
  * Run a stress campaign ("racerig stress CAMPAIGN [--resume]"), on local
  * QEMU or on the libvirt hosts the campaign lists.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,98 +36,68 @@ stress_db_path(const char *arg)
 	    xasprintf("%s/results.db", cache_dir());
 }
 
-static const struct option stress_options[] = {
-	{ "resume", no_argument, NULL, 'r' },
-	{ "db", required_argument, NULL, 'd' },
-	{ "out", required_argument, NULL, 'o' },
-	{ "jobs", required_argument, NULL, 'j' },
-	{ "duration", required_argument, NULL, 't' },
-	{ NULL, 0, NULL, 0 }
+struct stress_opts {
+	int		 resume;
+	const char	*db;
+	const char	*out;
+	int		 jobs;
+	long		 duration;
 };
 
 /* Defaults are cmd_stress_exec()'s, after the campaign file's. */
-static const struct cmd_option_doc stress_docs[] = {
-	{ "--resume", "off",
+static const struct cmd_opt stress_opts[] = {
+	OPT_FLAG(0, "resume", struct stress_opts, resume,
 	    "Go on with a campaign that stopped: record the runs that "
 	    "finished, remove those that never did, and go on for the rest "
-	    "of its time." },
-	{ "--db FILE", "the campaign's \"db\", else CACHE/results.db",
-	    "The results database runs are recorded in." },
-	{ "--out DIR", "CACHE/campaigns",
-	    "Where the campaign's run directories are made." },
-	{ "--jobs N", "the campaign's \"jobs\", else from host cores and "
-	    "memory", "Runs at once, 1..16; not with a campaign of libvirt "
-	    "hosts (their capacities add up)." },
-	{ "--duration S", "the campaign's \"duration_s\"",
-	    "How long the campaign runs, 1..604800 seconds." },
-	{ NULL, NULL, NULL }
+	    "of its time."),
+	OPT_STRING(0, "db", "FILE", struct stress_opts, db,
+	    "the campaign's \"db\", else CACHE/results.db",
+	    "The results database runs are recorded in."),
+	OPT_STRING(0, "out", "DIR", struct stress_opts, out, "CACHE/campaigns",
+	    "Where the campaign's run directories are made."),
+	OPT_INT(0, "jobs", "N", struct stress_opts, jobs, 1, 16,
+	    "the campaign's \"jobs\", else from host cores and memory",
+	    "Runs at once; not with a campaign of libvirt hosts (their "
+	    "capacities add up)."),
+	OPT_LONG(0, "duration", "S", struct stress_opts, duration, 1,
+	    7 * 86400, "the campaign's \"duration_s\"",
+	    "How long the campaign runs, in seconds."),
+	OPT_OPERANDS(1, 1, "CAMPAIGN.json"),
+	OPT_END()
 };
 
 static int
 cmd_stress_exec(int argc, char **argv)
 {
-	const char *db_arg = NULL, *out = NULL;
+	struct stress_opts o = { 0 };
 	struct campaign c;
 	struct db *db;
 	char *dbp, *outp;
-	int resume = 0, jobs = 0, ch, rc;
-	long v, duration = 0;
+	int first, rc;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", stress_options, NULL)) != -1) {
-		switch (ch) {
-		case 'r':
-			resume = 1;
-			break;
-		case 'd':
-			db_arg = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'j':
-			if (parse_long(optarg, 1, 16, &v) != 0) {
-				error("--jobs must be 1..16");
-				return EXIT_USAGE;
-			}
-			jobs = (int)v;
-			break;
-		case 't':
-			if (parse_long(optarg, 1, 7 * 86400, &v) != 0) {
-				error("--duration must be seconds");
-				return EXIT_USAGE;
-			}
-			duration = v;
-			break;
-		default:
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		error("give one campaign file (see 'racerig stress -h')");
+	if ((first = parse_options(argc, argv, stress_opts, &o, 0)) < 0)
 		return EXIT_USAGE;
-	}
-	if (campaign_load(argv[optind], &c) != 0)
+	if (campaign_load(argv[first], &c) != 0)
 		return EXIT_USAGE;
-	if (jobs > 0 && c.nhosts > 0) {
+	if (o.jobs > 0 && c.nhosts > 0) {
 		error("--jobs does not go with a campaign of hosts (runs at "
 		    "once are the sum of their capacities)");
 		campaign_release(&c);
 		return EXIT_USAGE;
 	}
-	if (jobs > 0)
-		c.jobs = jobs;
+	if (o.jobs > 0)
+		c.jobs = o.jobs;
 	if (c.jobs == 0 && c.nhosts == 0)
 		c.jobs = stress_default_jobs(c.smp ? c.smp : 2);
-	if (duration > 0)
-		c.duration_s = (double)duration;
-	dbp = stress_db_path(db_arg ? db_arg : c.db_path);
-	outp = out ? xstrdup(out) : xasprintf("%s/campaigns", cache_dir());
+	if (o.duration > 0)
+		c.duration_s = (double)o.duration;
+	dbp = stress_db_path(o.db ? o.db : c.db_path);
+	outp = o.out ? xstrdup(o.out) : xasprintf("%s/campaigns", cache_dir());
 	if ((db = db_open(dbp)) == NULL) {
 		rc = EXIT_INFRA;
 		goto cleanup;
 	}
-	rc = stress_run(&c, db, outp, resume);
+	rc = stress_run(&c, db, outp, o.resume);
 	if (rc >= 0)
 		printf("campaign %s: done; %d new bucket%s; database %s\n",
 		    c.name, rc, rc == 1 ? "" : "s", dbp);
@@ -166,7 +135,6 @@ const struct cmd_entry cmd_stress_entry = {
 	    "directories keep. See host/campaign.c for the file's fields. "
 	    "Exits 0 when the campaign ran, whatever it found: \"racerig "
 	    "report\" tells.",
-	.getopt = stress_options,
-	.options = stress_docs,
+	.opts = stress_opts,
 	.examples = stress_examples,
 };

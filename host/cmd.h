@@ -12,8 +12,6 @@
 
 #include "util.h"
 
-struct option;			/* <getopt.h> */
-
 /*
  * One option of a command, in the command's table (parse-options.c; git's
  * parse-options, tmux's args template).  The table is the one place an
@@ -115,24 +113,6 @@ struct cmd_opt {
 	  .max = (hi), .def = "", .help = "" }
 #define OPT_END()	{ .type = CMD_OPT_END }
 
-/*
- * The old way, for the commands not yet on struct cmd_opt (run, boot,
- * repro, bisect, bisect-step, stress, report): a getopt table the command
- * parses itself, and next to it this documentation of each option.
- * NEEDSWORK: convert them (see host/cmd.c) and drop this and .getopt.
- * spelling is the option as typed, with its argument ("--smp N"); def
- * says what happens without it: a value ("120"), "off" for a flag, or
- * where the value comes from ("the scenario's"), never NULL.  help is
- * one or two sentences, range included.  Tables end with a NULL
- * spelling.  tests/unit/u-help.c checks that a command's doc table and
- * its getopt table name the same long options.
- */
-struct cmd_option_doc {
-	const char	*spelling;
-	const char	*def;
-	const char	*help;
-};
-
 /* An exit status with a meaning of its own; tables end with a NULL what. */
 struct cmd_exit_doc {
 	int		 status;
@@ -166,11 +146,10 @@ struct cmd_verb {
  *
  * The documentation fields feed "racerig help COMMAND", "COMMAND -h" and
  * the man page ("racerig help --man"), so help cannot drift from the
- * parser: opts is the very table exec hands to parse_options().  (A
- * command not converted yet sets getopt, the table it parses with, and
- * options, its documentation, instead.)  description is plain text,
- * paragraphs separated by a blank line; help output and the man page
- * fill and wrap it.  Optional fields may be NULL.
+ * parser: opts is the very table exec hands to parse_options().
+ * description is plain text, paragraphs separated by a blank line; help
+ * output and the man page fill and wrap it.  Optional fields may be
+ * NULL.
  */
 struct cmd_entry {
 	const char	*name;
@@ -180,9 +159,7 @@ struct cmd_entry {
 #define CMD_HIDDEN	0x1		/* not listed by "racerig help" */
 	int		(*exec)(int argc, char **argv);
 	const char	*description;
-	const struct option *getopt;	/* NULL: takes no options */
-	const struct cmd_option_doc *options;
-	const struct cmd_opt *opts;	/* NULL: getopt and options, or none */
+	const struct cmd_opt *opts;	/* NULL: takes no options */
 	const struct cmd_verb *verbs;	/* NULL: no verbs */
 	const struct cmd_exit_doc *exits; /* NULL: the usual 0/1/2/129 */
 	const struct cmd_example *examples;
@@ -252,12 +229,10 @@ void		 help_command(FILE *fp, const struct cmd_entry *entry,
 void		 help_each_synopsis(const char *usage,
 		     void (*fn)(FILE *, const char *), FILE *fp);
 /*
- * Call fn(fp, spelling, text, arg) for each option of opts, then of docs
- * (either may be NULL): the option as typed and its help with range and
- * default.
+ * Call fn(fp, spelling, text, arg) for each option of opts (NULL: none):
+ * the option as typed and its help with range and default.
  */
 void		 help_each_option(const struct cmd_opt *opts,
-		     const struct cmd_option_doc *docs,
 		     void (*fn)(FILE *, const char *, const char *, int),
 		     FILE *fp, int arg);
 

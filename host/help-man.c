@@ -116,10 +116,9 @@ man_command(FILE *fp, const struct cmd_entry *entry)
 	fputs(".\n", fp);
 	if (entry->description != NULL)
 		man_paragraphs(fp, entry->description);
-	if (opt_count(entry->opts) > 0 || entry->options != NULL) {
+	if (opt_count(entry->opts) > 0) {
 		fputs(".PP\n.B Options:\n", fp);
-		help_each_option(entry->opts, entry->options, man_option, fp,
-		    0);
+		help_each_option(entry->opts, man_option, fp, 0);
 	}
 	for (const struct cmd_verb *v = entry->verbs; v && v->name; v++) {
 		fputs(".PP\n", fp);
@@ -127,7 +126,7 @@ man_command(FILE *fp, const struct cmd_entry *entry)
 		fputs(".RS\n", fp);
 		man_escape(fp, v->help, 1);
 		fputs(".\n", fp);
-		help_each_option(v->opts, NULL, man_option, fp, 0);
+		help_each_option(v->opts, man_option, fp, 0);
 		fputs(".RE\n", fp);
 	}
 	if (entry->exits != NULL) {

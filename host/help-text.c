@@ -97,18 +97,8 @@ text_synopsis(FILE *fp, const char *synopsis)
 }
 
 /* An old-style option's default as the help shows it: "Default: 120." */
-static void
-text_default(struct buf *b, const char *def)
-{
-	if (def[0] == '(')
-		buf_addf(b, " %s", def);	/* "(no default)" */
-	else
-		buf_addf(b, " Default: %s.", def);
-}
-
 void
 help_each_option(const struct cmd_opt *opts,
-    const struct cmd_option_doc *docs,
     void (*fn)(FILE *, const char *, const char *, int), FILE *fp, int arg)
 {
 	struct buf spelling = BUF_INIT, text = BUF_INIT;
@@ -122,12 +112,6 @@ help_each_option(const struct cmd_opt *opts,
 		opt_spelling(o, &spelling);
 		opt_describe(o, &text);
 		fn(fp, spelling.data, text.data, arg);
-	}
-	for (const struct cmd_option_doc *d = docs; d && d->spelling; d++) {
-		buf_reset(&text);
-		buf_addstr(&text, d->help);
-		text_default(&text, d->def);
-		fn(fp, d->spelling, text.data, arg);
 	}
 	buf_release(&spelling);
 	buf_release(&text);
@@ -147,7 +131,7 @@ text_verb(FILE *fp, const struct cmd_verb *v, int indent)
 	help_fill(fp, v->help, indent, indent);
 	if (opt_count(v->opts) > 0) {
 		fputc('\n', fp);
-		help_each_option(v->opts, NULL, text_option, fp, indent);
+		help_each_option(v->opts, text_option, fp, indent);
 	}
 }
 
@@ -176,7 +160,7 @@ help_command(FILE *fp, const struct cmd_entry *entry,
 		help_each_synopsis(verb->usage, text_synopsis, fp);
 		if (opt_count(verb->opts) > 0) {
 			fprintf(fp, "\nOPTIONS\n");
-			help_each_option(verb->opts, NULL, text_option, fp, 4);
+			help_each_option(verb->opts, text_option, fp, 4);
 		}
 		fprintf(fp, "\nSee 'racerig help %s' for the other verbs.\n",
 		    entry->name);
@@ -187,10 +171,9 @@ help_command(FILE *fp, const struct cmd_entry *entry,
 		fprintf(fp, "\nDESCRIPTION\n");
 		help_fill(fp, entry->description, 4, 4);
 	}
-	if (opt_count(entry->opts) > 0 || entry->options != NULL) {
+	if (opt_count(entry->opts) > 0) {
 		fprintf(fp, "\nOPTIONS\n");
-		help_each_option(entry->opts, entry->options, text_option, fp,
-		    4);
+		help_each_option(entry->opts, text_option, fp, 4);
 	}
 	if (entry->verbs != NULL) {
 		fprintf(fp, "\nVERBS\n");

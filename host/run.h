@@ -200,6 +200,16 @@ int		 run_record_load_set_aside(const char *dir,
 int		 run_record_print(const char *dir, FILE *f);
 void		 run_record_release(struct run_record *r);
 
+/* run-print.c */
+/* Print r for a person on stdout: outcome, crash, rates, its directory. */
+void		 run_print(const struct run_record *r);
+/*
+ * A struct run_opts progress callback: a status line on stderr, redrawn
+ * each second; arg is a double, the elapsed time last drawn.
+ */
+void		 run_print_progress(void *arg, const struct run_record *r,
+		     double elapsed);
+
 /* run-plan.c */
 void		 run_opts_init(struct run_opts *o);
 int		 run_plan_make(const struct run_opts *o, struct run_plan *p);
