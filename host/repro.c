@@ -52,32 +52,25 @@ repro_kind(const char *title)
 }
 
 /*
- * How a run's crash (report.json object) matches the reported one;
- * NULL if it does not.
+ * How a run's crash (the record's, see run_record_crash()) matches the
+ * reported one; NULL if it does not.  got's strings are the guest's.
  */
 const char *
-repro_match(const struct report *want, json_t *got)
+repro_match(const struct report *want, const struct run_crash *got)
 {
-	const char *title = json_string_value(json_object_get(got, "title"));
-	const char *bucket = json_string_value(json_object_get(got, "bucket"));
-	const char *frame = json_string_value(json_object_get(got, "frame"));
-	json_t *classes = json_object_get(got, "classes"), *c;
-	size_t i;
-
-	if (got == NULL || title == NULL)
+	if (got->title == NULL)
 		return NULL;
-	if (bucket != NULL && strcmp(bucket, want->bucket) == 0)
+	if (got->bucket != NULL && strcmp(got->bucket, want->bucket) == 0)
 		return "same bucket";
-	if (strcmp(title, want->title) == 0)
+	if (strcmp(got->title, want->title) == 0)
 		return "same title";
-	if (frame != NULL && want->frame != NULL &&
-	    strcmp(frame, want->frame) == 0 &&
-	    strcmp(repro_kind(title), repro_kind(want->title)) == 0)
+	if (got->frame != NULL && want->frame != NULL &&
+	    strcmp(got->frame, want->frame) == 0 &&
+	    strcmp(repro_kind(got->title), repro_kind(want->title)) == 0)
 		return "same guilty function and kind of crash";
-	json_array_foreach(classes, i, c) {
+	for (size_t i = 0; i < got->nclasses; i++) {
 		for (size_t k = 0; k < want->nclasses; k++) {
-			if (json_string_value(c) != NULL &&
-			    strcmp(json_string_value(c), want->classes[k]) == 0)
+			if (strcmp(got->classes[i], want->classes[k]) == 0)
 				return "same root-cause class";
 		}
 	}
@@ -213,11 +206,14 @@ static const char *
 repro_check(const struct report *want, const struct run_child_result *res,
     double *ttc)
 {
+	struct run_crash got;
 	const char *how;
 
 	if (res->how != RUN_CHILD_DONE)
 		return NULL;
-	how = repro_match(want, res->rec.report);
+	run_record_crash(&res->rec, &got);
+	how = repro_match(want, &got);
+	run_crash_release(&got);
 	if (how != NULL && ttc != NULL)
 		*ttc = res->rec.crash_s - res->rec.agent_ready_s;
 	return how;

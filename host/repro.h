@@ -8,6 +8,8 @@
 
 #include "report.h"
 
+struct run_crash;
+
 /* How hard and where to search (repro_search()). */
 struct repro_opts {
 	const char	*const *kernels;	/* images to try; NULL: default */
@@ -21,7 +23,8 @@ struct repro_opts {
 };
 
 /* repro.c */
-const char	*repro_match(const struct report *want, json_t *got);
+const char	*repro_match(const struct report *want,
+		     const struct run_crash *got);
 int		 repro_candidates(const struct report *r, char ***out,
 		     size_t *nout, FILE *explain);
 void		 repro_wilson(int k, int n, double *lo, double *hi);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * libFuzzer target for repro's report reader: any bytes as the run.json
- * of a reproduction attempt, whose "report" object repro_match()
- * (host/repro.c) compares with the crash being reproduced (a real one,
- * classified once with the default rules).  The report came from a
- * guest's console: its title, bucket, frame and classes are hostile.
+ * of a reproduction attempt, read into a record (run_record_from_json())
+ * whose crash (run_record_crash()) repro_match() (host/repro.c) compares
+ * with the crash being reproduced (a real one, classified once with the
+ * default rules).  The report came from a guest's console: its title,
+ * bucket, frame and classes are hostile.
  *
  * Beyond "no crash": a match is one of the reasons repro_match() gives,
  * and a report without a string title never matches.
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "run.h"
 #include "repro.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -47,19 +49,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		"same root-cause class",
 	};
 	json_t *run = json_loadb((const char *)data, size, 0, NULL);
-	json_t *got = json_object_get(run, "report");
-	const char *how = repro_match(&want, got);
+	struct run_record rec;
+	struct run_crash got;
+	const char *how;
 
+	if (run == NULL)
+		return 0;
+	if (run_record_from_json(run, "/nonexistent", "fuzz", &rec) != 0) {
+		json_decref(run);
+		return 0;
+	}
+	run_record_crash(&rec, &got);
+	how = repro_match(&want, &got);
 	if (how != NULL) {
 		size_t i;
 
-		assert(json_is_string(json_object_get(got, "title")));
+		assert(got.title != NULL);
 		for (i = 0; i < ARRAY_SIZE(reasons); i++) {
 			if (strcmp(how, reasons[i]) == 0)
 				break;
 		}
 		assert(i < ARRAY_SIZE(reasons));
 	}
+	run_crash_release(&got);
+	run_record_release(&rec);
 	json_decref(run);
 	return 0;
 }
