@@ -12,7 +12,7 @@ test_expect_success 'a patch that does not exist is named' '
 '
 test_expect_success 'a bad --jobs is named' '
 	"$RACERIG" image kernel --check --jobs 0 2>err; test $? = 129 &&
-	grep -q "jobs wants a positive number, not .0." err
+	grep -q "^racerig: error: --jobs must be 1\.\.4096, not .0.$" err
 '
 test_expect_success 'a directory that is not a kernel tree is named' '
 	mkdir notakernel &&
