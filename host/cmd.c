@@ -63,38 +63,3 @@ cmd_find(const char *name)
 	return NULL;
 }
 
-const struct cmd_verb *
-cmd_find_verb(const struct cmd_entry *entry, const char *name)
-{
-	for (const struct cmd_verb *v = entry->verbs; v && v->name; v++) {
-		if (strcmp(v->name, name) == 0)
-			return v;
-	}
-	return NULL;
-}
-
-/*
- * Run the verb argv[1] from verbs, a table ending with a NULL name (the
- * first verb when there is none), passing it argv from the verb on, so
- * its argv[0] is always its name.  An unknown verb is a usage error that
- * lists the verbs.
- */
-int
-cmd_run_verb(const struct cmd_verb *verbs, int argc, char **argv)
-{
-	const char *verb = argc > 1 ? argv[1] : verbs[0].name;
-	char *only[] = { (char *)verbs[0].name, NULL };
-	struct buf names = BUF_INIT;
-
-	if (argc < 2)
-		return verbs[0].fn(1, only);
-	for (size_t i = 0; verbs[i].name != NULL; i++) {
-		if (strcmp(verbs[i].name, verb) == 0)
-			return verbs[i].fn(argc - 1, argv + 1);
-	}
-	for (size_t i = 0; verbs[i].name != NULL; i++)
-		buf_addf(&names, "%s%s", i ? ", " : "", verbs[i].name);
-	error("unknown verb '%s' (%s)", verb, names.data);
-	buf_release(&names);
-	return EXIT_USAGE;
-}

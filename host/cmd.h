@@ -174,13 +174,13 @@ char		*stress_db_path(const char *arg);
 
 /* cmd.c */
 extern const struct cmd_entry *const cmd_table[];
-int		 cmd_run_verb(const struct cmd_verb *verbs, int argc,
-		     char **argv);
 const struct cmd_entry *cmd_find(const char *name);
-const struct cmd_verb *cmd_find_verb(const struct cmd_entry *entry,
-		     const char *name);
 
 /* parse-options.c */
+int		 cmd_run_verb(const struct cmd_verb *verbs, int argc,
+		     char **argv);
+const struct cmd_verb *cmd_find_verb(const struct cmd_entry *entry,
+		     const char *name);
 /*
  * Parse the options of argv[1..argc) against opts into the command's
  * options struct at base, after storing the table's defaults (see struct

@@ -79,7 +79,6 @@ struct lv_chan {
 };
 
 /* vm-libvirt.c */
-int		 lv_is_closed(struct vm_libvirt *l);
 
 /* vm-libvirt-chan.c */
 int		 lv_listen(const char *path);
@@ -95,5 +94,16 @@ void		 lv_token_unlink(struct vm_libvirt *l);
 char		*lv_domain_xml(const struct vm_config *cfg, const char *accel,
 		     const char *name, const struct lv_chan *con,
 		     const struct lv_chan *ag, const char *token_path);
+
+/*
+ * Has the connection closed (lv_closed() ran: daemon gone, keepalive
+ * timed out, EOF)?  Inline: both vm-libvirt.c and vm-libvirt-chan.c ask,
+ * and the channel code must not call back up into the lifecycle file.
+ */
+static inline int
+lv_is_closed(struct vm_libvirt *l)
+{
+	return __atomic_load_n(&l->closed, __ATOMIC_ACQUIRE) != 0;
+}
 
 #endif

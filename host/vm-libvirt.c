@@ -134,12 +134,6 @@ lv_closed(virConnectPtr conn, int reason, void *opaque)
 	__atomic_store_n(&l->closed, reason + 1, __ATOMIC_RELEASE);
 }
 
-int
-lv_is_closed(struct vm_libvirt *l)
-{
-	return __atomic_load_n(&l->closed, __ATOMIC_ACQUIRE) != 0;
-}
-
 /*
  * Is the daemon gone?  Checks the close flag, then makes one round trip.
  * With settle, first waits up to LV_SETTLE_MS for the flag: a host that

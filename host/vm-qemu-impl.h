@@ -26,14 +26,11 @@ struct vm_qemu {
 	int		 exit_status;
 };
 
-/* vm-qemu.c */
-const char	*vm_qemu_accel(const struct vm_config *cfg);
-int		 vm_qemu_launch(struct vm *vm, int incoming_fd);
-
-/* vm-qemu-snapshot.c */
+/*
+ * vm-qemu-snapshot.c: the migration mechanics under vm-qemu.c, which
+ * launches QEMU and owns the ops table (restore = launch + incoming).
+ */
 int		 vm_qemu_save(struct vm *vm, const char *path);
-int		 vm_qemu_restore(struct vm *vm);
-void		 vm_qemu_snapshot_id(const struct vm_config *cfg,
-		     struct buf *id);
+int		 vm_qemu_incoming(struct vm *vm, int fd);
 
 #endif

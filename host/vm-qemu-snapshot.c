@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The QEMU backend's snapshots (ops->save, ops->restore, ops->snapshot_id):
- * the mechanism only; which snapshots exist, their keys and their
- * pruning are snapshot.c's.
+ * The QEMU backend's snapshot mechanics: saving the device state
+ * (ops->save) and loading it into a QEMU that vm-qemu.c launched for
+ * ops->restore.  Only QMP below it; which snapshots exist, their keys
+ * and their pruning are snapshot.c's.
  *
  * Guest RAM is a file (memory-backend-file, cfg.mem_file).  A save
  * migrates only the device state, with the x-ignore-shared capability
@@ -11,8 +12,6 @@
  * incoming migration, so it reads a few hundred KiB, copies no RAM and
  * never writes the file: any number of runs can start from it at once.
  */
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -86,7 +85,7 @@ vm_qemu_migration_wait(struct vm_qemu *q, const char *what, double timeout_s,
  * A state QEMU cannot load (truncated, from another QEMU) makes it exit:
  * that is an error of the snapshot, not of the guest.
  */
-static int
+int
 vm_qemu_incoming(struct vm *vm, int fd)
 {
 	struct vm_qemu *q = vm->priv;
@@ -141,44 +140,4 @@ vm_qemu_save(struct vm *vm, const char *path)
 		rc = vm_qemu_migration_wait(q, "saving the snapshot",
 		    DUMP_TIMEOUT_MS / 1000.0, 0);
 	return rc;
-}
-
-/*
- * Start QEMU from the device state in cfg.incoming, its RAM the file
- * cfg.mem_file, instead of booting.  0 or -1 (reported).
- */
-int
-vm_qemu_restore(struct vm *vm)
-{
-	int fd, rc;
-
-	fd = open(vm->cfg.incoming, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return error("cannot open snapshot state '%s': %s",
-		    vm->cfg.incoming, strerror(errno));
-	rc = vm_qemu_launch(vm, fd);
-	if (rc == 0)
-		rc = vm_qemu_incoming(vm, fd);
-	close(fd);		/* QEMU has its own copy */
-	return rc;
-}
-
-/*
- * What a saved state depends on besides the guest: the QEMU binary (path,
- * size, mtime: another QEMU may not load it) and the accelerator this
- * configuration gets (a state saved under KVM does not restore under TCG).
- */
-void
-vm_qemu_snapshot_id(const struct vm_config *cfg, struct buf *id)
-{
-	const char *bin = qemu_binary();
-	struct stat st;
-
-	if (stat(bin, &st) != 0)
-		buf_addf(id, "qemu %s missing", bin);
-	else
-		buf_addf(id, "qemu %s %lld %lld.%09ld", bin,
-		    (long long)st.st_size, (long long)st.st_mtim.tv_sec,
-		    st.st_mtim.tv_nsec);
-	buf_addf(id, " accel %s", vm_qemu_accel(cfg));
 }

@@ -104,7 +104,7 @@ kvm_probe(const char *kernel, const char *initrd)
  * without /dev/kvm, else the cached result of kvm_probe() for this host
  * boot.
  */
-const char *
+static const char *
 vm_qemu_accel(const struct vm_config *cfg)
 {
 	const char *accel = vm_accel_wanted(cfg);
@@ -314,7 +314,7 @@ vm_qemu_free(struct vm *vm)
  * (vm_qemu_restore); the caller keeps and closes incoming_fd.  0 or -1
  * (reported; vm->priv may then be set, for stop()).
  */
-int
+static int
 vm_qemu_launch(struct vm *vm, int in_fd)
 {
 	const struct vm_config *cfg = &vm->cfg;
@@ -672,6 +672,46 @@ vm_qemu_alive(struct vm *vm, char *detail, size_t n)
 		usleep(50000);
 	}
 	return 1;
+}
+
+/*
+ * Start QEMU from the device state in cfg.incoming, its RAM the file
+ * cfg.mem_file, instead of booting.  0 or -1 (reported).
+ */
+static int
+vm_qemu_restore(struct vm *vm)
+{
+	int fd, rc;
+
+	fd = open(vm->cfg.incoming, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return error("cannot open snapshot state '%s': %s",
+		    vm->cfg.incoming, strerror(errno));
+	rc = vm_qemu_launch(vm, fd);
+	if (rc == 0)
+		rc = vm_qemu_incoming(vm, fd);
+	close(fd);		/* QEMU has its own copy */
+	return rc;
+}
+
+/*
+ * What a saved state depends on besides the guest: the QEMU binary (path,
+ * size, mtime: another QEMU may not load it) and the accelerator this
+ * configuration gets (a state saved under KVM does not restore under TCG).
+ */
+static void
+vm_qemu_snapshot_id(const struct vm_config *cfg, struct buf *id)
+{
+	const char *bin = qemu_binary();
+	struct stat st;
+
+	if (stat(bin, &st) != 0)
+		buf_addf(id, "qemu %s missing", bin);
+	else
+		buf_addf(id, "qemu %s %lld %lld.%09ld", bin,
+		    (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+		    st.st_mtim.tv_nsec);
+	buf_addf(id, " accel %s", vm_qemu_accel(cfg));
 }
 
 const struct vm_ops vm_qemu_ops = {

@@ -59,23 +59,6 @@ vm_state_name(enum vm_state state)
 	return "unknown";
 }
 
-/*
- * The accelerator asked for: cfg->accel, else $RACERIG_ACCEL, as "kvm"
- * or "tcg"; NULL when neither names one ("auto"), and the backend's
- * start() then finds out what its host can run.
- */
-const char *
-vm_accel_wanted(const struct vm_config *cfg)
-{
-	const char *e = cfg->accel;
-
-	if (e == NULL || strcmp(e, "auto") == 0)
-		e = getenv("RACERIG_ACCEL");
-	if (e != NULL && (strcmp(e, "kvm") == 0 || strcmp(e, "tcg") == 0))
-		return e;
-	return NULL;
-}
-
 struct vm *
 vm_new(const struct vm_ops *ops, const struct vm_config *cfg)
 {

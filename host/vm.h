@@ -10,6 +10,9 @@
 #ifndef RACERIG_VM_H
 #define RACERIG_VM_H
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "util.h"
 
 /*
@@ -248,7 +251,6 @@ int		 vm_dump(struct vm *vm, const char *path);
 int		 vm_alive(struct vm *vm, char *detail, size_t n);
 void		 vm_free(struct vm *vm);
 const char	*vm_state_name(enum vm_state state);
-const char	*vm_accel_wanted(const struct vm_config *cfg);
 
 /* the backends: vm-qemu.c, vm-libvirt.c */
 extern const struct vm_ops vm_qemu_ops;
@@ -268,5 +270,23 @@ int		 dump_vmcoreinfo_release(const char *path, char *release,
 		     size_t n);
 int		 dump_extract_dmesg(const char *vmcore, const char *out_path);
 int		 dump_from_kdump_disk(const char *disk, const char *vmcore);
+
+/*
+ * The accelerator asked for: cfg->accel, else $RACERIG_ACCEL, as "kvm"
+ * or "tcg"; NULL when neither names one ("auto"), and the backend's
+ * start() then finds out what its host can run.  Inline: the backends
+ * ask it, and vm.c, which dispatches to them, must not be called back.
+ */
+static inline const char *
+vm_accel_wanted(const struct vm_config *cfg)
+{
+	const char *e = cfg->accel;
+
+	if (e == NULL || strcmp(e, "auto") == 0)
+		e = getenv("RACERIG_ACCEL");
+	if (e != NULL && (strcmp(e, "kvm") == 0 || strcmp(e, "tcg") == 0))
+		return e;
+	return NULL;
+}
 
 #endif
