@@ -65,6 +65,40 @@ static const struct cmd_opt report_opts[] = {
 	OPT_END()
 };
 
+/*
+ * The campaign's findings, a line each after the summary line: title
+ * (from a guest's console: printable only), runs and reports, "new" when
+ * no other campaign had it.
+ */
+#define REPORT_PRINT_FINDINGS 50
+static void
+report_print_findings(const json_t *a)
+{
+	const json_t *o;
+	char clean[256];
+	size_t i, n = json_array_size(a);
+
+	if (n == 0)
+		return;
+	printf("findings: %zu bucket%s\n", n, n == 1 ? "" : "s");
+	json_array_foreach(a, i, o) {
+		if (i == REPORT_PRINT_FINDINGS) {
+			printf("  ... %zu more in --json or --html\n", n - i);
+			break;
+		}
+		printf("  %s (%lld run%s, %lld report%s)%s\n", str_printable(
+		    clean, json_string_value(json_object_get(o, "title")) ?: "",
+		    sizeof(clean)),
+		    (long long)json_integer_value(json_object_get(o, "runs")),
+		    json_integer_value(json_object_get(o, "runs")) == 1 ? "" :
+		    "s",
+		    (long long)json_integer_value(json_object_get(o,
+		    "reports")), json_integer_value(json_object_get(o,
+		    "reports")) == 1 ? "" : "s",
+		    json_is_true(json_object_get(o, "new")) ? " new" : "");
+	}
+}
+
 static int
 cmd_report_exec(int argc, char **argv)
 {
@@ -107,6 +141,7 @@ cmd_report_exec(int argc, char **argv)
 		    (long long)json_integer_value(json_object_get(j,
 		    "crashes")), (long long)json_integer_value(
 		    json_object_get(j, "new_buckets")));
+		report_print_findings(json_object_get(j, "findings"));
 		json_decref(j);
 	}
 	nb = summary_new_buckets(db, cid);

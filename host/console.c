@@ -2,7 +2,8 @@
 /*
  * The serial console of a guest: logged to console.log as it streams,
  * split into bounded lines and watched for the markers that decide a
- * run's outcome (oops, panic, lockup, stall, hung task, agent ready).
+ * run's outcome (oops, panic, lockup, stall, hung task, agent ready) and
+ * count the reports it goes on from (findings).
  *
  * Console bytes are guest-controlled.  Memory is bounded by the line
  * buffer and the tail ring; the file by log_limit.  Bytes past the limit
@@ -26,44 +27,92 @@
 struct console_marker {
 	const char	*needle;
 	unsigned	 flag;
+	int		 header;	/* begins a report: counted */
 };
 
 /*
- * Markers looked for anywhere in a line.  Crash headers are the ones a
- * kernel prints first for an oops; the classifier later decides the title
- * from the whole log, these only decide that something happened.
+ * Markers looked for anywhere in a line.  They only decide that
+ * something happened and when; the classifier later titles the reports
+ * from the whole log.
+ *
+ * CONSOLE_CRASH is what kills the task it hit (an oops, a BUG(), a fault
+ * the kernel cannot handle): with oops=panic the guest goes down.
+ * CONSOLE_FINDING is a report the kernel prints and goes on from: a
+ * WARNING, a KCSAN data race, a KASAN or UBSAN report, lockdep, list
+ * corruption, a stall or a lockup.  It ends a run only through what
+ * follows (panic_on_warn=1 makes most of them panic; a hang stops the
+ * heartbeat), and is listed in the run's findings.
  */
 static const struct console_marker console_markers[] = {
-	{ "BUG: ",				CONSOLE_CRASH },
-	{ "Oops: ",				CONSOLE_CRASH },
-	{ "general protection fault",		CONSOLE_CRASH },
-	{ "kernel BUG at ",			CONSOLE_CRASH },
+	{ "Oops: ",				CONSOLE_CRASH, 1 },
+	{ "general protection fault",		CONSOLE_CRASH, 1 },
+	{ "kernel BUG at ",			CONSOLE_CRASH, 1 },
+	{ "BUG: unable to handle ",		CONSOLE_CRASH, 1 },
+	{ "BUG: kernel NULL pointer",		CONSOLE_CRASH, 1 },
+	{ "Unable to handle kernel",		CONSOLE_CRASH, 1 },
+	{ "invalid opcode: ",			CONSOLE_CRASH, 1 },
+	{ "divide error: ",			CONSOLE_CRASH, 1 },
+	{ "stack segment: ",			CONSOLE_CRASH, 1 },
+	{ "double fault: ",			CONSOLE_CRASH, 1 },
+	{ "BUG: ",				CONSOLE_FINDING, 1 },
 	/*
 	 * A WARN() splat, not any line that starts so: "WARNING: The mand
 	 * mount option has been deprecated" is a pr_warn() that trinity's
-	 * mount calls print, and it is no crash.  3.x and later print
-	 * "WARNING: CPU: N PID: N at ...", 2.6 "WARNING: at ...".
+	 * mount calls print, and it is no finding.  3.x and later print
+	 * "WARNING: CPU: N PID: N at ...", 2.6 "WARNING: at ...", lockdep
+	 * "WARNING: possible ..." and the like.
 	 */
-	{ "WARNING: CPU: ",			CONSOLE_CRASH },
-	{ "WARNING: at ",			CONSOLE_CRASH },
-	{ "Unable to handle kernel",		CONSOLE_CRASH },
-	{ "invalid opcode: ",			CONSOLE_CRASH },
-	{ "divide error: ",			CONSOLE_CRASH },
-	{ "KASAN: ",				CONSOLE_CRASH },
-	{ "UBSAN: ",				CONSOLE_CRASH },
-	{ "list_del corruption",		CONSOLE_CRASH },
-	{ "list_add corruption",		CONSOLE_CRASH },
-	{ "Kernel panic - not syncing",		CONSOLE_PANIC },
-	{ "soft lockup - CPU#",			CONSOLE_HANG },
-	{ "detected stall",			CONSOLE_HANG },
-	{ "detected stalls on CPUs",		CONSOLE_HANG },
-	{ "blocked for more than",		CONSOLE_HANG },
-	{ "hard LOCKUP",			CONSOLE_HANG },
-	{ "Out of memory: Killed process",	CONSOLE_OOM },
-	{ "Memory cgroup out of memory: Killed",	CONSOLE_OOM },
-	{ "racerig-agent: ready",		CONSOLE_AGENT_READY },
-	{ "racerig-kdump: saved",		CONSOLE_KDUMP_SAVED },
+	{ "WARNING: CPU: ",			CONSOLE_FINDING, 1 },
+	{ "WARNING: at ",			CONSOLE_FINDING, 1 },
+	{ "WARNING: possible ",			CONSOLE_FINDING, 1 },
+	{ "WARNING: inconsistent lock state",	CONSOLE_FINDING, 1 },
+	{ "WARNING: suspicious RCU usage",	CONSOLE_FINDING, 1 },
+	{ "WARNING: bad unlock balance",	CONSOLE_FINDING, 1 },
+	{ "KASAN: ",				CONSOLE_FINDING, 0 },
+	{ "UBSAN: ",				CONSOLE_FINDING, 1 },
+	{ "list_del corruption",		CONSOLE_FINDING, 0 },
+	{ "list_add corruption",		CONSOLE_FINDING, 0 },
+	{ "Kernel panic - not syncing",		CONSOLE_PANIC, 1 },
+	{ "soft lockup - CPU#",			CONSOLE_HANG | CONSOLE_FINDING, 0 },
+	{ "detected stall",			CONSOLE_HANG | CONSOLE_FINDING, 1 },
+	{ "detected stalls on CPUs",		CONSOLE_HANG | CONSOLE_FINDING, 0 },
+	{ "blocked for more than",		CONSOLE_HANG | CONSOLE_FINDING, 1 },
+	{ "hard LOCKUP",			CONSOLE_HANG | CONSOLE_FINDING, 1 },
+	{ "Out of memory: Killed process",	CONSOLE_OOM, 0 },
+	{ "Memory cgroup out of memory: Killed",	CONSOLE_OOM, 0 },
+	{ "racerig-agent: ready",		CONSOLE_AGENT_READY, 0 },
+	{ "racerig-kdump: saved",		CONSOLE_KDUMP_SAVED, 0 },
 };
+
+/*
+ * The CONSOLE_* markers of one line of a console log; *header (if not
+ * NULL) set when the line begins a report.
+ */
+unsigned
+console_line_markers(const char *line, size_t len, int *header)
+{
+	unsigned flags = 0;
+	int h = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(console_markers); i++) {
+		const struct console_marker *m = &console_markers[i];
+
+		if (memmem(line, len, m->needle, strlen(m->needle)) == NULL)
+			continue;
+		/*
+		 * "BUG: unable to handle" is the die kind, not the
+		 * generic "BUG: " finding that also matches it
+		 */
+		if ((flags & CONSOLE_CRASH) && m->flag == CONSOLE_FINDING &&
+		    strcmp(m->needle, "BUG: ") == 0)
+			continue;
+		flags |= m->flag;
+		h |= m->header;
+	}
+	if (header != NULL)
+		*header = h;
+	return flags;
+}
 
 int
 console_open(struct console *c, const char *path, size_t log_limit)
@@ -130,28 +179,33 @@ console_tail_add(struct console *c, const char *data, size_t n)
 static void
 console_line(struct console *c, const char *line, size_t len)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(console_markers); i++) {
-		const struct console_marker *m = &console_markers[i];
+	int header;
+	unsigned flags = console_line_markers(line, len, &header);
 
-		if (memmem(line, len, m->needle, strlen(m->needle)) == NULL)
+	/* a report begun: what the run shows as findings so far */
+	if ((flags & CONSOLE_FINDING) && header)
+		c->findings++;
+	for (unsigned bit = 0; bit < CONSOLE_NFLAGS; bit++) {
+		unsigned flag = 1u << bit;
+
+		if (!(flags & flag) || (c->flags & flag))
 			continue;
-		if (!(c->flags & m->flag)) {
-			c->flags |= m->flag;
-			c->first_time[__builtin_ctz(m->flag)] = now_mono();
-			if ((m->flag & (CONSOLE_CRASH | CONSOLE_PANIC |
-			    CONSOLE_HANG)) && c->first_line[0] == '\0') {
-				size_t k = len < sizeof(c->first_line) - 1 ?
-				    len : sizeof(c->first_line) - 1;
+		c->flags |= flag;
+		c->first_time[bit] = now_mono();
+	}
+	/* the line that ends the run: not a finding it goes on from */
+	if ((flags & (CONSOLE_CRASH | CONSOLE_PANIC | CONSOLE_HANG)) &&
+	    c->first_line[0] == '\0') {
+		size_t k = len < sizeof(c->first_line) - 1 ? len :
+		    sizeof(c->first_line) - 1;
 
-				memcpy(c->first_line, line, k);
-				c->first_line[k] = '\0';
-				/* keep it printable: it ends up in run.json */
-				for (size_t j = 0; j < k; j++) {
-					unsigned char ch = c->first_line[j];
-					if (ch < 0x20 || ch >= 0x7f)
-						c->first_line[j] = '?';
-				}
-			}
+		memcpy(c->first_line, line, k);
+		c->first_line[k] = '\0';
+		/* keep it printable: it ends up in run.json */
+		for (size_t j = 0; j < k; j++) {
+			unsigned char ch = c->first_line[j];
+			if (ch < 0x20 || ch >= 0x7f)
+				c->first_line[j] = '?';
 		}
 	}
 	c->lines++;

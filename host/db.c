@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The results database (SQLite): campaigns, runs, crashes, buckets,
- * kernels and metrics.
+ * kernels, metrics and findings.
  *
  * Every finished run is written in one transaction, in WAL mode with
  * synchronous=FULL, so killing racerig at any moment loses no finished
@@ -47,7 +47,16 @@ static const char db_schema[] =
 	"  run_id TEXT PRIMARY KEY, bucket TEXT, title TEXT, type TEXT,"
 	"  frame TEXT, classes TEXT, corrupted INTEGER);"
 	"CREATE TABLE IF NOT EXISTS metrics ("
-	"  run_id TEXT, name TEXT, value REAL, PRIMARY KEY (run_id, name));";
+	"  run_id TEXT, name TEXT, value REAL, PRIMARY KEY (run_id, name));"
+	/*
+	 * a run's findings (run-findings.c), one row per bucket; first_seen
+	 * is the run's start plus the report's printk time, or the run's
+	 * start when it had none
+	 */
+	"CREATE TABLE IF NOT EXISTS findings ("
+	"  run_id TEXT, bucket TEXT, title TEXT, first_seen REAL,"
+	"  count INTEGER, text TEXT, PRIMARY KEY (run_id, bucket));"
+	"CREATE INDEX IF NOT EXISTS findings_bucket ON findings (bucket);";
 
 /*
  * Prepare sql into *st; 0, or -1 with *st NULL (the caller reports
@@ -458,6 +467,25 @@ db_add_run(struct db *db, long long campaign_id, long long seq,
 				goto fail;
 			sqlite3_finalize(st);
 		}
+		st = NULL;
+	}
+	for (size_t i = 0; i < run->nfindings; i++) {
+		const struct run_finding *f = &run->findings[i];
+
+		if (db_prepare(db, "INSERT OR IGNORE INTO findings (run_id, "
+		    "bucket, title, first_seen, count, text) VALUES (?, ?, ?, "
+		    "?, ?, ?)", &st) != 0)
+			goto fail;
+		sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+		bind_text(st, 2, f->bucket);
+		bind_text(st, 3, f->title);
+		sqlite3_bind_double(st, 4, run->started_at +
+		    (f->uptime_s > 0 ? f->uptime_s : 0));
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)f->count);
+		bind_text(st, 6, f->text);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto fail;
+		sqlite3_finalize(st);
 		st = NULL;
 	}
 	{

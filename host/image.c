@@ -279,6 +279,30 @@ image_optional(char **path)
 	}
 }
 
+/*
+ * Does the image's kernel config (dir/config, as image build copies it)
+ * have the line want?  An image without one (built before it was kept)
+ * has nothing.
+ */
+static int
+image_config_has(const char *dir, const char *want)
+{
+	char *path = xasprintf("%s/config", dir);
+	FILE *f = fopen(path, "r");
+	char line[512];
+	size_t n = strlen(want);
+	int found = 0;
+
+	free(path);
+	if (f == NULL)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = strncmp(line, want, n) == 0 &&
+		    (line[n] == '\n' || line[n] == '\0');
+	fclose(f);
+	return found;
+}
+
 int
 image_open(const char *arg, struct image *img)
 {
@@ -345,6 +369,8 @@ image_open(const char *arg, struct image *img)
 		error("image '%s' lacks vmlinuz or initramfs.cpio", img->dir);
 		goto cleanup;
 	}
+	img->kcsan = image_config_has(img->dir, "CONFIG_KCSAN=y");
+	img->cmdline = img->kcsan ? IMAGE_KCSAN_CMDLINE : "";
 	rc = 0;
 cleanup:
 	json_decref(m);

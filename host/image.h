@@ -21,7 +21,24 @@ struct image {
 	char		*workload_initramfs;
 	char		*kdump_workload_initramfs;
 	char		 release[128];
+	/*
+	 * Boot parameters the image's kernel wants before the scenario's
+	 * (a static string, "" for none): a KCSAN kernel's
+	 * IMAGE_KCSAN_CMDLINE.
+	 */
+	const char	*cmdline;
+	int		 kcsan;		/* its config has CONFIG_KCSAN=y */
 };
+
+/*
+ * A KCSAN kernel reports data races and goes on: with panic_on_warn=1
+ * (racerig's default) its first report would panic the guest, so the
+ * races of a run would be one crash instead of its findings.  How often
+ * each pair is reported is the kernel's config (images/kernel-configs/
+ * kcsan.config: once per pair in 3 s); a scenario's own cmdline still
+ * comes after this and may set panic_on_warn=1 again.
+ */
+#define IMAGE_KCSAN_CMDLINE	"panic_on_warn=0"
 
 /* image.c */
 int		 image_build(const char *release, const char *tree, int force,

@@ -269,6 +269,19 @@ rwin_view(struct rwin *w, size_t lo, struct rlog *lg)
 int
 report_parse(const char *log, size_t len, struct report *out)
 {
+	return report_parse_from(log, len, 0, out);
+}
+
+/*
+ * As report_parse(), but the first report that starts at or after byte
+ * from (the start of a line).  The rest of the log still counts: its
+ * line style, the root-cause rules over everything before the report's
+ * end, the other CPUs' stacks after it.  Offsets in *out are the log's.
+ */
+int
+report_parse_from(const char *log, size_t len, size_t from,
+    struct report *out)
+{
 	struct rwin *w = xcalloc(1, sizeof(*w));
 	struct rlog lg;
 	size_t i;
@@ -277,8 +290,11 @@ report_parse(const char *log, size_t len, struct report *out)
 	memset(out, 0, sizeof(*out));
 	if (len > REPORT_MAX_LOG)
 		len = REPORT_MAX_LOG;
+	if (from > len)
+		from = len;
 	style = report_detect_style(log, len);
 	rwin_reset(w, log, len, style);
+	w->pos = from;
 	for (i = 0; rc == 0 && rwin_at(w, &i); i++) {
 		const struct rheader *h = report_header_kind(&w->line[i]);
 
@@ -289,6 +305,7 @@ report_parse(const char *log, size_t len, struct report *out)
 	}
 	/* no header anywhere: a second pass for "bt" output */
 	rwin_reset(w, log, len, style);
+	w->pos = from;
 	for (i = 0; rc == 0 && rwin_at(w, &i); i++) {
 		size_t lo = i > RWIN_AHEAD ? i - RWIN_AHEAD : 0;
 
@@ -307,6 +324,57 @@ report_parse(const char *log, size_t len, struct report *out)
 		    &out->others);
 	}
 	return rc;
+}
+
+/*
+ * Every report of the log, in order: fn(arg, r) for each header line
+ * whose report gives a title, then on from the line after that report's
+ * end.  r has its title, type, frames, bucket, start and end (no rules,
+ * no other CPUs: those are report_parse()'s) and is released when fn
+ * returns.  Stops after max reports or when fn returns nonzero, and
+ * returns how many were passed.  Time is linear in the log and memory
+ * fixed however many reports a flood makes.
+ */
+size_t
+report_each(const char *log, size_t len, size_t max,
+    int (*fn)(void *arg, const struct report *r), void *arg)
+{
+	struct rwin *w = xcalloc(1, sizeof(*w));
+	struct rlog lg;
+	struct report r;
+	size_t i, n = 0;
+
+	if (len > REPORT_MAX_LOG)
+		len = REPORT_MAX_LOG;
+	rwin_reset(w, log, len, report_detect_style(log, len));
+	for (i = 0; n < max && rwin_at(w, &i); i++) {
+		const struct rheader *h = report_header_kind(&w->line[i]);
+		size_t end;
+		int stop;
+
+		if (h == NULL)
+			continue;
+		rwin_view(w, i, &lg);
+		memset(&r, 0, sizeof(r));
+		if (report_title_at(&lg, 0, h, &r) != 1) {
+			report_release(&r);
+			continue;
+		}
+		report_bucket(&r);
+		n++;
+		stop = fn(arg, &r);
+		end = r.end;
+		report_release(&r);
+		if (stop)
+			break;
+		/* the report's own lines hold no other report */
+		for (i++; rwin_at(w, &i) && w->line[i].off < end; i++)
+			;
+		i--;	/* the loop's i++ comes to the first line after it */
+	}
+	free(w->line);
+	free(w);
+	return n;
 }
 
 void

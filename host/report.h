@@ -53,6 +53,10 @@ struct report {
 
 /* report.c */
 int		 report_parse(const char *log, size_t len, struct report *out);
+int		 report_parse_from(const char *log, size_t len, size_t from,
+		     struct report *out);
+size_t		 report_each(const char *log, size_t len, size_t max,
+		     int (*fn)(void *arg, const struct report *r), void *arg);
 void		 report_release(struct report *r);
 json_t		*report_to_json(const struct report *r);
 

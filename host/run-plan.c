@@ -277,9 +277,15 @@ run_id_is(const char *name, const char *scenario)
 	return name[4] == '\0';
 }
 
-/* The guest kernel's command line for a run of sc. */
+/*
+ * The guest kernel's command line for a run of sc: racerig's own
+ * parameters, then the image's (image_cmdline), the scenario's and
+ * --cmdline's; of two values for one parameter the kernel takes the
+ * later.
+ */
 char *
-run_cmdline(const struct run_opts *o, const struct scenario *sc)
+run_cmdline(const struct run_opts *o, const struct scenario *sc,
+    const char *image_cmdline)
 {
 	struct buf b = BUF_INIT;
 
@@ -307,6 +313,8 @@ run_cmdline(const struct run_opts *o, const struct scenario *sc)
 	 */
 	buf_addstr(&b, "console=ttyS0,115200 loglevel=5 panic=-1 oops=panic "
 	    "panic_on_warn=1 printk.devkmsg=on nokaslr panic_print=0x40");
+	if (image_cmdline != NULL && *image_cmdline != '\0')
+		buf_addf(&b, " %s", image_cmdline);
 	for (size_t i = 0; i < sc->ncmdline; i++)
 		buf_addf(&b, " %s", sc->cmdline[i]);
 	if (o->extra_cmdline != NULL)

@@ -26,6 +26,8 @@ run_print_progress(void *arg, const struct run_record *r, double elapsed)
 		fprintf(stderr, "  clashes %.0f/s", r->live.clash_per_s);
 	if (r->have_live && r->live.net_rx_per_s >= 0)
 		fprintf(stderr, "  NET_RX %.0f/s", r->live.net_rx_per_s);
+	if (r->findings_live > 0)
+		fprintf(stderr, "  findings %lu", r->findings_live);
 	fflush(stderr);
 }
 
@@ -75,6 +77,36 @@ run_print_cpus(const json_t *rep)
 	report_cpus_release(&oc);
 }
 
+/*
+ * The reports the kernel went on from, one line per bucket: "findings:"
+ * with the count, then each title (x N when it came again).
+ */
+#define RUN_PRINT_FINDINGS 16
+static void
+run_print_findings(const struct run_record *r)
+{
+	char clean[256];
+
+	if (r->findings_total == 0)
+		return;
+	printf("findings:  %lu report%s in %zu%s bucket%s\n",
+	    r->findings_total, r->findings_total == 1 ? "" : "s",
+	    r->nfindings, r->findings_dropped > 0 ? "+" : "",
+	    r->nfindings == 1 && r->findings_dropped == 0 ? "" : "s");
+	for (size_t i = 0; i < r->nfindings && i < RUN_PRINT_FINDINGS; i++) {
+		const struct run_finding *f = &r->findings[i];
+
+		printf("  %s", str_printable(clean, f->title, sizeof(clean)));
+		if (f->count > 1)
+			printf(" (x%lu)", f->count);
+		putchar('\n');
+	}
+	if (r->nfindings > RUN_PRINT_FINDINGS || r->findings_dropped > 0)
+		printf("  ... and more in run.json (%zu kept, %lu reports of "
+		    "further buckets dropped)\n", r->nfindings,
+		    r->findings_dropped);
+}
+
 void
 run_print(const struct run_record *r)
 {
@@ -91,6 +123,7 @@ run_print(const struct run_record *r)
 		run_print_cpus(r->report);
 		run_crash_release(&crash);
 	}
+	run_print_findings(r);
 	if (r->guest_release[0] != '\0' &&
 	    strcmp(r->guest_release, r->image_release) != 0)
 		printf("kernel:    %s (the guest claims %s)\n",

@@ -118,6 +118,79 @@ str_or_empty(const char *s)
 	return s != NULL ? s : "";
 }
 
+/*
+ * "findings": [{"title", "bucket", "text", "count", "uptime_s"}], in the
+ * order first seen; uptime_s only when the report had a printk time.
+ */
+static json_t *
+run_findings_to_json(const struct run_record *r)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const struct run_finding *f = &r->findings[i];
+		json_t *o = json_pack("{s:s,s:s,s:s,s:I}", "title", f->title,
+		    "bucket", f->bucket, "text", f->text,
+		    "count", (json_int_t)f->count);
+
+		if (o == NULL)
+			continue;
+		if (f->uptime_s >= 0)
+			json_object_set_new(o, "uptime_s",
+			    json_real(f->uptime_s));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/*
+ * Read run.json's findings back: at most RUN_FINDINGS_MAX, and an entry
+ * without a string title, bucket and text is skipped (a record written
+ * by a racerig without findings has none).
+ */
+static void
+run_findings_from_json(const json_t *j, struct run_record *r)
+{
+	const json_t *a = json_object_get(j, "findings");
+	const json_t *n = json_object_get(j, "findings_count");
+	const json_t *o;
+	size_t i;
+
+	json_array_foreach(a, i, o) {
+		const char *t = json_string_value(json_object_get(o, "title"));
+		const char *b = json_string_value(json_object_get(o, "bucket"));
+		const char *x = json_string_value(json_object_get(o, "text"));
+		const json_t *up = json_object_get(o, "uptime_s");
+		json_int_t c = json_integer_value(json_object_get(o, "count"));
+		struct run_finding *f;
+
+		if (t == NULL || b == NULL || x == NULL ||
+		    r->nfindings == RUN_FINDINGS_MAX)
+			continue;
+		if (r->findings == NULL)
+			r->findings = xcalloc(RUN_FINDINGS_MAX,
+			    sizeof(*r->findings));
+		f = &r->findings[r->nfindings++];
+		f->title = xstrdup(t);
+		f->bucket = xstrdup(b);
+		f->text = xstrdup(x);
+		f->count = c > 0 ? (unsigned long)c : 1;
+		f->uptime_s = json_is_number(up) ? json_number_value(up) : -1;
+		r->findings_total += f->count;
+	}
+	if (json_is_object(n)) {
+		json_int_t t = json_integer_value(json_object_get(n,
+		    "reports"));
+		json_int_t d = json_integer_value(json_object_get(n,
+		    "dropped"));
+
+		if (t > 0)
+			r->findings_total = (unsigned long)t;
+		if (d > 0)
+			r->findings_dropped = (unsigned long)d;
+	}
+}
+
 /* The record as run.json has it; NULL only if out of memory. */
 json_t *
 run_record_to_json(const struct run_record *r)
@@ -190,6 +263,11 @@ run_record_to_json(const struct run_record *r)
 	}
 	if (r->report != NULL)
 		json_object_set(j, "report", r->report);
+	json_object_set_new(j, "findings", run_findings_to_json(r));
+	if (r->findings_total > 0)
+		json_object_set_new(j, "findings_count", json_pack("{s:I,s:I}",
+		    "reports", (json_int_t)r->findings_total,
+		    "dropped", (json_int_t)r->findings_dropped));
 	if (r->peak_rss_kb > 0)
 		json_object_set_new(j, "host", json_pack("{s:I}",
 		    "peak_rss_kb", (json_int_t)r->peak_rss_kb));
@@ -343,6 +421,7 @@ run_record_from_json(const json_t *j, const char *dir, const char *where,
 		}
 	}
 	r->report = ref_key(j, "report");
+	run_findings_from_json(j, r);
 	r->peak_rss_kb = (long long)json_integer_value(json_object_get(
 	    json_object_get(j, "host"), "peak_rss_kb"));
 	return 0;
@@ -483,5 +562,6 @@ run_record_release(struct run_record *r)
 	json_decref(r->metrics_first);
 	json_decref(r->metrics_last);
 	json_decref(r->report);
+	run_findings_release(r);
 	memset(r, 0, sizeof(*r));
 }

@@ -564,6 +564,7 @@ run_loop(struct run_state *rs)
 		if (rs->agent_ok && !rs->done && agent_pending(&rs->agent))
 			run_read_agent(rs);
 		run_check_timers(rs);
+		rs->res->findings_live = rs->vm->console.findings;
 		if (rs->opts->progress != NULL)
 			rs->opts->progress(rs->opts->progress_arg, rs->res,
 			    now_mono() - rs->t0);
@@ -645,43 +646,55 @@ cleanup:
 }
 
 /*
- * Classify the run: the vmcore's log is preferred (the console may have
- * been cut short by the panic), the console log otherwise.
+ * Classify the run: its crash, if the kernel crashed or hung, from the
+ * vmcore's log when there is one (the console may have been cut short
+ * by the panic), else from the console log; and its findings, the
+ * reports it went on from, from the console log.
  */
 static void
 run_classify(struct run_record *r)
 {
-	const char *files[2];
-	size_t nfiles = 0;
-	char *path;
+	struct buf con = BUF_INIT;
+	char *path = xasprintf("%s/console.log", r->dir);
+	size_t crash_start = SIZE_MAX;
+	int have_con = read_file(path, &con, 256u * 1024 * 1024) == 0;
+	int want_crash = r->outcome != RUN_OK && r->outcome != RUN_ERROR;
 
-	if (r->dmesg != NULL)
-		files[nfiles++] = r->dmesg;
-	path = xasprintf("%s/console.log", r->dir);
-	files[nfiles++] = path;
-	for (size_t i = 0; i < nfiles; i++) {
+	free(path);
+	if (want_crash && r->dmesg != NULL) {
 		struct buf log = BUF_INIT;
 		struct report rep;
 
-		if (read_file(files[i], &log, 256u * 1024 * 1024) != 0) {
-			buf_release(&log);
-			continue;
-		}
-		if (report_parse(log.data ? log.data : "", log.len, &rep) == 1) {
-			json_t *j = report_to_json(&rep);
-			char *out = xasprintf("%s/report.json", r->dir);
-
-			r->report = j;
-			if (j != NULL)
-				(void)json_write_atomic(out, j);
-			free(out);
+		if (read_file(r->dmesg, &log, 256u * 1024 * 1024) == 0 &&
+		    run_crash_report(log.data ? log.data : "", log.len,
+		    r->outcome, &rep) == 1) {
+			r->report = report_to_json(&rep);
 			report_release(&rep);
-			buf_release(&log);
-			break;
 		}
 		buf_release(&log);
 	}
-	free(path);
+	if (have_con && want_crash) {
+		const char *text = con.data ? con.data : "";
+		struct report rep;
+
+		crash_start = run_findings_crash_start(text, con.len,
+		    r->outcome);
+		if (r->report == NULL &&
+		    run_crash_report(text, con.len, r->outcome, &rep) == 1) {
+			r->report = report_to_json(&rep);
+			report_release(&rep);
+		}
+	}
+	if (r->report != NULL) {
+		char *out = xasprintf("%s/report.json", r->dir);
+
+		(void)json_write_atomic(out, r->report);
+		free(out);
+	}
+	if (have_con)
+		run_findings_collect(r, con.data ? con.data : "", con.len,
+		    crash_start);
+	buf_release(&con);
 }
 
 /*
@@ -902,8 +915,7 @@ run_teardown(struct run_state *rs)
 	r->host_lost = r->outcome == RUN_ERROR && rs->vm->host_lost;
 	vm_free(rs->vm);
 	rs->vm = NULL;
-	if (r->outcome != RUN_OK && r->outcome != RUN_ERROR)
-		run_classify(r);
+	run_classify(r);
 }
 
 static void
@@ -963,7 +975,7 @@ run_planned(const struct run_opts *o, const struct run_plan *p,
 	r->image = xstrdup(img.dir);
 	snprintf(r->image_release, sizeof(r->image_release), "%s",
 	    img.release);
-	r->cmdline = run_cmdline(o, rs.sc);
+	r->cmdline = run_cmdline(o, rs.sc, img.cmdline);
 	r->started_at = now_wall();
 	if (run_prepare_vm(&rs, &img, &cfg) != 0)
 		goto out;

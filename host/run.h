@@ -37,6 +37,31 @@ enum run_outcome {
 };
 
 struct run_record;
+struct report;
+
+/*
+ * A report the kernel printed and went on from (a WARNING, a KCSAN data
+ * race, a KASAN or UBSAN report, lockdep, a stall): one per bucket, in
+ * the order first seen (run-findings.c).  The run's outcome is what the
+ * kernel did; its findings are listed beside it.
+ */
+struct run_finding {
+	char		*title;
+	char		*bucket;
+	char		*text;		/* the first one's report, bounded */
+	unsigned long	 count;		/* reports of this bucket in the run */
+	double		 uptime_s;	/* its printk time; -1: none */
+};
+
+/*
+ * Bounds on a run's findings: a guest can print reports without end,
+ * and neither the host's memory nor run.json may grow with it.  Reports
+ * past RUN_FINDINGS_SCAN are not read; buckets past RUN_FINDINGS_MAX
+ * are counted, not kept.
+ */
+#define RUN_FINDINGS_MAX	64
+#define RUN_FINDING_TEXT	8192
+#define RUN_FINDINGS_SCAN	100000
 
 /* The run's own defaults (run-plan.c: run_opts_init()). */
 #define RUN_BOOT_TIMEOUT_S	120	/* boot to the agent's HELLO */
@@ -124,12 +149,17 @@ struct run_record {
 	json_t		*metrics_first;	/* first and last /proc samples */
 	json_t		*metrics_last;
 	json_t		*report;	/* report_to_json() of the crash */
+	struct run_finding *findings;	/* at most RUN_FINDINGS_MAX */
+	size_t		 nfindings;
+	unsigned long	 findings_total;	/* reports, repeats included */
+	unsigned long	 findings_dropped;	/* of buckets past the max */
 	struct metrics_rates rates;	/* over the whole run */
 	int		 have_rates;	/* rates is set (the run sampled) */
 	long long	 peak_rss_kb;	/* racerig's own; 0: unknown */
 	/* while the run goes on only; never saved */
 	struct metrics_rates live;	/* between the last two samples */
 	int		 have_live;
+	unsigned long	 findings_live;	/* report headers seen so far */
 };
 
 /* One step of a plan, expanded and ready to send (run-plan.c). */
@@ -200,6 +230,15 @@ int		 run_record_load_set_aside(const char *dir,
 int		 run_record_print(const char *dir, FILE *f);
 void		 run_record_release(struct run_record *r);
 
+/* run-findings.c */
+int		 run_crash_report(const char *log, size_t len,
+		     enum run_outcome o, struct report *out);
+size_t		 run_findings_crash_start(const char *log, size_t len,
+		     enum run_outcome o);
+void		 run_findings_collect(struct run_record *r, const char *log,
+		     size_t len, size_t crash_start);
+void		 run_findings_release(struct run_record *r);
+
 /* run-print.c */
 /* Print r for a person on stdout: outcome, crash, rates, its directory. */
 void		 run_print(const struct run_record *r);
@@ -219,7 +258,7 @@ int		 run_make_dir(const struct run_opts *o, const char *name,
 int		 run_id_is(const char *name, const char *scenario);
 int		 run_make_kdump_disk(const char *dir, int mem_mb, char **path);
 char		*run_cmdline(const struct run_opts *o,
-		     const struct scenario *sc);
+		     const struct scenario *sc, const char *image_cmdline);
 
 /* run.c */
 int		 run_planned(const struct run_opts *o, const struct run_plan *p,

@@ -294,6 +294,65 @@ svg_params(FILE *f, struct db *db, long long cid)
 	json_decref(series);
 }
 
+/*
+ * The campaign's findings by bucket (bucket, title, runs, reports, first
+ * seen, kernels, an example run's dir, new, the first one's text), most
+ * reported first.  "new": no run of another
+ * campaign in the database had it.
+ */
+static const char summary_findings_sql[] =
+	"SELECT f.bucket, MIN(f.title), COUNT(DISTINCT f.run_id), "
+	"SUM(f.count), MIN(f.first_seen), GROUP_CONCAT(DISTINCT r.kernel), "
+	"MIN(r.dir), NOT EXISTS (SELECT 1 FROM findings f2 JOIN runs r2 ON "
+	"r2.run_id = f2.run_id WHERE f2.bucket = f.bucket AND "
+	"r2.campaign_id != ?1), (SELECT f3.text FROM findings f3 JOIN runs r3 "
+	"ON r3.run_id = f3.run_id WHERE f3.bucket = f.bucket AND "
+	"r3.campaign_id = ?1 ORDER BY f3.first_seen LIMIT 1) "
+	"FROM findings f JOIN runs r ON r.run_id = f.run_id "
+	"WHERE r.campaign_id = ?1 GROUP BY f.bucket "
+	"ORDER BY SUM(f.count) DESC, MIN(f.title)";
+
+static void
+html_findings(FILE *f, struct db *db, long long cid)
+{
+	sqlite3_stmt *st;
+	char t[32];
+	int n = 0;
+
+	fprintf(f, "<h2>Findings</h2>\n<p>Reports the kernel printed and "
+	    "went on from (KCSAN data races, WARNINGs, lockdep, KASAN, "
+	    "stalls): listed beside each run's outcome, one row per "
+	    "bucket.</p>\n<table id=\"findings\"><tr><th>title</th><th>runs"
+	    "</th><th>reports</th><th>first seen</th><th>kernels</th><th>"
+	    "report</th><th>example</th></tr>\n");
+	if (sqlite3_prepare_v2(db->h, summary_findings_sql, -1, &st, NULL) !=
+	    SQLITE_OK) {
+		fprintf(f, "</table>\n");
+		return;
+	}
+	sqlite3_bind_int64(st, 1, cid);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		n++;
+		fprintf(f, "<tr%s><td>", sqlite3_column_int(st, 7) ?
+		    " class=\"new\"" : "");
+		esc(f, col_text(st, 1));
+		fmt_time(sqlite3_column_double(st, 4), t, sizeof(t));
+		fprintf(f, "</td><td>%lld</td><td>%lld</td><td>%s</td><td>",
+		    (long long)sqlite3_column_int64(st, 2),
+		    (long long)sqlite3_column_int64(st, 3), t);
+		esc(f, col_text(st, 5));
+		fprintf(f, "</td><td><details><summary>text</summary><pre>");
+		esc(f, col_text(st, 8));
+		fprintf(f, "</pre></details></td><td><a href=\"file://");
+		esc(f, col_text(st, 6));
+		fprintf(f, "/console.log\">console.log</a></td></tr>\n");
+	}
+	sqlite3_finalize(st);
+	fprintf(f, "</table>\n");
+	if (n == 0)
+		fprintf(f, "<p>No findings.</p>\n");
+}
+
 int
 summary_html(struct db *db, long long cid, const char *name, FILE *f)
 {
@@ -350,12 +409,40 @@ summary_html(struct db *db, long long cid, const char *name, FILE *f)
 		fprintf(f, "/console.log\">console.log</a></td></tr>\n");
 	}
 	sqlite3_finalize(st);
-	fprintf(f, "</table>\n<h2>Crash rate over time</h2>\n");
+	fprintf(f, "</table>\n");
+	html_findings(f, db, cid);
+	fprintf(f, "<h2>Crash rate over time</h2>\n");
 	svg_rate(f, db, cid);
 	fprintf(f, "<h2>Race hits by parameter</h2>\n");
 	svg_params(f, db, cid);
 	fprintf(f, "</body></html>\n");
 	return ferror(f) ? -1 : 0;
+}
+
+/*
+ * The campaign's findings as JSON: [{"bucket", "title", "runs",
+ * "reports", "first_seen", "kernels", "new"}], most reported first.
+ */
+static json_t *
+summary_findings(struct db *db, long long cid)
+{
+	json_t *a = json_array();
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db->h, summary_findings_sql, -1, &st, NULL) !=
+	    SQLITE_OK)
+		return a;
+	sqlite3_bind_int64(st, 1, cid);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(a, json_pack("{s:s,s:s,s:I,s:I,s:f,s:s,"
+		    "s:b}", "bucket", col_text(st, 0), "title", col_text(st, 1),
+		    "runs", (json_int_t)sqlite3_column_int64(st, 2),
+		    "reports", (json_int_t)sqlite3_column_int64(st, 3),
+		    "first_seen", sqlite3_column_double(st, 4),
+		    "kernels", col_text(st, 5),
+		    "new", sqlite3_column_int(st, 7)));
+	sqlite3_finalize(st);
+	return a;
 }
 
 json_t *
@@ -390,6 +477,7 @@ summary_json(struct db *db, long long cid, const char *name)
 	    "runs", (json_int_t)runs, "crashes", (json_int_t)crashes,
 	    "new_buckets", (json_int_t)nb, "outcomes", outcomes,
 	    "buckets", buckets);
+	json_object_set_new(j, "findings", summary_findings(db, cid));
 	return j;
 }
 

@@ -28,13 +28,14 @@ struct qmp {
 };
 
 /* Console markers (console.c), one bit each. */
-#define CONSOLE_CRASH		0x01	/* an oops/BUG/WARNING header */
+#define CONSOLE_CRASH		0x01	/* an oops, BUG() or fatal fault */
 #define CONSOLE_PANIC		0x02	/* "Kernel panic - not syncing" */
 #define CONSOLE_HANG		0x04	/* soft lockup, RCU stall, hung task */
 #define CONSOLE_AGENT_READY	0x08	/* the agent's ready line */
 #define CONSOLE_KDUMP_SAVED	0x10	/* the capture kernel saved a vmcore */
 #define CONSOLE_OOM		0x20	/* the OOM killer killed a process */
-#define CONSOLE_NFLAGS		6
+#define CONSOLE_FINDING		0x40	/* a report the kernel goes on from */
+#define CONSOLE_NFLAGS		7
 #define CONSOLE_LINE		4096	/* longest line parsed as one */
 #define CONSOLE_TAIL		(1024 * 1024)	/* kept past the limit */
 
@@ -53,6 +54,7 @@ struct console {
 	char		 line[CONSOLE_LINE];
 	size_t		 line_len;
 	unsigned long	 lines;
+	unsigned long	 findings;	/* report headers of CONSOLE_FINDING */
 	unsigned	 flags;
 	double		 first_time[CONSOLE_NFLAGS];
 	char		 first_line[256];
@@ -237,6 +239,8 @@ int		 console_open(struct console *c, const char *path,
 void		 console_feed(struct console *c, const char *data, size_t n);
 ssize_t		 console_read(struct console *c, int fd);
 void		 console_close(struct console *c);
+unsigned	 console_line_markers(const char *line, size_t len,
+		     int *header);
 
 /* vm.c */
 const struct vm_ops *vm_backend(const char *name);

@@ -11,7 +11,8 @@
 # Prerequisites: ROOT, QEMU, IMAGE (the default guest image is built),
 # SAN (the sanitizer build exists), SRCKERNELS (6.1 built from source
 # with KASAN, stock and with 56b14ecec97f reverted: ci/nightly-bisect
-# builds them, or RACERIG_TEST_BUILD_KERNELS=1 lets a test build them).  A missing one skips the test and
+# builds them, or RACERIG_TEST_BUILD_KERNELS=1 lets a test build them),
+# KCSAN (6.1 built from source with KCSAN, the same way).  A missing one skips the test and
 # says why.  RACERIG is the binary under test (build/racerig, or the
 # sanitized one when RACERIG_SAN_BUILD is set and it exists).
 
@@ -36,6 +37,7 @@ test_have_prereq() {
 	IMAGE)	"$RACERIG" image show >/dev/null 2>&1 ;;
 	SAN)	[ -x "$TEST_ROOT/build-san/racerig" ] ;;
 	SRCKERNELS) src_kernel good >/dev/null 2>&1 && src_kernel bad >/dev/null 2>&1 ;;
+	KCSAN)	kcsan_kernel >/dev/null 2>&1 ;;
 	*)	echo "unknown prerequisite $1" >&2; return 1 ;;
 	esac
 }
@@ -48,6 +50,18 @@ src_kernel() {
 	set -- "$1" --kasan
 	[ "$1" = bad ] && set -- "$@" --patch "$TEST_ROOT/images/patches/revert-56b14ecec97f.patch"
 	shift
+	if [ "${RACERIG_TEST_BUILD_KERNELS:-0}" != 1 ]; then
+		set -- "$@" --check
+	fi
+	tree=$("$RACERIG" image kernel "$@" | tail -1) && [ -n "$tree" ] &&
+	RR_KDUMP=0 "$RACERIG" image build --kernel-tree "$tree" | tail -1 | xargs basename
+}
+
+# kcsan_kernel: the guest image of 6.1 built from source with KCSAN
+# ("racerig image kernel --kcsan"); prints the image name.  Builds the
+# kernel only if RACERIG_TEST_BUILD_KERNELS=1 (about 25 minutes).
+kcsan_kernel() {
+	set -- --kcsan
 	if [ "${RACERIG_TEST_BUILD_KERNELS:-0}" != 1 ]; then
 		set -- "$@" --check
 	fi

@@ -66,6 +66,9 @@ for flood in newline:17:crash nul:6:none cr:6:none; do
 		rss=\$(json_get \"\$dir/run.json\" 'd[\"host\"][\"peak_rss_kb\"]') &&
 		total=\$(json_get \"\$dir/run.json\" 'd[\"timings\"][\"total_s\"]') &&
 		echo \"# $fill: exit \$rc, host peak RSS \$rss KiB, \$total s\" >&3 &&
+		{ ! grep -q '^outcome: *boot-failed' out ||
+		  { tail -c 3000 \"\$dir/console.log\" | tr -c '[:print:]\\n' . |
+		    sed 's/^/# console: /' >&3; false; }; } &&
 		test \"\$rss\" -lt $RSS_MAX_KB &&
 		size=\$(stat -c %s \"\$dir/console.log\") && test \"\$size\" -lt \$((18 * 1048576)) &&
 		if test $then = crash; then
@@ -76,6 +79,30 @@ for flood in newline:17:crash nul:6:none cr:6:none; do
 		fi
 	"
 done
+
+# A flood of findings: the guest prints about 16,000 made-up KCSAN data
+# races and WARNINGs, each of its own bucket, and the run goes on.  The
+# record keeps RUN_FINDINGS_MAX (64) buckets of bounded text and counts
+# the rest, so run.json and the host's memory stay small.
+test_expect_success QEMU,IMAGE 'a flood of findings is counted with bounded memory and record' '
+	"$RACERIG" run console-flood --param mb=8 --param fill=findings \
+		--dump none --out "$OUT" >out &&
+	grep -q "^outcome: *ok" out &&
+	grep -q "^findings: *[0-9]* reports in 64+ buckets" out &&
+	dir=$(run_dir_of out) &&
+	rss=$(json_get "$dir/run.json" "d[\"host\"][\"peak_rss_kb\"]") &&
+	kept=$(json_get "$dir/run.json" "len(d[\"findings\"])") &&
+	reports=$(json_get "$dir/run.json" "d[\"findings_count\"][\"reports\"]") &&
+	dropped=$(json_get "$dir/run.json" "d[\"findings_count\"][\"dropped\"]") &&
+	longest=$(json_get "$dir/run.json" "max(len(f[\"text\"]) for f in d[\"findings\"])") &&
+	size=$(stat -c %s "$dir/run.json") &&
+	echo "# findings: $reports reports, $kept kept, $dropped dropped; run.json $size bytes; host peak RSS $rss KiB" >&3 &&
+	test "$kept" = 64 && test "$reports" -gt 10000 &&
+	test "$dropped" = $((reports - 64)) && test "$longest" -le 8192 &&
+	test "$size" -lt 1048576 && test "$rss" -lt $RSS_MAX_KB &&
+	json_get "$dir/run.json" "d[\"findings\"][1][\"title\"]" |
+		grep -qx "KCSAN: data-race in reader_1 / writer_1"
+'
 
 # QEMU killed under a running guest: the agent channel's end comes first,
 # the process exit a moment later.  On 4d8536d that was a kernel verdict

@@ -12,11 +12,13 @@
  *
  * FILL is what the bytes are: random, or one byte over and over
  * (newline: millions of empty lines; nul; cr), the shapes that make a
- * line-oriented parser on the host work hardest.  With "crash" the
+ * line-oriented parser on the host work hardest; or "findings", KCSAN
+ * data-race reports and WARNINGs as the kernel prints them, each of a
+ * pair of functions no other has, so that every one is a new finding.  With "crash" the
  * kernel is crashed through sysrq after the flood, so the host must
  * classify a console log made of it.
  *
- *	flood MIB [uart|tty] [random|newline|nul|cr] [crash]
+ *	flood MIB [uart|tty] [random|newline|nul|cr|findings] [crash]
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -39,6 +41,53 @@ uart_write(const unsigned char *p, size_t n)
 			;
 		outb(p[i], COM1);
 	}
+}
+
+/*
+ * Fill buf with whole made-up reports (up to n bytes, the rest
+ * newlines): a KCSAN data race between reader_K and writer_K, and every
+ * fourth a WARNING in warn_K, K counting on across calls.
+ */
+static void
+fill_findings(unsigned char *buf, size_t n)
+{
+	static unsigned long k;
+	char one[1024];
+	size_t off = 0;
+
+	for (;;) {
+		int len;
+
+		if (k % 4 == 3)
+			len = snprintf(one, sizeof(one),
+			    "------------[ cut here ]------------\n"
+			    "WARNING: CPU: 1 PID: 1 at lib/flood.c:%lu "
+			    "warn_%lu+0x1/0x10\nModules linked in:\n"
+			    "RIP: 0010:warn_%lu+0x1/0x10\nCall Trace:\n"
+			    " <TASK>\n caller_%lu+0x2/0x20\n </TASK>\n"
+			    "---[ end trace 0000000000000000 ]---\n",
+			    k, k, k, k);
+		else
+			len = snprintf(one, sizeof(one),
+			    "==================================="
+			    "===============================\n"
+			    "BUG: KCSAN: data-race in reader_%lu / "
+			    "writer_%lu\n\nwrite to 0xffff888004f2a0c8 of 8 "
+			    "bytes by task 1 on cpu 1:\n writer_%lu+0x1/0x10\n"
+			    " do_syscall_64+0x3b/0x90\n\nread to "
+			    "0xffff888004f2a0c8 of 8 bytes by task 2 on cpu "
+			    "0:\n reader_%lu+0x1/0x10\n do_syscall_64+0x3b/"
+			    "0x90\n\nReported by Kernel Concurrency Sanitizer "
+			    "on:\nCPU: 0 PID: 2 Comm: flood Not tainted\n"
+			    "==================================="
+			    "===============================\n", k, k, k, k);
+		if (len < 0 || off + (size_t)len > n)
+			break;
+		memcpy(buf + off, one, (size_t)len);
+		off += (size_t)len;
+		k++;
+	}
+	memset(buf + off, '\n', n - off);
 }
 
 static int
@@ -72,8 +121,12 @@ main(int argc, char **argv)
 	    (argc >= 3 && strcmp(argv[2], "uart") && strcmp(argv[2], "tty")) ||
 	    (argc == 5 && !crash && strcmp(argv[4], "none")))
 		return fprintf(stderr, "usage: flood MIB [uart|tty] "
-		    "[random|newline|nul|cr] [crash|none]\n"), 2;
-	if (strcmp(fill, "newline") == 0)
+		    "[random|newline|nul|cr|findings] [crash|none]\n"), 2;
+	int findings = strcmp(fill, "findings") == 0;
+
+	if (findings)
+		;
+	else if (strcmp(fill, "newline") == 0)
 		byte = '\n';
 	else if (strcmp(fill, "nul") == 0)
 		byte = 0;
@@ -100,7 +153,9 @@ main(int argc, char **argv)
 		size_t n = left < (long long)sizeof(buf) ?
 		    (size_t)left : sizeof(buf);
 
-		if (byte < 0 && getrandom(buf, n, 0) != (ssize_t)n)
+		if (findings)
+			fill_findings(buf, n);
+		else if (byte < 0 && getrandom(buf, n, 0) != (ssize_t)n)
 			return perror("flood: getrandom"), 1;
 		if (tty < 0)
 			uart_write(buf, n);

@@ -56,11 +56,14 @@ test_markers(void **state)
 	free(p);
 }
 
-/* Lines the kernel prints with "WARNING:" that are no WARN() splat. */
+/*
+ * Lines the kernel prints with "WARNING:" that are no WARN() splat, and
+ * splats: a finding (the kernel goes on), never a crash by themselves.
+ */
 static void
 test_warning_markers(void **state)
 {
-	const struct { const char *line; int crash; } cases[] = {
+	const struct { const char *line; int finding; } cases[] = {
 		{ "[   11.6] WARNING: The mand mount option has been "
 		    "deprecated and\n", 0 },
 		{ "[    2.9] WARNING: CPU: 0 PID: 91 at kernel/rcu/tree.c:2353 "
@@ -74,7 +77,10 @@ test_warning_markers(void **state)
 
 		assert_int_equal(console_open(&c, p, 1 << 20), 0);
 		console_feed(&c, cases[i].line, strlen(cases[i].line));
-		assert_int_equal(!!(c.flags & CONSOLE_CRASH), cases[i].crash);
+		assert_int_equal(!!(c.flags & CONSOLE_FINDING),
+		    cases[i].finding);
+		assert_int_equal(c.findings, (unsigned long)cases[i].finding);
+		assert_false(c.flags & CONSOLE_CRASH);
 		console_close(&c);
 		free(p);
 	}
@@ -132,6 +138,53 @@ test_limit_and_tail(void **state)
 }
 
 /* Over-long lines and binary junk neither overflow nor stop parsing. */
+/*
+ * What kills a task is a crash; what the kernel reports and goes on from
+ * is a finding, counted once per report however many markers its header
+ * line has.
+ */
+static void
+test_crash_or_finding(void **state)
+{
+	const struct { const char *line; unsigned flags; int counted; }
+	    cases[] = {
+		{ "[ 9.1] BUG: KCSAN: data-race in a / b\n",
+		    CONSOLE_FINDING, 1 },
+		{ "[ 9.1] BUG: KASAN: use-after-free in f+0x1/0x2\n",
+		    CONSOLE_FINDING, 1 },
+		{ "[ 9.1] BUG: sleeping function called from invalid context "
+		    "at mm/slab.h:1\n", CONSOLE_FINDING, 1 },
+		{ "[ 9.1] watchdog: BUG: soft lockup - CPU#1 stuck for 22s!\n",
+		    CONSOLE_FINDING | CONSOLE_HANG, 1 },
+		{ "[ 9.1] list_del corruption, ffff8880 ->next is "
+		    "LIST_POISON1 (dead000000000100)\n", CONSOLE_FINDING, 0 },
+		{ "[ 9.1] WARNING: possible circular locking dependency "
+		    "detected\n", CONSOLE_FINDING, 1 },
+		{ "[ 9.1] BUG: unable to handle page fault for address: "
+		    "ffffffffffffff10\n", CONSOLE_CRASH, 0 },
+		{ "[ 9.1] BUG: kernel NULL pointer dereference, address: 0\n",
+		    CONSOLE_CRASH, 0 },
+		{ "[ 9.1] general protection fault, probably for non-canonical "
+		    "address 0xdead000000000122: 0000 [#1] SMP PTI\n",
+		    CONSOLE_CRASH, 0 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct console c;
+		char *p = log_path("finding.log");
+
+		assert_int_equal(console_open(&c, p, 1 << 20), 0);
+		console_feed(&c, cases[i].line, strlen(cases[i].line));
+		assert_int_equal(c.flags, cases[i].flags);
+		assert_int_equal(c.findings, (unsigned long)cases[i].counted);
+		/* a finding is not the line a run ends for */
+		assert_int_equal(c.first_line[0] != '\0',
+		    !!(cases[i].flags & (CONSOLE_CRASH | CONSOLE_HANG)));
+		console_close(&c);
+		free(p);
+	}
+}
+
 static void
 test_garbage(void **state)
 {
@@ -143,7 +196,8 @@ test_garbage(void **state)
 		junk[i] = (char)(i * 131 + 7) == '\n' ? 'a' : (char)(i * 131 + 7);
 	assert_int_equal(console_open(&c, p, 1 << 20), 0);
 	console_feed(&c, junk, 3 * CONSOLE_LINE);
-	console_feed(&c, "\nBUG: x\x01\xff\n", 11);
+	console_feed(&c, "\nkernel BUG at x\x01\xff\n",
+	    sizeof("\nkernel BUG at x\x01\xff\n") - 1);
 	assert_true(c.flags & CONSOLE_CRASH);
 	/* the recorded line is made printable for run.json */
 	for (const char *s = c.first_line; *s; s++)
@@ -158,6 +212,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_markers),
+		cmocka_unit_test(test_crash_or_finding),
 		cmocka_unit_test(test_warning_markers),
 		cmocka_unit_test(test_hang_markers),
 		cmocka_unit_test(test_limit_and_tail),

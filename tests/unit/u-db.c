@@ -154,6 +154,87 @@ test_locked_database_is_an_error(void **state)
 	run_record_release(&run);
 }
 
+/* An ok run with two findings, as run.json has them. */
+static void
+run_with_findings(const char *id, struct run_record *r)
+{
+	json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:{},s:i,s:i,s:s,s:s,"
+	    "s:f,s:[{s:s,s:s,s:s,s:i,s:f},{s:s,s:s,s:s,s:i}],"
+	    "s:{s:i,s:i}}",
+	    "id", id, "scenario", "stress-ng", "image", "/img",
+	    "kernel_release", "6.1.192-kcsan", "params", "seed", 7,
+	    "smp", 2, "outcome", "ok", "reason", "all 1 steps finished",
+	    "started_at", 1000.0,
+	    "findings",
+	    "title", "KCSAN: data-race in pipe_poll / pipe_write",
+	    "bucket", "aaaaaaaaaaaaaaaa", "text", "BUG: KCSAN: ...",
+	    "count", 3, "uptime_s", 12.5,
+	    "title", "WARNING in dev_watchdog", "bucket", "bbbbbbbbbbbbbbbb",
+	    "text", "WARNING: CPU: 1 ...", "count", 1,
+	    "findings_count", "reports", 4, "dropped", 0);
+
+	assert_non_null(j);
+	assert_int_equal(run_record_from_json(j, "/runs/y", "u-db", r), 0);
+	json_decref(j);
+}
+
+/*
+ * A run's findings are rows of their own, and the campaign summary
+ * lists each bucket once with its runs and reports; one that an
+ * earlier campaign had is not new.
+ */
+static void
+test_findings_recorded(void **state)
+{
+	struct db *db;
+	struct run_record a, b;
+	long long c1, c2;
+	int resumed;
+	double el;
+	unsigned long long seed;
+	json_t *j, *f;
+	size_t i;
+	int saw_kcsan = 0;
+
+	(void)state;
+	assert_non_null(db = db_open(path));
+	c1 = db_campaign(db, "f1", "f.json", 1, 10, "random", &resumed, &el,
+	    &seed);
+	c2 = db_campaign(db, "f2", "f.json", 1, 10, "random", &resumed, &el,
+	    &seed);
+	run_with_findings("20261203-000000-stress-ng-0001", &a);
+	assert_int_equal(a.nfindings, 2);
+	assert_int_equal(a.findings_total, 4);
+	assert_int_equal(db_add_run(db, c1, 0, &a, 0), 0);
+	run_with_findings("20261203-000001-stress-ng-0002", &b);
+	assert_int_equal(db_add_run(db, c2, 0, &b, 0), 0);
+	assert_int_equal(count(db->h, "findings WHERE bucket = "
+	    "'aaaaaaaaaaaaaaaa' AND first_seen = 1012.5"), 2);
+	/* an ok run opens no crash bucket */
+	assert_int_equal(count(db->h, "buckets WHERE first_run LIKE "
+	    "'%stress-ng%'"), 0);
+
+	j = summary_json(db, c2, "f2");
+	assert_int_equal(json_array_size(json_object_get(j, "findings")), 2);
+	json_array_foreach(json_object_get(j, "findings"), i, f) {
+		if (strcmp(json_string_value(json_object_get(f, "title")),
+		    "KCSAN: data-race in pipe_poll / pipe_write") != 0)
+			continue;
+		saw_kcsan = 1;
+		assert_int_equal(json_integer_value(json_object_get(f,
+		    "reports")), 3);
+		assert_int_equal(json_integer_value(json_object_get(f,
+		    "runs")), 1);
+		/* campaign f1 had it first */
+		assert_false(json_is_true(json_object_get(f, "new")));
+	}
+	assert_true(saw_kcsan);
+	json_decref(j);
+	run_record_release(&a);
+	run_record_release(&b);
+	db_close(db);
+}
+
 static int
 setup(void **state)
 {
@@ -184,6 +265,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_busy_database_records_nothing),
 		cmocka_unit_test(test_locked_database_is_an_error),
+		cmocka_unit_test(test_findings_recorded),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

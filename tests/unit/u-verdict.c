@@ -37,11 +37,17 @@
 
 static char tmp_dir[] = "/tmp/u-verdict-XXXXXX";
 
-/* What one run ended as. */
+/* What one run ended as, and what it found beside. */
 struct verdict {
 	enum run_outcome outcome;
 	char		 reason[512];
 	int		 host_lost;
+	char		 title[256];	/* the crash's; "" if none */
+	size_t		 nfindings;
+	char		 finding[256];	/* the first finding's title */
+	unsigned long	 findings_total;
+	unsigned long	 findings_dropped;
+	long long	 json_bytes;	/* run.json's size */
 };
 
 /*
@@ -75,6 +81,25 @@ verdict_run(const char *scenario, const struct vm_fake_script *script,
 	v->outcome = r.outcome;
 	snprintf(v->reason, sizeof(v->reason), "%s", r.reason);
 	v->host_lost = r.host_lost;
+	{
+		struct run_crash crash;
+		char *path = xasprintf("%s/run.json", r.dir);
+		struct stat st;
+
+		v->title[0] = '\0';
+		if (run_record_crash(&r, &crash)) {
+			snprintf(v->title, sizeof(v->title), "%s", crash.title);
+			run_crash_release(&crash);
+		}
+		v->nfindings = r.nfindings;
+		snprintf(v->finding, sizeof(v->finding), "%s",
+		    r.nfindings > 0 ? r.findings[0].title : "");
+		v->findings_total = r.findings_total;
+		v->findings_dropped = r.findings_dropped;
+		v->json_bytes = stat(path, &st) == 0 ? (long long)st.st_size :
+		    -1;
+		free(path);
+	}
 	print_message("# %s: %s: %s\n", scenario,
 	    run_outcome_name(r.outcome), r.reason);
 	run_record_release(&r);
@@ -92,7 +117,9 @@ struct guest {
 	int		 no_hello;
 	int		 no_exit;
 	int		 exit_status;
+	double		 exit_at_s;	/* the EXIT waits until then */
 	double		 hb_until_s;
+	long long	 pending;	/* an EXEC's id waiting for exit_at_s */
 	int		 hello_sent;
 	double		 last_hb;
 	long		 seq;
@@ -135,6 +162,12 @@ guest_agent(int fd, int reading, double t, void *arg)
 		    "%ld}", ++g->seq, (long)(t * 1000));
 		g->last_hb = t;
 	}
+	if (g->pending != 0 && t >= g->exit_at_s) {
+		guest_send(fd, PROTO_EXIT, "{\"id\":%lld,\"status\":%d,"
+		    "\"signal\":0,\"timed_out\":false,\"duration_ms\":1}",
+		    g->pending, g->exit_status);
+		g->pending = 0;
+	}
 	while (reading && (n = read(fd, chunk, sizeof(chunk))) > 0) {
 		for (size_t off = 0; off < (size_t)n;) {
 			long took = proto_reader_feed(&g->rd, chunk + off,
@@ -146,7 +179,11 @@ guest_agent(int fd, int reading, double t, void *arg)
 				json_t *o = json_loadb((const char *)payload,
 				    hdr.length, 0, NULL);
 
-				if (hdr.type == PROTO_EXEC && !g->no_exit)
+				if (hdr.type == PROTO_EXEC && !g->no_exit &&
+				    t < g->exit_at_s)
+					g->pending = json_integer_value(
+					    json_object_get(o, "id"));
+				else if (hdr.type == PROTO_EXEC && !g->no_exit)
 					guest_send(fd, PROTO_EXIT, "{\"id\":%lld,"
 					    "\"status\":%d,\"signal\":0,"
 					    "\"timed_out\":false,"
@@ -275,7 +312,68 @@ struct verdict_case {
 	enum run_outcome	 outcome;
 	const char		*reason;
 	int			 host_lost;
+	/* when set: a piece of the crash's title ("" none), the findings */
+	const char		*title;
+	const char		*finding;	/* in the first one's title */
+	size_t			 nfindings;
 };
+
+/* A KCSAN report and a WARNING as 6.1 prints them: findings. */
+#define KCSAN_REPORT \
+	"[   12.100000] ==========================================" \
+	"========================\n" \
+	"[   12.100001] BUG: KCSAN: data-race in pipe_poll / pipe_write\n" \
+	"[   12.100002] \n" \
+	"[   12.100003] write to 0xffff888004f2a0c8 of 4 bytes by task 210 " \
+	"on cpu 1:\n" \
+	"[   12.100004]  pipe_write+0x2f4/0x9a0\n" \
+	"[   12.100005]  vfs_write+0x3c5/0x5d0\n" \
+	"[   12.100006]  ksys_write+0x9a/0x140\n" \
+	"[   12.100007]  do_syscall_64+0x3b/0x90\n" \
+	"[   12.100008]  entry_SYSCALL_64_after_hwframe+0x63/0xcd\n" \
+	"[   12.100009] \n" \
+	"[   12.100010] read to 0xffff888004f2a0c8 of 4 bytes by task 211 " \
+	"on cpu 0:\n" \
+	"[   12.100011]  pipe_poll+0xd5/0x230\n" \
+	"[   12.100012]  do_sys_poll+0x2e8/0x6d0\n" \
+	"[   12.100013]  __x64_sys_poll+0x6d/0x1e0\n" \
+	"[   12.100014]  do_syscall_64+0x3b/0x90\n" \
+	"[   12.100015]  entry_SYSCALL_64_after_hwframe+0x63/0xcd\n" \
+	"[   12.100016] \n" \
+	"[   12.100017] value changed: 0x00000001 -> 0x00000002\n" \
+	"[   12.100018] \n" \
+	"[   12.100019] Reported by Kernel Concurrency Sanitizer on:\n" \
+	"[   12.100020] CPU: 0 PID: 211 Comm: stress-ng Not tainted " \
+	"6.1.192 #1\n" \
+	"[   12.100021] ==========================================" \
+	"========================\n"
+#define WARNING_REPORT \
+	"[   13.200000] ------------[ cut here ]------------\n" \
+	"[   13.200001] WARNING: CPU: 1 PID: 77 at net/core/dev.c:1234 " \
+	"dev_watchdog+0x12/0x40\n" \
+	"[   13.200002] Modules linked in:\n" \
+	"[   13.200003] CPU: 1 PID: 77 Comm: kworker/1:1 Not tainted 6.1.0 #1\n" \
+	"[   13.200004] RIP: 0010:dev_watchdog+0x12/0x40\n" \
+	"[   13.200005] Call Trace:\n" \
+	"[   13.200006]  <TASK>\n" \
+	"[   13.200007]  call_timer_fn+0x22/0x120\n" \
+	"[   13.200008]  run_timer_softirq+0x1c1/0x4a0\n" \
+	"[   13.200009]  </TASK>\n" \
+	"[   13.200010] ---[ end trace 0000000000000000 ]---\n"
+#define OOPS_REPORT \
+	"[   14.300000] BUG: kernel NULL pointer dereference, address: " \
+	"0000000000000008\n" \
+	"[   14.300001] #PF: supervisor read access in kernel mode\n" \
+	"[   14.300002] Oops: 0000 [#1] PREEMPT SMP NOPTI\n" \
+	"[   14.300003] CPU: 0 PID: 5 Comm: kworker/0:0 Not tainted 6.1.0 #1\n" \
+	"[   14.300004] RIP: 0010:nf_ct_deliver_cached_events+0x2c/0x130\n" \
+	"[   14.300005] Call Trace:\n" \
+	"[   14.300006]  <IRQ>\n" \
+	"[   14.300007]  nf_conntrack_confirm+0x55/0x70\n" \
+	"[   14.300008]  nf_reinject+0x1b6/0x200\n" \
+	"[   14.300009]  </IRQ>\n" \
+	"[   14.300010] Kernel panic - not syncing: Fatal exception in " \
+	"interrupt\n"
 
 #define ALWAYS	1e9		/* heartbeats never stop */
 
@@ -283,7 +381,7 @@ static const struct verdict_case cases[] = {
 	/* the agent says HELLO, the step exits 0 */
 	{ "ok",
 	    "fake-ok", { .hb_until_s = ALWAYS }, NO_STEPS, 5, 5,
-	    RUN_OK, "all 1 steps finished as expected", 0 },
+	    RUN_OK, "all 1 steps finished as expected", 0, NULL, NULL, 0 },
 	/* an oops on the console, then the panic event: naming the oops */
 	{ "crashed: oops then panic",
 	    "fake-ok", { .no_exit = 1, .hb_until_s = ALWAYS }, STEPS(
@@ -292,7 +390,7 @@ static const struct verdict_case cases[] = {
 	    { 400, VM_FAKE_CONSOLE, "Kernel panic - not syncing: Fatal "
 	    "exception\n" },
 	    { 450, VM_FAKE_PANIC, NULL }), 5, 5,
-	    RUN_CRASHED, "guest panicked: BUG: kernel NULL pointer", 0 },
+	    RUN_CRASHED, "guest panicked: BUG: kernel NULL pointer", 0, NULL, NULL, 0 },
 	/* a hung task before the panic it led to: hung, not crashed */
 	{ "hung: hung task then panic",
 	    "fake-ok", { .no_exit = 1, .hb_until_s = ALWAYS }, STEPS(
@@ -301,11 +399,11 @@ static const struct verdict_case cases[] = {
 	    { 400, VM_FAKE_CONSOLE, "Kernel panic - not syncing: hung_task: "
 	    "blocked tasks\n" },
 	    { 450, VM_FAKE_PANIC, NULL }), 5, 5,
-	    RUN_HUNG, "guest panicked after: INFO: task sh:1 blocked", 0 },
+	    RUN_HUNG, "guest panicked after: INFO: task sh:1 blocked", 0, NULL, NULL, 0 },
 	/* heartbeats stop while a step runs */
 	{ "hung: heartbeats stop",
 	    "fake-ok", { .no_exit = 1, .hb_until_s = 0.3 }, NO_STEPS, 5, 1,
-	    RUN_HUNG, "no heartbeat from the agent for 1 s", 0 },
+	    RUN_HUNG, "no heartbeat from the agent for 1 s", 0, NULL, NULL, 0 },
 	/*
 	 * The guest stops reading while the host has steps to send; the
 	 * heartbeat timeout is longer than the send's 10 s deadline.
@@ -314,22 +412,22 @@ static const struct verdict_case cases[] = {
 	    "fake-stall", { .no_exit = 1, .hb_until_s = ALWAYS }, STEPS(
 	    { 0, VM_FAKE_STOP_READING, NULL }), 5, 30,
 	    RUN_HUNG, "the guest stopped reading its agent channel: sending "
-	    "the exec frame stalled", 0 },
+	    "the exec frame stalled", 0, NULL, NULL, 0 },
 	/* the agent never says HELLO */
 	{ "boot-failed: no HELLO",
 	    "fake-ok", { .no_hello = 1 }, NO_STEPS, 1, 5,
-	    RUN_BOOT_FAILED, "the agent was not ready within 1 s", 0 },
+	    RUN_BOOT_FAILED, "the agent was not ready within 1 s", 0, NULL, NULL, 0 },
 	/* the agent channel closes, then the process exits */
 	{ "lost: agent EOF, then exit",
 	    "fake-ok", { .no_exit = 1, .hb_until_s = ALWAYS }, STEPS(
 	    { 300, VM_FAKE_AGENT_EOF, NULL },
 	    { 500, VM_FAKE_EXIT, "QEMU killed by signal 9" }), 5, 5,
-	    RUN_LOST, "QEMU killed by signal 9", 0 },
+	    RUN_LOST, "QEMU killed by signal 9", 0, NULL, NULL, 0 },
 	/* the process exits, its channel closing with it */
 	{ "lost: exit with agent EOF",
 	    "fake-ok", { .no_exit = 1, .hb_until_s = ALWAYS }, STEPS(
 	    { 300, VM_FAKE_EXIT, "QEMU exited with status 1" }), 5, 5,
-	    RUN_LOST, "QEMU exited with status 1", 0 },
+	    RUN_LOST, "QEMU exited with status 1", 0, NULL, NULL, 0 },
 	/*
 	 * The channel closes because the process died, before that death is
 	 * an event: run.c asks alive() after the settle time, and the run is
@@ -339,27 +437,58 @@ static const struct verdict_case cases[] = {
 	    "fake-ok", { .no_exit = 1, .hb_until_s = ALWAYS }, STEPS(
 	    { 300, VM_FAKE_VANISH, "QEMU killed by signal 9" }), 5, 5,
 	    RUN_LOST, "QEMU killed by signal 9 (the agent channel closed with "
-	    "it)", 0 },
+	    "it)", 0, NULL, NULL, 0 },
 	/* the channel closes while the VM lives: the guest's fault */
 	{ "failed: channel broke, VM alive",
 	    "fake-ok", { .no_exit = 1, .hb_until_s = ALWAYS }, STEPS(
 	    { 300, VM_FAKE_AGENT_EOF, NULL }), 5, 5,
-	    RUN_FAILED, "agent channel broken", 0 },
+	    RUN_FAILED, "agent channel broken", 0, NULL, NULL, 0 },
 	/* the VM host or its daemon goes away: no kernel verdict */
 	{ "error: host lost",
 	    "fake-ok", { .no_exit = 1, .hb_until_s = ALWAYS }, STEPS(
 	    { 300, VM_FAKE_HOST_LOST, NULL }), 5, 5,
-	    RUN_ERROR, "lost the VM host", 1 },
+	    RUN_ERROR, "lost the VM host", 1, NULL, NULL, 0 },
+	/*
+	 * reports the kernel goes on from: the run is ok, and they are its
+	 * findings, the same WARNING twice in one bucket
+	 */
+	{ "ok: findings beside the outcome",
+	    "fake-ok", { .exit_at_s = 1.0, .hb_until_s = ALWAYS }, STEPS(
+	    { 200, VM_FAKE_CONSOLE, KCSAN_REPORT },
+	    { 300, VM_FAKE_CONSOLE, WARNING_REPORT },
+	    { 400, VM_FAKE_CONSOLE, WARNING_REPORT }), 5, 5,
+	    RUN_OK, "all 1 steps finished as expected", 0,
+	    "", "KCSAN: data-race in pipe_poll / pipe_write", 2 },
+	/* a soft lockup the guest recovers from is no hang */
+	{ "ok: a soft lockup is a finding",
+	    "fake-ok", { .exit_at_s = 1.0, .hb_until_s = ALWAYS }, STEPS(
+	    { 200, VM_FAKE_CONSOLE, "[   22.000000] watchdog: BUG: soft "
+	    "lockup - CPU#0 stuck for 22s! [sh:1]\n[   22.000001] Modules "
+	    "linked in:\n[   22.000001] CPU: 0 PID: 1 Comm: sh Not tainted "
+	    "6.1.0 #1\n[   22.000001] RIP: 0010:rcu_peer_spin+0x10/0x20\n[   22.000002] Call Trace:\n"
+	    "[   22.000003]  <TASK>\n[   22.000004]  "
+	    "rcu_peer_update+0x40/0x90\n[   22.000005]  </TASK>\n" }), 5, 5,
+	    RUN_OK, "all 1 steps finished as expected", 0,
+	    "", "BUG: soft lockup in ", 1 },
+	/* after a finding, the oops is the crash: not the finding */
+	{ "crashed: the oops after a finding",
+	    "fake-ok", { .no_exit = 1, .hb_until_s = ALWAYS }, STEPS(
+	    { 200, VM_FAKE_CONSOLE, KCSAN_REPORT },
+	    { 300, VM_FAKE_CONSOLE, OOPS_REPORT },
+	    { 350, VM_FAKE_PANIC, NULL }), 5, 5,
+	    RUN_CRASHED, "guest panicked: [   14.300000] BUG: kernel NULL", 0,
+	    "nf_ct_deliver_cached_events",
+	    "KCSAN: data-race in pipe_poll / pipe_write", 1 },
 	/* a step exits 1 where 0 was expected */
 	{ "failed: step status",
 	    "fake-fail", { .exit_status = 1, .hb_until_s = ALWAYS }, NO_STEPS,
 	    5, 5, RUN_FAILED, "step 1 (/bin/false) exited with an unexpected "
-	    "status (status 1)", 0 },
+	    "status (status 1)", 0, NULL, NULL, 0 },
 	/* the same from a step marked workload */
 	{ "workload-failed: workload step status",
 	    "fake-workload", { .exit_status = 1, .hb_until_s = ALWAYS },
 	    NO_STEPS, 5, 5, RUN_WORKLOAD_FAILED, "step 1 (stress-ng) exited "
-	    "with an unexpected status (status 1)", 0 },
+	    "with an unexpected status (status 1)", 0, NULL, NULL, 0 },
 };
 
 static void
@@ -375,6 +504,63 @@ test_verdict(void **state)
 	    run_outcome_name(c->outcome));
 	assert_non_null(strstr(v.reason, c->reason));
 	assert_int_equal(v.host_lost, c->host_lost);
+	if (c->title != NULL && c->title[0] == '\0')
+		assert_string_equal(v.title, "");
+	else if (c->title != NULL)
+		assert_non_null(strstr(v.title, c->title));
+	if (c->finding != NULL) {
+		assert_non_null(strstr(v.finding, c->finding));
+		assert_int_equal(v.nfindings, c->nfindings);
+	}
+}
+
+/*
+ * A guest that prints reports without end: the record keeps
+ * RUN_FINDINGS_MAX buckets of bounded text and counts the rest, and
+ * run.json stays small however many there were.
+ */
+static void
+test_findings_flood(void **state)
+{
+	enum { N = 3000 };
+	struct buf flood = BUF_INIT;
+	struct guest g = { .exit_at_s = 1.5, .hb_until_s = ALWAYS };
+	struct vm_fake_step steps[3];
+	struct verdict v;
+
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		buf_addf(&flood, "[%5d.000000] BUG: KCSAN: data-race in "
+		    "reader_%d / writer_%d\n\nwrite to 0xffff888004f2a0c8 of "
+		    "8 bytes by task 1 on cpu 1:\n writer_%d+0x1/0x2\n"
+		    " do_syscall_64+0x3b/0x90\n\nread to 0xffff888004f2a0c8 "
+		    "of 8 bytes by task 2 on cpu 0:\n reader_%d+0x1/0x2\n"
+		    " do_syscall_64+0x3b/0x90\n\nReported by Kernel "
+		    "Concurrency Sanitizer on:\n============================="
+		    "=====\n", i, i, i, i, i);
+		/* one line of a report as long as the console takes */
+		if (i == 7) {
+			buf_addstr(&flood, "[    7.5] WARNING: CPU: 0 PID: 1 at "
+			    "a.c:1 huge+0x1/0x2\nRIP: 0010:huge+0x1/0x2\n"
+			    "Call Trace:\n");
+			for (int k = 0; k < 2000; k++)
+				buf_addstr(&flood, " huge_frame+0x1/0x2\n");
+			buf_addstr(&flood, "---[ end trace 0 ]---\n");
+		}
+	}
+	steps[0] = (struct vm_fake_step){ 200, VM_FAKE_CONSOLE, flood.data };
+	steps[1] = (struct vm_fake_step){ 0, VM_FAKE_END, NULL };
+	verdict_play("fake-ok", &g, steps, 5, 5, &v);
+	assert_int_equal(v.outcome, RUN_OK);
+	assert_int_equal(v.nfindings, RUN_FINDINGS_MAX);
+	assert_int_equal(v.findings_total, N + 1);
+	assert_int_equal(v.findings_dropped, N + 1 - RUN_FINDINGS_MAX);
+	assert_string_equal(v.finding, "KCSAN: data-race in reader_0 / "
+	    "writer_0");
+	/* 64 texts of at most RUN_FINDING_TEXT bytes, and the rest */
+	assert_true(v.json_bytes > 0 && v.json_bytes < RUN_FINDINGS_MAX *
+	    (RUN_FINDING_TEXT + 1024) + 65536);
+	buf_release(&flood);
 }
 
 /* Every outcome of the verdict logic is one of the cases. */
@@ -395,9 +581,11 @@ test_every_outcome(void **state)
 int
 main(void)
 {
-	static struct CMUnitTest tests[ARRAY_SIZE(cases) + 1];
+	static struct CMUnitTest tests[ARRAY_SIZE(cases) + 2];
 
 	tests[0] = (struct CMUnitTest)cmocka_unit_test(test_every_outcome);
+	tests[ARRAY_SIZE(cases) + 1] =
+	    (struct CMUnitTest)cmocka_unit_test(test_findings_flood);
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		tests[i + 1] = (struct CMUnitTest)cmocka_unit_test_prestate(
 		    test_verdict, (void *)&cases[i]);

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Which report of a run's log is its crash, and which are its findings:
+ * the reports the kernel printed and went on from (WARNINGs with
+ * panic_on_warn=0, KCSAN data races, KASAN with kasan.fault=report,
+ * lockdep, stalls and lockups).
+ *
+ * The crash is the report that ended the run: the last one that began at
+ * or before the first line the console marks as fatal (an oops, a BUG(),
+ * a panic; console.c's CONSOLE_CRASH and CONSOLE_PANIC), since
+ * panic_on_warn turns the WARNING before it into the panic.  A hung run
+ * with no such line takes its first lockup or stall report.  Every report
+ * before the crash is a finding, one per bucket, in the order first
+ * seen; what follows the crash (the panic, the other CPUs' stacks) is
+ * part of it.
+ *
+ * The log is the guest's: findings are bounded in number
+ * (RUN_FINDINGS_MAX buckets kept, the rest counted), in text
+ * (RUN_FINDING_TEXT bytes each, printable ASCII only) and in the reports
+ * read (RUN_FINDINGS_SCAN), so a flood of reports costs time linear in
+ * the log and a fixed amount of memory.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "report.h"
+#include "vm.h"
+#include "run.h"
+
+/*
+ * The offset of the first line of log[0..len) with one of the markers in
+ * mask, or SIZE_MAX.
+ */
+static size_t
+first_marked_line(const char *log, size_t len, unsigned mask)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		const char *nl = memchr(log + off, '\n', len - off);
+		size_t l = nl != NULL ? (size_t)(nl - (log + off)) : len - off;
+
+		if (console_line_markers(log + off, l < CONSOLE_LINE ? l :
+		    CONSOLE_LINE, NULL) & mask)
+			return off;
+		off += l + 1;
+	}
+	return SIZE_MAX;
+}
+
+struct crash_pick {
+	size_t		 limit;	/* reports starting after it do not count */
+	size_t		 start;	/* the last one before it; SIZE_MAX: none */
+	size_t		 first;	/* the log's first report */
+};
+
+static int
+pick_one(void *arg, const struct report *r)
+{
+	struct crash_pick *p = arg;
+
+	if (p->first == SIZE_MAX)
+		p->first = r->start;
+	if (r->start > p->limit)
+		return 1;
+	p->start = r->start;
+	return 0;
+}
+
+/*
+ * Where the report that ended a run with outcome o starts in log, or
+ * SIZE_MAX if none of its reports did.
+ */
+static size_t
+run_crash_start(const char *log, size_t len, enum run_outcome o)
+{
+	struct crash_pick p = { SIZE_MAX, SIZE_MAX, SIZE_MAX };
+	int hung = o == RUN_HUNG || o == RUN_BOOT_FAILED;
+
+	p.limit = first_marked_line(log, len, CONSOLE_CRASH | CONSOLE_PANIC);
+	if (p.limit == SIZE_MAX && hung)
+		p.limit = first_marked_line(log, len, CONSOLE_HANG);
+	if (p.limit == SIZE_MAX) {
+		if (!hung)
+			return SIZE_MAX;	/* it went on from them all */
+		p.limit = 0;	/* no line says why: the first report */
+	}
+	(void)report_each(log, len, RUN_FINDINGS_SCAN, pick_one, &p);
+	if (p.start != SIZE_MAX)
+		return p.start;
+	/*
+	 * The fatal line came before any report (a panic with no header
+	 * the classifier knows) or a hang left no line: the first report
+	 * after it, as report_parse() would take.
+	 */
+	return p.first;
+}
+
+/*
+ * The crash of a run that ended with outcome o, classified from log:
+ * 1 with *out set (report_parse()'s whole report), 0 if none.
+ */
+int
+run_crash_report(const char *log, size_t len, enum run_outcome o,
+    struct report *out)
+{
+	size_t start = run_crash_start(log, len, o);
+
+	memset(out, 0, sizeof(*out));
+	if (start == SIZE_MAX)
+		return 0;
+	/* the first report: exactly as before findings were kept */
+	if (report_parse(log, len, out) == 1 && out->start == start)
+		return 1;
+	report_release(out);
+	return report_parse_from(log, len, start, out);
+}
+
+/* printable ASCII, newlines and tabs: what run.json and HTML may hold */
+static char *
+clean_copy(const char *s, size_t n)
+{
+	char *t = xmalloc(n + 1);
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		t[i] = (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t' ?
+		    (char)c : '?';
+	}
+	t[n] = '\0';
+	return t;
+}
+
+/* The printk time of the line at log + off ("[  12.345678] ..."), or -1. */
+static double
+printk_time(const char *log, size_t len, size_t off)
+{
+	char tmp[40];
+	size_t n = len - off < sizeof(tmp) - 1 ? len - off : sizeof(tmp) - 1;
+	const char *b;
+	char *end;
+	double t;
+
+	memcpy(tmp, log + off, n);
+	tmp[n] = '\0';
+	b = strchr(tmp, '[');
+	if (b == NULL || b - tmp > 8)
+		return -1;
+	t = strtod(b + 1, &end);
+	if (end == b + 1 || *end != ']' || t < 0)
+		return -1;
+	return t;
+}
+
+struct collect {
+	struct run_record *r;
+	const char	*log;
+	size_t		 len;
+	size_t		 crash_start;	/* SIZE_MAX: no crash */
+};
+
+static int
+collect_one(void *arg, const struct report *rep)
+{
+	struct collect *c = arg;
+	struct run_record *r = c->r;
+	struct run_finding *f;
+	size_t n;
+
+	/* the crash and what follows it (the panic, other CPUs' stacks) */
+	if (rep->start >= c->crash_start)
+		return 1;
+	if (rep->title == NULL)
+		return 0;
+	r->findings_total++;
+	for (size_t i = 0; i < r->nfindings; i++) {
+		if (strcmp(r->findings[i].bucket, rep->bucket) == 0) {
+			r->findings[i].count++;
+			return 0;
+		}
+	}
+	if (r->nfindings == RUN_FINDINGS_MAX) {
+		r->findings_dropped++;
+		return 0;
+	}
+	if (r->findings == NULL)
+		r->findings = xcalloc(RUN_FINDINGS_MAX, sizeof(*r->findings));
+	f = &r->findings[r->nfindings++];
+	f->title = clean_copy(rep->title, strlen(rep->title));
+	f->bucket = xstrdup(rep->bucket);
+	n = rep->end - rep->start;
+	if (n > RUN_FINDING_TEXT) {
+		/* whole lines only, so a cut stack is not half a frame */
+		const char *nl = memrchr(c->log + rep->start, '\n',
+		    RUN_FINDING_TEXT);
+
+		n = nl != NULL ? (size_t)(nl - (c->log + rep->start)) + 1 :
+		    RUN_FINDING_TEXT;
+	}
+	f->text = clean_copy(c->log + rep->start, n);
+	f->count = 1;
+	f->uptime_s = printk_time(c->log, c->len, rep->start);
+	return 0;
+}
+
+/*
+ * Fill r's findings from its console log: every report before the one
+ * that starts at crash_start (the run's crash; SIZE_MAX if none).  What
+ * comes after the crash is its own consequence, not a finding.
+ */
+void
+run_findings_collect(struct run_record *r, const char *log, size_t len,
+    size_t crash_start)
+{
+	struct collect c = { r, log, len, crash_start };
+
+	run_findings_release(r);
+	(void)report_each(log, len, RUN_FINDINGS_SCAN, collect_one, &c);
+}
+
+/* The console log's crash start, for run_findings_collect(). */
+size_t
+run_findings_crash_start(const char *log, size_t len, enum run_outcome o)
+{
+	return run_crash_start(log, len, o);
+}
+
+void
+run_findings_release(struct run_record *r)
+{
+	for (size_t i = 0; i < r->nfindings; i++) {
+		free(r->findings[i].title);
+		free(r->findings[i].bucket);
+		free(r->findings[i].text);
+	}
+	free(r->findings);
+	r->findings = NULL;
+	r->nfindings = 0;
+	r->findings_total = 0;
+	r->findings_dropped = 0;
+}
