@@ -626,6 +626,40 @@ title_row(const struct rlog *lg, size_t at, const struct rheader *h,
 	set_title(r, h->type, "%s in %s", h->title, in_frame(r));
 }
 
+/*
+ * A KCSAN report's frames: the innermost frame of each of the two racing
+ * accesses, in the order printed, each stack under its "read to ... by
+ * task N on cpu M:" line ("write", "read-write", "by interrupt", "race
+ * at unknown origin, with read to ..." alike).  The title already names
+ * both (the kernel orders the pair itself); the frames say which access
+ * was which, and the first is the guilty frame.
+ */
+static void
+kcsan_frames(const struct rlog *lg, size_t at, size_t end, struct report *r)
+{
+	struct frames f;
+	char fn[128];
+
+	f.n = 0;
+	for (size_t i = at + 1; i < end && i < lg->n && f.n < 2; i++) {
+		const struct rline *l = &lg->line[i];
+
+		if (!rl_has(l, " to 0x") || !(rl_has(l, " by task ") ||
+		    rl_has(l, " by interrupt ")))
+			continue;
+		for (i++; i < end && i < lg->n; i++) {
+			if (frame_parse(&lg->line[i], fn, sizeof(fn))) {
+				frames_add(&f, fn);
+				break;
+			}
+			if (lg->line[i].len > 0)
+				break;	/* not a stack: no frame of it */
+		}
+	}
+	if (f.n > 0)
+		take_frames(r, &f, 0);
+}
+
 /* Fill r for the report at line at; 1 if it was one. */
 static int
 title_for(const struct rlog *lg, size_t at, const struct rheader *h,
@@ -653,6 +687,7 @@ title_for(const struct rlog *lg, size_t at, const struct rheader *h,
 		    (int)(l->text + l->len - p), p);
 		if (h->kind == H_KCSAN) {
 			set_title(r, h->type, "%s", text);
+			kcsan_frames(lg, at, end, r);
 			return 1;
 		}
 		/* "KMSAN: uninit-value in f" */
