@@ -251,6 +251,27 @@ db_campaign_runs(struct db *db, long long campaign_id, long long *next,
 	return n;
 }
 
+/*
+ * How many distinct finding buckets the campaign's runs have (for its
+ * progress line), or -1 if the database could not say.
+ */
+long long
+db_campaign_findings(struct db *db, long long campaign_id)
+{
+	sqlite3_stmt *st;
+	long long n = -1;
+
+	if (db_prepare(db, "SELECT COUNT(DISTINCT f.bucket) FROM findings f "
+	    "JOIN runs r ON r.run_id = f.run_id WHERE r.campaign_id = ?",
+	    &st) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, campaign_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 /* Is seq of the campaign recorded? */
 static int
 db_has_seq(struct db *db, long long campaign_id, long long seq)

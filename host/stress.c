@@ -76,6 +76,7 @@ struct stress_state {
 	long long	 campaign_id;
 	const char	*out;
 	long long	 runs, crashes, buckets, new_buckets;
+	long long	 findings;	/* distinct finding buckets */
 	double		 hits;		/* summed hits/s of finished runs */
 	double		 t0, elapsed0;
 	int		 tty;
@@ -120,18 +121,19 @@ stress_progress(struct stress_state *s, int running, int force)
 	stress_host_counts(s, &hosts);
 	if (s->tty) {
 		fprintf(stderr, "\r\033[K[%s] %5.0fs elapsed, %5.0fs left: %lld "
-		    "runs (%d running), %lld crashes, %lld buckets, %.1f "
-		    "hits/s%s", s->c->name, el, left, s->runs, running,
-		    s->crashes, s->buckets, s->runs ? s->hits /
-		    (double)s->runs : 0, hosts.data ? hosts.data : "");
+		    "runs (%d running), %lld crashes, %lld buckets, %lld "
+		    "findings, %.1f hits/s%s", s->c->name, el, left, s->runs,
+		    running, s->crashes, s->buckets, s->findings, s->runs ?
+		    s->hits / (double)s->runs : 0, hosts.data ? hosts.data :
+		    "");
 		fflush(stderr);
 	} else if (force || now_mono() - s->last_line >= 30) {
 		/* not a terminal: a plain line now and then */
 		fprintf(stderr, "racerig: stress %s: %.0fs elapsed, %.0fs left, "
-		    "%lld runs, %lld crashes, %lld buckets, %.1f hits/s%s\n",
-		    s->c->name, el, left, s->runs, s->crashes, s->buckets,
-		    s->runs ? s->hits / (double)s->runs : 0,
-		    hosts.data ? hosts.data : "");
+		    "%lld runs, %lld crashes, %lld buckets, %lld findings, "
+		    "%.1f hits/s%s\n", s->c->name, el, left, s->runs,
+		    s->crashes, s->buckets, s->findings, s->runs ? s->hits /
+		    (double)s->runs : 0, hosts.data ? hosts.data : "");
 		s->last_line = now_mono();
 	}
 	buf_release(&hosts);
@@ -187,6 +189,13 @@ stress_record(struct stress_state *s, long long seq, size_t scenario,
 		if (nb == 1) {
 			s->buckets++;
 			s->new_buckets++;
+		}
+		if (run->nfindings > 0) {
+			long long nf = db_campaign_findings(s->db,
+			    s->campaign_id);
+
+			if (nf >= 0)
+				s->findings = nf;
 		}
 		campaign_learn(cs, run->params, hits, nb == 1);
 	}
@@ -672,6 +681,9 @@ stress_run(struct campaign *c, struct db *db, const char *out_root,
 	    &nmissing);
 	if (s.runs < 0)
 		goto cleanup;
+	s.findings = db_campaign_findings(db, s.campaign_id);
+	if (s.findings < 0)
+		s.findings = 0;
 	for (size_t i = 0; i < nmissing; i++) {
 		struct stress_job job;
 

@@ -117,4 +117,20 @@ test_expect_success 'classify --bench runs no shell on a directory name' '
 	! test -e "$TRASH/pwned" && grep -q "^classify_logs_per_s: [0-9]" out
 '
 
+# A KCSAN report from a real run: stress-ng (set=mix) on 6.1.192 built
+# from Debian's linux-source with KCSAN (images/kernel-configs/
+# kcsan.config), 2026-12-03; the console log as it came, four reports of
+# the same pair.  The kernel orders the pair in its header; the frames
+# are each access's innermost one in the order printed (the interrupt's
+# write first), and the bucket is the title's.
+test_expect_success 'a KCSAN data race from a real run: title, both frames, bucket' '
+	"$RACERIG" classify "$D/kcsan-futex-hrtimer-6.1.log" >out &&
+	test "$(head -1 out)" = "KCSAN: data-race in futex_wait_queue / hrtimer_wakeup" &&
+	grep -qx "type: DATARACE" out &&
+	grep -qx "frames: hrtimer_wakeup futex_wait_queue" out &&
+	grep -qx "frame: hrtimer_wakeup" out &&
+	grep -qx "corrupted: no" out &&
+	grep -qx "bucket: df9ce70e809cda40" out
+'
+
 test_done
