@@ -181,7 +181,9 @@ const struct cmd_entry cmd_report_entry = {
 	.description = "Summarize a campaign recorded by racerig stress: "
 	    "runs, crashes and new buckets (buckets this campaign was the "
 	    "first in the database to find), printed as one line and written "
-	    "in the formats asked for.",
+	    "in the formats asked for, then its findings (reports the kernel "
+	    "went on from, such as KCSAN data races and WARNINGs) a line per "
+	    "bucket, \"new\" when no other campaign in the database had it.",
 	.opts = report_opts,
 	.exits = report_exits,
 	.examples = report_examples,

@@ -174,7 +174,11 @@ const struct cmd_entry cmd_run_entry = {
 	    "steps through the guest agent, and decide one outcome: ok, "
 	    "crashed, hung, boot-failed, failed (a step failed), lost, "
 	    "workload-failed or error. A crash is classified (title, bucket, "
-	    "bug classes) and the guest's memory saved as a vmcore.\n\n"
+	    "bug classes) and the guest's memory saved as a vmcore. Reports "
+	    "the kernel printed and went on from (KCSAN data races, WARNINGs "
+	    "under panic_on_warn=0, lockdep, stalls) are the run's findings, "
+	    "titled and bucketed the same way and listed beside the outcome."
+	    "\n\n"
 	    "Everything the run produced goes into a new run directory: "
 	    "run.json, console.log, the steps' output and any vmcore. "
 	    "Scenario and parameters are checked before anything boots.",
