@@ -294,6 +294,15 @@ svg_params(FILE *f, struct db *db, long long cid)
 	json_decref(series);
 }
 
+/* A table row's last cell, a link to run dir's console log, and its end. */
+static void
+html_console_link(FILE *f, const char *dir)
+{
+	fprintf(f, "<td><a href=\"file://");
+	esc(f, dir);
+	fprintf(f, "/console.log\">console.log</a></td></tr>\n");
+}
+
 /*
  * The campaign's findings by bucket (bucket, title, runs, reports, first
  * seen, kernels, an example run's dir, new, the first one's text), most
@@ -343,9 +352,8 @@ html_findings(FILE *f, struct db *db, long long cid)
 		esc(f, col_text(st, 5));
 		fprintf(f, "</td><td><details><summary>text</summary><pre>");
 		esc(f, col_text(st, 8));
-		fprintf(f, "</pre></details></td><td><a href=\"file://");
-		esc(f, col_text(st, 6));
-		fprintf(f, "/console.log\">console.log</a></td></tr>\n");
+		fprintf(f, "</pre></details></td>");
+		html_console_link(f, col_text(st, 6));
 	}
 	sqlite3_finalize(st);
 	fprintf(f, "</table>\n");
@@ -404,9 +412,8 @@ summary_html(struct db *db, long long cid, const char *name, FILE *f)
 		esc(f, col_text(st, 8));
 		fprintf(f, "</td><td class=\"cpus\">");
 		html_other_cpus(f, col_text(st, 7));
-		fprintf(f, "</td><td><a href=\"file://");
-		esc(f, col_text(st, 7));
-		fprintf(f, "/console.log\">console.log</a></td></tr>\n");
+		fprintf(f, "</td>");
+		html_console_link(f, col_text(st, 7));
 	}
 	sqlite3_finalize(st);
 	fprintf(f, "</table>\n");
