@@ -49,7 +49,7 @@ static const char db_schema[] =
 	"CREATE TABLE IF NOT EXISTS metrics ("
 	"  run_id TEXT, name TEXT, value REAL, PRIMARY KEY (run_id, name));"
 	/*
-	 * a run's findings (run-findings.c), one row per bucket; first_seen
+	 * a run's findings (run-classify.c), one row per bucket; first_seen
 	 * is the run's start plus the report's printk time, or the run's
 	 * start when it had none
 	 */

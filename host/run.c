@@ -646,58 +646,6 @@ cleanup:
 }
 
 /*
- * Classify the run: its crash, if the kernel crashed or hung, from the
- * vmcore's log when there is one (the console may have been cut short
- * by the panic), else from the console log; and its findings, the
- * reports it went on from, from the console log.
- */
-static void
-run_classify(struct run_record *r)
-{
-	struct buf con = BUF_INIT;
-	char *path = xasprintf("%s/console.log", r->dir);
-	size_t crash_start = SIZE_MAX;
-	int have_con = read_file(path, &con, 256u * 1024 * 1024) == 0;
-	int want_crash = r->outcome != RUN_OK && r->outcome != RUN_ERROR;
-
-	free(path);
-	if (want_crash && r->dmesg != NULL) {
-		struct buf log = BUF_INIT;
-		struct report rep;
-
-		if (read_file(r->dmesg, &log, 256u * 1024 * 1024) == 0 &&
-		    run_crash_report(log.data ? log.data : "", log.len,
-		    r->outcome, &rep) == 1) {
-			r->report = report_to_json(&rep);
-			report_release(&rep);
-		}
-		buf_release(&log);
-	}
-	if (have_con && want_crash) {
-		const char *text = con.data ? con.data : "";
-		struct report rep;
-
-		crash_start = run_findings_crash_start(text, con.len,
-		    r->outcome);
-		if (r->report == NULL &&
-		    run_crash_report(text, con.len, r->outcome, &rep) == 1) {
-			r->report = report_to_json(&rep);
-			report_release(&rep);
-		}
-	}
-	if (r->report != NULL) {
-		char *out = xasprintf("%s/report.json", r->dir);
-
-		(void)json_write_atomic(out, r->report);
-		free(out);
-	}
-	if (have_con)
-		run_findings_collect(r, con.data ? con.data : "", con.len,
-		    crash_start);
-	buf_release(&con);
-}
-
-/*
  * Complete the record with what only the run's state knows (the
  * scenario, the parameters, the step and metrics logs, the rates) and
  * save it as run.json.

@@ -42,7 +42,7 @@ struct report;
 /*
  * A report the kernel printed and went on from (a WARNING, a KCSAN data
  * race, a KASAN or UBSAN report, lockdep, a stall): one per bucket, in
- * the order first seen (run-findings.c).  The run's outcome is what the
+ * the order first seen (run-classify.c).  The run's outcome is what the
  * kernel did; its findings are listed beside it.
  */
 struct run_finding {
@@ -230,7 +230,7 @@ int		 run_record_load_set_aside(const char *dir,
 int		 run_record_print(const char *dir, FILE *f);
 void		 run_record_release(struct run_record *r);
 
-/* run-findings.c */
+/* run-classify.c */
 int		 run_crash_report(const char *log, size_t len,
 		     enum run_outcome o, struct report *out);
 size_t		 run_findings_crash_start(const char *log, size_t len,
@@ -238,6 +238,7 @@ size_t		 run_findings_crash_start(const char *log, size_t len,
 void		 run_findings_collect(struct run_record *r, const char *log,
 		     size_t len, size_t crash_start);
 void		 run_findings_release(struct run_record *r);
+void		 run_classify(struct run_record *r);
 
 /* run-print.c */
 /* Print r for a person on stdout: outcome, crash, rates, its directory. */

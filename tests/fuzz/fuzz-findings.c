@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * libFuzzer target for a run's findings (run-findings.c): any bytes as a
+ * libFuzzer target for a run's findings (run-classify.c): any bytes as a
  * console log, its crash picked for each outcome and its findings
  * collected.  Beyond "no crash": the crash lies inside the log, at most
  * RUN_FINDINGS_MAX findings are kept, each text within RUN_FINDING_TEXT

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Which report of a run's log is its crash, and which are its findings:
+ * A finished run classified (run_classify()): which report of its log is
+ * its crash, and which are its findings:
  * the reports the kernel printed and went on from (WARNINGs with
  * panic_on_warn=0, KCSAN data races, KASAN with kasan.fault=report,
  * lockdep, stalls and lockups).
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 #include "report.h"
@@ -242,4 +244,58 @@ run_findings_release(struct run_record *r)
 	r->nfindings = 0;
 	r->findings_total = 0;
 	r->findings_dropped = 0;
+}
+
+/*
+ * Classify the run: its crash, if the kernel crashed or hung, from the
+ * vmcore's log when there is one (the console may have been cut short
+ * by the panic), else from the console log; and its findings, the
+ * reports it went on from, from the console log.
+ */
+void
+run_classify(struct run_record *r)
+{
+	struct buf con = BUF_INIT;
+	char *path = xasprintf("%s/console.log", r->dir);
+	size_t crash_start = SIZE_MAX;
+	/* a VM that never started has no console log: nothing to say */
+	int have_con = access(path, F_OK) == 0 &&
+	    read_file(path, &con, 256u * 1024 * 1024) == 0;
+	int want_crash = r->outcome != RUN_OK && r->outcome != RUN_ERROR;
+
+	free(path);
+	if (want_crash && r->dmesg != NULL) {
+		struct buf log = BUF_INIT;
+		struct report rep;
+
+		if (read_file(r->dmesg, &log, 256u * 1024 * 1024) == 0 &&
+		    run_crash_report(log.data ? log.data : "", log.len,
+		    r->outcome, &rep) == 1) {
+			r->report = report_to_json(&rep);
+			report_release(&rep);
+		}
+		buf_release(&log);
+	}
+	if (have_con && want_crash) {
+		const char *text = con.data ? con.data : "";
+		struct report rep;
+
+		crash_start = run_findings_crash_start(text, con.len,
+		    r->outcome);
+		if (r->report == NULL &&
+		    run_crash_report(text, con.len, r->outcome, &rep) == 1) {
+			r->report = report_to_json(&rep);
+			report_release(&rep);
+		}
+	}
+	if (r->report != NULL) {
+		char *out = xasprintf("%s/report.json", r->dir);
+
+		(void)json_write_atomic(out, r->report);
+		free(out);
+	}
+	if (have_con)
+		run_findings_collect(r, con.data ? con.data : "", con.len,
+		    crash_start);
+	buf_release(&con);
 }
