@@ -9,14 +9,21 @@ test_description='the general race workloads on a KCSAN kernel: data races are f
 OUT="$TRASH/runs"
 SECS=${RACERIG_TEST_WORKLOAD_S:-60}
 
+# KCSAN samples: a 60 s stress-ng run here showed a pair in most runs,
+# not in all (10-minute campaign: 3 of 5 stress-ng runs).  Up to three
+# runs, every one ok, until one has a KCSAN finding.
 test_expect_success QEMU,KCSAN "stress-ng on the KCSAN kernel: ok, with KCSAN data races as findings" '
-	img=$(kcsan_kernel) &&
-	"$RACERIG" run stress-ng --image "$img" --param set=mix --duration $SECS --out "$OUT" >out &&
-	grep -q "^outcome: *ok" out &&
-	dir=$(run_dir_of out) &&
-	grep -q "panic_on_warn=0" "$dir/run.json" &&
-	n=$(json_get "$dir/run.json" "sum(1 for f in d[\"findings\"] if f[\"title\"].startswith(\"KCSAN: data-race in \"))") &&
-	echo "# $n distinct KCSAN pairs in $SECS s:" >&3 &&
+	img=$(kcsan_kernel) && n=0 &&
+	for try in 1 2 3; do
+		"$RACERIG" run stress-ng --image "$img" --param set=mix --param instances=2 \
+			--duration $SECS --out "$OUT" >out &&
+		grep -q "^outcome: *ok" out &&
+		dir=$(run_dir_of out) &&
+		grep -q "panic_on_warn=0" "$dir/run.json" &&
+		n=$(json_get "$dir/run.json" "sum(1 for f in d[\"findings\"] if f[\"title\"].startswith(\"KCSAN: data-race in \"))") || exit 1
+		echo "# run $try: $n distinct KCSAN pairs in $SECS s" >&3
+		test "$n" -gt 0 && break
+	done &&
 	json_get "$dir/run.json" "chr(10).join(\"#   \" + f[\"title\"] for f in d[\"findings\"])" >&3 &&
 	test "$n" -gt 0 &&
 	json_get "$dir/run.json" "[f for f in d[\"findings\"] if f[\"title\"].startswith(\"KCSAN\")][0][\"text\"]" |
