@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A finished run classified (run_classify()): which report of its log is
- * its crash, and which are its findings:
- * the reports the kernel printed and went on from (WARNINGs with
- * panic_on_warn=0, KCSAN data races, KASAN with kasan.fault=report,
- * lockdep, stalls and lockups).
+ * its crash, and which are its findings, the reports the kernel printed
+ * and went on from (WARNINGs with panic_on_warn=0, KCSAN data races,
+ * KASAN with kasan.fault=report, lockdep, stalls and lockups).
  *
  * The crash is the report that ended the run: the last one that began at
  * or before the first line the console marks as fatal (an oops, a BUG(),
