@@ -21,9 +21,10 @@
  *
  * Guided mode keeps, per scenario, the parameter sets that raised the
  * race-hit metric (hit_metric: a rate in run.json such as clash_per_s,
- * or a counter the scenario prints, such as "collisions N") or found a
- * new bucket, and mutates them preferentially, as a fuzzer keeps inputs
- * that found new coverage.
+ * a counter the scenario prints, such as "collisions N", or
+ * "new_findings": the run's finding buckets, such as KCSAN pairs, that
+ * no earlier run of the campaign had) or found a new bucket, and mutates
+ * them preferentially, as a fuzzer keeps inputs that found new coverage.
  *
  * Multi-host campaigns list libvirt hosts instead of "jobs":
  *

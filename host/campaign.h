@@ -20,11 +20,14 @@ struct campaign_kept {
 	double		 hits;
 };
 
+/* The hit metric that counts a run's finding buckets new to its campaign. */
+#define CAMPAIGN_NEW_FINDINGS	"new_findings"
+
 struct campaign_scenario {
 	char		*name;
 	json_t		*params;	/* specs: [min, max], [values], value */
 	long		 duration_s;	/* 0: the scenario's */
-	char		*hit_metric;	/* NULL: none */
+	char		*hit_metric;	/* NULL: none; CAMPAIGN_NEW_FINDINGS */
 	struct campaign_kept *corpus;	/* guided mode */
 	size_t		 ncorpus;
 };

@@ -272,6 +272,43 @@ db_campaign_findings(struct db *db, long long campaign_id)
 	return n;
 }
 
+/*
+ * How many of run's finding buckets no recorded run of the campaign has
+ * (call before db_add_run() records it), or -1 if the database could not
+ * say.
+ */
+long long
+db_new_findings(struct db *db, long long campaign_id,
+    const struct run_record *run)
+{
+	sqlite3_stmt *st;
+	long long n = 0;
+
+	if (run->nfindings == 0)
+		return 0;
+	if (db_prepare(db, "SELECT 1 FROM findings f JOIN runs r ON "
+	    "r.run_id = f.run_id WHERE r.campaign_id = ? AND f.bucket = ? "
+	    "LIMIT 1", &st) != 0)
+		return -1;
+	for (size_t i = 0; i < run->nfindings; i++) {
+		int rc;
+
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, campaign_id);
+		sqlite3_bind_text(st, 2, run->findings[i].bucket, -1,
+		    SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_DONE)
+			n++;
+		else if (rc != SQLITE_ROW) {
+			n = -1;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
 /* Is seq of the campaign recorded? */
 static int
 db_has_seq(struct db *db, long long campaign_id, long long seq)

@@ -28,6 +28,8 @@ long long	 db_campaign_runs(struct db *db, long long campaign_id,
 int		 db_campaign_progress(struct db *db, long long campaign_id,
 		     double elapsed_s, int finished);
 long long	 db_campaign_findings(struct db *db, long long campaign_id);
+long long	 db_new_findings(struct db *db, long long campaign_id,
+		     const struct run_record *run);
 int		 db_add_run(struct db *db, long long campaign_id, long long seq,
 		     const struct run_record *run, double hits_per_s);
 int		 db_has_run(struct db *db, const char *run_id);

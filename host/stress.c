@@ -178,7 +178,14 @@ stress_record(struct stress_state *s, long long seq, size_t scenario,
 	default:
 		return -1;
 	}
-	hits = campaign_hits(cs->hit_metric, run);
+	if (cs->hit_metric != NULL &&
+	    strcmp(cs->hit_metric, CAMPAIGN_NEW_FINDINGS) == 0) {
+		/* new to the campaign: asked before the run is recorded */
+		long long nf = db_new_findings(s->db, s->campaign_id, run);
+
+		hits = nf > 0 ? (double)nf : 0;
+	} else
+		hits = campaign_hits(cs->hit_metric, run);
 	nb = db_add_run(s->db, s->campaign_id, seq, run, hits);
 	if (nb >= 0) {
 		s->runs++;

@@ -205,8 +205,14 @@ test_findings_recorded(void **state)
 	run_with_findings("20261203-000000-stress-ng-0001", &a);
 	assert_int_equal(a.nfindings, 2);
 	assert_int_equal(a.findings_total, 4);
+	/* guided mode's new_findings: both are new to campaign f1 ... */
+	assert_int_equal(db_new_findings(db, c1, &a), 2);
 	assert_int_equal(db_add_run(db, c1, 0, &a, 0), 0);
+	/* ... and not once a run of it had them */
+	assert_int_equal(db_new_findings(db, c1, &a), 0);
 	run_with_findings("20261203-000001-stress-ng-0002", &b);
+	/* another campaign's runs do not count */
+	assert_int_equal(db_new_findings(db, c2, &b), 2);
 	assert_int_equal(db_add_run(db, c2, 0, &b, 0), 0);
 	assert_int_equal(count(db->h, "findings WHERE bucket = "
 	    "'aaaaaaaaaaaaaaaa' AND first_seen = 1012.5"), 2);
