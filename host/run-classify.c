@@ -53,8 +53,9 @@ first_marked_line(const char *log, size_t len, unsigned mask)
 }
 
 struct crash_pick {
-	size_t		 limit;	/* reports starting after it do not count */
-	size_t		 start;	/* the last one before it; SIZE_MAX: none */
+	size_t		 limit;	/* the fatal (or hang) line */
+	size_t		 before;	/* the last report starting before it */
+	size_t		 at;	/* the first starting at or after it */
 	size_t		 first;	/* the log's first report */
 };
 
@@ -65,39 +66,90 @@ pick_one(void *arg, const struct report *r)
 
 	if (p->first == SIZE_MAX)
 		p->first = r->start;
-	if (r->start > p->limit)
+	if (r->start >= p->limit) {
+		p->at = r->start;
 		return 1;
-	p->start = r->start;
+	}
+	p->before = r->start;
+	return 0;
+}
+
+/*
+ * Panics that another report caused, which end with "not syncing: "
+ * and one of these: its crash is that report, not the panic's own.
+ */
+static const char *const consequence_panics[] = {
+	"panic_on_warn set",	/* a WARNING, KASAN, KCSAN, UBSAN report */
+	"Fatal exception",	/* an oops, with oops=panic */
+	"hung_task: blocked tasks",
+	"softlockup: hung tasks",
+	"hard LOCKUP",
+	"RCU Stall",		/* panic_on_rcu_stall */
+};
+
+static int
+panic_is_consequence(const char *line, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(consequence_panics); i++) {
+		const char *c = consequence_panics[i];
+
+		if (memmem(line, len, c, strlen(c)) != NULL)
+			return 1;
+	}
 	return 0;
 }
 
 /*
  * Where the report that ended a run with outcome o starts in log, or
- * SIZE_MAX if none of its reports did.
+ * SIZE_MAX if none of its reports did.  The first fatal line decides:
+ * an oops, BUG() or fault is in the report that starts at or last before
+ * it; a panic another report caused (panic_on_warn, an oops's "Fatal
+ * exception", a hung-task or lockup panic) is that report's, the last
+ * before it; any other panic (sysrq, a module's own) is its own report.
+ * A hung run with no fatal line takes the report of its first lockup or
+ * stall line, a crashed or hung one with neither its first report.
  */
 static size_t
-run_crash_start(const char *log, size_t len, enum run_outcome o)
+run_crash_start(const char *log, size_t len, enum run_outcome o,
+    size_t *fatal)
 {
-	struct crash_pick p = { SIZE_MAX, SIZE_MAX, SIZE_MAX };
-	int hung = o == RUN_HUNG || o == RUN_BOOT_FAILED;
+	struct crash_pick p = { SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX };
+	int kernel = o == RUN_CRASHED || o == RUN_HUNG ||
+	    o == RUN_BOOT_FAILED;
+	int own = 0;
 
 	p.limit = first_marked_line(log, len, CONSOLE_CRASH | CONSOLE_PANIC);
-	if (p.limit == SIZE_MAX && hung)
+	if (p.limit != SIZE_MAX) {
+		const char *l = log + p.limit;
+		const char *nl = memchr(l, '\n', len - p.limit);
+		size_t n = nl != NULL ? (size_t)(nl - l) : len - p.limit;
+		unsigned f = console_line_markers(l, n < CONSOLE_LINE ? n :
+		    CONSOLE_LINE, NULL);
+
+		/* a consequence's report starts before limit: "before" */
+		if (!(f & CONSOLE_CRASH) && !panic_is_consequence(l, n))
+			own = 1;
+		else if (f & CONSOLE_CRASH)
+			p.limit++;	/* the report that begins at it too */
+		/* a report headed by the line itself, if there is one */
+		if (own || (f & CONSOLE_CRASH))
+			*fatal = l - log;
+	} else if (kernel) {
 		p.limit = first_marked_line(log, len, CONSOLE_HANG);
-	if (p.limit == SIZE_MAX) {
-		if (!hung)
-			return SIZE_MAX;	/* it went on from them all */
-		p.limit = 0;	/* no line says why: the first report */
+		if (p.limit == SIZE_MAX)
+			p.limit = 0;	/* no line says why: the first */
+		else
+			p.limit++;
 	}
+	if (p.limit == SIZE_MAX)
+		return SIZE_MAX;	/* it went on from all of them */
 	(void)report_each(log, len, RUN_FINDINGS_SCAN, pick_one, &p);
-	if (p.start != SIZE_MAX)
-		return p.start;
-	/*
-	 * The fatal line came before any report (a panic with no header
-	 * the classifier knows) or a hang left no line: the first report
-	 * after it, as report_parse() would take.
-	 */
-	return p.first;
+	if (own && p.at != SIZE_MAX)
+		return p.at;
+	if (p.before != SIZE_MAX)
+		return p.before;
+	/* the fatal line came before any report: the first after it */
+	return p.at != SIZE_MAX ? p.at : p.first;
 }
 
 /*
@@ -108,11 +160,23 @@ int
 run_crash_report(const char *log, size_t len, enum run_outcome o,
     struct report *out)
 {
-	size_t start = run_crash_start(log, len, o);
+	size_t fatal = SIZE_MAX;
+	size_t start = run_crash_start(log, len, o, &fatal);
 
 	memset(out, 0, sizeof(*out));
 	if (start == SIZE_MAX)
 		return 0;
+	/*
+	 * An oops that cut into a report still in progress (another CPU's
+	 * WARNING) heads a report of its own that report_each() did not
+	 * see, being inside the other: that is the crash.
+	 */
+	if (fatal != SIZE_MAX && fatal != start) {
+		if (report_parse_from(log, len, fatal, out) == 1 &&
+		    out->start == fatal)
+			return 1;
+		report_release(out);
+	}
 	/* the first report: exactly as before findings were kept */
 	if (report_parse(log, len, out) == 1 && out->start == start)
 		return 1;
@@ -223,13 +287,6 @@ run_findings_collect(struct run_record *r, const char *log, size_t len,
 	(void)report_each(log, len, RUN_FINDINGS_SCAN, collect_one, &c);
 }
 
-/* The console log's crash start, for run_findings_collect(). */
-size_t
-run_findings_crash_start(const char *log, size_t len, enum run_outcome o)
-{
-	return run_crash_start(log, len, o);
-}
-
 void
 run_findings_release(struct run_record *r)
 {
@@ -279,13 +336,13 @@ run_classify(struct run_record *r)
 		const char *text = con.data ? con.data : "";
 		struct report rep;
 
-		crash_start = run_findings_crash_start(text, con.len,
-		    r->outcome);
-		if (r->report == NULL &&
-		    run_crash_report(text, con.len, r->outcome, &rep) == 1) {
-			r->report = report_to_json(&rep);
-			report_release(&rep);
+		/* the findings end where the console's crash begins */
+		if (run_crash_report(text, con.len, r->outcome, &rep) == 1) {
+			crash_start = rep.start;
+			if (r->report == NULL)
+				r->report = report_to_json(&rep);
 		}
+		report_release(&rep);
 	}
 	if (r->report != NULL) {
 		char *out = xasprintf("%s/report.json", r->dir);

@@ -233,8 +233,6 @@ void		 run_record_release(struct run_record *r);
 /* run-classify.c */
 int		 run_crash_report(const char *log, size_t len,
 		     enum run_outcome o, struct report *out);
-size_t		 run_findings_crash_start(const char *log, size_t len,
-		     enum run_outcome o);
 void		 run_findings_collect(struct run_record *r, const char *log,
 		     size_t len, size_t crash_start);
 void		 run_findings_release(struct run_record *r);

@@ -10,6 +10,7 @@
 #include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -29,11 +30,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_t *j;
 
 	memset(&r, 0, sizeof(r));
-	if (run_crash_report(log, size, o, &rep) == 1)
-		assert(rep.title != NULL && rep.end <= size);
+	start = SIZE_MAX;
+	if (run_crash_report(log, size, size > 1 && data[1] & 1 ? RUN_OK : o,
+	    &rep) == 1) {
+		assert(rep.title != NULL && rep.start <= rep.end &&
+		    rep.end <= size);
+		start = rep.start;
+	}
 	report_release(&rep);
-	start = run_findings_crash_start(log, size, size > 1 && data[1] & 1 ?
-	    RUN_OK : o);
 	run_findings_collect(&r, log, size, start);
 	assert(r.nfindings <= RUN_FINDINGS_MAX);
 	assert(r.findings_total >= r.nfindings + r.findings_dropped);
