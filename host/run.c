@@ -12,9 +12,9 @@
  *	report.json  the classification of the first crash
  *	run.json     what ran, how it ended, and the timings
  *
- * Outcomes (enum run_outcome): ok, crashed, hung (a lockup or stall
- * report, no heartbeat, or a guest that stopped reading its agent
- * channel), boot-failed, lost (QEMU died or the guest went away
+ * Outcomes (enum run_outcome): ok, crashed, hung (no heartbeat, a
+ * lockup or stall report before the panic it led to, or a guest that
+ * stopped reading its agent channel), boot-failed, lost (QEMU died or the guest went away
  * unasked), failed (a step exited other than expected, or the agent
  * broke the protocol), workload-failed (a step marked "workload" died,
  * was OOM-killed or exited other than expected while the kernel stayed
@@ -436,10 +436,11 @@ run_check_timers(struct run_state *rs)
 		run_kernel_verdict(rs, "oops on the console, then silence");
 		return;
 	}
-	if (rs->hang_at != 0 && now - rs->hang_at > RUN_CRASH_SETTLE_S) {
-		run_kernel_verdict(rs, "lockup or stall reported");
-		return;
-	}
+	/*
+	 * A lockup or stall report alone ends nothing: the kernel goes on
+	 * (it is one of the run's findings).  If the guest is stuck, the
+	 * heartbeats stop; if a panic follows, the verdict is hung.
+	 */
 	if (rs->agent_broken_at != 0 && rs->crash_at == 0 && rs->hang_at == 0 &&
 	    now - rs->agent_broken_at > RUN_AGENT_SETTLE_S) {
 		if (!run_lost_with_vm(rs, "the agent channel closed with it"))
