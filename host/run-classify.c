@@ -314,10 +314,15 @@ run_classify(struct run_record *r)
 	struct buf con = BUF_INIT;
 	char *path = xasprintf("%s/console.log", r->dir);
 	size_t crash_start = SIZE_MAX;
-	/* a VM that never started has no console log: nothing to say */
-	int have_con = access(path, F_OK) == 0 &&
-	    read_file(path, &con, 256u * 1024 * 1024) == 0;
 	int want_crash = r->outcome != RUN_OK && r->outcome != RUN_ERROR;
+	/*
+	 * A VM that never started has no console log: nothing to say.  An
+	 * ok run whose console showed no report needs no reading either:
+	 * a clean run, or a flood of bytes with none, costs no memory.
+	 */
+	int have_con = (want_crash || r->findings_live > 0) &&
+	    access(path, F_OK) == 0 &&
+	    read_file(path, &con, 256u * 1024 * 1024) == 0;
 
 	free(path);
 	if (want_crash && r->dmesg != NULL) {

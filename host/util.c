@@ -261,12 +261,17 @@ read_file(const char *path, struct buf *b, size_t max)
 {
 	char chunk[65536];
 	size_t total = 0;
+	struct stat st;
 	ssize_t n;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return error("cannot open '%s': %s", path, strerror(errno));
+	/* one allocation for a file of known size, not a chain of them */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (unsigned long long)st.st_size <= max)
+		buf_grow(b, (size_t)st.st_size);
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
