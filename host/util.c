@@ -270,8 +270,10 @@ read_file(const char *path, struct buf *b, size_t max)
 		return error("cannot open '%s': %s", path, strerror(errno));
 	/* one allocation for a file of known size, not a chain of them */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (unsigned long long)st.st_size <= max)
+	    (unsigned long long)st.st_size <= max && st.st_size > 0) {
 		buf_grow(b, (size_t)st.st_size);
+		b->data[b->len] = '\0';	/* a file that shrank: still a string */
+	}
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
