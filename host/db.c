@@ -206,6 +206,22 @@ db_campaign(struct db *db, const char *name, const char *file,
 	return id;
 }
 
+/* The one number sql (one "?": the campaign id) counts, or -1. */
+static long long
+db_campaign_count(struct db *db, const char *sql, long long campaign_id)
+{
+	sqlite3_stmt *st;
+	long long n = -1;
+
+	if (db_prepare(db, sql, &st) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, campaign_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 /*
  * Where a campaign's runs stand.  Runs finish out of order, so a kill
  * can leave seqs below the highest one unrecorded: *next is one past the
@@ -240,14 +256,11 @@ db_campaign_runs(struct db *db, long long campaign_id, long long *next,
 		*next = seq + 1;
 	}
 	sqlite3_finalize(st);
-	if (db_prepare(db, "SELECT COUNT(*) FROM runs WHERE "
-	    "campaign_id = ?", &st) != 0)
+	n = db_campaign_count(db, "SELECT COUNT(*) FROM runs WHERE "
+	    "campaign_id = ?", campaign_id);
+	if (n < 0)
 		return error("cannot count the campaign's runs: %s",
 		    sqlite3_errmsg(db->h));
-	sqlite3_bind_int64(st, 1, campaign_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
 	return n;
 }
 
@@ -258,18 +271,9 @@ db_campaign_runs(struct db *db, long long campaign_id, long long *next,
 long long
 db_campaign_findings(struct db *db, long long campaign_id)
 {
-	sqlite3_stmt *st;
-	long long n = -1;
-
-	if (db_prepare(db, "SELECT COUNT(DISTINCT f.bucket) FROM findings f "
-	    "JOIN runs r ON r.run_id = f.run_id WHERE r.campaign_id = ?",
-	    &st) != 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, campaign_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	return db_campaign_count(db, "SELECT COUNT(DISTINCT f.bucket) FROM "
+	    "findings f JOIN runs r ON r.run_id = f.run_id WHERE "
+	    "r.campaign_id = ?", campaign_id);
 }
 
 /*
