@@ -99,16 +99,15 @@ console_line_markers(const char *line, size_t len, int *header)
 
 		if (memmem(line, len, m->needle, strlen(m->needle)) == NULL)
 			continue;
-		/*
-		 * "BUG: unable to handle" is the die kind, not the
-		 * generic "BUG: " finding that also matches it
-		 */
-		if ((flags & CONSOLE_CRASH) && m->flag == CONSOLE_FINDING &&
-		    strcmp(m->needle, "BUG: ") == 0)
-			continue;
 		flags |= m->flag;
 		h |= m->header;
 	}
+	/*
+	 * A line that kills is no finding, whatever else it matches:
+	 * "BUG: unable to handle page fault" is also "BUG: ".
+	 */
+	if (flags & CONSOLE_CRASH)
+		flags &= ~CONSOLE_FINDING;
 	if (header != NULL)
 		*header = h;
 	return flags;

@@ -187,12 +187,13 @@ struct rwin {
 };
 
 static void
-rwin_reset(struct rwin *w, const char *log, size_t len, int style)
+rwin_reset(struct rwin *w, const char *log, size_t len, int style,
+    size_t from)
 {
 	w->log = log;
 	w->len = len;
 	w->style = style;
-	w->pos = 0;
+	w->pos = from;
 	w->n = 0;
 }
 
@@ -293,8 +294,7 @@ report_parse_from(const char *log, size_t len, size_t from,
 	if (from > len)
 		from = len;
 	style = report_detect_style(log, len);
-	rwin_reset(w, log, len, style);
-	w->pos = from;
+	rwin_reset(w, log, len, style, from);
 	for (i = 0; rc == 0 && rwin_at(w, &i); i++) {
 		const struct rheader *h = report_header_kind(&w->line[i]);
 
@@ -304,8 +304,7 @@ report_parse_from(const char *log, size_t len, size_t from,
 		rc = report_title_at(&lg, 0, h, out);
 	}
 	/* no header anywhere: a second pass for "bt" output */
-	rwin_reset(w, log, len, style);
-	w->pos = from;
+	rwin_reset(w, log, len, style, from);
 	for (i = 0; rc == 0 && rwin_at(w, &i); i++) {
 		size_t lo = i > RWIN_AHEAD ? i - RWIN_AHEAD : 0;
 
@@ -346,7 +345,7 @@ report_each(const char *log, size_t len, size_t max,
 
 	if (len > REPORT_MAX_LOG)
 		len = REPORT_MAX_LOG;
-	rwin_reset(w, log, len, report_detect_style(log, len));
+	rwin_reset(w, log, len, report_detect_style(log, len), 0);
 	for (i = 0; n < max && rwin_at(w, &i); i++) {
 		const struct rheader *h = report_header_kind(&w->line[i]);
 		size_t end;

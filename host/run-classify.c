@@ -33,10 +33,11 @@
 
 /*
  * The offset of the first line of log[0..len) with one of the markers in
- * mask, or SIZE_MAX.
+ * mask, or SIZE_MAX; *flags gets that line's markers and *n its length.
  */
 static size_t
-first_marked_line(const char *log, size_t len, unsigned mask)
+first_marked_line(const char *log, size_t len, unsigned mask,
+    unsigned *flags, size_t *n)
 {
 	size_t off = 0;
 
@@ -44,9 +45,12 @@ first_marked_line(const char *log, size_t len, unsigned mask)
 		const char *nl = memchr(log + off, '\n', len - off);
 		size_t l = nl != NULL ? (size_t)(nl - (log + off)) : len - off;
 
-		if (console_line_markers(log + off, l < CONSOLE_LINE ? l :
-		    CONSOLE_LINE, NULL) & mask)
+		*flags = console_line_markers(log + off, l < CONSOLE_LINE ? l :
+		    CONSOLE_LINE, NULL);
+		if (*flags & mask) {
+			*n = l;
 			return off;
+		}
 		off += l + 1;
 	}
 	return SIZE_MAX;
@@ -56,7 +60,6 @@ struct crash_pick {
 	size_t		 limit;	/* the fatal (or hang) line */
 	size_t		 before;	/* the last report starting before it */
 	size_t		 at;	/* the first starting at or after it */
-	size_t		 first;	/* the log's first report */
 };
 
 static int
@@ -64,8 +67,6 @@ pick_one(void *arg, const struct report *r)
 {
 	struct crash_pick *p = arg;
 
-	if (p->first == SIZE_MAX)
-		p->first = r->start;
 	if (r->start >= p->limit) {
 		p->at = r->start;
 		return 1;
@@ -113,29 +114,27 @@ static size_t
 run_crash_start(const char *log, size_t len, enum run_outcome o,
     size_t *fatal)
 {
-	struct crash_pick p = { SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX };
+	struct crash_pick p = { SIZE_MAX, SIZE_MAX, SIZE_MAX };
 	int kernel = o == RUN_CRASHED || o == RUN_HUNG ||
 	    o == RUN_BOOT_FAILED;
 	int own = 0;
+	unsigned f;
+	size_t n;
 
-	p.limit = first_marked_line(log, len, CONSOLE_CRASH | CONSOLE_PANIC);
+	p.limit = first_marked_line(log, len, CONSOLE_CRASH | CONSOLE_PANIC,
+	    &f, &n);
 	if (p.limit != SIZE_MAX) {
-		const char *l = log + p.limit;
-		const char *nl = memchr(l, '\n', len - p.limit);
-		size_t n = nl != NULL ? (size_t)(nl - l) : len - p.limit;
-		unsigned f = console_line_markers(l, n < CONSOLE_LINE ? n :
-		    CONSOLE_LINE, NULL);
-
 		/* a consequence's report starts before limit: "before" */
-		if (!(f & CONSOLE_CRASH) && !panic_is_consequence(l, n))
+		if (!(f & CONSOLE_CRASH) &&
+		    !panic_is_consequence(log + p.limit, n))
 			own = 1;
-		else if (f & CONSOLE_CRASH)
-			p.limit++;	/* the report that begins at it too */
 		/* a report headed by the line itself, if there is one */
 		if (own || (f & CONSOLE_CRASH))
-			*fatal = l - log;
+			*fatal = p.limit;
+		if (f & CONSOLE_CRASH)
+			p.limit++;	/* the report that begins at it too */
 	} else if (kernel) {
-		p.limit = first_marked_line(log, len, CONSOLE_HANG);
+		p.limit = first_marked_line(log, len, CONSOLE_HANG, &f, &n);
 		if (p.limit == SIZE_MAX)
 			p.limit = 0;	/* no line says why: the first */
 		else
@@ -148,8 +147,8 @@ run_crash_start(const char *log, size_t len, enum run_outcome o,
 		return p.at;
 	if (p.before != SIZE_MAX)
 		return p.before;
-	/* the fatal line came before any report: the first after it */
-	return p.at != SIZE_MAX ? p.at : p.first;
+	/* none before the line: the first after it (SIZE_MAX: none) */
+	return p.at;
 }
 
 /*

@@ -14,8 +14,8 @@
  *
  * Outcomes (enum run_outcome): ok, crashed, hung (no heartbeat, a
  * lockup or stall report before the panic it led to, or a guest that
- * stopped reading its agent channel), boot-failed, lost (QEMU died or the guest went away
- * unasked), failed (a step exited other than expected, or the agent
+ * stopped reading its agent channel), boot-failed, lost (QEMU died or
+ * the guest went away unasked), failed (a step exited other than expected, or the agent
  * broke the protocol), workload-failed (a step marked "workload" died,
  * was OOM-killed or exited other than expected while the kernel stayed
  * up), error (racerig or the host).

@@ -168,6 +168,7 @@ stress_record(struct stress_state *s, long long seq, size_t scenario,
 {
 	struct campaign_scenario *cs = &s->c->scenarios[scenario];
 	double hits;
+	long long nf;
 	int nb;
 
 	switch (db_has_run(s->db, run->id)) {
@@ -178,13 +179,12 @@ stress_record(struct stress_state *s, long long seq, size_t scenario,
 	default:
 		return -1;
 	}
+	/* finding buckets new to the campaign: asked before it records */
+	nf = db_new_findings(s->db, s->campaign_id, run);
 	if (cs->hit_metric != NULL &&
-	    strcmp(cs->hit_metric, CAMPAIGN_NEW_FINDINGS) == 0) {
-		/* new to the campaign: asked before the run is recorded */
-		long long nf = db_new_findings(s->db, s->campaign_id, run);
-
+	    strcmp(cs->hit_metric, CAMPAIGN_NEW_FINDINGS) == 0)
 		hits = nf > 0 ? (double)nf : 0;
-	} else
+	else
 		hits = campaign_hits(cs->hit_metric, run);
 	nb = db_add_run(s->db, s->campaign_id, seq, run, hits);
 	if (nb >= 0) {
@@ -197,13 +197,8 @@ stress_record(struct stress_state *s, long long seq, size_t scenario,
 			s->buckets++;
 			s->new_buckets++;
 		}
-		if (run->nfindings > 0) {
-			long long nf = db_campaign_findings(s->db,
-			    s->campaign_id);
-
-			if (nf >= 0)
-				s->findings = nf;
-		}
+		if (nf > 0)
+			s->findings += nf;
 		campaign_learn(cs, run->params, hits, nb == 1);
 	}
 	return nb < 0 ? -1 : 0;
