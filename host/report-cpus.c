@@ -52,6 +52,8 @@
  * and "NMI handler took too long" lines.
  */
 #define CPUS_ROUND_GAP		8
+/* The kernel's PID_MAX_LIMIT: a larger number is not a pid. */
+#define CPUS_PID_LIMIT	(4 * 1024 * 1024)
 /* One slot more than kept: the crashing CPU may hold one. */
 #define CPUS_SLOTS		(REPORT_MAX_CPUS + 1)
 
@@ -63,6 +65,9 @@ struct cpus_block {
 	size_t		 from, to;	/* byte offsets in the log */
 	char		 fn[REPORT_CPU_FRAMES][128];
 	size_t		 n;
+	char		 comm[16];
+	int		 pid;
+	unsigned long long ip;	/* user only */
 };
 
 /*
@@ -77,6 +82,9 @@ struct cpus_rec {
 	size_t		 dist;		/* of its round from the report */
 	char		*fns;
 	size_t		 n;
+	char		 comm[16];
+	int		 pid;
+	unsigned long long ip;
 };
 
 /*
@@ -176,6 +184,60 @@ cpus_labelled(const struct rline *l, const char *label, const char *after)
 	if (cpu < 0 || l->len - i < la || memcmp(l->text + i, after, la) != 0)
 		return -1;
 	return cpu;
+}
+
+/*
+ * The task of a "CPU: N PID: P Comm: C Tainted: ..." line (dump_stack's
+ * header: the comm, at most 15 bytes, is followed by " Kdump: loaded",
+ * " Tainted: " or " Not tainted ") into b's pid and comm; comm keeps printable bytes
+ * only, as it came from the guest.
+ */
+static void
+cpus_task(const struct rline *l, struct cpus_block *b)
+{
+	const char *p = memmem(l->text, l->len, " PID: ", 6);
+	size_t n = l->len, i, c, k = 0;
+	int pid;
+
+	if (p == NULL)
+		return;
+	i = (size_t)(p - l->text) + 6;
+	for (pid = 0; i < n && isdigit((unsigned char)l->text[i]); i++) {
+		pid = pid * 10 + (l->text[i] - '0');
+		if (pid >= CPUS_PID_LIMIT)
+			return;
+	}
+	if (n - i < 7 || memcmp(l->text + i, " Comm: ", 7) != 0 ||
+	    !isdigit((unsigned char)l->text[i - 1]))
+		return;
+	b->pid = pid;
+	for (c = i + 7; c < n && k < sizeof(b->comm) - 1; c++, k++) {
+		if ((n - c >= 10 && memcmp(l->text + c, " Tainted: ", 10) == 0) ||
+		    (n - c >= 12 && memcmp(l->text + c, " Not tainted", 12) == 0) ||
+		    (n - c >= 14 && memcmp(l->text + c, " Kdump: loaded", 14) == 0))
+			break;
+		b->comm[k] = isprint((unsigned char)l->text[c]) ?
+		    l->text[c] : '?';
+	}
+	b->comm[k] = '\0';
+}
+
+/* The address of a user "RIP: 0033:0x401dd4" line, 0 if none. */
+static unsigned long long
+cpus_user_ip(const struct rline *l)
+{
+	char hex[17];
+	size_t i = 12, k = 0;
+
+	if (l->len <= 12 || memcmp(l->text + 9, ":0x", 3) != 0)
+		return 0;
+	for (; i < l->len && k < 16 && isxdigit((unsigned char)l->text[i]);
+	    i++)
+		hex[k++] = l->text[i];
+	hex[k] = '\0';
+	if (i < l->len && isxdigit((unsigned char)l->text[i]))
+		return 0;	/* longer than an address */
+	return k > 0 ? strtoull(hex, NULL, 16) : 0;
 }
 
 /* Does l end the block it follows without being part of it? */
@@ -319,6 +381,9 @@ cpus_block_end(struct cpus_parse *p, const struct cpus_block *b)
 	r->from = b->from;
 	r->to = b->to;
 	r->n = b->n;
+	memcpy(r->comm, b->comm, sizeof(r->comm));
+	r->pid = b->pid;
+	r->ip = b->ip;
 	for (size_t i = 0; i < b->n; i++)
 		size += strlen(b->fn[i]) + 1;
 	r->fns = xmalloc(size);
@@ -409,6 +474,11 @@ report_cpus_parse(const char *log, size_t len, size_t start, size_t end,
 			cur->user = 0;
 			cur->from = l.off;
 			cur->n = 0;
+			cur->comm[0] = '\0';
+			cur->pid = -1;
+			cur->ip = 0;
+			if (own)
+				cpus_task(&l, cur);
 			lines = 0;
 			rip_seen = 0;
 			at = HEAD;
@@ -428,8 +498,12 @@ report_cpus_parse(const char *log, size_t len, size_t start, size_t end,
 				/* user CS (64 or 32 bit): no trace follows */
 				cur->user = rl_starts(&l, "RIP: 0033:") ||
 				    rl_starts(&l, "RIP: 0023:");
+				if (cur->user)
+					cur->ip = cpus_user_ip(&l);
 				cpus_add(cur, &l);
-			} else if (rl_starts(&l, "Call Trace:"))
+			} else if (rl_starts(&l, "CPU: ") && cur->pid < 0)
+				cpus_task(&l, cur);
+			else if (rl_starts(&l, "Call Trace:"))
 				at = TRACE;
 			continue;
 		case TRACE:
@@ -471,6 +545,9 @@ report_cpus_parse(const char *log, size_t len, size_t start, size_t end,
 		if (k->cpu != out->crash_cpu && out->n < REPORT_MAX_CPUS) {
 			c->cpu = k->cpu;
 			c->user = k->user;
+			memcpy(c->comm, k->comm, sizeof(c->comm));
+			c->pid = k->pid;
+			c->ip = k->ip;
 			c->frames = xcalloc(k->n + 1, sizeof(*c->frames));
 			for (size_t j = 0; j < k->n; j++) {
 				c->frames[c->nframes++] = xstrdup(fn);
@@ -520,12 +597,56 @@ report_cpus_to_json(const struct report_cpus *c, json_t *j)
 		for (size_t k = 0; k < c->cpu[i].nframes; k++)
 			json_array_append_new(fr,
 			    json_string(c->cpu[i].frames[k]));
-		json_array_append_new(a, c->cpu[i].user ?
-		    json_pack("{s:i,s:o,s:b}", "cpu", c->cpu[i].cpu, "frames",
-		    fr, "user", 1) :
-		    json_pack("{s:i,s:o}", "cpu", c->cpu[i].cpu, "frames", fr));
+		json_t *e = json_pack("{s:i,s:o}", "cpu", c->cpu[i].cpu,
+		    "frames", fr);
+
+		if (c->cpu[i].user)
+			json_object_set_new(e, "user", json_true());
+		if (c->cpu[i].pid >= 0) {
+			json_object_set_new(e, "pid",
+			    json_integer(c->cpu[i].pid));
+			json_object_set_new(e, "comm",
+			    json_string(c->cpu[i].comm));
+		}
+		if (c->cpu[i].user && c->cpu[i].ip != 0) {
+			char ip[24];
+
+			snprintf(ip, sizeof(ip), "0x%llx", c->cpu[i].ip);
+			json_object_set_new(e, "ip", json_string(ip));
+		}
+		json_array_append_new(a, e);
 	}
 	json_object_set_new(j, "other_cpus", a);
+}
+
+/*
+ * The task fields of an other_cpus entry e into c, with the parser's
+ * bounds: a comm of at most 15 printable bytes, a pid the kernel could
+ * have (below PID_MAX_LIMIT), an ip of hex digits.
+ */
+static void
+cpus_task_from_json(const json_t *e, struct report_cpu *c)
+{
+	const json_t *pid = json_object_get(e, "pid");
+	const char *comm = json_string_value(json_object_get(e, "comm"));
+	const char *ip = json_string_value(json_object_get(e, "ip"));
+	size_t k;
+
+	c->pid = -1;
+	c->comm[0] = '\0';
+	c->ip = 0;
+	if (json_is_integer(pid) && json_integer_value(pid) >= 0 &&
+	    json_integer_value(pid) < CPUS_PID_LIMIT && comm != NULL) {
+		c->pid = (int)json_integer_value(pid);
+		for (k = 0; comm[k] != '\0' && k < sizeof(c->comm) - 1; k++)
+			c->comm[k] = isprint((unsigned char)comm[k]) ?
+			    comm[k] : '?';
+		c->comm[k] = '\0';
+	}
+	if (ip != NULL && ip[0] == '0' && ip[1] == 'x' &&
+	    strspn(ip + 2, "0123456789abcdefABCDEF") == strlen(ip + 2) &&
+	    strlen(ip + 2) >= 1 && strlen(ip + 2) <= 16)
+		c->ip = strtoull(ip + 2, NULL, 16);
 }
 
 /*
@@ -564,6 +685,7 @@ report_cpus_from_json(const json_t *report, struct report_cpus *out)
 			nf = REPORT_CPU_FRAMES;
 		c->cpu = (int)json_integer_value(cpu);
 		c->user = json_is_true(json_object_get(e, "user"));
+		cpus_task_from_json(e, c);
 		c->frames = xcalloc(nf + 1, sizeof(*c->frames));
 		for (size_t k = 0; k < nf; k++) {
 			const char *s = json_string_value(json_array_get(fr,

@@ -24,6 +24,13 @@ struct report_cpu {
 	char		**frames;	/* as report.frames: innermost first */
 	size_t		 nframes;
 	int		 user;		/* in user space: no kernel frames */
+	char		 comm[16];	/* the task it ran ("" if not shown) */
+	int		 pid;		/* -1 if not shown */
+	/*
+	 * user: where it was (0 if not shown); frames are then the user
+	 * program's, which only the run layer can name (run-symbols.c).
+	 */
+	unsigned long long ip;
 };
 
 struct report_cpus {

@@ -305,10 +305,11 @@ run_findings_release(struct run_record *r)
  * Classify the run: its crash, if the kernel crashed or hung, from the
  * vmcore's log when there is one (the console may have been cut short
  * by the panic), else from the console log; and its findings, the
- * reports it went on from, from the console log.
+ * reports it went on from, from the console log.  progs (may be NULL)
+ * names the user programs other CPUs were caught in.
  */
 void
-run_classify(struct run_record *r)
+run_classify(struct run_record *r, const struct run_programs *progs)
 {
 	struct buf con = BUF_INIT;
 	char *path = xasprintf("%s/console.log", r->dir);
@@ -331,6 +332,7 @@ run_classify(struct run_record *r)
 		if (read_file(r->dmesg, &log, 256u * 1024 * 1024) == 0 &&
 		    run_crash_report(log.data ? log.data : "", log.len,
 		    r->outcome, &rep) == 1) {
+			run_user_frames(&rep.others, progs);
 			r->report = report_to_json(&rep);
 			report_release(&rep);
 		}
@@ -343,8 +345,10 @@ run_classify(struct run_record *r)
 		/* the findings end where the console's crash begins */
 		if (run_crash_report(text, con.len, r->outcome, &rep) == 1) {
 			crash_start = rep.start;
-			if (r->report == NULL)
+			if (r->report == NULL) {
+				run_user_frames(&rep.others, progs);
 				r->report = report_to_json(&rep);
+			}
 		}
 		report_release(&rep);
 	}

@@ -307,9 +307,10 @@ run_cmdline(const struct run_opts *o, const struct scenario *sc,
 	 * oops_enter() sends it before the oops takes die_lock, so when
 	 * two CPUs oops at once, as racing updaters do, the backtraces
 	 * are printed into the middle of the first report and it was
-	 * titled "in __die_body" instead of "in rcu_do_batch".
-	 * NEEDSWORK: with kdump loaded, panic() kexecs before it looks
-	 * at panic_print, so --dump kdump runs show no other CPUs.
+	 * titled "in __die_body" instead of "in rcu_do_batch" (the
+	 * kernel has no CONFIG_PRINTK_CALLER to tell the lines apart).
+	 * A --dump kdump run adds crash_kexec_post_notifiers, so that
+	 * panic() prints them before it kexecs (run_prepare_kdump()).
 	 */
 	buf_addstr(&b, "console=ttyS0,115200 loglevel=5 panic=-1 oops=panic "
 	    "panic_on_warn=1 printk.devkmsg=on nokaslr panic_print=0x40");

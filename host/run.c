@@ -93,6 +93,7 @@ struct run_state {
 	int			 done;
 	int			 kdump;		/* --dump kdump */
 	char			*kdump_disk;
+	char			*initrd;	/* the guest's programs came in */
 	char			*snap_ram;	/* --snapshot: its files */
 	char			*snap_state;
 	int			 steps_fd;
@@ -734,7 +735,14 @@ run_prepare_kdump(struct run_state *rs, const struct image *img,
 		return error("image '%s' has no kdump variant with the "
 		    "workload archive (rebuild it)", img->dir);
 	cfg->disk = rs->kdump_disk;
-	c = xasprintf("%s crashkernel=192M racerig.kdump=load", r->cmdline);
+	/*
+	 * crash_kexec_post_notifiers: panic() kexecs after its notifiers
+	 * and after the other CPUs' backtraces (panic_print=0x40, see
+	 * run_cmdline()), not before, so a kdump run shows them too.  The
+	 * price is that the notifiers run in the crashed kernel first.
+	 */
+	c = xasprintf("%s crashkernel=192M racerig.kdump=load "
+	    "crash_kexec_post_notifiers", r->cmdline);
 	free(r->cmdline);
 	r->cmdline = c;
 	return 0;
@@ -762,6 +770,7 @@ run_prepare_vm(struct run_state *rs, const struct image *img,
 	if (o->dump != NULL && strcmp(o->dump, "kdump") == 0 &&
 	    run_prepare_kdump(rs, img, cfg) != 0)
 		return -1;
+	rs->initrd = xstrdup(cfg->initrd);
 	cfg->cmdline = r->cmdline;
 	cfg->smp = r->smp;
 	cfg->mem_mb = r->mem_mb;
@@ -864,7 +873,7 @@ run_teardown(struct run_state *rs)
 	r->host_lost = r->outcome == RUN_ERROR && rs->vm->host_lost;
 	vm_free(rs->vm);
 	rs->vm = NULL;
-	run_classify(r);
+	run_classify(r, &(struct run_programs){ rs->sc, rs->initrd });
 }
 
 static void
@@ -880,6 +889,7 @@ run_state_release(struct run_state *rs)
 		unlink(rs->kdump_disk);	/* the vmcore was copied out */
 		free(rs->kdump_disk);
 	}
+	free(rs->initrd);
 	free(rs->snap_ram);
 	free(rs->snap_state);
 	json_decref(rs->steps_json);

@@ -38,6 +38,8 @@ enum run_outcome {
 
 struct run_record;
 struct report;
+struct report_cpus;
+struct run_programs;
 
 /*
  * A report the kernel printed and went on from (a WARNING, a KCSAN data
@@ -236,7 +238,20 @@ int		 run_crash_report(const char *log, size_t len,
 void		 run_findings_collect(struct run_record *r, const char *log,
 		     size_t len, size_t crash_start);
 void		 run_findings_release(struct run_record *r);
-void		 run_classify(struct run_record *r);
+void		 run_classify(struct run_record *r,
+		     const struct run_programs *progs);
+
+/*
+ * What ran in the guest's user space (run-symbols.c): the scenario's
+ * programs, built under source_dir()/build, and the initramfs that
+ * carried them, so that a CPU caught in one of them can be named.
+ */
+struct run_programs {
+	const struct scenario	*sc;
+	const char		*initrd;
+};
+void		 run_user_frames(struct report_cpus *oc,
+		     const struct run_programs *progs);
 
 /* run-print.c */
 /* Print r for a person on stdout: outcome, crash, rates, its directory. */

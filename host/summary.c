@@ -95,8 +95,17 @@ html_other_cpus(FILE *f, const char *dir)
 		}
 		if (c->nframes > SUMMARY_CPU_FRAMES)
 			fputs(" &lt; ...", f);
-		if (c->nframes == 0)
-			fputs(c->user ? " (in user space)" : " (no frames)", f);
+		if (c->nframes == 0 && !c->user)
+			fputs(" (no frames)", f);
+		if (c->user)
+			fputs(" (in user space", f);
+		if (c->pid >= 0) {
+			fputs(c->user ? ": " : " (", f);
+			esc(f, c->comm);
+			fprintf(f, ", pid %d", c->pid);
+		}
+		if (c->user || c->pid >= 0)
+			fputs(")", f);
 	}
 	report_cpus_release(&oc);
 	json_decref(j);

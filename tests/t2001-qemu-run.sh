@@ -54,7 +54,12 @@ test_expect_success QEMU,IMAGE 'in-guest kdump: the capture kernel saves a vmcor
 	grep -q "sysrq triggered crash" "$dir/dmesg.txt" &&
 	grep -q "racerig-kdump: saved" "$dir/console.log" &&
 	test "$(json_get "$dir/run.json" "d[\"vmcore\"][\"source\"]")" = kdump &&
-	! test -e "$dir/kdump.disk"
+	! test -e "$dir/kdump.disk" &&
+	# panic() kexecs after the other CPUs backtraces (on 8168ad5 it
+	# kexeced first, and other_cpus was empty)
+	json_get "$dir/report.json" "sorted(c[\"cpu\"] for c in d[\"other_cpus\"] if c[\"frames\"])" >got &&
+	json_get "$dir/run.json" "sorted(set(range(d[\"smp\"])) - {d[\"report\"][\"crash_cpu\"]})" >want &&
+	test "$(cat want)" != "[]" && diff -u want got
 '
 
 test_expect_success QEMU,IMAGE 'a guest that stops answering ends as hung, with a dump' '

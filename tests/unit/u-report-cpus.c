@@ -299,9 +299,81 @@ test_user(void **state)
 	assert_int_equal(r.others.cpu[0].cpu, 0);
 	assert_int_equal(r.others.cpu[0].nframes, 0);
 	assert_true(r.others.cpu[0].user);
+	/* the task and where it was, for the run layer to name */
+	assert_string_equal(r.others.cpu[0].comm, "driver");
+	assert_int_equal(r.others.cpu[0].pid, 109);
+	assert_true(r.others.cpu[0].ip == 0x401dd4);
 	j = report_to_json(&r);
 	assert_int_equal(report_cpus_from_json(j, &back), 1);
 	assert_true(back.cpu[0].user);
+	assert_string_equal(back.cpu[0].comm, "driver");
+	assert_int_equal(back.cpu[0].pid, 109);
+	assert_true(back.cpu[0].ip == 0x401dd4);
+	report_cpus_release(&back);
+	json_decref(j);
+	report_release(&r);
+}
+
+/*
+ * The task line is the guest's: a comm is cut at 15 bytes and keeps
+ * printable bytes only, a pid or an address out of range is not taken,
+ * and the same holds for report.json read back.
+ */
+static void
+test_task_hostile(void **state)
+{
+	static const char log[] =
+	    "BUG: kernel NULL pointer dereference, address: 0000000000000000\n"
+	    "CPU: 1 PID: 21 Comm: ksoftirqd/1\n"
+	    "Kernel panic - not syncing: Fatal exception in interrupt\n"
+	    "Sending NMI from CPU 1 to CPUs 0,2-3:\n"
+	    "NMI backtrace for cpu 0\n"
+	    "CPU: 0 PID: 77 Comm: a\x01very-long-name-indeed Tainted: G\n"
+	    "RIP: 0033:0x123456789abcdef0123\n"
+	    "NMI backtrace for cpu 2\n"
+	    "CPU: 2 PID: 99999999999 Comm: x Not tainted\n"
+	    "CPU: 2 PID: 12345 Comm: y Not tainted\n"
+	    "RIP: 0033:0xzz\n"
+	    "NMI backtrace for cpu 3\n"
+	    "CPU: 3 PID: 5 Comm: kworker/3:1 Kdump: loaded Not tainted 6.1.0 #1\n"
+	    "RIP: 0010:default_idle+0x20/0x30\n"
+	    "Call Trace:\n"
+	    " <TASK>\n"
+	    " default_idle_call+0x2e/0xe0\n"
+	    " </TASK>\n";
+	struct report r;
+	struct report_cpus back;
+	json_t *j, *e;
+
+	(void)state;
+	assert_int_equal(report_parse(log, sizeof(log) - 1, &r), 1);
+	assert_int_equal(r.others.n, 3);
+	assert_string_equal(r.others.cpu[0].comm, "a?very-long-nam");
+	assert_int_equal(r.others.cpu[0].pid, 77);
+	/* 19 hex digits: not an address */
+	assert_true(r.others.cpu[0].ip == 0);
+	/* the first task line of a block counts, if it is one */
+	assert_int_equal(r.others.cpu[1].pid, 12345);
+	assert_string_equal(r.others.cpu[1].comm, "y");
+	assert_true(r.others.cpu[1].ip == 0);
+	assert_string_equal(r.others.cpu[2].comm, "kworker/3:1");
+	assert_false(r.others.cpu[2].user);
+	j = report_to_json(&r);
+	e = json_array_get(json_object_get(j, "other_cpus"), 2);
+	assert_null(json_object_get(e, "ip"));	/* kernel: no user ip */
+	e = json_array_get(json_object_get(j, "other_cpus"), 0);
+	json_object_set_new(e, "comm", json_string("\x7f" "0123456789abcdefghij"));
+	json_object_set_new(e, "ip", json_string("0x12g"));
+	e = json_array_get(json_object_get(j, "other_cpus"), 1);
+	json_object_set_new(e, "ip", json_string("0x401dd4"));
+	e = json_array_get(json_object_get(j, "other_cpus"), 2);
+	json_object_set_new(e, "pid", json_integer(1LL << 40));
+	assert_int_equal(report_cpus_from_json(j, &back), 3);
+	assert_string_equal(back.cpu[0].comm, "?0123456789abcd");
+	assert_true(back.cpu[0].ip == 0);
+	assert_true(back.cpu[1].ip == 0x401dd4);
+	assert_int_equal(back.cpu[2].pid, -1);
+	assert_string_equal(back.cpu[2].comm, "");
 	report_cpus_release(&back);
 	json_decref(j);
 	report_release(&r);
@@ -475,6 +547,7 @@ main(void)
 		cmocka_unit_test(test_report_json),
 		cmocka_unit_test(test_both_crash),
 		cmocka_unit_test(test_user),
+		cmocka_unit_test(test_task_hostile),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_bounds),
