@@ -13,9 +13,20 @@
 #include "db.h"
 #include "cmd.h"
 
+/* What a page is written from: one campaign of one database. */
+struct report_page {
+	struct db	*db;
+	long long	 cid;
+	const char	*name;
+};
+
+/*
+ * Write path atomically (a temporary file beside it, then renamed) with
+ * fn, which gets the page and the path it is for.
+ */
 static int
-write_with(const char *path, int (*fn)(struct db *, long long, const char *,
-    FILE *), struct db *db, long long cid, const char *name)
+write_with(const char *path, int (*fn)(const struct report_page *,
+    const char *, FILE *), const struct report_page *pg)
 {
 	char *tmp;
 	int fd = tmp_create_beside(path, &tmp), rc;
@@ -32,7 +43,7 @@ write_with(const char *path, int (*fn)(struct db *, long long, const char *,
 		free(tmp);
 		return error("cannot write '%s': %s", path, strerror(e));
 	}
-	rc = fn(db, cid, name, f);
+	rc = fn(pg, path, f);
 	if (fclose(f) != 0 || rc != 0 || rename(tmp, path) != 0) {
 		unlink(tmp);
 		rc = error("cannot write '%s'", path);
@@ -65,14 +76,28 @@ static const struct cmd_opt report_opts[] = {
 	OPT_END()
 };
 
+static int
+write_html(const struct report_page *pg, const char *path, FILE *f)
+{
+	return summary_html(pg->db, pg->cid, pg->name, path, f);
+}
+
+static int
+write_junit(const struct report_page *pg, const char *path, FILE *f)
+{
+	(void)path;
+	return summary_junit(pg->db, pg->cid, pg->name, f);
+}
+
 /*
- * The campaign's findings, a line each after the summary line: title
- * (from a guest's console: printable only), runs and reports, "new" when
- * no other campaign had it.
+ * The summary's crash buckets or findings (what), a line each, new ones
+ * first as the JSON summary orders them: "NEW", the title (from a
+ * guest's console: printable only), then how often: a bucket's count,
+ * a finding's runs and reports.  What a nightly job's log shows first.
  */
-#define REPORT_PRINT_FINDINGS 50
+#define REPORT_PRINT_MAX 50
 static void
-report_print_findings(const json_t *a)
+report_print_list(const json_t *a, const char *what)
 {
 	const json_t *o;
 	char clean[256];
@@ -80,22 +105,25 @@ report_print_findings(const json_t *a)
 
 	if (n == 0)
 		return;
-	printf("findings: %zu bucket%s\n", n, n == 1 ? "" : "s");
+	printf("%s: %zu\n", what, n);
 	json_array_foreach(a, i, o) {
-		if (i == REPORT_PRINT_FINDINGS) {
+		long long runs = json_integer_value(json_object_get(o, "runs"));
+		long long reps = json_integer_value(json_object_get(o,
+		    "reports"));
+
+		if (i == REPORT_PRINT_MAX) {
 			printf("  ... %zu more in --json or --html\n", n - i);
 			break;
 		}
-		printf("  %s (%lld run%s, %lld report%s)%s\n", str_printable(
-		    clean, json_string_value(json_object_get(o, "title")) ?: "",
-		    sizeof(clean)),
-		    (long long)json_integer_value(json_object_get(o, "runs")),
-		    json_integer_value(json_object_get(o, "runs")) == 1 ? "" :
-		    "s",
-		    (long long)json_integer_value(json_object_get(o,
-		    "reports")), json_integer_value(json_object_get(o,
-		    "reports")) == 1 ? "" : "s",
-		    json_is_true(json_object_get(o, "new")) ? " new" : "");
+		printf("  %-4s %s ", json_is_true(json_object_get(o, "new")) ?
+		    "NEW" : "", str_printable(clean, json_string_value(
+		    json_object_get(o, "title")) ?: "", sizeof(clean)));
+		if (json_object_get(o, "count") != NULL)
+			printf("(%lld)\n", (long long)json_integer_value(
+			    json_object_get(o, "count")));
+		else
+			printf("(%lld run%s, %lld report%s)\n", runs,
+			    runs == 1 ? "" : "s", reps, reps == 1 ? "" : "s");
 	}
 }
 
@@ -107,6 +135,7 @@ cmd_report_exec(int argc, char **argv)
 	char *dbp, *name = NULL;
 	struct db *db;
 	long long cid, nb;
+	struct report_page pg;
 	int rc = EXIT_INFRA;
 
 	if (parse_options(argc, argv, report_opts, &o, 0) < 0)
@@ -124,9 +153,10 @@ cmd_report_exec(int argc, char **argv)
 		    cname ? cname : "", dbp);
 		goto close;
 	}
-	if (html && write_with(html, summary_html, db, cid, name) != 0)
+	pg = (struct report_page){ db, cid, name };
+	if (html && write_with(html, write_html, &pg) != 0)
 		goto close;
-	if (junit && write_with(junit, summary_junit, db, cid, name) != 0)
+	if (junit && write_with(junit, write_junit, &pg) != 0)
 		goto close;
 	{
 		json_t *j = summary_json(db, cid, name);
@@ -141,7 +171,10 @@ cmd_report_exec(int argc, char **argv)
 		    (long long)json_integer_value(json_object_get(j,
 		    "crashes")), (long long)json_integer_value(
 		    json_object_get(j, "new_buckets")));
-		report_print_findings(json_object_get(j, "findings"));
+		report_print_list(json_object_get(j, "buckets"),
+		    "crash buckets");
+		report_print_list(json_object_get(j, "findings"),
+		    "finding buckets");
 		json_decref(j);
 	}
 	nb = summary_new_buckets(db, cid);

@@ -128,6 +128,7 @@ db_open(const char *path)
 	struct db *db = xcalloc(1, sizeof(*db));
 	char *err = NULL;
 
+	db->path = xstrdup(path);
 	if (sqlite3_open(path, &db->h) != SQLITE_OK) {
 		error("cannot open database '%s': %s", path,
 		    db->h ? sqlite3_errmsg(db->h) : "out of memory");
@@ -154,6 +155,7 @@ db_close(struct db *db)
 	if (db == NULL)
 		return;
 	sqlite3_close(db->h);
+	free(db->path);
 	free(db);
 }
 

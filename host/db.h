@@ -38,11 +38,11 @@ int		 db_run(struct db *db, const char *run_id,
 json_t		*db_prunable_runs(struct db *db, long long campaign_id,
 		     int firsts);
 
-/* summary.c */
+/* summary.c, summary-html.c */
 long long	 summary_campaign(struct db *db, const char *name,
 		     char **name_out);
 int		 summary_html(struct db *db, long long cid, const char *name,
-		     FILE *f);
+		     const char *html_path, FILE *f);
 json_t		*summary_json(struct db *db, long long cid, const char *name);
 int		 summary_junit(struct db *db, long long cid, const char *name,
 		     FILE *f);

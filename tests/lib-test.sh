@@ -26,7 +26,12 @@ fi
 export RACERIG
 SHARED="$TEST_ROOT/../shared"
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/racerig-test.XXXXXX")
-trap 'rm -rf "$TRASH"' EXIT
+# RACERIG_TEST_KEEP=1 keeps the scratch directory, to look at afterwards
+if [ "${RACERIG_TEST_KEEP:-0}" = 1 ]; then
+	echo "# scratch directory kept: $TRASH" >&2
+else
+	trap 'rm -rf "$TRASH"' EXIT
+fi
 test_count=0
 test_failed=0
 

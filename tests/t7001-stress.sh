@@ -75,6 +75,9 @@ test_expect_success QEMU,IMAGE 'headless Chromium renders the report with its ta
 	grep -q "<table id=\"buckets\">" dom.html &&
 	grep -q "<svg class=\"plot\" id=\"crash-rate\"" dom.html &&
 	test "$(grep -c "<circle" dom.html)" -gt 0 &&
+	python3 "$TEST_ROOT/tests/report-check.py" dom.html "$TRASH" "$DB" >check 2>&1 ||
+		{ cat check; exit 1; }
+	sed "s/^/# /" check >&3 &&
 	echo "# screenshot: $TRASH/report.png" >&3
 '
 

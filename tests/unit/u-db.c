@@ -235,6 +235,24 @@ test_findings_recorded(void **state)
 		assert_false(json_is_true(json_object_get(f, "new")));
 	}
 	assert_true(saw_kcsan);
+	/* one KCSAN pair; both campaigns in the history, newest first */
+	assert_int_equal(json_integer_value(json_object_get(j, "pairs")), 1);
+	f = json_object_get(j, "history");
+	assert_true(json_array_size(f) >= 2);	/* the earlier tests' too */
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(f, 0), "campaign")), "f2");
+	assert_string_equal(json_string_value(json_object_get(
+	    json_array_get(f, 1), "campaign")), "f1");
+	assert_int_equal(json_integer_value(json_object_get(
+	    json_array_get(f, 1), "pairs")), 1);
+	json_decref(j);
+	/*
+	 * A later campaign having it does not make it old for f1, which
+	 * was the first: "new" is "not seen in an earlier campaign".
+	 */
+	j = summary_json(db, c1, "f1");
+	json_array_foreach(json_object_get(j, "findings"), i, f)
+		assert_true(json_is_true(json_object_get(f, "new")));
 	json_decref(j);
 	run_record_release(&a);
 	run_record_release(&b);
