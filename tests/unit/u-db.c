@@ -254,6 +254,27 @@ test_findings_recorded(void **state)
 	json_array_foreach(json_object_get(j, "findings"), i, f)
 		assert_true(json_is_true(json_object_get(f, "new")));
 	json_decref(j);
+	/*
+	 * The page: the pairs plot has a line for each campaign with a
+	 * pair, and neither the findings nor the pairs section is empty.
+	 */
+	{
+		char *html = NULL, *q;
+		size_t len = 0;
+		FILE *mf = open_memstream(&html, &len);
+		int lines = 0;
+
+		assert_int_equal(summary_html(db, c2, "f2", NULL, mf), 0);
+		fclose(mf);
+		assert_non_null(strstr(html, "id=\"pairs-plot\""));
+		for (q = html; (q = strstr(q, "<polyline")) != NULL; q++)
+			lines++;
+		assert_int_equal(lines, 2);
+		assert_null(strstr(html, "No findings"));
+		assert_null(strstr(html, "No KCSAN data-race pairs"));
+		assert_non_null(strstr(html, "pipe_poll / pipe_write"));
+		free(html);
+	}
 	run_record_release(&a);
 	run_record_release(&b);
 	db_close(db);
