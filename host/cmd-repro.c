@@ -111,6 +111,10 @@ cmd_repro_exec(int argc, char **argv)
 	ro.jobs = o.jobs;
 	ro.nruns = o.runs;
 	ro.snapshot = o.snapshot;
+	ro.out_of_tree = report_out_of_tree(log.data ? log.data : "", log.len);
+	printf("the report's kernel ran an out-of-tree module: %s\n",
+	    ro.out_of_tree ? "yes (its taint flags or module list say so)" :
+	    "no");
 	rc = repro_search(&want, cands, nc, &ro);
 cleanup:
 	for (size_t i = 0; i < nc; i++)
@@ -150,7 +154,13 @@ const struct cmd_entry cmd_repro_entry = {
 	    "4 vCPUs) until a crash matches. Then measure how often it "
 	    "reproduces and write a bundle: scenario.json, repro.json with "
 	    "the exact parameters, seed and reliability, the console log, any "
-	    "vmcore and a README with the command that reruns it.",
+	    "vmcore and a README with the command that reruns it. Each run "
+	    "is printed with its level of match (same title, same bug "
+	    "class, similar: the same guilty frame or data-race pair), and "
+	    "the verdict counts each. A scenario that plants its bug "
+	    "(a model) reproduces a report only if the report points at "
+	    "such code (an out-of-tree module for rcu-peer-update); "
+	    "otherwise the verdict says the crash is the model's.",
 	.opts = repro_cmd_opts,
 	.exits = repro_exits,
 	.examples = repro_examples,

@@ -78,6 +78,9 @@ void		 report_cpus_to_json(const struct report_cpus *c, json_t *j);
 int		 report_cpus_from_json(const json_t *report,
 		     struct report_cpus *out);
 
+/* report-taint.c */
+int		 report_out_of_tree(const char *log, size_t len);
+
 /* report-rules.c */
 void		 report_set_rules(const char *path);
 int		 report_load_rules(void);

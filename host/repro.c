@@ -51,30 +51,70 @@ repro_kind(const char *title)
 	return "other";
 }
 
+/* The function pair of a data-race title ("... in f / g"), or 0. */
+static int
+repro_race_pair(const char *title, char *f, char *g, size_t n)
+{
+	const char *in = title ? strstr(title, "data-race in ") : NULL;
+	const char *sl;
+
+	if (in == NULL || (sl = strstr(in, " / ")) == NULL)
+		return 0;
+	in += 13;
+	snprintf(f, n, "%.*s", (int)(sl - in), in);
+	snprintf(g, n, "%s", sl + 3);
+	return 1;
+}
+
 /*
  * How a run's crash (the record's, see run_record_crash()) matches the
- * reported one; NULL if it does not.  got's strings are the guest's.
+ * reported one, best level first: the same title (or bucket); the same
+ * root-cause class; similar, the same guilty function and kind of crash
+ * (kernel versions differ in offsets, never in names) or, for a data
+ * race, the same pair of functions either way round.  got's strings are
+ * the guest's.
  */
-const char *
+enum repro_level
 repro_match(const struct report *want, const struct run_crash *got)
 {
+	char wf[128], wg[128], gf[128], gg[128];
+
 	if (got->title == NULL)
-		return NULL;
-	if (got->bucket != NULL && strcmp(got->bucket, want->bucket) == 0)
-		return "same bucket";
-	if (strcmp(got->title, want->title) == 0)
-		return "same title";
-	if (got->frame != NULL && want->frame != NULL &&
-	    strcmp(got->frame, want->frame) == 0 &&
-	    strcmp(repro_kind(got->title), repro_kind(want->title)) == 0)
-		return "same guilty function and kind of crash";
+		return REPRO_NONE;
+	if ((got->bucket != NULL && strcmp(got->bucket, want->bucket) == 0) ||
+	    strcmp(got->title, want->title) == 0)
+		return REPRO_SAME_TITLE;
 	for (size_t i = 0; i < got->nclasses; i++) {
 		for (size_t k = 0; k < want->nclasses; k++) {
 			if (strcmp(got->classes[i], want->classes[k]) == 0)
-				return "same root-cause class";
+				return REPRO_SAME_CLASS;
 		}
 	}
-	return NULL;
+	/* a data race is similar only by its pair, not one frame */
+	if (got->frame != NULL && want->frame != NULL &&
+	    strcmp(got->frame, want->frame) == 0 &&
+	    strcmp(repro_kind(got->title), repro_kind(want->title)) == 0 &&
+	    strstr(want->title, "data-race in ") == NULL)
+		return REPRO_SIMILAR;
+	if (repro_race_pair(want->title, wf, wg, sizeof(wf)) &&
+	    repro_race_pair(got->title, gf, gg, sizeof(gf)) &&
+	    ((strcmp(wf, gf) == 0 && strcmp(wg, gg) == 0) ||
+	    (strcmp(wf, gg) == 0 && strcmp(wg, gf) == 0)))
+		return REPRO_SIMILAR;
+	return REPRO_NONE;
+}
+
+const char *
+repro_level_name(enum repro_level l)
+{
+	static const char *const name[] = {
+		[REPRO_NONE] = "no match",
+		[REPRO_SIMILAR] = "similar",
+		[REPRO_SAME_CLASS] = "same bug class",
+		[REPRO_SAME_TITLE] = "same title",
+	};
+
+	return name[l];
 }
 
 /* Score scenario s for the report: class 100, +1 per signature frame. */
@@ -199,24 +239,30 @@ static const struct effort efforts[] = {
 };
 
 /*
- * How the run res is a match of the reported crash, or NULL; *ttc gets
- * its time to crash after the scenario started.
+ * How the run res matches the reported crash; *ttc gets its time to
+ * crash after the scenario started, and title (n bytes) its crash's
+ * title (printable), when it has one.
  */
-static const char *
+static enum repro_level
 repro_check(const struct report *want, const struct run_child_result *res,
-    double *ttc)
+    double *ttc, char *title, size_t n)
 {
 	struct run_crash got;
-	const char *how;
+	enum repro_level l;
 
+	if (title != NULL)
+		snprintf(title, n, "%s", res->how == RUN_CHILD_DONE ?
+		    run_outcome_name(res->rec.outcome) : "did not finish");
 	if (res->how != RUN_CHILD_DONE)
-		return NULL;
+		return REPRO_NONE;
 	run_record_crash(&res->rec, &got);
-	how = repro_match(want, &got);
+	l = repro_match(want, &got);
+	if (title != NULL && got.title != NULL)
+		str_printable(title, got.title, n);
 	run_crash_release(&got);
-	if (how != NULL && ttc != NULL)
+	if (l != REPRO_NONE && ttc != NULL)
 		*ttc = res->rec.crash_s - res->rec.agent_ready_s;
-	return how;
+	return l;
 }
 
 static void
@@ -236,14 +282,47 @@ copy_file(const char *from, const char *to)
 	return run_command(argv, NULL, NULL, NULL, 300, NULL, 0) == 0 ? 0 : -1;
 }
 
+/*
+ * What the reliability runs gave: how many matched at each level (a run
+ * counts at its best), of how many, and the times to crash of those that
+ * matched.  A model's match is not a reproduction unless the report
+ * points at the kind of code it models (scenario.json's "model").
+ */
+struct repro_tally {
+	int		 at[REPRO_NLEVELS];
+	int		 k;		/* matched at any level */
+	int		 n;
+	double		 ttc[1000];
+	int		 model;		/* the match is only a model's */
+	const char	*model_of;
+	const char	*bug_class;
+	char		 verdict[512];
+};
+
+static void
+repro_verdict(struct repro_tally *t, const char *scenario)
+{
+	if (t->model)
+		snprintf(t->verdict, sizeof(t->verdict), "model: consistent "
+		    "with bug class %s as modelled by scenario %s (%s), not "
+		    "reproduced on the kernel's own code; the model matched "
+		    "%d of %d runs", t->bug_class ? t->bug_class : "(none)",
+		    scenario, t->model_of, t->k, t->n);
+	else
+		snprintf(t->verdict, sizeof(t->verdict), "reproduced %d of %d "
+		    "runs: same title %d, same bug class %d, similar %d", t->k,
+		    t->n, t->at[REPRO_SAME_TITLE], t->at[REPRO_SAME_CLASS],
+		    t->at[REPRO_SIMILAR]);
+}
+
 /* Write the bundle: scenario, exact parameters, evidence, rerun line. */
 static int
 repro_bundle(const char *out, const char *scenario, const char *image,
-    const struct run_opts *o, const char *dir, const char *how, int k,
-    int n, double ttc_med, const struct report *want)
+    const struct run_opts *o, const char *dir, const struct repro_tally *t,
+    const struct report *want)
 {
 	struct scenario s;
-	double lo, hi;
+	double lo, hi, ttc_med = t->k ? t->ttc[t->k / 2] : -1;
 	struct buf cmd = BUF_INIT;
 	json_t *j, *params = json_object();
 	char *f;
@@ -282,14 +361,16 @@ repro_bundle(const char *out, const char *scenario, const char *image,
 		buf_addf(&cmd, " --param %s=%s", k2, json_string_value(v));
 	if (o->snapshot)
 		buf_addstr(&cmd, " --snapshot");
-	repro_wilson(k, n, &lo, &hi);
+	repro_wilson(t->k, t->n, &lo, &hi);
 	j = json_pack("{s:s,s:s,s:s,s:O,s:I,s:i,s:i,s:i,s:f,s:f,s:f,s:s,s:s,"
-	    "s:s}", "report_title", want->title, "scenario", scenario,
-	    "kernel", image, "params", params, "seed", (json_int_t)run.seed,
-	    "smp", run.smp, "matching_runs", k, "runs", n,
-	    "reliability_ci95_low", lo, "reliability_ci95_high", hi,
-	    "time_to_crash_median_s", ttc_med, "match", how, "rerun", cmd.data,
-	    "run_dir", dir);
+	    "s:{s:i,s:i,s:i},s:b,s:s}", "report_title", want->title,
+	    "scenario", scenario, "kernel", image, "params", params, "seed",
+	    (json_int_t)run.seed, "smp", run.smp, "matching_runs", t->k,
+	    "runs", t->n, "reliability_ci95_low", lo, "reliability_ci95_high",
+	    hi, "time_to_crash_median_s", ttc_med, "rerun", cmd.data,
+	    "run_dir", dir, "levels", "same_title", t->at[REPRO_SAME_TITLE],
+	    "same_bug_class", t->at[REPRO_SAME_CLASS], "similar",
+	    t->at[REPRO_SIMILAR], "model", t->model, "verdict", t->verdict);
 	f = xasprintf("%s/repro.json", out);
 	(void)json_write_atomic(f, j);
 	free(f);
@@ -312,17 +393,19 @@ repro_bundle(const char *out, const char *scenario, const char *image,
 	f = xasprintf("%s/README.txt", out);
 	fp = fopen(f, "we");
 	if (fp != NULL) {
-		fprintf(fp, "Reproducer for: %s\n\nscenario %s on %s (%s)\n"
-		    "reliability: %d of %d runs (95%% CI %.0f%%-%.0f%%)\n"
-		    "median time to crash after the scenario starts: %.2f s\n"
-		    "\nrerun:\n  %s\n", want->title, scenario, image, how, k, n,
-		    lo * 100, hi * 100, ttc_med, cmd.data);
+		fprintf(fp, "Reproducer for: %s\n\nscenario %s on %s\n"
+		    "verdict: %s\nreliability: %d of %d runs (95%% CI "
+		    "%.0f%%-%.0f%%)\nmedian time to crash after the scenario "
+		    "starts: %.2f s\n\nrerun:\n  %s\n", want->title, scenario,
+		    image, t->verdict, t->k, t->n, lo * 100, hi * 100, ttc_med,
+		    cmd.data);
 		fclose(fp);
 	}
 	free(f);
 	printf("reliability: %d of %d runs (95%% CI %.0f%%-%.0f%%), median "
-	    "time to crash %.2f s\nrerun: %s\nbundle: %s\n", k, n, lo * 100,
-	    hi * 100, ttc_med, cmd.data, out);
+	    "time to crash %.2f s\nrerun: %s\nbundle: %s\nverdict: %s\n",
+	    t->k, t->n, lo * 100, hi * 100, ttc_med, cmd.data, out,
+	    t->verdict);
 	json_decref(j);
 	json_decref(params);
 	run_record_release(&run);
@@ -339,10 +422,44 @@ cmp_d(const void *a, const void *b)
 }
 
 /*
+ * The reliability runs of o once a run matched: ro->nruns of them,
+ * ro->jobs at a time, each printed with its level, counted into t.
+ */
+static void
+repro_measure(const struct report *want, const struct run_opts *o,
+    const struct repro_opts *ro, struct repro_tally *t)
+{
+	while (t->n < ro->nruns) {
+		struct run_child_result *r2;
+		size_t m = run_pool_batch(o, (size_t)(ro->nruns - t->n <
+		    ro->jobs ? ro->nruns - t->n : ro->jobs), &r2);
+
+		for (size_t q = 0; q < m; q++) {
+			char title[160];
+			double ttc;
+			enum repro_level l = repro_check(want, &r2[q], &ttc,
+			    title, sizeof(title));
+
+			t->n++;
+			printf("  run %d of %d: %s (%s)\n", t->n, ro->nruns,
+			    repro_level_name(l), title);
+			t->at[l]++;
+			if (l != REPRO_NONE && t->k < (int)ARRAY_SIZE(t->ttc))
+				t->ttc[t->k++] = ttc;
+		}
+		repro_results_release(r2, m);
+		if (m == 0)
+			break;
+	}
+	qsort(t->ttc, (size_t)t->k, sizeof(double), cmp_d);
+}
+
+/*
  * Try each candidate scenario on each kernel with rising effort until a
  * run's crash matches want, within ro->budget seconds of ro->t0; then
  * measure how reliably it comes back over ro->nruns runs and write the
- * bundle.  Returns EXIT_PASS (reproduced) or EXIT_VERDICT (not).
+ * bundle.  Returns EXIT_PASS (reproduced, or matched only by a model:
+ * the verdict says which) or EXIT_VERDICT (not).
  */
 int
 repro_search(const struct report *want, char *const *cands, size_t nc,
@@ -350,7 +467,7 @@ repro_search(const struct report *want, char *const *cands, size_t nc,
 {
 	const char *const *kernels = ro->kernels;
 	size_t nk = ro->nkernels;
-	int nruns = ro->nruns;
+	int tried = 0;
 
 	for (size_t ci = 0; ci < nc; ci++) {
 		struct scenario s;
@@ -364,7 +481,7 @@ repro_search(const struct report *want, char *const *cands, size_t nc,
 				char *params[1];
 				struct run_opts o;
 				struct run_child_result *res;
-				const char *how = NULL;
+				enum repro_level how = REPRO_NONE;
 				char *match_dir = NULL;
 				size_t n;
 
@@ -394,51 +511,41 @@ repro_search(const struct report *want, char *const *cands, size_t nc,
 				    "image", ef->name);
 				fflush(stdout);
 				n = run_pool_batch(&o, (size_t)ro->jobs, &res);
+				tried += (int)n;
 				for (size_t i = 0; match_dir == NULL &&
 				    i < n; i++) {
-					how = repro_check(want, &res[i], NULL);
-					if (how != NULL)
+					how = repro_check(want, &res[i], NULL,
+					    NULL, 0);
+					if (how != REPRO_NONE)
 						match_dir = xstrdup(
 						    res[i].rec.dir);
 				}
 				repro_results_release(res, n);
 				if (match_dir != NULL) {
-					double ttc[1000];
-					int k = 0, total = 0;
+					struct repro_tally *t = xcalloc(1,
+					    sizeof(*t));
 					char *bundle;
 
 					printf("match (%s) in %s\nmeasuring "
-					    "reliability over %d runs\n", how,
-					    match_dir, nruns);
-					while (total < nruns) {
-						struct run_child_result *r2;
-						size_t m = run_pool_batch(&o,
-						    (size_t)(nruns - total <
-						    ro->jobs ? nruns - total : ro->jobs),
-						    &r2);
-
-						for (size_t q = 0; q < m; q++) {
-							double t;
-
-							if (repro_check(want,
-							    &r2[q], &t))
-								ttc[k++] = t;
-							total++;
-						}
-						repro_results_release(r2, m);
-						if (m == 0)
-							break;
-					}
-					qsort(ttc, (size_t)k, sizeof(double),
-					    cmp_d);
+					    "reliability over %d runs\n",
+					    repro_level_name(how), match_dir,
+					    ro->nruns);
+					repro_measure(want, &o, ro, t);
+					t->model_of = s.model_of;
+					t->bug_class = s.bug_class;
+					t->model = s.model_of != NULL &&
+					    !(s.model_counts ==
+					    MODEL_COUNTS_OUT_OF_TREE &&
+					    ro->out_of_tree);
+					repro_verdict(t, cands[ci]);
 					bundle = ro->out ? xstrdup(ro->out) : xasprintf(
 					    "%s/repro/%ld", cache_dir(),
 					    (long)time(NULL));
 					repro_bundle(bundle, cands[ci],
-					    kernels[ki], &o, match_dir, how, k,
-					    total, k ? ttc[k / 2] : -1, want);
+					    kernels[ki], &o, match_dir, t, want);
 					free(bundle);
 					free(match_dir);
+					free(t);
 					scenario_release(&s);
 					return EXIT_PASS;
 				}
@@ -446,6 +553,7 @@ repro_search(const struct report *want, char *const *cands, size_t nc,
 		}
 		scenario_release(&s);
 	}
-	printf("not reproduced within %ld s\n", ro->budget);
+	printf("verdict: not reproduced in %d runs and %.0f s\n", tried,
+	    now_mono() - ro->t0);
 	return EXIT_VERDICT;
 }

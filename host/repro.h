@@ -20,11 +20,22 @@ struct repro_opts {
 	int		 jobs;		/* runs at once */
 	int		 nruns;		/* runs that measure reliability */
 	int		 snapshot;
+	int		 out_of_tree;	/* the report's kernel ran one */
+};
+
+/* How a run's crash matches the reported one, worst first. */
+enum repro_level {
+	REPRO_NONE,
+	REPRO_SIMILAR,		/* same guilty frame or data-race pair */
+	REPRO_SAME_CLASS,	/* same root-cause class */
+	REPRO_SAME_TITLE,	/* same title or bucket */
+	REPRO_NLEVELS
 };
 
 /* repro.c */
-const char	*repro_match(const struct report *want,
+enum repro_level repro_match(const struct report *want,
 		     const struct run_crash *got);
+const char	*repro_level_name(enum repro_level l);
 int		 repro_candidates(const struct report *r, char ***out,
 		     size_t *nout, FILE *explain);
 void		 repro_wilson(int k, int n, double *lo, double *hi);

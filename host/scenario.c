@@ -402,6 +402,30 @@ scenario_parse(const char *file, const char *text, size_t len,
 	}
 
 	/*
+	 * "model": {"of": what it models, "counts_when": never or
+	 * out-of-tree-module}: the scenario plants its bug (in a module
+	 * of racerig's) instead of exercising the kernel as it is.
+	 */
+	o = json_object_get(root, "model");
+	if (o != NULL) {
+		const char *of = json_string_value(json_object_get(o, "of"));
+		const char *cw = json_string_value(json_object_get(o,
+		    "counts_when"));
+
+		if (!json_is_object(o) || of == NULL || *of == '\0' ||
+		    cw == NULL || (strcmp(cw, "never") != 0 &&
+		    strcmp(cw, "out-of-tree-module") != 0)) {
+			error("%s: 'model' must be an object with 'of' (what "
+			    "it models) and 'counts_when' (never or "
+			    "out-of-tree-module)", file);
+			goto cleanup;
+		}
+		s->model_of = xstrdup(of);
+		s->model_counts = strcmp(cw, "never") == 0 ?
+		    MODEL_COUNTS_NEVER : MODEL_COUNTS_OUT_OF_TREE;
+	}
+
+	/*
 	 * image.c validates the "image" section when it builds; here only
 	 * whether this scenario's runs boot with the workload archive.
 	 */
@@ -548,6 +572,7 @@ scenario_release(struct scenario *s)
 	free(s->description);
 	free(s->bug_class);
 	free(s->expect);
+	free(s->model_of);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -42,6 +42,17 @@ struct scenario_step {
 	int		 workload;	/* its failure is no kernel verdict */
 };
 
+/*
+ * When a model's crash counts as reproducing a report (scenario.json's
+ * "model": {"counts_when"}): a model plants its bug in racerig's own
+ * code, so it reproduces a report only where the report points at code
+ * of that kind.
+ */
+enum scenario_model_counts {
+	MODEL_COUNTS_NEVER,		/* "never" */
+	MODEL_COUNTS_OUT_OF_TREE,	/* "out-of-tree-module" */
+};
+
 /* A loaded, validated scenario.json. */
 struct scenario {
 	char		*name;
@@ -50,6 +61,8 @@ struct scenario {
 	char		*description;
 	char		*bug_class;	/* NULL if none */
 	char		*expect;	/* ok, crashed or hung */
+	char		*model_of;	/* a model of this bug; NULL: none */
+	enum scenario_model_counts model_counts;
 	int		 smp;
 	int		 mem_mb;
 	char		**cmdline;

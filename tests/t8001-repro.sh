@@ -37,7 +37,26 @@ test_expect_success QEMU,IMAGE 'a 3.10-era report of seed race 1 is reproduced, 
 	test "$(json_get bundle/repro.json "d[\"scenario\"]")" = rcu-peer-update &&
 	test -s bundle/console.log && test -s bundle/vmcore && test -s bundle/scenario.json &&
 	grep -q "^  racerig run rcu-peer-update --image .* --seed [0-9]* --param" bundle/README.txt &&
+	# its kernel ran an out-of-tree module (vpnlink, OE): the model counts
+	grep -q "^the report.s kernel ran an out-of-tree module: yes" out &&
+	grep -q "^verdict: reproduced [0-9]* of 10 runs: same title" out &&
+	test "$(json_get bundle/repro.json "d[\"model\"]")" = False &&
 	echo "# $(grep "^reliability" out)" >&3
+'
+
+# syzbot's use-after-free in put_ucounts from an RCU callback (a
+# refcount bug in the kernel's own code, "Not tainted") fits the class
+# that rcu-peer-update models; its crash there is the model's, and the
+# verdict says so.
+test_expect_success QEMU,IMAGE 'a report that only a model matches gets a verdict saying "model"' '
+	"$RACERIG" repro "$TEST_ROOT/tests/data/syzkaller-linux/report/638" --runs 2 \
+		--budget 300 --out bundle3 >out &&
+	grep -q "^the report.s kernel ran an out-of-tree module: no" out &&
+	grep -q "^  run [12] of 2: " out &&
+	grep -q "^verdict: model: consistent with bug class rcu-callback-double-queue as modelled by scenario rcu-peer-update" out &&
+	grep -q "not reproduced on the kernel.s own code" out &&
+	test "$(json_get bundle3/repro.json "d[\"model\"]")" = True &&
+	echo "# $(grep "^verdict" out)" >&3
 '
 
 test_expect_success QEMU,IMAGE 'a crash-utility backtrace of seed race 1 is reproduced too' '
