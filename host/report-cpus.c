@@ -578,6 +578,27 @@ report_cpus_release(struct report_cpus *c)
 }
 
 /*
+ * What a report of c says after its frames, into buf (n bytes): where
+ * there are none, why ("no frames", "in user space"), and its task when
+ * known, e.g. " (in user space: driver, pid 94)" or " (ksoftirqd/0,
+ * pid 14)"; "" when there is nothing to add.  comm is printable (the
+ * parser and report_cpus_from_json() keep it so).
+ */
+void
+report_cpu_note(const struct report_cpu *c, char *buf, size_t n)
+{
+	const char *why = c->user ? "in user space" : c->nframes == 0 ?
+	    "no frames" : NULL;
+
+	if (c->pid >= 0)
+		snprintf(buf, n, " (%s%s%s, pid %d)", why ? why : "",
+		    why ? ": " : "", c->comm, c->pid);
+	else
+		snprintf(buf, n, "%s%s%s", why ? " (" : "", why ? why : "",
+		    why ? ")" : "");
+}
+
+/*
  * Add "crash_cpu" (when known) and "other_cpus", [{"cpu": N, "frames":
  * [...]}, ...], to the report object j; "user": true marks a CPU that
  * was in user space (and so has no frames).  report_cpus_from_json() is

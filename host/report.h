@@ -74,6 +74,8 @@ int		 report_contains_crash_line(const char *line, size_t len);
 int		 report_cpus_parse(const char *log, size_t len, size_t start,
 		     size_t end, struct report_cpus *out);
 void		 report_cpus_release(struct report_cpus *c);
+void		 report_cpu_note(const struct report_cpu *c, char *buf,
+		     size_t n);
 void		 report_cpus_to_json(const struct report_cpus *c, json_t *j);
 int		 report_cpus_from_json(const json_t *report,
 		     struct report_cpus *out);

@@ -70,17 +70,9 @@ run_print_cpus(const json_t *rep)
 		for (size_t k = 0; k < c->nframes && k < RUN_PRINT_FRAMES; k++)
 			printf("%s%s", k > 0 ? " < " : " ", str_printable(clean,
 			    c->frames[k], sizeof(clean)));
-		printf("%s", c->nframes == 0 ? (c->user ? " (in user space" :
-		    " (no frames") : c->nframes > RUN_PRINT_FRAMES ?
-		    " < ..." : "");
-		if (c->nframes > 0 && c->user)
-			printf(" (in user space");
-		if (c->pid >= 0)
-			printf("%s%s, pid %d", c->user || c->nframes == 0 ?
-			    ": " : " (", str_printable(clean, c->comm,
-			    sizeof(clean)), c->pid);
-		printf("%s\n", c->user || c->nframes == 0 || c->pid >= 0 ?
-		    ")" : "");
+		report_cpu_note(c, clean, sizeof(clean));
+		printf("%s%s\n", c->nframes > RUN_PRINT_FRAMES ? " < ..." : "",
+		    clean);
 	}
 	report_cpus_release(&oc);
 }

@@ -150,7 +150,7 @@ page_other_cpus(const struct page *p, const char *dir)
 	struct buf b = BUF_INIT;
 	struct report_cpus oc;
 	json_t *j = NULL;
-	char *path;
+	char *path, note[64];
 
 	if (*dir == '\0')
 		return;
@@ -170,17 +170,8 @@ page_other_cpus(const struct page *p, const char *dir)
 		}
 		if (c->nframes > PAGE_CPU_FRAMES)
 			fputs(" &lt; ...", p->f);
-		if (c->nframes == 0 && !c->user)
-			fputs(" (no frames)", p->f);
-		if (c->user)
-			fputs(" (in user space", p->f);
-		if (c->pid >= 0) {
-			fputs(c->user ? ": " : " (", p->f);
-			summary_esc(p->f, c->comm);
-			fprintf(p->f, ", pid %d", c->pid);
-		}
-		if (c->user || c->pid >= 0)
-			fputs(")", p->f);
+		report_cpu_note(c, note, sizeof(note));
+		summary_esc(p->f, note);
 	}
 	if (oc.n == 0)
 		fputs("<span class=\"quiet\">not shown</span>", p->f);
