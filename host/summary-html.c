@@ -325,6 +325,8 @@ page_pairs(const struct page *p)
 	sqlite3_stmt *cs, *st;
 	long long ids[PAGE_PAIR_LINES];
 	char *names[PAGE_PAIR_LINES];
+	double *pts[PAGE_PAIR_LINES] = { NULL };
+	size_t npts[PAGE_PAIR_LINES] = { 0 };
 	double tmax = 1, ymax = 1;
 	int n = 0;
 
@@ -356,46 +358,42 @@ page_pairs(const struct page *p)
 	    "findings f JOIN runs r ON r.run_id = f.run_id WHERE "
 	    "r.campaign_id = ?1 AND f.title LIKE 'KCSAN: data-race%' GROUP BY "
 	    "f.bucket ORDER BY t";
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass == 1) {
-			fprintf(p->f, "<svg class=\"plot\" id=\"pairs-plot\" "
-			    "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-			    "role=\"img\" aria-label=\"distinct pairs over "
-			    "time\">\n", W, H, W, H);
-			svg_axes(p->f, W, H, PAD, "campaign time (s)", 0, tmax,
-			    "distinct pairs", ymax);
-		}
-		for (int i = 0; i < n; i++) {
-			double k = 0, x, y;
+	/* each campaign's first-report times, read once, then drawn */
+	for (int i = 0; i < n; i++) {
+		size_t cap = 0;
 
-			if ((st = page_query(p, sql)) == NULL)
-				break;
-			sqlite3_bind_int64(st, 1, ids[i]);
-			if (pass == 1)
-				fprintf(p->f, "<polyline fill=\"none\" stroke="
-				    "\"%s\" stroke-width=\"2\" points=\"%d,%d",
-				    colour[i], PAD, H - PAD);
-			while (sqlite3_step(st) == SQLITE_ROW) {
-				double t = fmax(0, sqlite3_column_double(st,
-				    0));
-
-				k++;
-				if (pass == 0) {
-					tmax = fmax(tmax, t);
-					continue;
-				}
-				x = PAD + t / tmax * (W - PAD - 10);
-				y = H - PAD - k / ymax * (H - PAD - 10);
-				fprintf(p->f, " %.1f,%.1f %.1f,%.1f", x,
-				    H - PAD - (k - 1) / ymax * (H - PAD - 10),
-				    x, y);
+		if ((st = page_query(p, sql)) == NULL)
+			break;
+		sqlite3_bind_int64(st, 1, ids[i]);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			if (npts[i] == cap) {
+				cap = cap ? 2 * cap : 16;
+				pts[i] = xrealloc(pts[i], cap * sizeof(double));
 			}
-			sqlite3_finalize(st);
-			if (pass == 0)
-				ymax = fmax(ymax, k);
-			else
-				fputs("\"/>\n", p->f);
+			pts[i][npts[i]] = fmax(0, sqlite3_column_double(st, 0));
+			tmax = fmax(tmax, pts[i][npts[i]++]);
 		}
+		sqlite3_finalize(st);
+		ymax = fmax(ymax, (double)npts[i]);
+	}
+	fprintf(p->f, "<svg class=\"plot\" id=\"pairs-plot\" width=\"%d\" "
+	    "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\""
+	    "distinct pairs over time\">\n", W, H, W, H);
+	svg_axes(p->f, W, H, PAD, "campaign time (s)", 0, tmax,
+	    "distinct pairs", ymax);
+	for (int i = 0; i < n; i++) {
+		fprintf(p->f, "<polyline fill=\"none\" stroke=\"%s\" "
+		    "stroke-width=\"2\" points=\"%d,%d", colour[i], PAD,
+		    H - PAD);
+		for (size_t k = 0; k < npts[i]; k++) {
+			double x = PAD + pts[i][k] / tmax * (W - PAD - 10);
+
+			fprintf(p->f, " %.1f,%.1f %.1f,%.1f", x, H - PAD -
+			    (double)k / ymax * (H - PAD - 10), x, H - PAD -
+			    (double)(k + 1) / ymax * (H - PAD - 10));
+		}
+		fputs("\"/>\n", p->f);
+		free(pts[i]);
 	}
 	fputs("</svg>\n<p class=\"legend\">", p->f);
 	for (int i = 0; i < n; i++) {
