@@ -84,6 +84,13 @@ struct run_state {
 	double			 fail_at;	/* a step failed */
 	double			 agent_broken_at; /* the channel broke */
 	int			 fail_workload;	/* the failed step is one */
+	/*
+	 * What the agent said the foreground step left running when its
+	 * time limit came (guest text, bounded): the first process and how
+	 * many in all.
+	 */
+	char			 stuck_first[96];
+	unsigned		 nstuck;
 	double			 stalled_at;	/* a send stalled */
 	size_t			 next_step;
 	uint32_t		 fg_id;		/* running foreground step */
@@ -161,6 +168,37 @@ run_send_failed(struct run_state *rs, const char *what)
 		return;
 	}
 	run_finish(rs, RUN_ERROR, "%s", what);
+}
+
+/*
+ * The agent's "racerig-agent: at the time limit: pid N COMM state S wchan
+ * W stack ..." lines on a timed-out step's stderr (guest/agent/stuck.c):
+ * keep "COMM state S wchan W" of the first for the reason.
+ */
+#define RUN_STUCK_PREFIX	"racerig-agent: at the time limit: pid "
+
+static void
+run_note_stuck(struct run_state *rs, const char *data, size_t len)
+{
+	size_t plen = strlen(RUN_STUCK_PREFIX), n;
+	const char *p, *end = data + len, *stack;
+
+	if (len <= plen || memcmp(data, RUN_STUCK_PREFIX, plen) != 0)
+		return;
+	if (rs->nstuck++ > 0)
+		return;
+	p = memchr(data + plen, ' ', len - plen);	/* past the pid */
+	if (p == NULL)
+		return;
+	p++;
+	stack = memmem(p, (size_t)(end - p), " stack ", 7);
+	n = (size_t)((stack != NULL ? stack : end) - p);
+	if (n >= sizeof(rs->stuck_first))
+		n = sizeof(rs->stuck_first) - 1;
+	memcpy(rs->stuck_first, p, n);
+	rs->stuck_first[n] = '\0';
+	str_printable(rs->stuck_first, rs->stuck_first,
+	    sizeof(rs->stuck_first));
 }
 
 /*
@@ -259,6 +297,13 @@ run_on_exit(struct run_state *rs, const struct agent_event *ev)
 				    strlen(rs->res->reason), " (%s %d)",
 				    ev->signal ? "signal" : "status",
 				    ev->signal ? ev->signal : ev->status);
+			if (ev->timed_out && rs->nstuck > 0)
+				snprintf(rs->res->reason +
+				    strlen(rs->res->reason),
+				    sizeof(rs->res->reason) -
+				    strlen(rs->res->reason), "; still running: "
+				    "%s and %u more (steps.log)",
+				    rs->stuck_first, rs->nstuck - 1);
 		}
 		return;
 	}
@@ -358,6 +403,8 @@ run_on_agent_event(struct run_state *rs, const struct agent_event *ev)
 	case AGENT_EV_OUTPUT:
 		run_log_step(rs, ev->id, ev->stream == 2 ? "err" : "out",
 		    ev->data, ev->len);
+		if (ev->id == rs->fg_id && ev->stream == 2)
+			run_note_stuck(rs, ev->data, ev->len);
 		if (rs->opts->verbose)
 			fprintf(stderr, "[%u] %.*s\n", ev->id, (int)ev->len,
 			    ev->data);

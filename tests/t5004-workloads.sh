@@ -26,12 +26,12 @@ for s in stress-ng trinity net-mix; do
 done
 
 # Scenarios of the test's own (RACERIG_SCENARIOS): steps from busybox.
-mk_scenario() {	# NAME WORKLOAD ARGV-JSON
+mk_scenario() {	# NAME WORKLOAD ARGV-JSON [TIMEOUT-S]
 	mkdir -p "sc/$1" && cat >"sc/$1/scenario.json" <<JSON
 { "name": "$1", "description": "t5004: a step that $1", "bug_class": null,
   "expect": "ok", "vm": { "smp": 2, "mem_mb": 256, "cmdline": [] },
   "params": {}, "duration_s": 30,
-  "steps": [ { "argv": $3, "workload": $2, "timeout_s": 120 } ] }
+  "steps": [ { "argv": $3, "workload": $2, "timeout_s": ${4:-120} } ] }
 JSON
 }
 
@@ -52,6 +52,17 @@ test_expect_success QEMU,IMAGE 'a workload the OOM killer kills is workload-fail
 	echo "# exit $rc: $(grep "^reason" out)" >&3 &&
 	test $rc = 2 && grep -q "^outcome: *workload-failed" out &&
 	grep -q "^reason: .*(signal 9).*OOM killer" out
+'
+
+test_expect_success QEMU,IMAGE 'a workload past its time limit is workload-failed, and the reason names what it left running' '
+	# (the shell execs its last command: two sleeps are left)
+	mk_scenario wl-stuck true "[\"/bin/sh\", \"-c\", \"sleep 300 & sleep 301\"]" 5 &&
+	{ RACERIG_SCENARIOS="$TRASH/sc" "$RACERIG" run wl-stuck --out runs >out 2>err; rc=$?; } &&
+	echo "# exit $rc: $(grep "^reason" out)" >&3 &&
+	test $rc = 2 && grep -q "^outcome: *workload-failed" out &&
+	grep -q "^reason: .*timed out (signal 9); still running: sleep state S wchan [a-z_0-9]* and 1 more (steps.log)" out &&
+	dir=$(run_dir_of out) &&
+	test $(grep -c "^\[1:err\] racerig-agent: at the time limit: pid [0-9]* sleep state S wchan " "$dir/steps.log") = 2
 '
 
 test_done

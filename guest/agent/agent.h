@@ -88,6 +88,10 @@ const char	*kdump_mode(void);
 void		 kdump_load(void);
 void		 kdump_capture(void);
 
+/* stuck.c: what a timed-out program left running, one line each */
+typedef void	(*stuck_emit_fn)(void *arg, const char *line, size_t len);
+void		 stuck_describe(pid_t sid, stuck_emit_fn emit, void *arg);
+
 /* child.c */
 void		 child_exec(struct agent *a, json_t *req, int raw_fd);
 void		 child_kill(struct agent *a, uint32_t id);

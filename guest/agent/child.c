@@ -239,6 +239,20 @@ child_kill(struct agent *a, uint32_t id)
 		kill(-c->pid, SIGKILL);
 }
 
+struct stuck_target {
+	struct agent	*a;
+	struct child	*c;
+};
+
+/* stuck_describe()'s lines go on the timed-out child's stderr */
+static void
+child_stuck_line(void *arg, const char *line, size_t len)
+{
+	struct stuck_target *t = arg;
+
+	child_send_line(t->a, t->c, 2, line, len);
+}
+
 void
 child_check_deadlines(struct agent *a)
 {
@@ -249,7 +263,10 @@ child_check_deadlines(struct agent *a)
 
 		if (c->id != 0 && !c->exited && c->deadline_ms != 0 &&
 		    now > c->deadline_ms && !c->timed_out) {
+			struct stuck_target t = { a, c };
+
 			c->timed_out = 1;
+			stuck_describe(c->pid, child_stuck_line, &t);
 			kill(-c->pid, SIGKILL);
 		}
 	}

@@ -224,15 +224,36 @@ test_agent_timeout_and_query(void **state)
 {
 	struct agent_chan a;
 	struct agent_event ev;
-	char *argv[] = { "/bin/sleep", "30", NULL };
+	/* a program that leaves a second process behind in its session */
+	char *argv[] = { "/bin/sh", "-c", "sleep 29 & exec sleep 30", NULL };
 	char *missing[] = { "/no/such/program", NULL };
 	pid_t pid = start_agent(&a);
+	int stuck = 0;
 
 	if (pid < 0)
 		skip();
 	assert_int_equal(next_event(&a, AGENT_EV_HELLO, &ev), 0);
 	assert_int_equal(agent_exec(&a, 7, argv, NULL, NULL, 0, 300, 0), 0);
-	assert_int_equal(next_event(&a, AGENT_EV_EXIT, &ev), 0);
+	/*
+	 * Before it kills them, the agent names each process the program
+	 * left running, on the program's stderr.
+	 */
+	for (double end = now_mono() + 10; now_mono() < end; usleep(1000)) {
+		int rc = agent_read(&a, &ev);
+
+		assert_true(rc >= 0);
+		if (rc == 0)
+			continue;
+		if (ev.type == AGENT_EV_OUTPUT && ev.id == 7 &&
+		    ev.stream == 2 && memmem(ev.data, ev.len,
+		    "racerig-agent: at the time limit: pid ", 38) != NULL &&
+		    memmem(ev.data, ev.len, " sleep state S wchan ", 21))
+			stuck++;
+		if (ev.type == AGENT_EV_EXIT)
+			break;
+	}
+	assert_int_equal(ev.type, AGENT_EV_EXIT);
+	assert_int_equal(stuck, 2);
 	assert_int_equal(ev.id, 7);
 	assert_true(ev.timed_out);
 	assert_int_equal(ev.signal, SIGKILL);
