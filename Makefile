@@ -41,7 +41,7 @@ else
 Q = @
 endif
 
-HOST_LIBS = -ljansson -lkdumpfile -lsqlite3 -lvirt -lpthread -lm
+HOST_LIBS = -ljansson -lkdumpfile -lsqlite3 -lvirt -lcrypto -lpthread -lm
 
 HOST_SRCS := $(filter-out host/racerig.c,$(wildcard host/*.c)) \
 	     guest/agent/proto.c

@@ -29,7 +29,7 @@
  * Multi-host campaigns list libvirt hosts instead of "jobs":
  *
  *   "hosts": [ { "uri": "qemu+tcp://10.77.1.2/system", "capacity": 2,
- *                "callback": "10.77.1.1" }, ... ]
+ *                "callback": "10.77.1.1", "storage": "volumes" }, ... ]
  *
  * disk_budget_mb (default 4096) and max_vmcores (default 64) are hard
  * limits on what the campaign's run directories keep: past them, files
@@ -44,8 +44,10 @@
  * console and agent channel back to: required for a URI with a host
  * part, refused for a local one such as qemu:///system (which uses unix
  * sockets), since a TCP channel is taken only from the addresses of the
- * URI's host.  The hosts must see racerig's cache and run directories
- * at the same paths.
+ * URI's host.  A remote host shares no files with this machine: kernels,
+ * initramfs and vmcores travel as libvirt storage volumes
+ * (vm-libvirt-storage.c); "storage": "shared" has it use this machine's
+ * paths instead (a shared filesystem, the same paths on both).
  */
 #include <sys/socket.h>
 
@@ -261,7 +263,8 @@ campaign_load_hosts(const char *path, json_t *root, struct campaign *c)
 		json_object_foreach(h, key, v) {
 			if (strcmp(key, "uri") != 0 &&
 			    strcmp(key, "capacity") != 0 &&
-			    strcmp(key, "callback") != 0)
+			    strcmp(key, "callback") != 0 &&
+			    strcmp(key, "storage") != 0)
 				return error("%s: hosts[%zu] has an unknown "
 				    "field '%s'", path, i, key);
 		}
@@ -302,6 +305,15 @@ campaign_load_hosts(const char *path, json_t *root, struct campaign *c)
 			    "names no host, whose addresses alone may connect "
 			    "TCP channels (a local URI uses unix sockets; "
 			    "leave callback out)", path, i, uri);
+		v = json_object_get(h, "storage");
+		if (v != NULL && (!json_is_string(v) || (strcmp(
+		    json_string_value(v), "volumes") != 0 && strcmp(
+		    json_string_value(v), "shared") != 0)))
+			return error("%s: hosts[%zu].storage must be "
+			    "\"volumes\" or \"shared\"", path, i);
+		ch->shared_storage = v != NULL && strcmp(json_string_value(v),
+		    "shared") == 0;
+		v = json_object_get(h, "callback");
 		if (v != NULL) {
 			if (campaign_local_addr(path, i,
 			    json_string_value(v)) != 0)

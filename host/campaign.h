@@ -41,6 +41,7 @@ struct campaign_host {
 	char		*callback;	/* NULL: unix sockets (local URI) */
 	char		*label;
 	int		 capacity;	/* runs at once */
+	int		 shared_storage;	/* "storage": "shared" */
 };
 
 #define CAMPAIGN_MAX_CAPACITY	32	/* per host */
@@ -99,6 +100,19 @@ double		 campaign_hits(const char *metric,
 		     const struct run_record *run);
 void		 campaign_learn(struct campaign_scenario *cs, json_t *params,
 		     double hits, int new_bucket);
+
+/*
+ * stress-probe.c: is a lost libvirt host back?  Asked on a thread;
+ * host_probe_poll() returns 1 once answered (then *back, and what the
+ * probe did in *said; the probe is gone), 0 before.  An abandoned probe
+ * finishes on its own.  NULL from start: no thread (try again later).
+ */
+struct host_probe;
+struct host_probe *host_probe_start(const char *uri, const char *label,
+		     char *const *ids, size_t nids);
+int		 host_probe_poll(struct host_probe *p, int *back,
+		     struct buf *said);
+void		 host_probe_abandon(struct host_probe *p);
 
 /* stress.c */
 int		 stress_run(struct campaign *c, struct db *db,

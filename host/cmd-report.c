@@ -127,6 +127,25 @@ report_print_list(const json_t *a, const char *what)
 	}
 }
 
+/* A multi-host campaign's hosts, a line each (none: nothing printed). */
+static void
+report_print_hosts(const json_t *a)
+{
+	size_t i;
+	json_t *h;
+
+	if (json_array_size(a) == 0)
+		return;
+	printf("hosts:\n");
+	json_array_foreach(a, i, h)
+		printf("  %s: %lld runs, %lld crashed or hung, %lld could not "
+		    "run a VM\n", json_string_value(json_object_get(h,
+		    "host")), (long long)json_integer_value(json_object_get(h,
+		    "runs")), (long long)json_integer_value(json_object_get(h,
+		    "crashes")), (long long)json_integer_value(
+		    json_object_get(h, "errors")));
+}
+
 static int
 cmd_report_exec(int argc, char **argv)
 {
@@ -175,6 +194,7 @@ cmd_report_exec(int argc, char **argv)
 		    "crash buckets");
 		report_print_list(json_object_get(j, "findings"),
 		    "finding buckets");
+		report_print_hosts(json_object_get(j, "hosts"));
 		json_decref(j);
 	}
 	nb = summary_new_buckets(db, cid);

@@ -40,6 +40,20 @@ opt_console_limit(const char *arg, void *field, void *base)
 }
 
 static int
+opt_storage(const char *arg, void *field, void *base)
+{
+	(void)base;
+	if (strcmp(arg, "volumes") == 0)
+		*(int *)field = 0;
+	else if (strcmp(arg, "shared") == 0)
+		*(int *)field = 1;
+	else
+		return error("--storage takes 'volumes' or 'shared', not '%s'",
+		    arg);
+	return 0;
+}
+
+static int
 opt_callback(const char *arg, void *field, void *base)
 {
 	struct sockaddr_storage ss;
@@ -130,6 +144,12 @@ const struct cmd_opt run_cmd_opts[] = {
 	    "none: unix sockets, a local libvirtd only",
 	    "This machine's address as a remote libvirt host sees it; the "
 	    "guest's console and agent connect back to it."),
+	OPT_FUNC(0, "storage", "volumes|shared", struct run_args,
+	    run.shared_storage, opt_storage, "volumes|shared", "volumes",
+	    "With --callback: 'volumes' uploads kernel and initramfs to the "
+	    "host's 'racerig' storage pool and downloads vmcores from it; "
+	    "'shared' has the host use this machine's paths (a shared "
+	    "filesystem)."),
 	OPT_FLAG('v', "verbose", struct run_args, run.verbose,
 	    "Echo the steps' output to standard error."),
 	OPT_END()

@@ -47,5 +47,6 @@ json_t		*summary_json(struct db *db, long long cid, const char *name);
 int		 summary_junit(struct db *db, long long cid, const char *name,
 		     FILE *f);
 long long	 summary_new_buckets(struct db *db, long long cid);
+json_t		*summary_hosts(struct db *db, long long cid);
 
 #endif

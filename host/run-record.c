@@ -227,6 +227,19 @@ run_record_to_json(const struct run_record *r)
 	    r->backend)));
 	if (r->connect != NULL)
 		json_object_set_new(j, "connect", json_string(r->connect));
+	if (r->ntransfers > 0) {
+		json_t *a = json_array();
+
+		for (size_t i = 0; i < r->ntransfers; i++) {
+			const struct vm_transfer *t = &r->transfers[i];
+
+			json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:I,"
+			    "s:f}", "what", t->what, "direction", t->up ?
+			    "up" : "down", "volume", t->volume, "bytes",
+			    (json_int_t)t->bytes, "seconds", t->seconds));
+		}
+		json_object_set_new(j, "transfers", a);
+	}
 	json_object_set_new(j, "restored_from_snapshot",
 	    json_boolean(r->restored));
 	json_object_set_new(j, "steps", r->steps != NULL ?
@@ -324,6 +337,35 @@ copy_key(const json_t *j, const char *key, char *dst, size_t n)
 	    json_object_get(j, key))));
 }
 
+/* "transfers": what run_record_save() wrote; entries not so are left out */
+static void
+run_record_load_transfers(const json_t *a, struct run_record *r)
+{
+	size_t i;
+	json_t *e;
+
+	if (!json_is_array(a))
+		return;
+	json_array_foreach(a, i, e) {
+		struct vm_transfer *t;
+
+		if (r->ntransfers == VM_TRANSFERS_MAX)
+			break;
+		if (!json_is_string(json_object_get(e, "what")) ||
+		    !json_is_integer(json_object_get(e, "bytes")))
+			continue;
+		t = &r->transfers[r->ntransfers++];
+		copy_key(e, "what", t->what, sizeof(t->what));
+		copy_key(e, "volume", t->volume, sizeof(t->volume));
+		t->up = json_is_string(json_object_get(e, "direction")) &&
+		    strcmp(json_string_value(json_object_get(e,
+		    "direction")), "up") == 0;
+		t->bytes = (unsigned long long)json_integer_value(
+		    json_object_get(e, "bytes"));
+		t->seconds = json_number_value(json_object_get(e, "seconds"));
+	}
+}
+
 static json_t *
 ref_key(const json_t *j, const char *key)
 {
@@ -374,6 +416,7 @@ run_record_from_json(const json_t *j, const char *dir, const char *where,
 	r->accel = dup_key(j, "accel");
 	r->backend = dup_key(j, "backend");
 	r->connect = dup_key(j, "connect");
+	run_record_load_transfers(json_object_get(j, "transfers"), r);
 	r->smp = (int)json_integer_value(json_object_get(j, "smp"));
 	r->mem_mb = (int)json_integer_value(json_object_get(j, "mem_mb"));
 	r->seed = (unsigned long long)json_integer_value(json_object_get(j,

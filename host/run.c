@@ -825,6 +825,8 @@ run_prepare_vm(struct run_state *rs, const struct image *img,
 	cfg->accel = o->accel;
 	cfg->connect = o->connect;
 	cfg->callback = o->callback;
+	/* a remote host sees none of this machine's files, unless told */
+	cfg->volumes = o->callback != NULL && !o->shared_storage;
 	cfg->console_limit = o->console_limit ? o->console_limit :
 	    16u * 1024 * 1024;
 	if (o->snapshot) {
@@ -918,6 +920,8 @@ run_teardown(struct run_state *rs)
 	r->console_logged = rs->vm->console.logged;
 	r->console_dropped = rs->vm->console.dropped;
 	r->host_lost = r->outcome == RUN_ERROR && rs->vm->host_lost;
+	memcpy(r->transfers, rs->vm->transfers, sizeof(r->transfers));
+	r->ntransfers = rs->vm->ntransfers;
 	vm_free(rs->vm);
 	rs->vm = NULL;
 	run_classify(r, &(struct run_programs){ rs->sc, rs->initrd });

@@ -10,6 +10,7 @@
 
 #include "util.h"
 #include "scenario.h"
+#include "vm.h"
 
 /* Rates from sampled /proc counters, per second of guest time. */
 struct metrics_rates {
@@ -81,6 +82,7 @@ struct run_opts {
 	const char	*backend;
 	const char	*connect;	/* libvirt URI, --backend libvirt */
 	const char	*callback;	/* our address for a remote URI */
+	int		 shared_storage;	/* remote, but paths are shared */
 	const char	*accel;
 	int		 smp;
 	int		 mem_mb;
@@ -158,6 +160,9 @@ struct run_record {
 	struct metrics_rates rates;	/* over the whole run */
 	int		 have_rates;	/* rates is set (the run sampled) */
 	long long	 peak_rss_kb;	/* racerig's own; 0: unknown */
+	/* --storage volumes: what went to and came from the VM host */
+	struct vm_transfer transfers[VM_TRANSFERS_MAX];
+	size_t		 ntransfers;
 	/* while the run goes on only; never saved */
 	struct metrics_rates live;	/* between the last two samples */
 	int		 have_live;

@@ -56,10 +56,23 @@ struct stress_host {
 	const struct campaign_host *h;
 	int		 running;
 	int		 down;
-	long long	 runs;		/* recorded in this session */
+	long long	 runs;		/* recorded, all sessions */
 	long long	 rescheduled;	/* lost with it, rerun elsewhere */
 	int		 errors;	/* "error" outcomes in a row there */
+	/*
+	 * Down because it was lost (not for errors): probed every
+	 * STRESS_PROBE_S until it answers.  lost_ids: the runs lost with
+	 * it, whose domains may still be there.
+	 */
+	int		 lost;
+	double		 next_probe;
+	struct host_probe *probe;
+	char		**lost_ids;
+	size_t		 nlost_ids;
 };
+
+/* How often a lost host is asked whether it is back. */
+#define STRESS_PROBE_S		5
 
 /*
  * A host whose daemon answers but where this many runs in a row could
@@ -487,6 +500,7 @@ stress_start(struct stress_state *s, struct stress_job *job,
 		o.backend = "libvirt";
 		o.connect = s->c->hosts[host].uri;
 		o.callback = s->c->hosts[host].callback;
+		o.shared_storage = s->c->hosts[host].shared_storage;
 	}
 	slot->child = run_pool_start(&s->pool, &o);
 	if (slot->child < 0)
@@ -525,7 +539,7 @@ stress_host_down(struct stress_state *s, struct stress_host *h,
 	h->down = 1;
 	for (size_t i = 0; i < s->c->nhosts; i++)
 		up += !s->hosts[i].down;
-	stress_say(s, "host %s is down, no more runs there, %zu host%s left: "
+	stress_say(s, "host %s is down, no runs there for now, %zu host%s left: "
 	    "%s", h->h->label, up, up == 1 ? "" : "s", reason);
 }
 
@@ -538,9 +552,18 @@ stress_lost(struct stress_state *s, struct stress_slot *slot,
     const struct run_record *run)
 {
 	struct stress_host *h = &s->hosts[slot->host];
+	const char *base = strrchr(run->dir, '/');
 
+	/* its domain may outlive the connection: destroyed when back */
+	h->lost_ids = xrealloc(h->lost_ids, (h->nlost_ids + 1) *
+	    sizeof(*h->lost_ids));
+	h->lost_ids[h->nlost_ids++] = xstrdup(base ? base + 1 : run->dir);
 	stress_remove_run(s, run->dir);
 	stress_host_down(s, h, run->reason[0] ? run->reason : "lost");
+	if (!h->lost) {
+		h->lost = 1;
+		h->next_probe = now_mono() + STRESS_PROBE_S;
+	}
 	h->rescheduled++;
 	stress_say(s, "run %lld was lost with host %s: rescheduled (%lld "
 	    "rescheduled from it so far)", slot->job.seq, h->h->label,
@@ -548,13 +571,75 @@ stress_lost(struct stress_state *s, struct stress_slot *slot,
 	stress_push(s, &slot->job);
 }
 
+/* What a run on a host moved through libvirt storage, a line each. */
+static void
+stress_say_transfers(struct stress_state *s, const struct stress_host *h,
+    const struct run_record *run)
+{
+	for (size_t i = 0; i < run->ntransfers; i++) {
+		const struct vm_transfer *t = &run->transfers[i];
+
+		stress_say(s, "%s %s %s (%.1f MiB) %s %s in %.2f s", t->up ?
+		    "uploaded" : "downloaded", t->what, t->volume,
+		    (double)t->bytes / 1048576, t->up ? "to" : "from",
+		    h->h->label, t->seconds);
+	}
+}
+
+/*
+ * Lost hosts: start a probe when one is due, take the answers of those
+ * that came.  A host that answers is back in the campaign, the domains
+ * of its lost runs destroyed.
+ */
+static void
+stress_probe_hosts(struct stress_state *s)
+{
+	for (size_t i = 0; i < s->c->nhosts; i++) {
+		struct stress_host *h = &s->hosts[i];
+		struct buf said = BUF_INIT;
+		int back = 0;
+
+		if (!h->lost)
+			continue;
+		if (h->probe == NULL && now_mono() >= h->next_probe) {
+			h->probe = host_probe_start(h->h->uri, h->h->label,
+			    h->lost_ids, h->nlost_ids);
+			h->next_probe = now_mono() + STRESS_PROBE_S;
+		}
+		if (h->probe == NULL || host_probe_poll(h->probe, &back,
+		    &said) == 0)
+			continue;
+		h->probe = NULL;
+		for (char *line = said.data, *nl; line != NULL && *line;
+		    line = nl + 1) {
+			nl = strchr(line, '\n');
+			if (nl == NULL)
+				break;
+			*nl = '\0';
+			stress_say(s, "%s", line);
+		}
+		buf_release(&said);
+		if (!back)
+			continue;
+		for (size_t k = 0; k < h->nlost_ids; k++)
+			free(h->lost_ids[k]);
+		h->nlost_ids = 0;
+		h->lost = h->down = 0;
+		h->errors = 0;
+		stress_say(s, "host %s is back: runs go there again",
+		    h->h->label);
+	}
+}
+
 /* The run in slot ended as res says: record or reschedule it. */
 static void
 stress_reap(struct stress_state *s, struct stress_slot *slot,
     const struct run_child_result *res)
 {
-	if (slot->host >= 0)
+	if (slot->host >= 0) {
 		s->hosts[slot->host].running--;
+		stress_say_transfers(s, &s->hosts[slot->host], &res->rec);
+	}
 	if (slot->host >= 0 && res->how == RUN_CHILD_LOST)
 		stress_lost(s, slot, &res->rec);
 	else if (res->how == RUN_CHILD_DONE) {
@@ -696,10 +781,21 @@ stress_run(struct campaign *c, struct db *db, const char *out_root,
 	free(missing);
 	if (c->nhosts > 0) {
 		s.hosts = xcalloc(c->nhosts, sizeof(*s.hosts));
+		json_t *done = summary_hosts(db, s.campaign_id), *e;
+		size_t k;
+
 		for (size_t i = 0; i < c->nhosts; i++) {
 			s.hosts[i].h = &c->hosts[i];
 			nslots += c->hosts[i].capacity;
+			/* a resumed campaign counts what it ran before */
+			json_array_foreach(done, k, e) {
+				if (strcmp(json_string_value(json_object_get(e,
+				    "host")), c->hosts[i].uri) == 0)
+					s.hosts[i].runs = json_integer_value(
+					    json_object_get(e, "runs"));
+			}
 		}
+		json_decref(done);
 	} else {
 		if (c->jobs < 1)
 			c->jobs = 1;
@@ -729,6 +825,7 @@ stress_run(struct campaign *c, struct db *db, const char *out_root,
 		double el = s.elapsed0 + now_mono() - s.t0;
 		struct run_child_result res;
 
+		stress_probe_hosts(&s);
 		if (!stress_all_down(&s))
 			running += stress_fill(&s, slots, nslots, &seq, el);
 		if (running == 0)
@@ -769,6 +866,12 @@ cleanup:
 	for (size_t i = 0; i < s.npending; i++)
 		campaign_draw_release(&s.pending[i].d);
 	free(s.pending);
+	for (size_t i = 0; s.hosts != NULL && i < c->nhosts; i++) {
+		host_probe_abandon(s.hosts[i].probe);
+		for (size_t k = 0; k < s.hosts[i].nlost_ids; k++)
+			free(s.hosts[i].lost_ids[k]);
+		free(s.hosts[i].lost_ids);
+	}
 	free(s.hosts);
 	free(slots);
 	run_pool_release(&s.pool);

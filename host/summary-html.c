@@ -706,6 +706,36 @@ page_runs(const struct page *p, long long nruns)
 }
 
 /*
+ * A multi-host campaign's hosts, over all its sessions; nothing for a
+ * campaign of local runs.
+ */
+static void
+page_hosts(const struct page *p)
+{
+	json_t *hosts = summary_hosts(p->db, p->cid), *h;
+	size_t i;
+
+	if (json_array_size(hosts) > 0) {
+		fputs("<h2 id=\"hosts\">Hosts</h2>\n<table id=\"hosts-table\">"
+		    "<tr><th>libvirt host</th><th>runs</th><th>crashed or hung"
+		    "</th><th>could not run a VM</th></tr>\n", p->f);
+		json_array_foreach(hosts, i, h) {
+			fputs("<tr><td>", p->f);
+			summary_esc(p->f, json_string_value(json_object_get(h,
+			    "host")));
+			fprintf(p->f, "</td><td>%lld</td><td>%lld</td><td>%lld"
+			    "</td></tr>\n", (long long)json_integer_value(
+			    json_object_get(h, "runs")), (long long)
+			    json_integer_value(json_object_get(h, "crashes")),
+			    (long long)json_integer_value(json_object_get(h,
+			    "errors")));
+		}
+		fputs("</table>\n", p->f);
+	}
+	json_decref(hosts);
+}
+
+/*
  * Every campaign of the database, newest first: for a persistent
  * nightly database, a line per night.
  */
@@ -796,6 +826,7 @@ summary_html(struct db *db, long long cid, const char *name,
 	page_rate(&p, crashes);
 	page_params(&p);
 	page_runs(&p, runs);
+	page_hosts(&p);
 	page_history(&p);
 	fputs("</body></html>\n", f);
 	free(p.dir);

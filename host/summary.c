@@ -135,6 +135,33 @@ const char summary_findings_sql[] =
 	"ORDER BY new DESC, SUM(f.count) DESC, MIN(f.title)";
 
 /*
+ * The campaign's libvirt hosts over all its sessions (a resumed campaign
+ * included): [{"host" (URI), "runs", "crashes" (crashed or hung),
+ * "errors"}] by URI; empty for a campaign of local runs.
+ */
+json_t *
+summary_hosts(struct db *db, long long cid)
+{
+	json_t *a = json_array();
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db->h, "SELECT host, COUNT(*), SUM(outcome IN "
+	    "('crashed', 'hung')), SUM(outcome = 'error') FROM runs WHERE "
+	    "campaign_id = ? AND host IS NOT NULL GROUP BY host ORDER BY host",
+	    -1, &st, NULL) != SQLITE_OK)
+		return a;
+	sqlite3_bind_int64(st, 1, cid);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(a, json_pack("{s:s,s:I,s:I,s:I}", "host",
+		    summary_col(st, 0), "runs", (json_int_t)
+		    sqlite3_column_int64(st, 1), "crashes", (json_int_t)
+		    sqlite3_column_int64(st, 2), "errors", (json_int_t)
+		    sqlite3_column_int64(st, 3)));
+	sqlite3_finalize(st);
+	return a;
+}
+
+/*
  * The campaign's distinct KCSAN racing pairs: finding buckets titled
  * "KCSAN: data-race in f / g", each bucket a pair.
  */
@@ -248,6 +275,7 @@ summary_json(struct db *db, long long cid, const char *name)
 	    "buckets", buckets);
 	json_object_set_new(j, "findings", summary_findings(db, cid));
 	json_object_set_new(j, "pairs", json_integer(summary_pairs(db, cid)));
+	json_object_set_new(j, "hosts", summary_hosts(db, cid));
 	json_object_set_new(j, "history", summary_history(db));
 	return j;
 }

@@ -66,6 +66,9 @@ struct vm_libvirt {
 	int		 ag_listen;
 	double		 accept_deadline;
 	struct lv_cand	 cands[LV_MAX_CANDIDATES];
+	/* cfg->volumes: the host's racerig pool, the token's volume */
+	virStoragePoolPtr pool;
+	virStorageVolPtr token_vol;	/* until the domain started */
 };
 
 /*
@@ -90,10 +93,28 @@ int		 lv_auth_step(struct vm *vm, const struct pollfd *p);
 int		 lv_token(struct vm_libvirt *l, const char *dir);
 void		 lv_token_unlink(struct vm_libvirt *l);
 
+/* vm-libvirt-storage.c */
+virStoragePoolPtr lv_pool(virConnectPtr conn);
+char		*lv_vol_for_file(struct vm *vm, virConnectPtr conn,
+		     virStoragePoolPtr pool, const char *path,
+		     const char *kind);
+virStorageVolPtr lv_vol_token(virConnectPtr conn, virStoragePoolPtr pool,
+		     const char *run, const char *local, char **path);
+int		 lv_vol_dump(struct vm *vm, virConnectPtr conn,
+		     virStoragePoolPtr pool, virDomainPtr dom,
+		     const char *run, const char *path);
+
 /* vm-libvirt-xml.c */
+/* Paths as the libvirt host sees them (cfg's own, or volumes'). */
+struct lv_boot {
+	const char	*kernel;
+	const char	*initrd;
+	const char	*token;		/* NULL: no token (unix channels) */
+};
+
 char		*lv_domain_xml(const struct vm_config *cfg, const char *accel,
 		     const char *name, const struct lv_chan *con,
-		     const struct lv_chan *ag, const char *token_path);
+		     const struct lv_chan *ag, const struct lv_boot *boot);
 
 /*
  * Has the connection closed (lv_closed() ran: daemon gone, keepalive

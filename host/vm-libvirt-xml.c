@@ -78,15 +78,16 @@ lv_xml_chardev(struct buf *b, const char *elem, const struct lv_chan *ch,
 }
 
 /*
- * The domain's XML.  token_path, if not NULL, is the file QEMU hands the
- * guest as fw_cfg PROTO_TOKEN_FW_CFG, and the kernel command line then
- * tells the agent to present it (see proto.h).
+ * The domain's XML.  boot->token, if not NULL, is the file QEMU hands
+ * the guest as fw_cfg PROTO_TOKEN_FW_CFG, and the kernel command line
+ * then tells the agent to present it (see proto.h).
  */
 char *
 lv_domain_xml(const struct vm_config *cfg, const char *accel,
     const char *name, const struct lv_chan *con, const struct lv_chan *ag,
-    const char *token_path)
+    const struct lv_boot *boot)
 {
+	const char *token_path = boot->token;
 	struct buf b = BUF_INIT;
 	char *emulator;
 
@@ -98,9 +99,9 @@ lv_domain_xml(const struct vm_config *cfg, const char *accel,
 	    "  <vcpu>%d</vcpu>\n  <os>\n"
 	    "    <type arch='x86_64'>hvm</type>\n    <kernel>", cfg->mem_mb,
 	    cfg->smp);
-	lv_xml_text(&b, cfg->kernel);
+	lv_xml_text(&b, boot->kernel);
 	buf_addstr(&b, "</kernel>\n    <initrd>");
-	lv_xml_text(&b, cfg->initrd);
+	lv_xml_text(&b, boot->initrd);
 	buf_addstr(&b, "</initrd>\n    <cmdline>");
 	lv_xml_text(&b, cfg->cmdline);
 	if (token_path != NULL)

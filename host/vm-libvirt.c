@@ -186,6 +186,18 @@ lv_accel(struct vm_libvirt *l, const struct vm_config *cfg, char *accel,
 	snprintf(accel, n, "%s", want);
 }
 
+/* The token's volume, once QEMU has read it (or the start failed). */
+static void
+lv_token_vol_delete(struct vm_libvirt *l)
+{
+	if (l->token_vol == NULL)
+		return;
+	(void)virStorageVolDelete(l->token_vol, 0);
+	virStorageVolFree(l->token_vol);
+	l->token_vol = NULL;
+	virResetLastError();
+}
+
 static int
 lv_start(struct vm *vm)
 {
@@ -193,8 +205,10 @@ lv_start(struct vm *vm)
 	struct vm_libvirt *l;
 	struct lv_sink *sink;
 	struct lv_chan con = { NULL, NULL, 0 }, ag = { NULL, NULL, 0 };
+	struct lv_boot boot = { cfg->kernel, cfg->initrd, NULL };
 	int lcon = -1, lag = -1, pfd[2], rc = -1;
 	char *name = NULL, *xml = NULL, *path = NULL;
+	char *kvol = NULL, *ivol = NULL, *tvol = NULL;
 	const char *base;
 	double deadline;
 
@@ -256,9 +270,36 @@ lv_start(struct vm *vm)
 			goto out;
 		l->authed = 1;	/* only racerig's user can connect */
 	}
-	/* one deadline for both channels, however many knock meanwhile */
+	boot.token = l->token_path;
+	if (cfg->volumes) {
+		/* the host sees none of our files: they go up as volumes */
+		if ((l->pool = lv_pool(l->conn)) == NULL ||
+		    (kvol = lv_vol_for_file(vm, l->conn, l->pool,
+		    cfg->kernel, "kernel")) == NULL ||
+		    (ivol = lv_vol_for_file(vm, l->conn, l->pool,
+		    cfg->initrd, "initramfs")) == NULL) {
+			if (lv_host_gone(l, 0))
+				(void)lv_lost(vm);
+			goto out;
+		}
+		if (l->token_path != NULL && (l->token_vol = lv_vol_token(
+		    l->conn, l->pool, base ? base + 1 : cfg->dir,
+		    l->token_path, &tvol)) == NULL) {
+			if (lv_host_gone(l, 0))
+				(void)lv_lost(vm);
+			goto out;
+		}
+		boot.kernel = kvol;
+		boot.initrd = ivol;
+		if (tvol != NULL)
+			boot.token = tvol;
+	}
+	/*
+	 * One deadline for both channels, however many knock meanwhile,
+	 * from when the domain can start (uploads take what they take).
+	 */
 	deadline = now_mono() + LV_ACCEPT_TIMEOUT_MS / 1000.0;
-	xml = lv_domain_xml(cfg, vm->accel, name, &con, &ag, l->token_path);
+	xml = lv_domain_xml(cfg, vm->accel, name, &con, &ag, &boot);
 	free(path);
 	path = xasprintf("%s/domain.xml", cfg->dir);
 	/*
@@ -278,6 +319,7 @@ lv_start(struct vm *vm)
 	l->dom = virDomainCreateXML(l->conn, xml, 0);
 	/* QEMU read the token at its start: the file has done its part */
 	lv_token_unlink(l);
+	lv_token_vol_delete(l);
 	if (l->dom == NULL) {
 		lv_error("cannot create the domain");
 		lv_sink_free(sink);
@@ -327,6 +369,9 @@ out:
 	free(name);
 	free(xml);
 	free(path);
+	free(kvol);
+	free(ivol);
+	free(tvol);
 	return rc;
 }
 
@@ -461,7 +506,14 @@ lv_dump(struct vm *vm, const char *path)
 	char sig[16] = "";
 	int fd, st, rc = -1;
 
-	if (virDomainCoreDumpWithFormat(l->dom, flat,
+	if (l->pool != NULL) {
+		/* written on the host, brought here */
+		const char *base = strrchr(vm->cfg.dir, '/');
+
+		if (lv_vol_dump(vm, l->conn, l->pool, l->dom, base ? base + 1 :
+		    vm->cfg.dir, flat) != 0)
+			goto out;
+	} else if (virDomainCoreDumpWithFormat(l->dom, flat,
 	    VIR_DOMAIN_CORE_DUMP_FORMAT_KDUMP_ZLIB, VIR_DUMP_MEMORY_ONLY) < 0) {
 		lv_error("memory dump failed");
 		goto out;
@@ -499,6 +551,9 @@ lv_stop(struct vm *vm)
 		virDomainFree(l->dom);
 	}
 	lv_token_unlink(l);
+	lv_token_vol_delete(l);
+	if (l->pool != NULL)
+		virStoragePoolFree(l->pool);
 	if (l->ag_listen >= 0)
 		close(l->ag_listen);
 	for (int i = 0; i < LV_MAX_CANDIDATES; i++) {
@@ -563,6 +618,46 @@ lv_alive(struct vm *vm, char *detail, size_t n)
 		return 0;
 	}
 	return 1;
+}
+
+int
+vm_libvirt_reclaim(const char *uri, const char *label, char *const *ids,
+    size_t nids, struct buf *said)
+{
+	virConnectPtr conn;
+	unsigned long ver;
+
+	pthread_once(&lv_loop_once, lv_loop_start);	/* quiets libvirt */
+	conn = virConnectOpen(uri);
+	if (conn == NULL || virConnectGetLibVersion(conn, &ver) < 0) {
+		if (conn != NULL)
+			virConnectClose(conn);
+		virResetLastError();
+		return -1;
+	}
+	for (size_t i = 0; i < nids; i++) {
+		char *name = xasprintf("racerig-%s", ids[i]);
+		virDomainPtr dom = virDomainLookupByName(conn, name);
+
+		if (dom != NULL) {
+			if (virDomainDestroy(dom) == 0)
+				buf_addf(said, "destroyed stray domain %s on "
+				    "host %s (its run was lost with the host)\n",
+				    name, label);
+			else {
+				const virError *e = virGetLastError();
+
+				buf_addf(said, "cannot destroy stray domain "
+				    "%s on host %s: %s\n", name, label, e &&
+				    e->message ? e->message : "unknown error");
+			}
+			virDomainFree(dom);
+		}
+		virResetLastError();
+		free(name);
+	}
+	virConnectClose(conn);
+	return 0;
 }
 
 const struct vm_ops vm_libvirt_ops = {

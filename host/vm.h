@@ -100,6 +100,14 @@ struct vm_config {
 	 * dir (a local daemon only).
 	 */
 	const char	*callback;
+	/*
+	 * libvirt: kernel, initramfs and token go up to the host as storage
+	 * volumes and the vmcore comes down from one (vm-libvirt-storage.c),
+	 * so the host shares no filesystem with this machine; 0: the host
+	 * reads and writes this machine's paths (a local daemon, or a
+	 * shared filesystem).
+	 */
+	int		 volumes;
 };
 
 /*
@@ -196,6 +204,19 @@ struct vm_ops {
 	void		(*stop)(struct vm *vm);
 };
 
+/*
+ * A file that travelled between this machine and the VM host (libvirt
+ * storage volumes): the run records each.
+ */
+struct vm_transfer {
+	char		 what[16];	/* "kernel", "initramfs", "vmcore" */
+	int		 up;		/* 1: to the host; 0: from it */
+	char		 volume[96];
+	unsigned long long bytes;
+	double		 seconds;
+};
+#define VM_TRANSFERS_MAX	4
+
 struct vm {
 	const struct vm_ops	*ops;
 	struct vm_config	 cfg;
@@ -220,6 +241,9 @@ struct vm {
 	 * otherwise stay readable and turn the event loop into a spin.
 	 */
 	int			 agent_closed;
+	/* what went up at start and came down with the dump */
+	struct vm_transfer	 transfers[VM_TRANSFERS_MAX];
+	size_t			 ntransfers;
 	void			*priv;		/* backend state */
 };
 
@@ -259,6 +283,16 @@ const char	*vm_state_name(enum vm_state state);
 /* the backends: vm-qemu.c, vm-libvirt.c */
 extern const struct vm_ops vm_qemu_ops;
 extern const struct vm_ops vm_libvirt_ops;
+
+/*
+ * A libvirt host that was lost is asked whether it is back: if its
+ * daemon answers, each domain racerig-<id> for the ids given (runs lost
+ * with the host, which no run owns now) is destroyed, with a line for
+ * each in *said naming the host by label.  Returns 0 if the daemon answered, -1 if not (quietly:
+ * the host is still down).  Blocks for as long as connecting does.
+ */
+int		 vm_libvirt_reclaim(const char *uri, const char *label,
+		     char *const *ids, size_t nids, struct buf *said);
 /* the QEMU binary both backends run: $RACERIG_QEMU or the default */
 const char	*qemu_binary(void);
 

@@ -9,6 +9,12 @@
 #                                also listening on IP:16509 over plain TCP
 #                                without authentication (a stand-in for a
 #                                remote host); prints qemu+tcp://IP/system
+#   uri=$(libvirtd_start DIR NETNS IP HIDDEN...)
+#                                and the daemon and its QEMUs see each
+#                                HIDDEN directory empty (a tmpfs over it
+#                                in their mount namespace): a remote host
+#                                that shares no files with this one.  DIR
+#                                must not be under one of them.
 #   libvirtd_stop DIR            stops them
 #
 # Settings from what was measured to work without systemd: root, no
@@ -16,6 +22,12 @@
 
 libvirtd_start() {
 	d=$1 netns=${2:-} addr=${3:-}
+	shift $(($# < 3 ? $# : 3))
+	hide=""
+	for h in "$@"; do
+		hide="$hide
+	mount -t tmpfs racerig-hidden '$h'"
+	done
 	mkdir -p "$d/etc" "$d/lib" "$d/cache" "$d/log" "$d/sock"
 	cp -a /etc/libvirt/. "$d/etc/"
 	cat >"$d/etc/qemu.conf" <<-CONF
@@ -50,7 +62,7 @@ libvirtd_start() {
 	mount --bind "$d/etc" /etc/libvirt
 	mount --bind "$d/lib" /var/lib/libvirt
 	mount --bind "$d/cache" /var/cache/libvirt
-	mount --bind "$d/log" /var/log/libvirt
+	mount --bind "$d/log" /var/log/libvirt$hide
 	virtlogd -d -p "$d/virtlogd.pid"
 	libvirtd -d $listen -f "$d/libvirtd.conf" -p "$d/libvirtd.pid"
 	SH

@@ -89,9 +89,13 @@ test_expect_success ROOT,QEMU,IMAGE 'domain.xml is private; the token file is go
 	test -n "$UP" &&
 	dir=$(run_dir_of out) && test -d "$dir" &&
 	test "$(stat -c %a "$dir/domain.xml")" = 600 &&
-	grep -q "<entry name=.opt/racerig/token. file=.$dir/agent.token./>" "$dir/domain.xml" &&
+	# the host shares no files with us: the token went up as a volume,
+	# deleted once QEMU had read it
+	grep -q "<entry name=.opt/racerig/token. file=./var/lib/libvirt/racerig/racerig-token-$(basename "$dir")./>" "$dir/domain.xml" &&
 	grep -q "racerig.auth=fw_cfg" "$dir/domain.xml" &&
 	test ! -e "$dir/agent.token" &&
+	virsh -c "$URI" vol-list racerig >vols && grep -q kernel vols &&
+	! grep -q token vols &&
 	! grep -rqE "[0-9a-f]{64}" "$dir"
 '
 

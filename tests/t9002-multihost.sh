@@ -6,8 +6,10 @@ test_description='multi-host campaigns: two libvirt daemons in network namespace
 
 # Two "hosts": network namespaces rr-h1 and rr-h2, each with a veth pair
 # to this namespace (10.77.N.1 here, 10.77.N.2 there) and a private
-# libvirtd listening on 10.77.N.2:16509.  They share this filesystem, as
-# real hosts must share racerig's cache and run directories.
+# libvirtd listening on 10.77.N.2:16509.  They share this filesystem,
+# and the campaign says so ("storage": "shared"): the hosts read kernels
+# and write vmcores at racerig's own paths (t9003 has hosts that share
+# nothing).
 DB="$TRASH/results.db"
 OUT="$TRASH/campaigns"
 H1="qemu+tcp://10.77.1.2/system"
@@ -74,6 +76,9 @@ test_expect_success 'bad hosts are refused naming the file and the field' '
 		   {\"uri\": \"$H1\", \"capacity\": 2, \"callback\": \"127.0.0.1\"}]" >c5.json &&
 	! "$RACERIG" stress c5.json --db "$TRASH/bad.db" --out "$TRASH/bad" 2>err &&
 	grep -q "c5.json: hosts\[1\].uri .* is listed twice" err &&
+	campaign "[{\"uri\": \"$H1\", \"capacity\": 1, \"callback\": \"127.0.0.1\", \"storage\": \"nfs\"}]" >c6.json &&
+	! "$RACERIG" stress c6.json --db "$TRASH/bad.db" --out "$TRASH/bad" 2>err &&
+	grep -q "c6.json: hosts\[0\].storage must be \"volumes\" or \"shared\"" err &&
 	test ! -e "$TRASH/bad.db"
 '
 
@@ -124,8 +129,8 @@ test_expect_success ROOT,QEMU,IMAGE 'a host that cannot run VMs goes down after 
 
 test_expect_success ROOT,QEMU,IMAGE 'host 2 dies midway: the campaign finishes on host 1 and loses no seq' '
 	test -n "$UP" &&
-	campaign "[{\"uri\": \"$H1\", \"capacity\": 1, \"callback\": \"10.77.1.1\"},
-		   {\"uri\": \"$H2\", \"capacity\": 1, \"callback\": \"10.77.2.1\"}]" >camp.json &&
+	campaign "[{\"uri\": \"$H1\", \"capacity\": 1, \"callback\": \"10.77.1.1\", \"storage\": \"shared\"},
+		   {\"uri\": \"$H2\", \"capacity\": 1, \"callback\": \"10.77.2.1\", \"storage\": \"shared\"}]" >camp.json &&
 	"$RACERIG" stress camp.json --db "$DB" --out "$OUT" 2>log &
 	pid=$! && sleep 25 &&
 	test "$(sqlite3 "$DB" "select count(*) from runs where host=\"$H2\"")" -gt 0 &&
@@ -163,6 +168,8 @@ test_expect_success ROOT,QEMU,IMAGE 'no domain is left on host 1, and runs crash
 	test -n "$UP" &&
 	virsh -c "$H1" list --all --name >doms && ! grep -q racerig- doms &&
 	d=$(sqlite3 "$DB" "select dir from runs where outcome=\"crashed\" and host=\"$H1\" limit 1") &&
-	test -n "$d" && test -s "$d/vmcore" && grep -q "type=.tcp." "$d/domain.xml"
+	test -n "$d" && test -s "$d/vmcore" && grep -q "type=.tcp." "$d/domain.xml" &&
+	# shared storage: the kernel at its own path, no volume
+	grep -q "<kernel>$("$RACERIG" image show --dir)/" "$d/domain.xml"
 '
 test_done

@@ -124,6 +124,11 @@ full_record(struct run_record *r)
 	r->report = json_pack("{s:s,s:s}", "title", "kernel panic",
 	    "bucket", "0123456789abcdef");
 	r->peak_rss_kb = 4096;
+	r->ntransfers = 2;
+	r->transfers[0] = (struct vm_transfer){ "kernel", 1,
+	    "racerig-00ff-kernel", 14155776, 0.09 };
+	r->transfers[1] = (struct vm_transfer){ "vmcore", 0,
+	    "racerig-vmcore-x", 42886144, 0.27 };
 }
 
 static void
@@ -181,6 +186,15 @@ test_round_trip(void **state)
 	assert_true(v == 120);
 	assert_int_equal(run_record_rate(&b, "no_such_rate", &v), -1);
 	assert_int_equal(b.peak_rss_kb, 4096);
+	assert_int_equal(b.ntransfers, 2);
+	assert_string_equal(b.transfers[0].what, "kernel");
+	assert_int_equal(b.transfers[0].up, 1);
+	assert_string_equal(b.transfers[0].volume, "racerig-00ff-kernel");
+	assert_true(b.transfers[0].bytes == 14155776);
+	assert_true(b.transfers[0].seconds == 0.09);
+	assert_string_equal(b.transfers[1].what, "vmcore");
+	assert_int_equal(b.transfers[1].up, 0);
+	assert_true(b.transfers[1].bytes == 42886144);
 
 	/* what was loaded saves to the very same bytes */
 	assert_int_equal(run_record_save(&b), 0);
@@ -209,6 +223,7 @@ test_optional_parts_absent(void **state)
 	assert_null(strstr(text, "\"vmcore\""));
 	assert_null(strstr(text, "\"rates\""));
 	assert_null(strstr(text, "\"connect\""));
+	assert_null(strstr(text, "\"transfers\""));
 	assert_null(strstr(text, "\"report\""));
 	assert_non_null(strstr(text, "\"outcome\": \"ok\""));
 	free(text);

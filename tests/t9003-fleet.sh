@@ -1,0 +1,143 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+test_description='a fleet without a shared filesystem: two libvirt hosts that see neither racerig'"'"'s cache nor its run directories boot from uploaded volumes, send vmcores down, and a host cut off mid-run is left with no stray domain'
+. "$(dirname "$0")/lib-test.sh"
+. "$(dirname "$0")/lib-libvirtd.sh"
+
+# Two "hosts" as in t9002 (network namespaces rr-f1 and rr-f2, veths,
+# a private libvirtd on 10.78.N.2:16509), each also in a mount
+# namespace where racerig's cache, this checkout and the test's own
+# directory (campaign run directories included) are empty tmpfs.  Their
+# daemon directories live elsewhere, for the test to reach their sockets.
+CACHE=${RACERIG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/racerig}
+DB="$TRASH/results.db"
+OUT="$TRASH/campaigns"
+H1="qemu+tcp://10.78.1.2/system"
+H2="qemu+tcp://10.78.2.2/system"
+LV=""
+
+hosts_down() {
+	for n in 1 2; do
+		pids=$(ip netns pids "rr-f$n" 2>/dev/null)
+		[ -n "$pids" ] && kill -9 $pids 2>/dev/null
+		ip netns del "rr-f$n" 2>/dev/null
+		ip link del "rrf${n}a" 2>/dev/null
+	done
+	[ -n "$LV" ] && rm -rf "$LV"
+	return 0
+}
+
+host_up() {	# host_up N: namespace, veth, daemon that sees none of ours
+	n=$1
+	ip netns add "rr-f$n" &&
+	ip link add "rrf${n}a" type veth peer name "rrf${n}b" &&
+	ip link set "rrf${n}b" netns "rr-f$n" &&
+	ip addr add "10.78.$n.1/24" dev "rrf${n}a" &&
+	ip link set "rrf${n}a" up &&
+	ip -n "rr-f$n" addr add "10.78.$n.2/24" dev "rrf${n}b" &&
+	ip -n "rr-f$n" link set "rrf${n}b" up &&
+	ip -n "rr-f$n" link set lo up &&
+	libvirtd_start "$LV/lv$n" "rr-f$n" "10.78.$n.2" \
+		"$TRASH" "$CACHE" "$TEST_ROOT" >/dev/null
+}
+
+UP=""
+if test_have_prereq ROOT && test_have_prereq QEMU && test_have_prereq IMAGE &&
+    command -v libvirtd >/dev/null 2>&1 && command -v ip >/dev/null 2>&1 &&
+    ! ip netns list | grep -q '^rr-f[12]\b'; then
+	LV=$(mktemp -d /var/tmp/racerig-t9003.XXXXXX) &&
+	host_up 1 && host_up 2 && UP=1
+fi
+trap 'hosts_down; [ "${RACERIG_TEST_KEEP:-0}" = 1 ] || rm -rf "$TRASH"' EXIT
+
+campaign() {	# NAME DURATION SCENARIOS-JSON
+	cat <<JSON
+{ "name": "$1", "duration_s": $2, "seed": 9, "mode": "random",
+  "hosts": [ { "uri": "$H1", "capacity": 1, "callback": "10.78.1.1" },
+             { "uri": "$H2", "capacity": 1, "callback": "10.78.2.1" } ],
+  "kernels": ["$(basename "$("$RACERIG" image show --dir 2>/dev/null)")"],
+  "scenarios": $3 }
+JSON
+}
+
+# what a process in host N's mount namespace sees of a directory
+seen_by_host() {
+	nsenter -t "$(cat "$LV/lv$1/libvirtd.pid")" -m ls -A "$2"
+}
+
+test_expect_success ROOT,QEMU,IMAGE 'neither host sees racerig'"'"'s cache, checkout or run directories' '
+	test -n "$UP" &&
+	ls -A "$CACHE" | grep -q images &&
+	test -z "$(seen_by_host 1 "$CACHE")" && test -z "$(seen_by_host 2 "$CACHE")" &&
+	test -z "$(seen_by_host 1 "$TEST_ROOT")" && test -z "$(seen_by_host 2 "$TRASH")"
+'
+
+test_expect_success ROOT,QEMU,IMAGE 'a campaign boots from uploaded volumes and downloads its vmcores' '
+	test -n "$UP" &&
+	campaign t9003 40 "[{ \"name\": \"sysrq-crash\", \"params\": {} },
+			   { \"name\": \"noop\", \"params\": {} }]" >camp.json &&
+	"$RACERIG" stress camp.json --db "$DB" --out "$OUT" 2>log &&
+	grep " \(up\|down\)loaded " log | sed "s/^/# /" >&3 &&
+	test "$(sqlite3 "$DB" "select count(*) from runs where outcome not in (\"ok\", \"crashed\")")" = 0 &&
+	for h in 1 2; do
+		H=$(eval echo \$H$h) &&
+		test "$(sqlite3 "$DB" "select count(*) from runs where host=\"$H\" and outcome=\"crashed\"")" -gt 0 &&
+		test "$(sqlite3 "$DB" "select count(*) from runs where host=\"$H\" and outcome=\"ok\"")" -gt 0 || exit 1
+	done &&
+	# each crashed run has a whole vmcore here, rearranged from the
+	# flattened stream into makedumpfile'"'"'s format
+	for d in $(sqlite3 "$DB" "select dir from runs where outcome=\"crashed\""); do
+		test "$(head -c 8 "$d/vmcore")" = "KDUMP   " || exit 1
+	done &&
+	test "$(grep -c ": downloaded vmcore racerig-vmcore-" log)" = "$(sqlite3 "$DB" "select count(*) from runs where outcome=\"crashed\"")" &&
+	# the domains booted from the volumes, not from our paths
+	grep -q "<kernel>/var/lib/libvirt/racerig/racerig-[0-9a-f]*-kernel</kernel>" "$(sqlite3 "$DB" "select dir from runs limit 1")/domain.xml"
+'
+
+# each file went up once per host, and the pools keep nothing else
+test_expect_success ROOT,QEMU,IMAGE 'kernel and initramfs were uploaded once per host; no token or vmcore volume is left' '
+	test -n "$UP" &&
+	for h in 1 2; do
+		test "$(grep -c "uploaded kernel .* to 10.78.$h.2 " log)" = 1 &&
+		test "$(grep -c "uploaded initramfs .* to 10.78.$h.2 " log)" = 1 &&
+		H=$(eval echo \$H$h) &&
+		virsh -c "$H" vol-list racerig >vols &&
+		test "$(grep -c "racerig-[0-9a-f]*-kernel " vols)" = 1 &&
+		test "$(grep -c "racerig-[0-9a-f]*-initramfs " vols)" = 1 &&
+		! grep -q "token\|vmcore" vols || { cat vols; exit 1; }
+	done
+'
+
+test_expect_success ROOT,QEMU,IMAGE 'a host cut off mid-run comes back, its stray domain is destroyed, and nothing is uploaded again' '
+	test -n "$UP" &&
+	campaign t9003-cut 45 "[{ \"name\": \"noop\", \"params\": {} }]" >cut.json &&
+	"$RACERIG" stress cut.json --db "$DB" --out "$OUT" 2>cutlog &
+	pid=$! &&
+	for i in $(seq 150); do
+		virsh -c "$H2" list --name 2>/dev/null | grep -q "^racerig-" && break
+		sleep 0.2
+	done &&
+	virsh -c "$H2" list --name | grep "^racerig-" >stray &&
+	ip link set rrf2a down && sleep 12 && ip link set rrf2a up &&
+	back=$(date +%s.%N) &&
+	wait $pid && sed "s/^/# /" cutlog >&3 &&
+	grep -q "host 10.78.2.2 is down" cutlog &&
+	grep -q "destroyed stray domain $(cat stray) on host 10.78.2.2" cutlog &&
+	grep -q "host 10.78.2.2 is back" cutlog &&
+	virsh -c "$H2" list --all --name >doms && ! grep -q "^racerig-" doms &&
+	virsh -c "$H1" list --all --name >doms && ! grep -q "^racerig-" doms &&
+	! grep -q " uploaded " cutlog &&
+	test "$(sqlite3 "$DB" "select count(*) from runs r join campaigns c on c.id = r.campaign_id where c.name = \"t9003-cut\" and r.host = \"$H2\" and r.started_at > $back")" -gt 0
+'
+test_expect_success ROOT,QEMU,IMAGE 'the report counts each host'"'"'s runs from the database: text, JSON and HTML' '
+	test -n "$UP" &&
+	"$RACERIG" report --db "$DB" --campaign t9003-cut --json rep.json --html rep.html >txt &&
+	for H in "$H1" "$H2"; do
+		runs=$(sqlite3 "$DB" "select count(*) from runs r join campaigns c on c.id = r.campaign_id where c.name = \"t9003-cut\" and r.host = \"$H\"") &&
+		test "$runs" -gt 0 &&
+		grep -q "^  $H: $runs runs, 0 crashed or hung, 0 could not run a VM$" txt &&
+		python3 -c "import json, sys; h = {x[\"host\"]: x[\"runs\"] for x in json.load(open(\"rep.json\"))[\"hosts\"]}; sys.exit(h.get(sys.argv[1]) != int(sys.argv[2]))" "$H" "$runs" &&
+		grep -q "<tr><td>$H</td><td>$runs</td>" rep.html || { cat txt; exit 1; }
+	done
+'
+test_done
