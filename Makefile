@@ -161,7 +161,8 @@ install: all
 		rm -rf $(DESTDIR)$(LIBDIR)/$$d && \
 		cp -R --preserve=mode $$d $(DESTDIR)$(LIBDIR)/$$d || exit; \
 	done
-	$(Q)install -m 0644 host/bug-classes.rules $(DESTDIR)$(LIBDIR)/host/
+	$(Q)install -m 0644 host/bug-classes.rules host/kernel-areas.rules \
+		$(DESTDIR)$(LIBDIR)/host/
 	$(Q)ln -sfn ../lib/racerig/build/racerig $(DESTDIR)$(PREFIX)/bin/racerig
 	$(Q)install -m 0644 host/racerig.1 $(DESTDIR)$(MANDIR)/man1/racerig.1
 

@@ -48,12 +48,12 @@ cmd_repro_exec(int argc, char **argv)
 {
 	struct repro_cmd_opts o = { 0 };
 	const char *kernels[16];
-	size_t nk = 0, nc = 0;
+	size_t nk = 0;
 	int first, rc = EXIT_INFRA;
 	struct buf log = BUF_INIT;
 	struct report want;
 	struct repro_opts ro;
-	char **cands = NULL;
+	struct repro_plan plan = { 0 };
 	double t0 = now_mono();
 	FILE *fp;
 
@@ -91,17 +91,22 @@ cmd_repro_exec(int argc, char **argv)
 	    want.frame ? want.frame : "-", want.bucket);
 	for (size_t i = 0; i < want.nclasses; i++)
 		printf(" %s", want.classes[i]);
-	printf("\nscenarios considered:\n");
-	if (repro_candidates(&want, &cands, &nc, stdout) != 0)
+	printf("\n");
+	if (nk == 0)
+		kernels[nk++] = NULL;	/* the default image */
+	/* the frames are placed in the first kernel to try */
+	if (repro_plan_make(&want, log.data ? log.data : "", log.len,
+	    kernels[0], &plan, stdout) != 0) {
+		rc = EXIT_INFRA;
 		goto cleanup;
-	if (nc == 0) {
+	}
+	if (plan.ncands == 0) {
 		printf("no matching scenario: no scenario's bug class or "
-		    "signature frames fit this report\n");
+		    "signature frames fit this report, and none exercises "
+		    "where its frames are\n");
 		rc = EXIT_VERDICT;
 		goto cleanup;
 	}
-	if (nk == 0)
-		kernels[nk++] = NULL;	/* the default image */
 	memset(&ro, 0, sizeof(ro));
 	ro.kernels = kernels;
 	ro.nkernels = nk;
@@ -115,11 +120,9 @@ cmd_repro_exec(int argc, char **argv)
 	printf("the report's kernel ran an out-of-tree module: %s\n",
 	    ro.out_of_tree ? "yes (its taint flags or module list say so)" :
 	    "no");
-	rc = repro_search(&want, cands, nc, &ro);
+	rc = repro_search(&want, &plan, &ro);
 cleanup:
-	for (size_t i = 0; i < nc; i++)
-		free(cands[i]);
-	free(cands);
+	repro_plan_release(&plan);
 	report_release(&want);
 	buf_release(&log);
 	return rc;
@@ -148,10 +151,18 @@ const struct cmd_entry cmd_repro_entry = {
 	.help = "make a reported crash happen here and measure how often",
 	.exec = cmd_repro_exec,
 	.description = "Classify the crash report (a console log, dmesg or "
-	    "crash backtrace; - reads standard input), pick the scenarios "
-	    "whose bug class or signature frames fit it, and run them on each "
-	    "image with rising effort (the defaults, then softirq load, then "
-	    "4 vCPUs) until a crash matches. Then measure how often it "
+	    "crash backtrace; - reads standard input) and plan from its "
+	    "frames: each is placed in the first image's kernel (a module's "
+	    "function by the module's path, one of vmlinux by "
+	    "host/kernel-areas.rules), the scenarios whose bug class or "
+	    "signature frames fit come first, then the general workloads "
+	    "whose declared areas hold the most frames, aimed there, each "
+	    "also tried with a delay injected at up to 3 of the frames the "
+	    "kernel has. The plan is printed with its reasons, then run on "
+	    "each image with rising effort (the defaults, then softirq load, "
+	    "then 4 vCPUs for a seed scenario) until a crash matches or the "
+	    "budget is spent; no run is started that could not end within "
+	    "it. Then measure how often it "
 	    "reproduces and write a bundle: scenario.json, repro.json with "
 	    "the exact parameters, seed and reliability, the console log, any "
 	    "vmcore and a README with the command that reruns it. Each run "

@@ -71,6 +71,9 @@ scenario_cmd_show(int argc, char **argv)
 		if (p->type == PARAM_INT)
 			printf("  %-14s default %-8s range [%ld, %ld]  %s\n",
 			    p->name, p->def, p->min, p->max, p->help);
+		else if (p->type == PARAM_SYMBOL)
+			printf("  %-14s default %-8s a kernel function  %s\n",
+			    p->name, p->def, p->help);
 		else {
 			printf("  %-14s default %-8s one of", p->name, p->def);
 			for (size_t k = 0; k < p->nvalues; k++)

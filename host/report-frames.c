@@ -753,3 +753,37 @@ frame_strip_syscall(char *fn)
 		}
 	}
 }
+
+/*
+ * Every frame the unwinder was sure of in log[start, end) (a report's
+ * span, report.start and .end), in order and once each, offsets and
+ * compiler suffixes stripped: the whole stack, where the report's own
+ * frames stop at what its title needed.  Up to max into fns.
+ */
+size_t
+report_span_frames(const char *log, size_t len, size_t start, size_t end,
+    char (*fns)[128], size_t max)
+{
+	size_t n = 0, off = start;
+
+	if (end > len)
+		end = len;
+	while (off < end && n < max) {
+		const char *nl = memchr(log + off, '\n', end - off);
+		size_t ll = nl ? (size_t)(nl - (log + off)) : end - off;
+		size_t pre = report_strip_prefix(log + off, ll);
+		struct rline l = { off, pre, log + off + pre, ll - pre };
+		char fn[128];
+
+		if (frame_parse(&l, fn, sizeof(fn))) {
+			size_t k;
+
+			for (k = 0; k < n && strcmp(fns[k], fn) != 0; k++)
+				;
+			if (k == n)
+				memcpy(fns[n++], fn, sizeof(fn));
+		}
+		off += ll + 1;
+	}
+	return n;
+}

@@ -80,6 +80,10 @@ void		 report_cpus_to_json(const struct report_cpus *c, json_t *j);
 int		 report_cpus_from_json(const json_t *report,
 		     struct report_cpus *out);
 
+/* report-frames.c */
+size_t		 report_span_frames(const char *log, size_t len, size_t start,
+		     size_t end, char (*fns)[128], size_t max);
+
 /* report-taint.c */
 int		 report_out_of_tree(const char *log, size_t len);
 

@@ -117,8 +117,11 @@ repro_level_name(enum repro_level l)
 	return name[l];
 }
 
-/* Score scenario s for the report: class 100, +1 per signature frame. */
-static int
+/*
+ * Score scenario name for the report: class 100, +1 per signature
+ * frame; why (n bytes) says so, or why not.  -1: it cannot be loaded.
+ */
+int
 repro_score(const struct report *r, const char *name, char *why, size_t n)
 {
 	struct scenario s;
@@ -160,47 +163,6 @@ repro_score(const struct report *r, const char *name, char *why, size_t n)
 	return score;
 }
 
-/* Candidate scenarios for r, best first; rejected ones are printed. */
-int
-repro_candidates(const struct report *r, char ***out, size_t *nout,
-    FILE *explain)
-{
-	char **names, why[256];
-	size_t n;
-	int *scores;
-
-	*out = NULL;
-	*nout = 0;
-	if (scenario_list(&names, &n) != 0)
-		return -1;
-	scores = xcalloc(n + 1, sizeof(int));
-	for (size_t i = 0; i < n; i++) {
-		scores[i] = repro_score(r, names[i], why, sizeof(why));
-		fprintf(explain, "  %-20s %s: %s\n", names[i], scores[i] > 0 ?
-		    "candidate" : "rejected", why);
-	}
-	/* selection by score, highest first */
-	for (;;) {
-		size_t best = n;
-
-		for (size_t i = 0; i < n; i++) {
-			if (scores[i] > 0 && (best == n ||
-			    scores[i] > scores[best]))
-				best = i;
-		}
-		if (best == n)
-			break;
-		*out = xrealloc(*out, (*nout + 1) * sizeof(char *));
-		(*out)[(*nout)++] = xstrdup(names[best]);
-		scores[best] = 0;
-	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	free(scores);
-	return 0;
-}
-
 /* Wilson score interval for k of n at 95%. */
 void
 repro_wilson(int k, int n, double *lo, double *hi)
@@ -224,7 +186,11 @@ repro_wilson(int k, int n, double *lo, double *hi)
 		*hi = 1;
 }
 
-/* One effort level: extra parameters and vCPUs over the defaults. */
+/*
+ * One effort level for a seed scenario: extra parameters and vCPUs over
+ * the defaults.  Workload candidates try their plan's parameters, then
+ * each injection point of the plan.
+ */
 struct effort {
 	const char	*name;
 	const char	*param;		/* "k=v" if the scenario has k */
@@ -454,71 +420,161 @@ repro_measure(const struct report *want, const struct run_opts *o,
 	qsort(t->ttc, (size_t)t->k, sizeof(double), cmp_d);
 }
 
+/* What one try runs: a candidate's parameters and what is added. */
+struct repro_try {
+	char		 name[160];	/* for "trying ..." */
+	char		*params[8];
+	size_t		 nparams;
+	int		 smp;
+};
+
 /*
- * Try each candidate scenario on each kernel with rising effort until a
+ * The tries of candidate c on a scenario s: a seed scenario's effort
+ * levels; a workload's plan parameters, then with a delay injected at
+ * each of the plan's points it can load.  Returns how many (at most max).
+ */
+static size_t
+repro_tries(const struct repro_plan *plan, const struct repro_cand *c,
+    const struct scenario *s, struct repro_try *t, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t e = 0; e < ARRAY_SIZE(efforts) && n < max; e++) {
+		const struct effort *ef = &efforts[e];
+		struct repro_try *x = &t[n];
+
+		if (ef->param != NULL) {
+			char key[64];
+
+			snprintf(key, sizeof(key), "%.*s", (int)strcspn(
+			    ef->param, "="), ef->param);
+			if (scenario_param(s, key) == NULL)
+				continue;
+		}
+		/* a workload aimed by the plan keeps its aim first */
+		if (c->nparams > 0 && e > 0)
+			break;
+		memset(x, 0, sizeof(*x));
+		for (size_t i = 0; i < c->nparams && x->nparams < 6; i++)
+			x->params[x->nparams++] = c->params[i];
+		if (ef->param != NULL)
+			x->params[x->nparams++] = (char *)ef->param;
+		x->smp = ef->smp;
+		snprintf(x->name, sizeof(x->name), "%s", ef->name);
+		n++;
+	}
+	for (size_t j = 0; j < plan->ninject && n < max; j++) {
+		struct repro_try *x = &t[n];
+
+		if (!c->inject_ok[j])
+			continue;
+		memset(x, 0, sizeof(*x));
+		for (size_t i = 0; i < c->nparams && x->nparams < 6; i++)
+			x->params[x->nparams++] = c->params[i];
+		x->params[x->nparams++] = xasprintf("inject_symbol=%s",
+		    plan->inject[j]->fn);
+		snprintf(x->name, sizeof(x->name), "delay injected at %s",
+		    plan->inject[j]->fn);
+		n++;
+	}
+	return n;
+}
+
+static void
+repro_tries_release(const struct repro_cand *c, struct repro_try *t,
+    size_t n)
+{
+	/* only the injection parameter is the try's own */
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = c->nparams; k < t[i].nparams; k++) {
+			if (strncmp(t[i].params[k], "inject_symbol=", 14) == 0)
+				free(t[i].params[k]);
+		}
+	}
+}
+
+/*
+ * Try each candidate of the plan on each kernel with rising effort until a
  * run's crash matches want, within ro->budget seconds of ro->t0; then
  * measure how reliably it comes back over ro->nruns runs and write the
  * bundle.  Returns EXIT_PASS (reproduced, or matched only by a model:
  * the verdict says which) or EXIT_VERDICT (not).
  */
 int
-repro_search(const struct report *want, char *const *cands, size_t nc,
+repro_search(const struct report *want, const struct repro_plan *plan,
     const struct repro_opts *ro)
 {
 	const char *const *kernels = ro->kernels;
 	size_t nk = ro->nkernels;
 	int tried = 0;
 
-	for (size_t ci = 0; ci < nc; ci++) {
+	for (size_t ci = 0; ci < plan->ncands; ci++) {
+		const struct repro_cand *c = &plan->cands[ci];
+		struct repro_try tries[ARRAY_SIZE(efforts) +
+		    REPRO_PLAN_MAX_INJECT];
 		struct scenario s;
+		size_t nt;
 
-		if (scenario_load(cands[ci], &s) != 0)
+		if (scenario_load(c->scenario, &s) != 0)
 			continue;
+		nt = repro_tries(plan, c, &s, tries, ARRAY_SIZE(tries));
 		for (size_t ki = 0; ki < nk; ki++) {
-			for (size_t e = 0; e < ARRAY_SIZE(efforts); e++) {
-				const struct effort *ef = &efforts[e];
-				char *pv = ef->param ? xstrdup(ef->param) : NULL;
-				char *params[1];
+			for (size_t e = 0; e < nt; e++) {
+				struct repro_try *x = &tries[e];
+				double left = ro->budget - (now_mono() - ro->t0);
 				struct run_opts o;
 				struct run_child_result *res;
 				enum repro_level how = REPRO_NONE;
 				char *match_dir = NULL;
 				size_t n;
 
-				if (pv != NULL) {
-					*strchr(pv, '=') = '\0';
-					if (scenario_param(&s, pv) == NULL) {
-						free(pv);
-						continue;
-					}
-					free(pv);
-				}
-				if (now_mono() - ro->t0 > ro->budget)
+				if (left <= 0)
 					break;
 				run_opts_init(&o);
-				o.scenario = cands[ci];
+				o.scenario = c->scenario;
 				o.image = kernels[ki];
-				o.smp = ef->smp;
+				o.smp = x->smp;
 				o.snapshot = ro->snapshot;
 				o.out_dir = NULL;
-				if (ef->param != NULL) {
-					params[0] = (char *)ef->param;
-					o.params = params;
-					o.nparams = 1;
+				o.params = x->params;
+				o.nparams = x->nparams;
+				/*
+				 * A run must end within the budget, and one
+				 * try must leave room for others: a long
+				 * workload runs a quarter of the budget at
+				 * most, and what is left at the end (booting
+				 * and capture take about 20 s more).
+				 */
+				if (s.duration_s > ro->budget / 4)
+					o.duration_s = ro->budget / 4 < 20 ?
+					    20 : ro->budget / 4;
+				if ((o.duration_s ? o.duration_s :
+				    s.duration_s) + 20 > left) {
+					if (left < 30)
+						break;
+					o.duration_s = (long)left - 20;
 				}
-				printf("trying %s on %s (%s)\n", cands[ci],
-				    kernels[ki] ? kernels[ki] : "the default "
-				    "image", ef->name);
+				printf("trying %s", c->scenario);
+				for (size_t i = 0; i < x->nparams; i++)
+					printf(" %s", x->params[i]);
+				printf(" on %s (%s)\n", kernels[ki] ? kernels[ki] :
+				    "the default image", x->name);
 				fflush(stdout);
 				n = run_pool_batch(&o, (size_t)ro->jobs, &res);
 				tried += (int)n;
-				for (size_t i = 0; match_dir == NULL &&
-				    i < n; i++) {
-					how = repro_check(want, &res[i], NULL,
-					    NULL, 0);
-					if (how != REPRO_NONE)
+				for (size_t i = 0; i < n; i++) {
+					char title[160];
+					enum repro_level l = repro_check(want,
+					    &res[i], NULL, title, sizeof(title));
+
+					printf("  run: %s (%s)\n",
+					    repro_level_name(l), title);
+					if (l > how) {
+						how = l;
+						free(match_dir);
 						match_dir = xstrdup(
 						    res[i].rec.dir);
+					}
 				}
 				repro_results_release(res, n);
 				if (match_dir != NULL) {
@@ -537,20 +593,22 @@ repro_search(const struct report *want, char *const *cands, size_t nc,
 					    !(s.model_counts ==
 					    MODEL_COUNTS_OUT_OF_TREE &&
 					    ro->out_of_tree);
-					repro_verdict(t, cands[ci]);
+					repro_verdict(t, c->scenario);
 					bundle = ro->out ? xstrdup(ro->out) : xasprintf(
 					    "%s/repro/%ld", cache_dir(),
 					    (long)time(NULL));
-					repro_bundle(bundle, cands[ci],
+					repro_bundle(bundle, c->scenario,
 					    kernels[ki], &o, match_dir, t, want);
 					free(bundle);
 					free(match_dir);
 					free(t);
+					repro_tries_release(c, tries, nt);
 					scenario_release(&s);
 					return EXIT_PASS;
 				}
 			}
 		}
+		repro_tries_release(c, tries, nt);
 		scenario_release(&s);
 	}
 	printf("verdict: not reproduced in %d runs and %.0f s\n", tried,

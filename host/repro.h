@@ -6,6 +6,8 @@
 #ifndef RACERIG_REPRO_H
 #define RACERIG_REPRO_H
 
+#include <stdio.h>
+
 #include "report.h"
 
 struct run_crash;
@@ -32,14 +34,55 @@ enum repro_level {
 	REPRO_NLEVELS
 };
 
+/* A frame of the report and where it is in the target kernel. */
+struct repro_frame {
+	char		 fn[128];
+	char		 area[64];	/* "net/netfilter"; "": unknown */
+	char		 module[64];	/* "": vmlinux, or not found */
+	char		 where[96];	/* "vmlinux", "module nf_conntrack" */
+	int		 located;	/* found in the target kernel */
+	int		 weight;	/* guilty 3, others 1, per CPU */
+};
+
+#define REPRO_PLAN_MAX_INJECT	3
+
+/* A scenario to try, with the parameters that aim it. */
+struct repro_cand {
+	char		*scenario;
+	char		**params;	/* "k=v" */
+	size_t		 nparams;
+	int		 score;
+	char		 why[256];
+	int		 injectable;	/* it has inject_symbol */
+	int		 inject_ok[REPRO_PLAN_MAX_INJECT];
+};
+
+/* repro-plan.c: the plan drawn from the report's frames. */
+struct repro_plan {
+	struct repro_frame *frames;
+	size_t		 nframes;
+	struct repro_cand *cands;	/* best first */
+	size_t		 ncands;
+	/* frames in the target kernel that may widen the window */
+	const struct repro_frame *inject[REPRO_PLAN_MAX_INJECT];
+	size_t		 ninject;
+};
+
+int		 repro_plan_make(const struct report *r, const char *log,
+		     size_t len, const char *image, struct repro_plan *p,
+		     FILE *out);
+void		 repro_plan_print(const struct repro_plan *p, FILE *out);
+void		 repro_cand_release(struct repro_cand *c);
+void		 repro_plan_release(struct repro_plan *p);
+
 /* repro.c */
 enum repro_level repro_match(const struct report *want,
 		     const struct run_crash *got);
 const char	*repro_level_name(enum repro_level l);
-int		 repro_candidates(const struct report *r, char ***out,
-		     size_t *nout, FILE *explain);
+int		 repro_score(const struct report *r, const char *name,
+		     char *why, size_t n);
 void		 repro_wilson(int k, int n, double *lo, double *hi);
-int		 repro_search(const struct report *want, char *const *cands,
-		     size_t nc, const struct repro_opts *ro);
+int		 repro_search(const struct report *want,
+		     const struct repro_plan *plan, const struct repro_opts *ro);
 
 #endif

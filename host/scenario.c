@@ -109,9 +109,16 @@ scenario_load_param(struct scenario *s, const char *file, const char *key,
 		p->def = xstrdup(json_string_value(def));
 		if (scenario_check_value(s, p, p->def) != 0)
 			return -1;
+	} else if (strcmp(type, "symbol") == 0) {
+		p->type = PARAM_SYMBOL;
+		if (!json_is_string(def) || strcmp(json_string_value(def),
+		    "none") != 0)
+			return error("%s: parameter '%s': a symbol's "
+			    "'default' is \"none\"", file, key);
+		p->def = xstrdup("none");
 	} else
 		return error("%s: parameter '%s' has unknown type '%s' "
-		    "(int or choice)", file, key, type);
+		    "(int, choice or symbol)", file, key, type);
 	/* constraints that need the VM's size, checked by scenario_check_vm */
 	def = json_object_get(o, "cpus");
 	if (def != NULL && !json_is_boolean(def))
@@ -235,6 +242,22 @@ scenario_check_value(const struct scenario *s, const struct scenario_param *p,
 			    p->min, p->max, value);
 		return 0;
 	}
+	if (p->type == PARAM_SYMBOL) {
+		/* it becomes a module parameter in the guest: a C name only */
+		size_t n = strlen(value);
+		int ok = n > 0 && n <= SCENARIO_SYMBOL_MAX &&
+		    (isalpha((unsigned char)value[0]) || value[0] == '_');
+
+		for (size_t i = 0; ok && i < n; i++)
+			ok = isalnum((unsigned char)value[i]) ||
+			    value[i] == '_';
+		if (!ok)
+			return error("scenario '%s': parameter '%s' must be a "
+			    "kernel function's name (letters, digits and '_', "
+			    "at most %d) or none, not '%s'", s->name, p->name,
+			    SCENARIO_SYMBOL_MAX, value);
+		return 0;
+	}
 	for (size_t i = 0; i < p->nvalues; i++) {
 		if (strcmp(p->values[i], value) == 0)
 			return 0;
@@ -250,6 +273,57 @@ scenario_check_value(const struct scenario *s, const struct scenario_param *p,
 		buf_release(&b);
 		return rc;
 	}
+}
+
+/*
+ * "exercises": [{"area": "fs", "params": {"set": "fs"}}, ...]: each
+ * area a path under the kernel tree, each parameter one of the
+ * scenario's with a value it takes.
+ */
+static int
+scenario_load_exercises(struct scenario *s, const char *file,
+    const json_t *a)
+{
+	size_t i;
+	json_t *e;
+
+	if (a == NULL)
+		return 0;
+	if (!json_is_array(a))
+		return error("%s: 'exercises' must be a list of {\"area\", "
+		    "\"params\"}", file);
+	s->exercises = xcalloc(json_array_size(a) + 1, sizeof(*s->exercises));
+	json_array_foreach(a, i, e) {
+		struct scenario_exercise *x = &s->exercises[s->nexercises++];
+		const char *area = json_string_value(json_object_get(e,
+		    "area")), *k;
+		json_t *params = json_object_get(e, "params"), *v;
+
+		if (area == NULL || *area == '\0' || *area == '/' ||
+		    strstr(area, "..") != NULL)
+			return error("%s: exercises[%zu].area must be a path "
+			    "under the kernel tree, such as \"fs\"", file, i);
+		x->area = xstrdup(area);
+		if (params != NULL && !json_is_object(params))
+			return error("%s: exercises[%zu].params must be an "
+			    "object", file, i);
+		x->params = xcalloc(json_object_size(params) + 1,
+		    sizeof(char *));
+		json_object_foreach(params, k, v) {
+			const struct scenario_param *p = scenario_param(s, k);
+
+			if (p == NULL || !json_is_string(v))
+				return error("%s: exercises[%zu].params.%s is "
+				    "not a parameter of the scenario given as "
+				    "a string", file, i, k);
+			if (scenario_check_value(s, p, json_string_value(v)) !=
+			    0)
+				return -1;
+			x->params[x->nparams++] = xasprintf("%s=%s", k,
+			    json_string_value(v));
+		}
+	}
+	return 0;
 }
 
 static int
@@ -491,6 +565,9 @@ scenario_parse(const char *file, const char *text, size_t len,
 				goto cleanup;
 		}
 	}
+	if (scenario_load_exercises(s, file, json_object_get(root,
+	    "exercises")) != 0)
+		goto cleanup;
 	steps = json_object_get(root, "steps");
 	if (!json_is_array(steps) || json_array_size(steps) == 0) {
 		error("%s: 'steps' must be a non-empty list", file);
@@ -564,6 +641,11 @@ scenario_release(struct scenario *s)
 		free(s->steps[i].cpus);
 	}
 	free(s->steps);
+	for (size_t i = 0; i < s->nexercises; i++) {
+		free(s->exercises[i].area);
+		strv_free(s->exercises[i].params);
+	}
+	free(s->exercises);
 	strv_free(s->cmdline);
 	strv_free(s->sample);
 	free(s->name);

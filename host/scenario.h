@@ -12,7 +12,11 @@
 enum param_type {
 	PARAM_INT,
 	PARAM_CHOICE,
+	PARAM_SYMBOL,	/* a kernel function's name, or "none" */
 };
+
+/* The longest kernel function name a PARAM_SYMBOL takes. */
+#define SCENARIO_SYMBOL_MAX	63
 
 struct scenario_param {
 	char		*name;
@@ -53,6 +57,17 @@ enum scenario_model_counts {
 	MODEL_COUNTS_OUT_OF_TREE,	/* "out-of-tree-module" */
 };
 
+/*
+ * A source area of the kernel a scenario exercises, and the parameters
+ * ("k=v") that aim it there (scenario.json's "exercises"): repro plans
+ * from a report's frames with them (repro-plan.c).
+ */
+struct scenario_exercise {
+	char		*area;		/* "fs", "net/netfilter", ... */
+	char		**params;	/* NULL-terminated */
+	size_t		 nparams;
+};
+
 /* A loaded, validated scenario.json. */
 struct scenario {
 	char		*name;
@@ -75,6 +90,8 @@ struct scenario {
 	struct scenario_step *steps;
 	size_t		 nsteps;
 	int		 workload_image; /* boots with the workload archive */
+	struct scenario_exercise *exercises;
+	size_t		 nexercises;
 };
 
 /* Parameter values of one run, parallel arrays in scenario order. */

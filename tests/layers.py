@@ -23,7 +23,7 @@ LAYERS = [
                 r"snapshot\.c", r"agent-chan\.c"]),
     ("run", [r"run(-.*)?\.c", r"metrics\.c"]),
     ("many runs", [r"db\.c", r"summary(-.*)?\.c", r"campaign\.c",
-                   r"stress(-.*)?\.c", r"bisect\.c", r"repro\.c"]),
+                   r"stress(-.*)?\.c", r"bisect\.c", r"repro(-.*)?\.c"]),
     ("command line", [r"cmd(-.*)?\.c", r"help-.*\.c",
                       r"parse-options\.c", r"racerig\.c"]),
 ]

@@ -118,6 +118,7 @@ test_expect_success 'make install DESTDIR=... stages under DESTDIR' '
 		../lib/racerig/build/racerig &&
 	test -x "$TRASH/stage/opt/rr/lib/racerig/build/guest/racerig-agent" &&
 	test -f "$TRASH/stage/opt/rr/lib/racerig/host/bug-classes.rules" &&
+	test -f "$TRASH/stage/opt/rr/lib/racerig/host/kernel-areas.rules" &&
 	test -f "$TRASH/stage/opt/rr/share/man/man1/racerig.1"
 '
 

@@ -72,18 +72,33 @@ test_expect_success ROOT,QEMU,IMAGE 'neither host sees racerig'"'"'s cache, chec
 	test -z "$(seen_by_host 1 "$TEST_ROOT")" && test -z "$(seen_by_host 2 "$TRASH")"
 '
 
+# Old volumes on host 1, as earlier campaigns would leave them: 20 last
+# used two days ago (a second apart), one ten minutes ago, in a pool
+# defined as racerig defines it.
+fake_volumes() {
+	now=$(date +%s) &&
+	for i in $(seq 20) 99; do
+		v=racerig-$(printf %032x "$i")-fake
+		t=$((now - 2 * 86400 + i))
+		[ "$i" = 99 ] && t=$((now - 600))
+		virsh -c "$H1" vol-create-as racerig "$v" 4096 >/dev/null &&
+		virsh -c "$H1" vol-create-as racerig "$v.used-$t" 0 >/dev/null || return 1
+	done
+}
+
 test_expect_success ROOT,QEMU,IMAGE 'a campaign boots from uploaded volumes and downloads its vmcores' '
 	test -n "$UP" &&
+	virsh -c "$H1" pool-define-as racerig dir --target /var/lib/libvirt/racerig >/dev/null &&
+	virsh -c "$H1" pool-build racerig >/dev/null && virsh -c "$H1" pool-start racerig >/dev/null &&
+	fake_volumes &&
 	campaign t9003 40 "[{ \"name\": \"sysrq-crash\", \"params\": {} },
 			   { \"name\": \"noop\", \"params\": {} }]" >camp.json &&
 	"$RACERIG" stress camp.json --db "$DB" --out "$OUT" 2>log &&
 	grep " \(up\|down\)loaded " log | sed "s/^/# /" >&3 &&
 	test "$(sqlite3 "$DB" "select count(*) from runs where outcome not in (\"ok\", \"crashed\")")" = 0 &&
-	for h in 1 2; do
-		H=$(eval echo \$H$h) &&
-		test "$(sqlite3 "$DB" "select count(*) from runs where host=\"$H\" and outcome=\"crashed\"")" -gt 0 &&
-		test "$(sqlite3 "$DB" "select count(*) from runs where host=\"$H\" and outcome=\"ok\"")" -gt 0 || exit 1
-	done &&
+	# (which host draws which scenario is the scheduler'"'"'s affair)
+	test "$(sqlite3 "$DB" "select count(distinct host) from runs")" = 2 &&
+	test "$(sqlite3 "$DB" "select count(*) from runs where outcome=\"crashed\"")" -gt 0 &&
 	# each crashed run has a whole vmcore here, rearranged from the
 	# flattened stream into makedumpfile'"'"'s format
 	for d in $(sqlite3 "$DB" "select dir from runs where outcome=\"crashed\""); do
@@ -95,8 +110,14 @@ test_expect_success ROOT,QEMU,IMAGE 'a campaign boots from uploaded volumes and 
 '
 
 # each file went up once per host, and the pools keep nothing else
-test_expect_success ROOT,QEMU,IMAGE 'kernel and initramfs were uploaded once per host; no token or vmcore volume is left' '
+test_expect_success ROOT,QEMU,IMAGE 'kernel and initramfs were uploaded once per host; no token or vmcore volume is left; old volumes were pruned by last use' '
 	test -n "$UP" &&
+	# 16 content volumes kept on host 1: our 2, the recent fake, the 13
+	# newest old ones; the 7 oldest went with their marks
+	virsh -c "$H1" vol-list racerig >vols &&
+	test "$(grep -c -- "-fake " vols)" = 14 &&
+	grep -q "racerig-0*63-fake " vols && grep -q "racerig-0*8-fake " vols &&
+	! grep -q "racerig-0*7-fake" vols && ! grep -q "racerig-0*1-fake" vols &&
 	for h in 1 2; do
 		test "$(grep -c "uploaded kernel .* to 10.78.$h.2 " log)" = 1 &&
 		test "$(grep -c "uploaded initramfs .* to 10.78.$h.2 " log)" = 1 &&

@@ -6,9 +6,17 @@
 # no-op, so a scenario's steps stay the same either way.
 #
 #   inject.sh POINT DELAY_US PERMILLE [CPUS]
+#   inject.sh symbol DELAY_US PERMILLE CPUS FUNCTION entry|return
+#                   any kernel function (the general workloads, as
+#                   racerig repro plans them from a report's frames)
 point=$1 delay=$2 permille=$3 cpus=${4:-all}
 case "$point" in
 none)		exec modprobe racerig_delay ;;
+symbol)		case "${5:-none}" in
+		none)	exec modprobe racerig_delay ;;
+		esac
+		set -- symbol="$5"
+		[ "${6:-entry}" = return ] && set -- "$@" on_return=1 ;;
 # seed race 1: the module's own call_rcu() of a link (not every call_rcu)
 rcu-queue)	set -- symbol=call_rcu arg2_symbol=rp_reinsert_rcu ;;
 # seed race 1: once the module's call_rcu() of a link returns, the CPU
