@@ -49,11 +49,24 @@ static const char *const plan_generic[] = {
 	NULL,
 };
 
+/* ... and the sanitizers' own reporting and bookkeeping. */
+static const char *const plan_generic_prefix[] = {
+	"kasan_", "__kasan_", "kcsan_", "__kcsan_", "ubsan_", "__ubsan_",
+	"__asan_", "__tsan_", "print_report", "print_address_description",
+	"check_memory_region", "__sysvec_", "sysvec_", "delay_tsc",
+	"__const_udelay", "__udelay", NULL,
+};
+
 static int
 plan_generic_frame(const char *fn)
 {
 	for (size_t i = 0; plan_generic[i] != NULL; i++) {
 		if (strcmp(plan_generic[i], fn) == 0)
+			return 1;
+	}
+	for (size_t i = 0; plan_generic_prefix[i] != NULL; i++) {
+		if (strncmp(plan_generic_prefix[i], fn,
+		    strlen(plan_generic_prefix[i])) == 0)
 			return 1;
 	}
 	return 0;
@@ -352,45 +365,78 @@ plan_add_cand(struct repro_plan *p, const char *scenario,
 }
 
 /*
- * Scenario s's best exercise for the plan's frames: the one whose area
- * holds the most frame weight, each frame counting as many times as the
- * area is deep ("net/netfilter" twice, "net" once).  Its score
- * (0: none fits) and a reason naming the frames.
+ * Does the plan have scenario with exactly params already (two areas a
+ * scenario aims the same way, stress-ng's ipc and kernel/futex)?
  */
 static int
-plan_score_exercises(const struct repro_plan *p, const struct scenario *s,
-    size_t *best, char *why, size_t n)
+plan_has(const struct repro_plan *p, const char *scenario, char *const *params,
+    size_t nparams)
 {
-	int top = 0;
+	for (size_t k = 0; k < p->ncands; k++) {
+		const struct repro_cand *c = &p->cands[k];
+		size_t i;
+
+		if (strcmp(c->scenario, scenario) != 0 || c->nparams != nparams)
+			continue;
+		for (i = 0; i < nparams && strcmp(c->params[i], params[i]) == 0;
+		    i++)
+			;
+		if (i == nparams)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Scenario s's exercises that hold frames of the plan, each a candidate
+ * scored by the frame weight in its area, each frame counting as many
+ * times as the area is deep ("net/netfilter" twice, "net" once), with a
+ * reason naming the frames.  Returns how many were added; why (n bytes)
+ * gets the best one's reason.
+ */
+static int
+plan_add_exercises(struct repro_plan *p, const struct scenario *s, char *why,
+    size_t n)
+{
+	int added = 0, top = 0;
 
 	for (size_t x = 0; x < s->nexercises; x++) {
-		const char *area = s->exercises[x].area;
-		int w = 0, depth = 1;
+		const struct scenario_exercise *e = &s->exercises[x];
+		int w = 0, depth = 1, shown = 0;
+		char reason[256];
 		struct buf b = BUF_INIT;
-		int shown = 0;
 
-		for (const char *c = area; *c; c++)
+		for (const char *c = e->area; *c; c++)
 			depth += *c == '/';
 		for (size_t i = 0; i < p->nframes; i++) {
 			if (p->frames[i].area[0] == '\0' ||
-			    !plan_area_in(p->frames[i].area, area))
+			    !plan_area_in(p->frames[i].area, e->area))
 				continue;
 			w += p->frames[i].weight;
 			if (shown++ < 3)
 				buf_addf(&b, "%s%s", shown > 1 ? ", " : "",
 				    p->frames[i].fn);
 		}
-		/* a deeper area aims closer: each frame counts that much */
-		if (w > 0 && w * depth * 10 + depth > top) {
-			top = w * depth * 10 + depth;
-			*best = x;
-			snprintf(why, n, "exercises %s, where %d of the "
-			    "report's frames %s (%s%s)", area, shown, shown == 1 ?
-			    "is" : "are", b.data, shown > 3 ? ", ..." : "");
+		if (w > 0) {
+			snprintf(reason, sizeof(reason), "exercises %s, where "
+			    "%d of the report's frames %s (%s%s)", e->area,
+			    shown, shown == 1 ? "is" : "are", b.data,
+			    shown > 3 ? ", ..." : "");
+			if (w * depth * 10 + depth > top) {
+				top = w * depth * 10 + depth;
+				snprintf(why, n, "%s", reason);
+			}
+			/* a deeper area aims closer */
+			if (!plan_has(p, s->name, e->params, e->nparams)) {
+				plan_add_cand(p, s->name, e->params,
+				    e->nparams, w * depth * 10 + depth,
+				    reason);
+				added++;
+			}
 		}
 		buf_release(&b);
 	}
-	return top;
+	return added;
 }
 
 int
@@ -471,8 +517,6 @@ repro_plan_make(const struct report *r, const char *log, size_t len,
 	for (size_t i = 0; i < nnames; i++) {
 		struct scenario s;
 		int seed = repro_score(r, names[i], why, sizeof(why));
-		size_t best = 0;
-		int ws;
 
 		if (seed > 0) {
 			plan_add_cand(p, names[i], NULL, 0, 1000 + seed, why);
@@ -483,12 +527,9 @@ repro_plan_make(const struct report *r, const char *log, size_t len,
 			fprintf(out, "  %-20s rejected: %s\n", names[i], why);
 			continue;
 		}
-		ws = plan_score_exercises(p, &s, &best, why, sizeof(why));
-		if (ws > 0) {
-			plan_add_cand(p, names[i], s.exercises[best].params,
-			    s.exercises[best].nparams, ws, why);
+		if (plan_add_exercises(p, &s, why, sizeof(why)) > 0)
 			fprintf(out, "  %-20s candidate: %s\n", names[i], why);
-		} else
+		else
 			fprintf(out, "  %-20s rejected: %s\n", names[i],
 			    s.nexercises > 0 ? "exercises none of the "
 			    "report's areas" : why);
