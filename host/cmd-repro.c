@@ -22,6 +22,7 @@ struct repro_cmd_opts {
 	int		 runs;
 	const char	*out;
 	int		 snapshot;
+	int		 widen_only;
 };
 
 static const struct cmd_opt repro_cmd_opts[] = {
@@ -39,6 +40,10 @@ static const struct cmd_opt repro_cmd_opts[] = {
 	    "CACHE/repro/UNIX_TIME", "Where the reproducer bundle is written."),
 	OPT_FLAG(0, "snapshot", struct repro_cmd_opts, snapshot,
 	    "Start runs from a boot-once snapshot of each image."),
+	OPT_FLAG(0, "widen-only", struct repro_cmd_opts, widen_only,
+	    "Widen the race window of the plan's first candidate that can "
+	    "take a delay at the report's frames, print the setting it "
+	    "settles on, and stop (bench/auto-amplify)."),
 	OPT_OPERANDS(1, 1, "REPORT"),
 	OPT_END()
 };
@@ -120,6 +125,30 @@ cmd_repro_exec(int argc, char **argv)
 	printf("the report's kernel ran an out-of-tree module: %s\n",
 	    ro.out_of_tree ? "yes (its taint flags or module list say so)" :
 	    "no");
+	if (o.widen_only) {
+		struct repro_widened w;
+		size_t k;
+
+		for (k = 0; k < plan.ncands; k++) {
+			size_t j;
+
+			for (j = 0; j < plan.ninject &&
+			    !plan.cands[k].inject_ok[j]; j++)
+				;
+			if (j < plan.ninject)
+				break;
+		}
+		if (k == plan.ncands) {
+			printf("settled: no injection (no candidate can take a "
+			    "delay at the report's frames)\n");
+			rc = EXIT_VERDICT;
+			goto cleanup;
+		}
+		rc = repro_widen(&plan, &plan.cands[k], &ro, &w) == 1 ?
+		    EXIT_PASS : EXIT_VERDICT;
+		repro_widened_release(&w);
+		goto cleanup;
+	}
 	rc = repro_search(&want, &plan, &ro);
 cleanup:
 	repro_plan_release(&plan);
@@ -158,7 +187,11 @@ const struct cmd_entry cmd_repro_entry = {
 	    "signature frames fit come first, then the general workloads "
 	    "whose declared areas hold the most frames, aimed there, each "
 	    "also tried with a delay injected at up to 3 of the frames the "
-	    "kernel has. The plan is printed with its reasons, then run on "
+	    "kernel has. A scenario that counts its race's hits (hit_metric) "
+	    "and did not match as it is has its window widened: a delay at "
+	    "each of those frames, on entry and on return, against none; "
+	    "the setting that raised the hits most (1.5x at least) is tried "
+	    "next. The plan is printed with its reasons, then run on "
 	    "each image with rising effort (the defaults, then softirq load, "
 	    "then 4 vCPUs for a seed scenario) until a crash matches or the "
 	    "budget is spent; no run is started that could not end within "

@@ -426,6 +426,7 @@ struct repro_try {
 	char		*params[8];
 	size_t		 nparams;
 	int		 smp;
+	char		*inject;	/* the try's own inject_symbol=, or NULL */
 };
 
 /*
@@ -469,10 +470,13 @@ repro_tries(const struct repro_plan *plan, const struct repro_cand *c,
 		if (!c->inject_ok[j])
 			continue;
 		memset(x, 0, sizeof(*x));
-		for (size_t i = 0; i < c->nparams && x->nparams < 6; i++)
+		for (size_t i = 0; i < c->nparams && x->nparams < 5; i++)
 			x->params[x->nparams++] = c->params[i];
-		x->params[x->nparams++] = xasprintf("inject_symbol=%s",
-		    plan->inject[j]->fn);
+		x->inject = xasprintf("inject_symbol=%s", plan->inject[j]->fn);
+		x->params[x->nparams++] = x->inject;
+		/* what the plan prints, whatever the scenario's defaults */
+		x->params[x->nparams++] = "inject_delay_us=200";
+		x->params[x->nparams++] = "inject_permille=100";
 		snprintf(x->name, sizeof(x->name), "delay injected at %s",
 		    plan->inject[j]->fn);
 		n++;
@@ -481,16 +485,11 @@ repro_tries(const struct repro_plan *plan, const struct repro_cand *c,
 }
 
 static void
-repro_tries_release(const struct repro_cand *c, struct repro_try *t,
-    size_t n)
+repro_tries_release(struct repro_try *t, size_t n)
 {
 	/* only the injection parameter is the try's own */
-	for (size_t i = 0; i < n; i++) {
-		for (size_t k = c->nparams; k < t[i].nparams; k++) {
-			if (strncmp(t[i].params[k], "inject_symbol=", 14) == 0)
-				free(t[i].params[k]);
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		free(t[i].inject);
 }
 
 /*
@@ -511,13 +510,14 @@ repro_search(const struct report *want, const struct repro_plan *plan,
 	for (size_t ci = 0; ci < plan->ncands; ci++) {
 		const struct repro_cand *c = &plan->cands[ci];
 		struct repro_try tries[ARRAY_SIZE(efforts) +
-		    REPRO_PLAN_MAX_INJECT];
+		    REPRO_PLAN_MAX_INJECT + 1];
+		struct repro_widened wid = { 0 };
 		struct scenario s;
 		size_t nt;
 
 		if (scenario_load(c->scenario, &s) != 0)
 			continue;
-		nt = repro_tries(plan, c, &s, tries, ARRAY_SIZE(tries));
+		nt = repro_tries(plan, c, &s, tries, ARRAY_SIZE(tries) - 1);
 		for (size_t ki = 0; ki < nk; ki++) {
 			for (size_t e = 0; e < nt; e++) {
 				struct repro_try *x = &tries[e];
@@ -577,6 +577,31 @@ repro_search(const struct report *want, const struct repro_plan *plan,
 					}
 				}
 				repro_results_release(res, n);
+				/*
+				 * A scenario that counts its race's hits and
+				 * did not match as it is gets its window
+				 * widened: the setting that raised the hits
+				 * most is tried next.
+				 */
+				if (match_dir == NULL && e == 0 && ki == 0 &&
+				    s.hit_metric != NULL && c->injectable &&
+				    repro_widen(plan, c, ro, &wid) == 1) {
+					struct repro_try *y = &tries[1];
+
+					memmove(tries + 2, tries + 1, (nt - 1) *
+					    sizeof(*tries));
+					memset(y, 0, sizeof(*y));
+					for (size_t i = 0; i < c->nparams &&
+					    i < 4; i++)
+						y->params[y->nparams++] =
+						    c->params[i];
+					for (size_t i = 0; i < 4; i++)
+						y->params[y->nparams++] =
+						    wid.params[i];
+					snprintf(y->name, sizeof(y->name),
+					    "the widened window");
+					nt++;
+				}
 				if (match_dir != NULL) {
 					struct repro_tally *t = xcalloc(1,
 					    sizeof(*t));
@@ -602,13 +627,15 @@ repro_search(const struct report *want, const struct repro_plan *plan,
 					free(bundle);
 					free(match_dir);
 					free(t);
-					repro_tries_release(c, tries, nt);
+					repro_tries_release(tries, nt);
+					repro_widened_release(&wid);
 					scenario_release(&s);
 					return EXIT_PASS;
 				}
 			}
 		}
-		repro_tries_release(c, tries, nt);
+		repro_tries_release(tries, nt);
+		repro_widened_release(&wid);
 		scenario_release(&s);
 	}
 	printf("verdict: not reproduced in %d runs and %.0f s\n", tried,

@@ -23,6 +23,7 @@ struct repro_opts {
 	int		 nruns;		/* runs that measure reliability */
 	int		 snapshot;
 	int		 out_of_tree;	/* the report's kernel ran one */
+	int		 widen_only;	/* settle the injection, run no more */
 };
 
 /* How a run's crash matches the reported one, worst first. */
@@ -74,6 +75,18 @@ int		 repro_plan_make(const struct report *r, const char *log,
 void		 repro_plan_print(const struct repro_plan *p, FILE *out);
 void		 repro_cand_release(struct repro_cand *c);
 void		 repro_plan_release(struct repro_plan *p);
+
+/* repro-widen.c: the delay setting that raised the hits most, if any */
+struct repro_widened {
+	int		 found;
+	double		 base, best;	/* hits without and with it */
+	char		*params[4];	/* inject_symbol, _at, _delay_us, _permille */
+};
+
+int		 repro_widen(const struct repro_plan *plan,
+		     const struct repro_cand *c, const struct repro_opts *ro,
+		     struct repro_widened *w);
+void		 repro_widened_release(struct repro_widened *w);
 
 /* repro.c */
 enum repro_level repro_match(const struct report *want,

@@ -568,6 +568,14 @@ scenario_parse(const char *file, const char *text, size_t len,
 	if (scenario_load_exercises(s, file, json_object_get(root,
 	    "exercises")) != 0)
 		goto cleanup;
+	v = json_object_get(root, "hit_metric");
+	if (v != NULL && !json_is_string(v)) {
+		error("%s: 'hit_metric' must be the name of a rate in run.json",
+		    file);
+		goto cleanup;
+	}
+	if (v != NULL)
+		s->hit_metric = xstrdup(json_string_value(v));
 	steps = json_object_get(root, "steps");
 	if (!json_is_array(steps) || json_array_size(steps) == 0) {
 		error("%s: 'steps' must be a non-empty list", file);
@@ -655,6 +663,7 @@ scenario_release(struct scenario *s)
 	free(s->bug_class);
 	free(s->expect);
 	free(s->model_of);
+	free(s->hit_metric);
 	memset(s, 0, sizeof(*s));
 }
 

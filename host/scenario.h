@@ -92,6 +92,11 @@ struct scenario {
 	int		 workload_image; /* boots with the workload archive */
 	struct scenario_exercise *exercises;
 	size_t		 nexercises;
+	/*
+	 * The rate in run.json that counts the race's hits ("clash_per_s"),
+	 * NULL: none (crashes and their time count instead).
+	 */
+	char		*hit_metric;
 };
 
 /* Parameter values of one run, parallel arrays in scenario order. */

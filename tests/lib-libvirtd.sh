@@ -16,6 +16,13 @@
 #                                that shares no files with this one.  DIR
 #                                must not be under one of them.
 #   libvirtd_stop DIR            stops them
+#   netns_host_up DIR NS VETH NET N [HIDDEN...]
+#                                a stand-in for remote host N: network
+#                                namespace NS$N, a veth VETH${N}a here
+#                                (NET.N.1/24) to VETH${N}b there (NET.N.2),
+#                                and libvirtd_start DIR there on NET.N.2
+#   netns_host_down NS VETH N    kills what runs in NS$N (the daemon and
+#                                its QEMUs) and removes namespace and veth
 #
 # Settings from what was measured to work without systemd: root, no
 # dynamic ownership, no security driver, no cgroups, no namespaces.
@@ -89,5 +96,27 @@ libvirtd_stop() {
 	for p in libvirtd virtlogd; do
 		[ -f "$1/$p.pid" ] && kill "$(cat "$1/$p.pid")" 2>/dev/null
 	done
+	return 0
+}
+
+netns_host_up() {
+	d=$1 ns=$2$5 veth=$3$5 net=$4.$5
+	shift 5
+	ip netns add "$ns" &&
+	ip link add "${veth}a" type veth peer name "${veth}b" &&
+	ip link set "${veth}b" netns "$ns" &&
+	ip addr add "$net.1/24" dev "${veth}a" &&
+	ip link set "${veth}a" up &&
+	ip -n "$ns" addr add "$net.2/24" dev "${veth}b" &&
+	ip -n "$ns" link set "${veth}b" up &&
+	ip -n "$ns" link set lo up &&
+	libvirtd_start "$d" "$ns" "$net.2" "$@" >/dev/null
+}
+
+netns_host_down() {
+	pids=$(ip netns pids "$1$3" 2>/dev/null)
+	[ -n "$pids" ] && kill -9 $pids 2>/dev/null
+	ip netns del "$1$3" 2>/dev/null
+	ip link del "$2${3}a" 2>/dev/null
 	return 0
 }

@@ -15,25 +15,15 @@ URI="qemu+tcp://10.78.1.2/system"
 OUT="$TRASH/runs"
 
 host_down() {
-	pids=$(ip netns pids "$NS" 2>/dev/null)
-	[ -n "$pids" ] && kill -9 $pids 2>/dev/null
-	ip netns del "$NS" 2>/dev/null
-	ip link del rra1a 2>/dev/null
-	return 0
+	netns_host_down rr-a rra 1
 }
 
 UP=""
 if test_have_prereq ROOT && test_have_prereq QEMU && test_have_prereq IMAGE &&
     command -v libvirtd >/dev/null 2>&1 && command -v ip >/dev/null 2>&1 &&
     ! ip netns list | grep -q "^$NS\b"; then
-	ip netns add "$NS" &&
-	ip link add rra1a type veth peer name rra1b &&
-	ip link set rra1b netns "$NS" &&
-	ip addr add 10.78.1.1/24 dev rra1a && ip link set rra1a up &&
-	ip -n "$NS" addr add 10.78.1.2/24 dev rra1b &&
-	ip -n "$NS" addr add 10.78.1.3/24 dev rra1b &&
-	ip -n "$NS" link set rra1b up && ip -n "$NS" link set lo up &&
-	libvirtd_start "$TRASH/lv" "$NS" 10.78.1.2 >/dev/null && UP=1
+	netns_host_up "$TRASH/lv" rr-a rra 10.78 1 &&
+	ip -n "$NS" addr add 10.78.1.3/24 dev rra1b && UP=1
 fi
 trap 'host_down; rm -rf "$TRASH"' EXIT
 

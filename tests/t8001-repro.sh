@@ -47,7 +47,7 @@ test_expect_success QEMU,IMAGE 'a filesystem report no scenario was written for:
 	grep -q "^  2\. trinity group=vfs: exercises fs" out &&
 	grep -q "^     then with a delay injected at folio_mark_dirty (entry, 200 us, 1 call in 10)" out &&
 	grep -A1 "^trying stress-ng set=fs on the default image (defaults)" out | grep -q "^  run: no match (ok)" &&
-	grep -A1 "^trying stress-ng set=fs inject_symbol=folio_mark_dirty on" out | grep -q "^  run: no match (ok)" &&
+	grep -A1 "^trying stress-ng set=fs inject_symbol=folio_mark_dirty inject_delay_us=200 inject_permille=100 on" out | grep -q "^  run: no match (ok)" &&
 	n=$(sed -n "s/^verdict: not reproduced in \([0-9]*\) runs and [0-9]* s$/\1/p" out) &&
 	s=$(sed -n "s/^verdict: not reproduced in [0-9]* runs and \([0-9]*\) s$/\1/p" out) &&
 	test "$n" -ge 2 && test "$s" -le 80 &&

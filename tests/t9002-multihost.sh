@@ -16,27 +16,12 @@ H1="qemu+tcp://10.77.1.2/system"
 H2="qemu+tcp://10.77.2.2/system"
 
 hosts_down() {
-	for n in 1 2; do
-		# only what runs in our own namespaces: daemons and their QEMUs
-		pids=$(ip netns pids "rr-h$n" 2>/dev/null)
-		[ -n "$pids" ] && kill -9 $pids 2>/dev/null
-		ip netns del "rr-h$n" 2>/dev/null
-		ip link del "rrh${n}a" 2>/dev/null
-	done
-	return 0
+	# only what runs in our own namespaces: daemons and their QEMUs
+	netns_host_down rr-h rrh 1 && netns_host_down rr-h rrh 2
 }
 
 host_up() {	# host_up N: namespace, veth, daemon
-	n=$1
-	ip netns add "rr-h$n" &&
-	ip link add "rrh${n}a" type veth peer name "rrh${n}b" &&
-	ip link set "rrh${n}b" netns "rr-h$n" &&
-	ip addr add "10.77.$n.1/24" dev "rrh${n}a" &&
-	ip link set "rrh${n}a" up &&
-	ip -n "rr-h$n" addr add "10.77.$n.2/24" dev "rrh${n}b" &&
-	ip -n "rr-h$n" link set "rrh${n}b" up &&
-	ip -n "rr-h$n" link set lo up &&
-	libvirtd_start "$TRASH/lv$n" "rr-h$n" "10.77.$n.2" >/dev/null
+	netns_host_up "$TRASH/lv$1" rr-h rrh 10.77 "$1"
 }
 
 UP=""

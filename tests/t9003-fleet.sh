@@ -5,40 +5,25 @@ test_description='a fleet without a shared filesystem: two libvirt hosts that se
 . "$(dirname "$0")/lib-libvirtd.sh"
 
 # Two "hosts" as in t9002 (network namespaces rr-f1 and rr-f2, veths,
-# a private libvirtd on 10.78.N.2:16509), each also in a mount
+# a private libvirtd on 10.79.N.2:16509), each also in a mount
 # namespace where racerig's cache, this checkout and the test's own
 # directory (campaign run directories included) are empty tmpfs.  Their
 # daemon directories live elsewhere, for the test to reach their sockets.
 CACHE=${RACERIG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/racerig}
 DB="$TRASH/results.db"
 OUT="$TRASH/campaigns"
-H1="qemu+tcp://10.78.1.2/system"
-H2="qemu+tcp://10.78.2.2/system"
+H1="qemu+tcp://10.79.1.2/system"
+H2="qemu+tcp://10.79.2.2/system"
 LV=""
 
 hosts_down() {
-	for n in 1 2; do
-		pids=$(ip netns pids "rr-f$n" 2>/dev/null)
-		[ -n "$pids" ] && kill -9 $pids 2>/dev/null
-		ip netns del "rr-f$n" 2>/dev/null
-		ip link del "rrf${n}a" 2>/dev/null
-	done
+	netns_host_down rr-f rrf 1 && netns_host_down rr-f rrf 2
 	[ -n "$LV" ] && rm -rf "$LV"
 	return 0
 }
 
 host_up() {	# host_up N: namespace, veth, daemon that sees none of ours
-	n=$1
-	ip netns add "rr-f$n" &&
-	ip link add "rrf${n}a" type veth peer name "rrf${n}b" &&
-	ip link set "rrf${n}b" netns "rr-f$n" &&
-	ip addr add "10.78.$n.1/24" dev "rrf${n}a" &&
-	ip link set "rrf${n}a" up &&
-	ip -n "rr-f$n" addr add "10.78.$n.2/24" dev "rrf${n}b" &&
-	ip -n "rr-f$n" link set "rrf${n}b" up &&
-	ip -n "rr-f$n" link set lo up &&
-	libvirtd_start "$LV/lv$n" "rr-f$n" "10.78.$n.2" \
-		"$TRASH" "$CACHE" "$TEST_ROOT" >/dev/null
+	netns_host_up "$LV/lv$1" rr-f rrf 10.79 "$1" "$TRASH" "$CACHE" "$TEST_ROOT"
 }
 
 UP=""
@@ -53,8 +38,8 @@ trap 'hosts_down; [ "${RACERIG_TEST_KEEP:-0}" = 1 ] || rm -rf "$TRASH"' EXIT
 campaign() {	# NAME DURATION SCENARIOS-JSON
 	cat <<JSON
 { "name": "$1", "duration_s": $2, "seed": 9, "mode": "random",
-  "hosts": [ { "uri": "$H1", "capacity": 1, "callback": "10.78.1.1" },
-             { "uri": "$H2", "capacity": 1, "callback": "10.78.2.1" } ],
+  "hosts": [ { "uri": "$H1", "capacity": 1, "callback": "10.79.1.1" },
+             { "uri": "$H2", "capacity": 1, "callback": "10.79.2.1" } ],
   "kernels": ["$(basename "$("$RACERIG" image show --dir 2>/dev/null)")"],
   "scenarios": $3 }
 JSON
@@ -119,8 +104,8 @@ test_expect_success ROOT,QEMU,IMAGE 'kernel and initramfs were uploaded once per
 	grep -q "racerig-0*63-fake " vols && grep -q "racerig-0*8-fake " vols &&
 	! grep -q "racerig-0*7-fake" vols && ! grep -q "racerig-0*1-fake" vols &&
 	for h in 1 2; do
-		test "$(grep -c "uploaded kernel .* to 10.78.$h.2 " log)" = 1 &&
-		test "$(grep -c "uploaded initramfs .* to 10.78.$h.2 " log)" = 1 &&
+		test "$(grep -c "uploaded kernel .* to 10.79.$h.2 " log)" = 1 &&
+		test "$(grep -c "uploaded initramfs .* to 10.79.$h.2 " log)" = 1 &&
 		H=$(eval echo \$H$h) &&
 		virsh -c "$H" vol-list racerig >vols &&
 		test "$(grep -c "racerig-[0-9a-f]*-kernel " vols)" = 1 &&
@@ -142,9 +127,9 @@ test_expect_success ROOT,QEMU,IMAGE 'a host cut off mid-run comes back, its stra
 	ip link set rrf2a down && sleep 12 && ip link set rrf2a up &&
 	back=$(date +%s.%N) &&
 	wait $pid && sed "s/^/# /" cutlog >&3 &&
-	grep -q "host 10.78.2.2 is down" cutlog &&
-	grep -q "destroyed stray domain $(cat stray) on host 10.78.2.2" cutlog &&
-	grep -q "host 10.78.2.2 is back" cutlog &&
+	grep -q "host 10.79.2.2 is down" cutlog &&
+	grep -q "destroyed stray domain $(cat stray) on host 10.79.2.2" cutlog &&
+	grep -q "host 10.79.2.2 is back" cutlog &&
 	virsh -c "$H2" list --all --name >doms && ! grep -q "^racerig-" doms &&
 	virsh -c "$H1" list --all --name >doms && ! grep -q "^racerig-" doms &&
 	! grep -q " uploaded " cutlog &&

@@ -5,11 +5,18 @@
 # probe in the race window it widens.  "none" loads the module as a
 # no-op, so a scenario's steps stay the same either way.
 #
-#   inject.sh POINT DELAY_US PERMILLE [CPUS]
-#   inject.sh symbol DELAY_US PERMILLE CPUS FUNCTION entry|return
-#                   any kernel function (the general workloads, as
-#                   racerig repro plans them from a report's frames)
+#   inject.sh POINT DELAY_US PERMILLE [CPUS [FUNCTION [entry|return]]]
+#                   FUNCTION (not none): any kernel function instead of a
+#                   named point (POINT none or symbol), as racerig repro
+#                   plans them from a report's frames
 point=$1 delay=$2 permille=$3 cpus=${4:-all}
+if [ "${5:-none}" != none ]; then
+	case "$point" in
+	none|symbol) point=symbol ;;
+	*)	echo "inject.sh: inject=$point and inject_symbol=$5: one or the other" >&2
+		exit 2 ;;
+	esac
+fi
 case "$point" in
 none)		exec modprobe racerig_delay ;;
 symbol)		case "${5:-none}" in
