@@ -140,6 +140,60 @@ test_out_of_tree(void **state)
 	}
 }
 
+/*
+ * The plan reads the whole stack of a report (report_span_frames), not
+ * only the frames its title needed: every sure frame in order, once,
+ * whatever prefix the log puts before the kernel's text; the unwinder's
+ * guesses ("? f") are left out.  At most max are kept.
+ */
+static void
+test_span_frames(void **state)
+{
+	static const char *const want[] = {
+		"ext4_set_page_dirty", "folio_mark_dirty",
+		"set_page_dirty_lock", "bio_set_pages_dirty",
+		"blkdev_direct_IO", "process_one_work", "worker_thread",
+		"kthread", "ret_from_fork",
+	};
+	const char *root = getenv("RACERIG_ROOT") ? getenv("RACERIG_ROOT") :
+	    ".";
+	char *path = xasprintf("%s/tests/data/reports/unrelated-ext4-warning.log",
+	    root);
+	struct buf log = BUF_INIT, sys = BUF_INIT;
+	char fns[16][128];
+	struct report r;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(read_file(path, &log, 1 << 20), 0);
+	assert_int_equal(report_parse(log.data, log.len, &r), 1);
+	n = report_span_frames(log.data, log.len, r.start, r.end, fns, 16);
+	assert_int_equal(n, ARRAY_SIZE(want));
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(fns[i], want[i]);
+	/* the first frame is the guilty one; "? __warn" is not a frame */
+	assert_int_equal(report_span_frames(log.data, log.len, r.start,
+	    r.end, fns, 2), 2);
+	assert_string_equal(fns[1], "folio_mark_dirty");
+	report_release(&r);
+	/* the same lines as a syslog gives them */
+	for (const char *p = log.data; p < log.data + log.len;) {
+		const char *nl = memchr(p, '\n', (size_t)(log.data + log.len - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(log.data + log.len - p);
+
+		buf_addf(&sys, "Dec  3 14:00:00 host kernel: %.*s\n", (int)l, p);
+		p += l + 1;
+	}
+	assert_int_equal(report_parse(sys.data, sys.len, &r), 1);
+	n = report_span_frames(sys.data, sys.len, r.start, r.end, fns, 16);
+	assert_int_equal(n, ARRAY_SIZE(want));
+	assert_string_equal(fns[4], "blkdev_direct_IO");
+	report_release(&r);
+	buf_release(&sys);
+	buf_release(&log);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -147,6 +201,7 @@ main(void)
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_race_pair),
 		cmocka_unit_test(test_out_of_tree),
+		cmocka_unit_test(test_span_frames),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -141,6 +141,91 @@ test_timeout_unknown_variable(void **state)
 	scenario_release(&s);
 }
 
+/*
+ * A symbol parameter becomes a module parameter in the guest: a C name
+ * of at most SCENARIO_SYMBOL_MAX characters, or none; nothing else.
+ */
+static void
+test_symbol_param(void **state)
+{
+	static const char *const bad[] = {
+		"", "9abc", "a b", "a;reboot", "a=b", "../x", "a.isra.0",
+		"$(id)", NULL,
+	};
+	struct scenario s;
+	const struct scenario_param *p;
+	char longname[SCENARIO_SYMBOL_MAX + 2];
+
+	(void)state;
+	parse("{ \"type\": \"symbol\", \"default\": \"none\" }", NULL, &s);
+	p = scenario_param(&s, "p");
+	assert_non_null(p);
+	assert_int_equal(p->type, PARAM_SYMBOL);
+	assert_int_equal(scenario_check_value(&s, p, "none"), 0);
+	assert_int_equal(scenario_check_value(&s, p, "__nf_conntrack_confirm"),
+	    0);
+	for (size_t i = 0; bad[i] != NULL; i++)
+		assert_int_equal(scenario_check_value(&s, p, bad[i]), -1);
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	assert_int_equal(scenario_check_value(&s, p, longname), -1);
+	longname[SCENARIO_SYMBOL_MAX] = '\0';
+	assert_int_equal(scenario_check_value(&s, p, longname), 0);
+	scenario_release(&s);
+	/* a symbol's default is none: nothing injected unless asked */
+	{
+		const char *t = "{ \"name\": \"u\", \"params\": { \"p\": "
+		    "{ \"type\": \"symbol\", \"default\": \"kfree\" } }, "
+		    "\"steps\": [ { \"argv\": [\"true\"] } ] }";
+
+		assert_int_equal(scenario_parse("u/scenario.json", t,
+		    strlen(t), &s), -1);
+	}
+}
+
+/* "exercises": areas under the tree, parameters the scenario has. */
+static void
+test_exercises(void **state)
+{
+	static const char *const bad[] = {
+		"[ { \"area\": \"/fs\" } ]",
+		"[ { \"area\": \"fs/../..\" } ]",
+		"[ { \"params\": {} } ]",
+		"[ { \"area\": \"fs\", \"params\": { \"nope\": \"1\" } } ]",
+		"[ { \"area\": \"fs\", \"params\": { \"p\": \"9\" } } ]",
+		"[ { \"area\": \"fs\", \"params\": { \"p\": 1 } } ]",
+		"{ \"area\": \"fs\" }",
+		NULL,
+	};
+	char text[1024];
+	struct scenario s;
+
+	(void)state;
+	for (size_t i = 0; bad[i] != NULL; i++) {
+		snprintf(text, sizeof(text), "{ \"name\": \"u\", \"params\": "
+		    "{ \"p\": { \"type\": \"int\", \"default\": 1, \"min\": "
+		    "0, \"max\": 2 } }, \"exercises\": %s, \"steps\": [ { "
+		    "\"argv\": [\"true\"] } ] }", bad[i]);
+		if (scenario_parse("u/scenario.json", text, strlen(text),
+		    &s) == 0)
+			fail_msg("accepted: %s", bad[i]);
+	}
+	snprintf(text, sizeof(text), "{ \"name\": \"u\", \"params\": "
+	    "{ \"p\": { \"type\": \"int\", \"default\": 1, \"min\": 0, "
+	    "\"max\": 2 } }, \"exercises\": [ { \"area\": \"net/netfilter\", "
+	    "\"params\": { \"p\": \"2\" } }, { \"area\": \"mm\" } ], "
+	    "\"steps\": [ { \"argv\": [\"true\"] } ] }");
+	assert_int_equal(scenario_parse("u/scenario.json", text, strlen(text),
+	    &s), 0);
+	assert_int_equal(s.nexercises, 2);
+	assert_string_equal(s.exercises[0].area, "net/netfilter");
+	assert_int_equal(s.exercises[0].nparams, 1);
+	assert_string_equal(s.exercises[0].params[0], "p=2");
+	assert_string_equal(s.exercises[1].area, "mm");
+	assert_int_equal(s.exercises[1].nparams, 0);
+	scenario_release(&s);
+}
+
 int
 main(void)
 {
@@ -148,6 +233,8 @@ main(void)
 		cmocka_unit_test(test_cpu_list_bounds),
 		cmocka_unit_test(test_per_vcpu_max_overflow),
 		cmocka_unit_test(test_timeout_unknown_variable),
+		cmocka_unit_test(test_symbol_param),
+		cmocka_unit_test(test_exercises),
 	};
 
 	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
