@@ -321,16 +321,15 @@ plan_area_in(const char *a, const char *x)
 	return strncmp(a, x, l) == 0 && (a[l] == '\0' || a[l] == '/');
 }
 
-/* Does scenario file's image load module mod? */
+/* Is module mod among a scenario image's "modules" (a JSON list)? */
 static int
-plan_scenario_loads(const char *file, const char *mod)
+plan_loads(const json_t *modules, const char *mod)
 {
-	json_t *root = json_load_file(file, 0, NULL), *m;
+	const json_t *m;
 	size_t i;
 	int yes = 0;
 
-	json_array_foreach(json_object_get(json_object_get(root, "image"),
-	    "modules"), i, m) {
+	json_array_foreach(modules, i, m) {
 		const char *v = json_string_value(m);
 		size_t k;
 
@@ -343,7 +342,6 @@ plan_scenario_loads(const char *file, const char *mod)
 		if (v != NULL && v[k] == '\0' && mod[k] == '\0')
 			yes = 1;
 	}
-	json_decref(root);
 	return yes;
 }
 
@@ -553,15 +551,20 @@ repro_plan_make(const struct report *r, const char *log, size_t len,
 	/* an injection point in a module serves the scenarios loading it */
 	for (size_t k = 0; k < p->ncands; k++) {
 		struct scenario s;
+		json_t *root;
 
 		if (scenario_load(p->cands[k].scenario, &s) != 0)
 			continue;
 		p->cands[k].injectable = scenario_param(&s, "inject_symbol") !=
 		    NULL;
+		/* scenario.c leaves "image" to image.c: read its modules here */
+		root = json_load_file(s.file, 0, NULL);
 		for (size_t j = 0; j < p->ninject; j++)
 			p->cands[k].inject_ok[j] = p->cands[k].injectable &&
 			    (p->inject[j]->module[0] == '\0' ||
-			    plan_scenario_loads(s.file, p->inject[j]->module));
+			    plan_loads(json_object_get(json_object_get(root,
+			    "image"), "modules"), p->inject[j]->module));
+		json_decref(root);
 		scenario_release(&s);
 	}
 	image_release(&img);
@@ -585,8 +588,9 @@ repro_plan_print(const struct repro_plan *p, FILE *out)
 		for (size_t j = 0; j < p->ninject; j++) {
 			if (c->inject_ok[j])
 				fprintf(out, "     then with a delay injected "
-				    "at %s (entry, 200 us, 1 call in 10)\n",
-				    p->inject[j]->fn);
+				    "at %s (entry, %d us, 1 call in %d)\n",
+				    p->inject[j]->fn, REPRO_INJECT_DELAY_US,
+				    1000 / REPRO_INJECT_PERMILLE);
 		}
 	}
 }

@@ -434,6 +434,24 @@ struct repro_try {
  * levels; a workload's plan parameters, then with a delay injected at
  * each of the plan's points it can load.  Returns how many (at most max).
  */
+/*
+ * Start try x with candidate c's parameters, leaving room for extra
+ * more, and name it.
+ */
+static void
+repro_try_init(struct repro_try *x, const struct repro_cand *c, size_t extra,
+    const char *fmt, const char *arg)
+{
+	memset(x, 0, sizeof(*x));
+	for (size_t i = 0; i < c->nparams &&
+	    x->nparams < ARRAY_SIZE(x->params) - extra; i++)
+		x->params[x->nparams++] = c->params[i];
+	snprintf(x->name, sizeof(x->name), fmt, arg);
+}
+
+#define REPRO_STR_(x)	#x
+#define REPRO_STR(x)	REPRO_STR_(x)
+
 static size_t
 repro_tries(const struct repro_plan *plan, const struct repro_cand *c,
     const struct scenario *s, struct repro_try *t, size_t max)
@@ -455,13 +473,10 @@ repro_tries(const struct repro_plan *plan, const struct repro_cand *c,
 		/* a workload aimed by the plan keeps its aim first */
 		if (c->nparams > 0 && e > 0)
 			break;
-		memset(x, 0, sizeof(*x));
-		for (size_t i = 0; i < c->nparams && x->nparams < 6; i++)
-			x->params[x->nparams++] = c->params[i];
+		repro_try_init(x, c, 1, "%s", ef->name);
 		if (ef->param != NULL)
 			x->params[x->nparams++] = (char *)ef->param;
 		x->smp = ef->smp;
-		snprintf(x->name, sizeof(x->name), "%s", ef->name);
 		n++;
 	}
 	for (size_t j = 0; j < plan->ninject && n < max; j++) {
@@ -469,16 +484,15 @@ repro_tries(const struct repro_plan *plan, const struct repro_cand *c,
 
 		if (!c->inject_ok[j])
 			continue;
-		memset(x, 0, sizeof(*x));
-		for (size_t i = 0; i < c->nparams && x->nparams < 5; i++)
-			x->params[x->nparams++] = c->params[i];
+		repro_try_init(x, c, 3, "delay injected at %s",
+		    plan->inject[j]->fn);
 		x->inject = xasprintf("inject_symbol=%s", plan->inject[j]->fn);
 		x->params[x->nparams++] = x->inject;
 		/* what the plan prints, whatever the scenario's defaults */
-		x->params[x->nparams++] = "inject_delay_us=200";
-		x->params[x->nparams++] = "inject_permille=100";
-		snprintf(x->name, sizeof(x->name), "delay injected at %s",
-		    plan->inject[j]->fn);
+		x->params[x->nparams++] = "inject_delay_us="
+		    REPRO_STR(REPRO_INJECT_DELAY_US);
+		x->params[x->nparams++] = "inject_permille="
+		    REPRO_STR(REPRO_INJECT_PERMILLE);
 		n++;
 	}
 	return n;
@@ -590,16 +604,13 @@ repro_search(const struct report *want, const struct repro_plan *plan,
 
 					memmove(tries + 2, tries + 1, (nt - 1) *
 					    sizeof(*tries));
-					memset(y, 0, sizeof(*y));
-					for (size_t i = 0; i < c->nparams &&
-					    i < 4; i++)
-						y->params[y->nparams++] =
-						    c->params[i];
-					for (size_t i = 0; i < 4; i++)
+					repro_try_init(y, c,
+					    ARRAY_SIZE(wid.params), "%s",
+					    "the widened window");
+					for (size_t i = 0; i <
+					    ARRAY_SIZE(wid.params); i++)
 						y->params[y->nparams++] =
 						    wid.params[i];
-					snprintf(y->name, sizeof(y->name),
-					    "the widened window");
 					nt++;
 				}
 				if (match_dir != NULL) {

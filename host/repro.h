@@ -46,6 +46,9 @@ struct repro_frame {
 };
 
 #define REPRO_PLAN_MAX_INJECT	3
+/* A plan's injection try: this delay on entry, this many calls in 1000 */
+#define REPRO_INJECT_DELAY_US	200
+#define REPRO_INJECT_PERMILLE	100
 
 /* A scenario to try, with the parameters that aim it. */
 struct repro_cand {

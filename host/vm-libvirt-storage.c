@@ -172,6 +172,26 @@ lv_vol_delete(virStoragePoolPtr pool, const char *name)
 }
 
 /*
+ * Is volume name v a marker "<content>" LV_MARK "<unix time>"?  Then
+ * *base is the content volume's name length, *t the time; else 0.
+ */
+static int
+lv_marker_parse(const char *v, size_t *base, long long *t)
+{
+	const char *m = v != NULL ? strstr(v, LV_MARK) : NULL;
+	char *end;
+
+	if (m == NULL)
+		return 0;
+	errno = 0;
+	*t = strtoll(m + strlen(LV_MARK), &end, 10);
+	if (errno != 0 || *end != '\0' || end == m + strlen(LV_MARK))
+		return 0;
+	*base = (size_t)(m - v);
+	return 1;
+}
+
+/*
  * The newest marker time of volume name among the pool's volumes, 0 if
  * it has none (not uploaded completely); -1 if the pool cannot be
  * listed.
@@ -190,16 +210,12 @@ lv_marker_time(virStoragePoolPtr pool, const char *name)
 		return -1;
 	for (int i = 0; i < n; i++) {
 		const char *v = virStorageVolGetName(vols[i]);
-		char *end;
+		size_t base;
 		long long t;
 
-		if (v != NULL && strncmp(v, name, len) == 0 &&
-		    strncmp(v + len, LV_MARK, strlen(LV_MARK)) == 0) {
-			errno = 0;
-			t = strtoll(v + len + strlen(LV_MARK), &end, 10);
-			if (errno == 0 && *end == '\0' && t > best)
-				best = t;
-		}
+		if (lv_marker_parse(v, &base, &t) && base == len &&
+		    strncmp(v, name, len) == 0 && t > best)
+			best = t;
 		virStorageVolFree(vols[i]);
 	}
 	free(vols);
@@ -317,22 +333,21 @@ lv_prune(virStoragePoolPtr pool)
 	used = xcalloc((size_t)n + 1, sizeof(*used));
 	for (int i = 0; i < n; i++) {
 		const char *v = virStorageVolGetName(vols[i]);
-		const char *m = v ? strstr(v, LV_MARK) : NULL;
+		size_t base;
+		long long t;
 
-		if (m != NULL && strncmp(v, LV_VOL_PREFIX,
+		if (lv_marker_parse(v, &base, &t) && strncmp(v, LV_VOL_PREFIX,
 		    strlen(LV_VOL_PREFIX)) == 0) {
 			size_t j;
-			long long t = strtoll(m + strlen(LV_MARK), NULL, 10);
 
 			for (j = 0; j < nused; j++) {
-				if (strlen(used[j].name) == (size_t)(m - v) &&
-				    strncmp(used[j].name, v, (size_t)(m -
-				    v)) == 0)
+				if (strlen(used[j].name) == base &&
+				    strncmp(used[j].name, v, base) == 0)
 					break;
 			}
 			if (j == nused)
 				used[nused++].name = xasprintf("%.*s",
-				    (int)(m - v), v);
+				    (int)base, v);
 			if (t > used[j].t)
 				used[j].t = t;
 		}
@@ -351,10 +366,12 @@ lv_prune(virStoragePoolPtr pool)
 			continue;
 		for (int k = 0; k < n; k++) {
 			const char *v = virStorageVolGetName(vols[k]);
+			size_t base;
+			long long t;
 
-			if (v != NULL && strncmp(v, used[i].name,
-			    strlen(used[i].name)) == 0 &&
-			    strstr(v, LV_MARK) != NULL)
+			if (lv_marker_parse(v, &base, &t) &&
+			    base == strlen(used[i].name) &&
+			    strncmp(v, used[i].name, base) == 0)
 				(void)virStorageVolDelete(vols[k], 0);
 		}
 		lv_vol_delete(pool, used[i].name);
