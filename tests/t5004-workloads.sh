@@ -13,11 +13,26 @@ test_expect_success 'each workload scenario passes scenario check' '
 	done
 '
 
+test_expect_success 'deadline.sh kills what its command left running past the deadline, says where it was, and keeps the command'"'"'s status' '
+	dl="$TEST_ROOT/scenarios/lib/deadline.sh" &&
+	{ "$dl" 2 sh -c "sleep 60 & wait \$!; echo child \$?; exit 3" >dout 2>derr; rc=$?; } &&
+	cat dout derr &&
+	test $rc = 3 && grep -qx "child 137" dout &&
+	grep -q "^deadline.sh: sleep (pid [0-9]*) still running 2 s after the start: state S wchan [a-z_0-9?]*; killing it" derr &&
+	{ "$dl" 30 sh -c "exit 4" 2>derr; rc=$?; } &&
+	test $rc = 4 && test ! -s derr &&
+	{ "$dl" 2x true 2>derr; rc=$?; } &&
+	test $rc = 2 && grep -q "not a number of seconds" derr
+'
+
 for s in stress-ng trinity net-mix; do
 	test_expect_success QEMU,IMAGE "a ${SECS} s run of $s ends ok, booted with the workload archive only if it needs it" "
-		\"\$RACERIG\" run $s --duration $SECS --out runs >out 2>err &&
-		grep -q '^outcome: *ok' out &&
+		\"\$RACERIG\" run $s --duration $SECS --out runs >out 2>err;
 		dir=\$(run_dir_of out) &&
+		{ grep -h 'deadline.sh\\|at the time limit' \"\$dir/steps.log\" || :; } &&
+		n=\$(grep -c '^\\[.*\\] deadline.sh: .*killing it' \"\$dir/steps.log\") ;
+		test \"\$n\" = 0 || echo \"# $s: deadline.sh killed \$n straggler(s) (steps.log)\" >&3 &&
+		grep -q '^outcome: *ok' out &&
 		case $s in
 		net-mix) ! grep -q initramfs-workloads \"\$dir/qemu.cmdline\" ;;
 		*) grep -q initramfs-workloads \"\$dir/qemu.cmdline\" ;;

@@ -38,8 +38,12 @@ for s in $stressors; do
 	mmap|mremap) args="$args --$s-bytes 16m" ;;
 	esac
 done
+lib=$(cd "$(dirname "$0")/../lib" && pwd)
 # stress-ng works in a directory of its own; the guest's root is tmpfs
 mkdir -p /tmp/stress-ng && cd /tmp/stress-ng
+# A stressor that misses stress-ng's one stop signal would keep the run
+# going until the step's time limit (deadline.sh says why); 45 s past the
+# duration, such stragglers are named on stderr and killed.
 # shellcheck disable=SC2086
-exec /usr/bin/stress-ng $args --timeout "${seconds}s" --seed "$seed" \
+exec "$lib/deadline.sh" $((seconds + 45)) /usr/bin/stress-ng $args --timeout "${seconds}s" --seed "$seed" \
 	--temp-path /tmp/stress-ng --metrics-brief --skip-silent --oomable
