@@ -196,6 +196,7 @@ main(int argc, char **argv)
 	    "link %d, %d s\n", nthreads, ncpus, rate, jitter_us, link_id,
 	    duration);
 	fflush(stdout);
+	print_counters("start");	/* the module's mode and routes so far */
 	for (int i = 0; i < nthreads; i++) {
 		ws[i].index = i;
 		ws[i].cpu = i % ncpus;
