@@ -430,11 +430,6 @@ struct repro_try {
 };
 
 /*
- * The tries of candidate c on a scenario s: a seed scenario's effort
- * levels; a workload's plan parameters, then with a delay injected at
- * each of the plan's points it can load.  Returns how many (at most max).
- */
-/*
  * Start try x with candidate c's parameters, leaving room for extra
  * more, and name it.
  */
@@ -449,9 +444,15 @@ repro_try_init(struct repro_try *x, const struct repro_cand *c, size_t extra,
 	snprintf(x->name, sizeof(x->name), fmt, arg);
 }
 
+/* a number macro as a string literal, for the tries' parameters */
 #define REPRO_STR_(x)	#x
 #define REPRO_STR(x)	REPRO_STR_(x)
 
+/*
+ * The tries of candidate c on a scenario s: a seed scenario's effort
+ * levels; a workload's plan parameters, then with a delay injected at
+ * each of the plan's points it can load.  Returns how many (at most max).
+ */
 static size_t
 repro_tries(const struct repro_plan *plan, const struct repro_cand *c,
     const struct scenario *s, struct repro_try *t, size_t max)
